@@ -1,0 +1,50 @@
+//! The engine's background work: writing batched "last seen" updates, ending idle and
+//! expired sessions, and picking up ends recorded by other processes.
+
+use crate::engine::Engine;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Intervals {
+    pub flush: Duration,
+    pub sweep: Duration,
+    /// How often the end log is read. This bounds how long a revocation made by
+    /// another process (the CLI, another instance) can take to reach this cache.
+    pub end_poll: Duration,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Intervals { flush: Duration::from_secs(5), sweep: Duration::from_secs(5), end_poll: Duration::from_millis(100) }
+    }
+}
+
+/// Starts the background loops; they run until the returned handles are aborted.
+pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
+    vec![
+        every(intervals.flush, engine.clone(), |engine| async move {
+            engine.flush_touches(false).await.map(drop)
+        }),
+        every(intervals.sweep, engine.clone(), |engine| async move { engine.sweep().await.map(drop) }),
+        every(intervals.end_poll, engine, |engine| async move { engine.apply_logged_ends().await.map(drop) }),
+    ]
+}
+
+fn every<F, Fut>(period: Duration, engine: Arc<Engine>, work: F) -> JoinHandle<()>
+where
+    F: Fn(Arc<Engine>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = crate::CoreResult<()>> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(period);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if let Err(err) = work(engine.clone()).await {
+                tracing::error!(error = %err, "background session work failed; retrying next tick");
+            }
+        }
+    })
+}

@@ -1,0 +1,224 @@
+//! The in-memory front of the store for session checks. A check that hits the cache
+//! touches only memory: "last seen" moves in an atomic and is written to the store
+//! later, in batches, by the flusher. Ends are written through to the store first and
+//! then evicted here, so the cache never outlives a revocation.
+
+use crate::model::{Millis, Role, Session};
+use crate::store::Touch;
+use crate::token::TokenHash;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// What a check needs of a session, plus its moving "last seen".
+#[derive(Debug)]
+pub struct CachedSession {
+    pub id: String,
+    pub application: String,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub role: Role,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+    last_seen: AtomicI64,
+    flushed_last_seen: AtomicI64,
+    last_ip: Mutex<String>,
+}
+
+impl CachedSession {
+    fn new(session: &Session) -> CachedSession {
+        CachedSession {
+            id: session.id.clone(),
+            application: session.application.clone(),
+            user_id: session.user_id,
+            username: session.username.clone(),
+            role: session.role,
+            created_at: session.created_at,
+            expires_at: session.expires_at,
+            last_seen: AtomicI64::new(session.last_seen_at),
+            flushed_last_seen: AtomicI64::new(session.last_seen_at),
+            last_ip: Mutex::new(session.last_ip.clone()),
+        }
+    }
+
+    pub fn last_seen(&self) -> Millis {
+        self.last_seen.load(Ordering::Relaxed)
+    }
+
+    pub fn last_ip(&self) -> String {
+        self.last_ip.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn touch(&self, now: Millis, ip: &str) {
+        self.last_seen.fetch_max(now, Ordering::Relaxed);
+        let mut last_ip = self.last_ip.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *last_ip != ip {
+            *last_ip = ip.to_owned();
+        }
+    }
+}
+
+#[derive(Default)]
+struct Entries {
+    by_token: HashMap<TokenHash, Arc<CachedSession>>,
+    by_id: HashMap<String, TokenHash>,
+}
+
+#[derive(Default)]
+pub struct SessionCache {
+    entries: RwLock<Entries>,
+}
+
+impl SessionCache {
+    pub fn get(&self, hash: &TokenHash) -> Option<Arc<CachedSession>> {
+        self.read().by_token.get(hash).cloned()
+    }
+
+    pub fn insert(&self, hash: TokenHash, session: &Session) -> Arc<CachedSession> {
+        let mut entries = self.write();
+        if let Some(existing) = entries.by_token.get(&hash) {
+            return existing.clone();
+        }
+        let cached = Arc::new(CachedSession::new(session));
+        entries.by_id.insert(session.id.clone(), hash);
+        entries.by_token.insert(hash, cached.clone());
+        cached
+    }
+
+    pub fn get_id(&self, id: &str) -> Option<Arc<CachedSession>> {
+        let entries = self.read();
+        entries.by_id.get(id).and_then(|hash| entries.by_token.get(hash)).cloned()
+    }
+
+    pub fn remove_id(&self, id: &str) -> Option<Arc<CachedSession>> {
+        let mut entries = self.write();
+        let hash = entries.by_id.remove(id)?;
+        entries.by_token.remove(&hash)
+    }
+
+    pub fn len(&self) -> usize {
+        self.read().by_token.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// "Last seen" updates that moved at least `granularity` since they were last
+    /// written (all that moved at all when `granularity` is 0), marked as written.
+    pub fn take_touches(&self, granularity: Millis) -> Vec<Touch> {
+        let entries = self.read();
+        entries
+            .by_token
+            .values()
+            .filter_map(|cached| {
+                let seen = cached.last_seen();
+                let flushed = cached.flushed_last_seen.load(Ordering::Relaxed);
+                let due = seen > flushed && seen - flushed >= granularity;
+                due.then(|| {
+                    cached.flushed_last_seen.store(seen, Ordering::Relaxed);
+                    Touch { id: cached.id.clone(), user_id: cached.user_id, last_seen_at: seen, last_ip: cached.last_ip() }
+                })
+            })
+            .collect()
+    }
+
+    /// Ids of cached sessions seen at or after `since`.
+    pub fn active_since(&self, since: Millis) -> Vec<String> {
+        self.read()
+            .by_token
+            .values()
+            .filter(|cached| cached.last_seen() >= since)
+            .map(|cached| cached.id.clone())
+            .collect()
+    }
+
+    /// Drops entries whose absolute expiry has passed (their end is recorded by the sweeper).
+    pub fn drop_expired(&self, now: Millis) {
+        let mut entries = self.write();
+        let expired: Vec<String> =
+            entries.by_token.values().filter(|cached| cached.expires_at <= now).map(|c| c.id.clone()).collect();
+        for id in expired {
+            if let Some(hash) = entries.by_id.remove(&id) {
+                entries.by_token.remove(&hash);
+            }
+        }
+    }
+
+    // A poisoned lock means a panic while holding it; the maps are still consistent
+    // because every write is a single insert/remove pair, so keep serving.
+    fn read(&self) -> RwLockReadGuard<'_, Entries> {
+        self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Entries> {
+        self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AgentInfo, SessionStatus};
+    use crate::token::Token;
+
+    fn session(id: &str, last_seen: Millis) -> Session {
+        Session {
+            id: id.into(),
+            application: "console".into(),
+            user_id: Some(1),
+            username: Some("alice".into()),
+            status: SessionStatus::Authenticated,
+            role: Role::User,
+            first_ip: "127.0.0.1".into(),
+            last_ip: "127.0.0.1".into(),
+            user_agent: String::new(),
+            agent: AgentInfo::default(),
+            country: None,
+            created_at: 0,
+            last_seen_at: last_seen,
+            idle_deadline: 0,
+            expires_at: 1_000_000,
+            ended_at: None,
+            end_reason: None,
+            ended_by: None,
+        }
+    }
+
+    #[test]
+    fn touches_are_batched_by_granularity() {
+        let cache = SessionCache::default();
+        let hash = Token::generate().hash();
+        let cached = cache.insert(hash, &session("a", 1_000));
+        cached.touch(1_500, "127.0.0.1");
+        assert!(cache.take_touches(60_000).is_empty(), "moved less than the granularity");
+        cached.touch(61_000, "127.0.0.2");
+        let touches = cache.take_touches(60_000);
+        assert_eq!(touches.len(), 1);
+        assert_eq!((touches[0].last_seen_at, touches[0].last_ip.as_str()), (61_000, "127.0.0.2"));
+        assert!(cache.take_touches(0).is_empty(), "already written");
+        cached.touch(61_001, "127.0.0.2");
+        assert_eq!(cache.take_touches(0).len(), 1, "granularity 0 takes any movement");
+    }
+
+    #[test]
+    fn remove_and_expire() {
+        let cache = SessionCache::default();
+        let hash = Token::generate().hash();
+        cache.insert(hash, &session("a", 0));
+        assert!(cache.get(&hash).is_some());
+        assert!(cache.remove_id("a").is_some());
+        assert!(cache.get(&hash).is_none());
+        cache.insert(hash, &session("a", 0));
+        cache.drop_expired(1_000_000);
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn active_since_lists_recent_ids() {
+        let cache = SessionCache::default();
+        cache.insert(Token::generate().hash(), &session("old", 10));
+        cache.insert(Token::generate().hash(), &session("new", 500));
+        assert_eq!(cache.active_since(100), vec!["new".to_string()]);
+    }
+}

@@ -1,0 +1,351 @@
+//! The engine: sign-in, the session check, listing and ending sessions. Every rule of
+//! the session model is enforced here, once, whatever the caller (pages, server
+//! functions, the live channel, the CLI).
+
+use crate::agent::{clamp_user_agent, parse_user_agent};
+use crate::cache::{CachedSession, SessionCache};
+use crate::clock::{SharedClock, SystemClock};
+use crate::cookie::CookiePolicy;
+use crate::error::{CoreError, CoreResult};
+use crate::hub::Hub;
+use crate::model::{EndReason, ListQuery, LiveEvent, Millis, Role, Session, SessionPage, SessionStatus, MAX_SEARCH_LEN};
+use crate::password::{hash_password, validate_password, verify_password};
+use crate::settings::Settings;
+use crate::store::{self, EndRecord, EndSelector, NewSession, NewUser, Scope, SharedStore, User};
+use crate::throttle::{AttemptKeys, Throttle};
+use crate::token::{is_session_id, new_session_id, Token};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// The application name of sessions created by the console's own sign-in page.
+pub const CONSOLE_APP: &str = "console";
+/// Recorded as `ended_by` when no person ended a session (idle, expiry, limits).
+pub const SYSTEM_ACTOR: &str = "system";
+const MAX_USERNAME_LEN: usize = 64;
+const MAX_IDS_PER_CALL: usize = 1000;
+
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    pub database_url: String,
+    /// `false` only with the explicit plain-http opt-out: drops `Secure` and `__Host-`.
+    pub secure_cookies: bool,
+}
+
+/// Where a request comes from.
+#[derive(Clone, Debug)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+pub struct SignedIn {
+    pub session: Session,
+    pub token: Token,
+}
+
+pub struct Engine {
+    store: SharedStore,
+    cache: SessionCache,
+    hub: Hub,
+    clock: SharedClock,
+    throttle: Throttle,
+    settings: RwLock<Settings>,
+    cookies: CookiePolicy,
+    /// Highest end sequence number this process has applied to its cache.
+    applied_end_seq: AtomicI64,
+    /// Ids this process ended itself and already announced; the end-log poller skips them.
+    announced_ends: Mutex<HashSet<String>>,
+}
+
+impl Engine {
+    pub async fn open(config: &EngineConfig) -> CoreResult<Arc<Engine>> {
+        Engine::open_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn open_with_clock(config: &EngineConfig, clock: SharedClock) -> CoreResult<Arc<Engine>> {
+        let store = store::open(&config.database_url).await?;
+        let settings = store.load_settings().await?;
+        let applied_end_seq = store.latest_end_seq().await?;
+        Ok(Arc::new(Engine {
+            store,
+            cache: SessionCache::default(),
+            hub: Hub::default(),
+            throttle: Throttle::new(clock.clone()),
+            clock,
+            settings: RwLock::new(settings),
+            cookies: CookiePolicy { secure: config.secure_cookies },
+            applied_end_seq: AtomicI64::new(applied_end_seq),
+            announced_ends: Mutex::new(HashSet::new()),
+        }))
+    }
+
+    pub fn cookies(&self) -> CookiePolicy {
+        self.cookies
+    }
+
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<LiveEvent> {
+        self.hub.subscribe()
+    }
+
+    // ---- users -------------------------------------------------------------------
+
+    pub async fn add_user(&self, username: &str, password: String, role: Role) -> CoreResult<User> {
+        let username = validate_username(username)?;
+        validate_password(&password)?;
+        let password_hash = hash_password(password).await?;
+        self.store.create_user(NewUser { username, password_hash, role }, self.now()).await
+    }
+
+    pub async fn count_users(&self) -> CoreResult<i64> {
+        self.store.count_users().await
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> CoreResult<User> {
+        self.store
+            .user_by_name(username)
+            .await?
+            .ok_or_else(|| CoreError::NotFound(format!("No user named {username:?}.")))
+    }
+
+    // ---- sign-in and the check -----------------------------------------------------
+
+    /// Checks the password and opens a new console session with a fresh token.
+    pub async fn sign_in(&self, username: &str, password: String, client: &ClientInfo) -> CoreResult<SignedIn> {
+        let username = username.trim();
+        if username.is_empty() || password.is_empty() {
+            return Err(CoreError::invalid("Enter your username and password."));
+        }
+        let keys = AttemptKeys { user: username.to_owned(), ip: client.ip.clone() };
+        self.throttle.check(&keys).map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
+        let credentials = if username.len() <= MAX_USERNAME_LEN { self.store.user_credentials(username).await? } else { None };
+        let verified = verify_password(password, credentials.as_ref().map(|c| c.password_hash.clone())).await?;
+        let user = match credentials {
+            Some(credentials) if verified && !credentials.user.disabled => credentials.user,
+            _ => {
+                self.throttle.record_failure(&keys);
+                return Err(CoreError::BadCredentials);
+            }
+        };
+        self.throttle.record_success(&keys);
+        self.open_session(&user, client).await
+    }
+
+    async fn open_session(&self, user: &User, client: &ClientInfo) -> CoreResult<SignedIn> {
+        let now = self.now();
+        let token = Token::generate();
+        let user_agent = clamp_user_agent(&client.user_agent);
+        let new = NewSession {
+            id: new_session_id(),
+            token_hash: token.hash(),
+            application: CONSOLE_APP.into(),
+            user_id: Some(user.id),
+            username: Some(user.username.clone()),
+            status: SessionStatus::Authenticated,
+            role: user.role,
+            ip: client.ip.clone(),
+            agent: parse_user_agent(&user_agent),
+            user_agent,
+            country: None,
+            created_at: now,
+            expires_at: now + self.settings().lifetime_ms(),
+        };
+        let mut session = self.store.insert_session(new).await?;
+        self.fill_idle_deadline(&mut session);
+        self.cache.insert(token.hash(), &session);
+        self.hub.publish(LiveEvent::Created { session: session.clone() });
+        Ok(SignedIn { session, token })
+    }
+
+    /// The hot path: is `token` a live session for a request from `client`? Touches only
+    /// memory when the session is cached; refusals that end a session write through.
+    pub async fn check(&self, token: &Token, client: &ClientInfo) -> CoreResult<Arc<CachedSession>> {
+        let hash = token.hash();
+        let cached = match self.cache.get(&hash) {
+            Some(cached) => cached,
+            None => {
+                let session = self.store.session_by_token(&hash).await?.ok_or(CoreError::Unauthenticated(None))?;
+                if session.ended_at.is_some() {
+                    return Err(CoreError::Unauthenticated(session.end_reason));
+                }
+                self.cache.insert(hash, &session)
+            }
+        };
+        let now = self.now();
+        let settings = self.settings();
+        let refusal = if now >= cached.expires_at {
+            Some(EndReason::Expired)
+        } else if now >= cached.last_seen() + settings.idle_timeout_ms() {
+            Some(EndReason::Idle)
+        } else if !settings.allow_ip_change && cached.last_ip() != client.ip {
+            Some(EndReason::IpChange)
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            self.end(EndSelector::Ids { ids: vec![cached.id.clone()], scope: Scope::Everyone }, reason, SYSTEM_ACTOR)
+                .await?;
+            return Err(CoreError::Unauthenticated(Some(reason)));
+        }
+        cached.touch(now, &client.ip);
+        Ok(cached)
+    }
+
+    // ---- listing and ending --------------------------------------------------------
+
+    pub async fn list(&self, query: &ListQuery, scope: Scope) -> CoreResult<SessionPage> {
+        if query.search.chars().count() > MAX_SEARCH_LEN {
+            return Err(CoreError::invalid(format!("The search text is longer than {MAX_SEARCH_LEN} characters.")));
+        }
+        let now = self.now();
+        let page = self.store.list_live(query, scope, now).await?;
+        let mut sessions = page.sessions;
+        for session in &mut sessions {
+            self.overlay_memory(session);
+        }
+        Ok(SessionPage {
+            sessions,
+            total: page.total,
+            next: page.next.map(|cursor| cursor.encode()),
+            prev: page.prev.map(|cursor| cursor.encode()),
+            now,
+        })
+    }
+
+    /// Ends what `selector` picks, write-through: the store first, then the cache and
+    /// the live channels. Returns the sessions that were live and are now ended.
+    pub async fn end(&self, selector: EndSelector, reason: EndReason, actor: &str) -> CoreResult<Vec<Session>> {
+        if let EndSelector::Ids { ids, .. } | EndSelector::AllExcept(ids) = &selector {
+            validate_ids(ids)?;
+        }
+        let record = EndRecord { reason, ended_by: actor.to_owned(), at: self.now() };
+        let ended = self.store.end_sessions(&selector, &record).await?;
+        self.announce_ends(&ended);
+        Ok(ended)
+    }
+
+    pub(crate) fn announce_ends(&self, ended: &[Session]) {
+        {
+            let mut announced = self.announced_ends.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            announced.extend(ended.iter().map(|session| session.id.clone()));
+        }
+        for session in ended {
+            self.cache.remove_id(&session.id);
+            self.hub.publish(LiveEvent::Ended {
+                id: session.id.clone(),
+                user_id: session.user_id,
+                reason: session.end_reason.unwrap_or(EndReason::Killed),
+                ended_by: session.ended_by.clone().unwrap_or_default(),
+            });
+        }
+    }
+
+    /// Applies ends recorded by other processes (the CLI, other instances) to this
+    /// process's cache and live channels. Returns how many were new here.
+    pub async fn apply_logged_ends(&self) -> CoreResult<usize> {
+        let mut applied = 0;
+        loop {
+            let since = self.applied_end_seq.load(Ordering::SeqCst);
+            let ends = self.store.ends_since(since, 1000).await?;
+            let Some(last) = ends.last() else { return Ok(applied) };
+            self.applied_end_seq.store(last.seq, Ordering::SeqCst);
+            for end in &ends {
+                self.cache.remove_id(&end.id);
+                let already_announced = self
+                    .announced_ends
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .remove(&end.id);
+                if !already_announced {
+                    applied += 1;
+                    self.hub.publish(LiveEvent::Ended {
+                        id: end.id.clone(),
+                        user_id: end.user_id,
+                        reason: end.reason,
+                        ended_by: end.ended_by.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Writes batched "last seen" updates; with `force`, every pending one.
+    pub async fn flush_touches(&self, force: bool) -> CoreResult<usize> {
+        let settings = self.settings();
+        // At most one write per session per minute, and often enough that the store
+        // never lags far behind the idle timeout.
+        let granularity = if force { 0 } else { (settings.idle_timeout_ms() / 4).min(60_000) };
+        let touches = self.cache.take_touches(granularity);
+        if touches.is_empty() {
+            return Ok(0);
+        }
+        self.store.touch(&touches).await?;
+        let idle = settings.idle_timeout_ms();
+        for touch in &touches {
+            self.hub.publish(LiveEvent::Touched {
+                id: touch.id.clone(),
+                user_id: touch.user_id,
+                last_seen_at: touch.last_seen_at,
+                idle_deadline: touch.last_seen_at + idle,
+                last_ip: touch.last_ip.clone(),
+            });
+        }
+        Ok(touches.len())
+    }
+
+    /// Ends sessions that passed their absolute expiry or their idle deadline.
+    pub async fn sweep(&self) -> CoreResult<usize> {
+        let now = self.now();
+        let idle = self.settings().idle_timeout_ms();
+        // Another instance may hold up to a minute of unwritten activity; give it that.
+        let idle_before = now - idle - 2 * 60_000.min(idle / 4);
+        let keep = self.cache.active_since(now - idle);
+        let ended = self.store.sweep(now, idle_before, &keep).await?;
+        self.cache.drop_expired(now);
+        self.announce_ends(&ended);
+        Ok(ended.len())
+    }
+
+    /// The store's "last seen" lags by up to a flush; this process's memory does not.
+    fn overlay_memory(&self, session: &mut Session) {
+        if let Some(cached) = self.cache.get_id(&session.id) {
+            session.last_seen_at = session.last_seen_at.max(cached.last_seen());
+            session.last_ip = cached.last_ip();
+        }
+        self.fill_idle_deadline(session);
+    }
+
+    fn fill_idle_deadline(&self, session: &mut Session) {
+        session.idle_deadline = session.last_seen_at + self.settings().idle_timeout_ms();
+    }
+}
+
+fn validate_username(username: &str) -> CoreResult<String> {
+    let username = username.trim();
+    let valid_chars = username.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if username.is_empty() || username.chars().count() > MAX_USERNAME_LEN || !valid_chars {
+        return Err(CoreError::invalid(format!(
+            "A username has 1 to {MAX_USERNAME_LEN} letters, digits or . _ - @ characters."
+        )));
+    }
+    Ok(username.to_owned())
+}
+
+fn validate_ids(ids: &[String]) -> CoreResult<()> {
+    if ids.len() > MAX_IDS_PER_CALL {
+        return Err(CoreError::invalid(format!("At most {MAX_IDS_PER_CALL} sessions can be ended in one call.")));
+    }
+    if let Some(bad) = ids.iter().find(|id| !is_session_id(id)) {
+        let shown: String = bad.chars().take(40).collect();
+        return Err(CoreError::invalid(format!("{shown:?} is not a session id.")));
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! The engine's one error type. Callers map it to HTTP statuses or exit codes; the
+//! `Internal` text is for logs only and never shown to a client.
+
+use crate::model::EndReason;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The input was refused; the text says why and is safe to show.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// Sign-in failed: wrong user name or password (deliberately not saying which).
+    #[error("Wrong username or password.")]
+    BadCredentials,
+    #[error("Too many failed sign-in attempts. Try again in {retry_after_secs} seconds.")]
+    Throttled { retry_after_secs: u64 },
+    /// No valid session: never had one, or it ended for `reason`.
+    #[error("{}", .0.map(EndReason::explanation).unwrap_or("You are not signed in."))]
+    Unauthenticated(Option<EndReason>),
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+impl CoreError {
+    pub fn invalid(message: impl Into<String>) -> CoreError {
+        CoreError::Invalid(message.into())
+    }
+
+    pub fn internal(message: impl Into<String>) -> CoreError {
+        CoreError::Internal(message.into())
+    }
+}
+
+impl From<sqlx::Error> for CoreError {
+    fn from(err: sqlx::Error) -> CoreError {
+        CoreError::Internal(format!("database: {err}"))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for CoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> CoreError {
+        CoreError::Internal(format!("migration: {err}"))
+    }
+}

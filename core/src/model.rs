@@ -1,0 +1,350 @@
+//! The session model shared by the server and the browser. Plain data, no secrets:
+//! the token never appears here, only its hash in the store.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Milliseconds since the Unix epoch. One unit everywhere keeps SQLite and
+/// PostgreSQL identical and the browser's arithmetic trivial.
+pub type Millis = i64;
+
+pub const MINUTE_MS: Millis = 60_000;
+pub const HOUR_MS: Millis = 60 * MINUTE_MS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    User,
+}
+
+impl Role {
+    pub const ALL: [Role; 2] = [Role::Admin, Role::User];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::User => "user",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Authenticated,
+    Guest,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Authenticated => "authenticated",
+            SessionStatus::Guest => "guest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionStatus::Authenticated => "Authenticated",
+            SessionStatus::Guest => "Guest",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SessionStatus> {
+        [SessionStatus::Authenticated, SessionStatus::Guest]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+/// Why a session ended. Stored as its snake_case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    Logout,
+    Killed,
+    Idle,
+    Expired,
+    EvictedByLimit,
+    IpChange,
+    PasswordChange,
+    UserDisabled,
+}
+
+impl EndReason {
+    pub const ALL: [EndReason; 8] = [
+        EndReason::Logout,
+        EndReason::Killed,
+        EndReason::Idle,
+        EndReason::Expired,
+        EndReason::EvictedByLimit,
+        EndReason::IpChange,
+        EndReason::PasswordChange,
+        EndReason::UserDisabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Logout => "logout",
+            EndReason::Killed => "killed",
+            EndReason::Idle => "idle",
+            EndReason::Expired => "expired",
+            EndReason::EvictedByLimit => "evicted_by_limit",
+            EndReason::IpChange => "ip_change",
+            EndReason::PasswordChange => "password_change",
+            EndReason::UserDisabled => "user_disabled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EndReason> {
+        EndReason::ALL.into_iter().find(|reason| reason.as_str() == text)
+    }
+
+    /// The sentence shown on the sign-in page to the person whose session ended.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            EndReason::Logout => "You signed out.",
+            EndReason::Killed => "Your session was ended by an administrator.",
+            EndReason::Idle => "Your session ended after a period of inactivity.",
+            EndReason::Expired => "Your session reached its maximum lifetime.",
+            EndReason::EvictedByLimit => {
+                "Your session was ended because a newer sign-in exceeded the session limit."
+            }
+            EndReason::IpChange => "Your session was ended because your IP address changed.",
+            EndReason::PasswordChange => "Your session was ended because the password changed.",
+            EndReason::UserDisabled => "Your session was ended because the account was disabled.",
+        }
+    }
+}
+
+/// A session as everyone but the store sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Public, random, safe to show; never the token.
+    pub id: String,
+    pub application: String,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub status: SessionStatus,
+    pub role: Role,
+    pub first_ip: String,
+    pub last_ip: String,
+    pub user_agent: String,
+    pub agent: AgentInfo,
+    pub country: Option<String>,
+    pub created_at: Millis,
+    pub last_seen_at: Millis,
+    /// When the session ends if it stays idle: `last_seen_at` + the idle timeout in force.
+    pub idle_deadline: Millis,
+    pub expires_at: Millis,
+    pub ended_at: Option<Millis>,
+    pub end_reason: Option<EndReason>,
+    pub ended_by: Option<String>,
+}
+
+impl Session {
+    /// The moment the session stops being valid if nothing else happens.
+    pub fn deadline(&self) -> Millis {
+        self.idle_deadline.min(self.expires_at)
+    }
+
+    pub fn short_id(&self) -> &str {
+        self.id.get(..8).unwrap_or(&self.id)
+    }
+}
+
+/// The parts of a user agent that the console shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentInfo {
+    pub browser: String,
+    pub browser_version: String,
+    pub os: String,
+    pub device: DeviceClass,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceClass {
+    Desktop,
+    Phone,
+    Tablet,
+    Bot,
+    #[default]
+    Unknown,
+}
+
+impl DeviceClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceClass::Desktop => "desktop",
+            DeviceClass::Phone => "phone",
+            DeviceClass::Tablet => "tablet",
+            DeviceClass::Bot => "bot",
+            DeviceClass::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(text: &str) -> DeviceClass {
+        [DeviceClass::Desktop, DeviceClass::Phone, DeviceClass::Tablet, DeviceClass::Bot]
+            .into_iter()
+            .find(|class| class.as_str() == text)
+            .unwrap_or(DeviceClass::Unknown)
+    }
+}
+
+/// Columns the session list can be sorted by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    User,
+    Application,
+    Ip,
+    #[default]
+    Created,
+    LastSeen,
+    Expires,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::User,
+        SortKey::Application,
+        SortKey::Ip,
+        SortKey::Created,
+        SortKey::LastSeen,
+        SortKey::Expires,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::User => "user",
+            SortKey::Application => "application",
+            SortKey::Ip => "ip",
+            SortKey::Created => "created",
+            SortKey::LastSeen => "last_seen",
+            SortKey::Expires => "expires",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|key| key.as_str() == text)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortDir {
+    Asc,
+    #[default]
+    Desc,
+}
+
+/// Which page of the list to fetch: the first, or the one after / before a cursor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageAt {
+    #[default]
+    First,
+    After(String),
+    Before(String),
+}
+
+pub const MAX_SEARCH_LEN: usize = 200;
+pub const MAX_PAGE_SIZE: u32 = 200;
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// A request for one page of live sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// Matches user name, IP, application or session id.
+    pub search: String,
+    pub sort: SortKey,
+    pub dir: SortDir,
+    pub page: PageAt,
+    pub limit: u32,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery {
+            search: String::new(),
+            sort: SortKey::default(),
+            dir: SortDir::default(),
+            page: PageAt::First,
+            limit: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+/// One page of sessions and what is needed to ask for its neighbours.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionPage {
+    pub sessions: Vec<Session>,
+    /// Live sessions matching the search, across all pages.
+    pub total: i64,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+    /// Server time when the page was read, so relative times render the same on both sides.
+    pub now: Millis,
+}
+
+/// What happened to a session, as pushed to open consoles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    Created { session: Session },
+    /// Last seen / IP moved on (sent in batches, never per request).
+    Touched { id: String, user_id: Option<i64>, last_seen_at: Millis, idle_deadline: Millis, last_ip: String },
+    Ended { id: String, user_id: Option<i64>, reason: EndReason, ended_by: String },
+    /// Sent only to the connection whose own session ended, right before the server closes it.
+    SignedOut { reason: EndReason },
+}
+
+impl LiveEvent {
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            LiveEvent::Created { session } => session.user_id,
+            LiveEvent::Touched { user_id, .. } | LiveEvent::Ended { user_id, .. } => *user_id,
+            LiveEvent::SignedOut { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for reason in EndReason::ALL {
+            assert_eq!(EndReason::parse(reason.as_str()), Some(reason));
+        }
+        for key in SortKey::ALL {
+            assert_eq!(SortKey::parse(key.as_str()), Some(key));
+        }
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert_eq!(DeviceClass::parse("phone"), DeviceClass::Phone);
+        assert_eq!(DeviceClass::parse("toaster"), DeviceClass::Unknown);
+    }
+
+    #[test]
+    fn live_events_are_tagged_json() {
+        let event = LiveEvent::SignedOut { reason: EndReason::Killed };
+        let json = serde_json::to_string(&event).expect("serialize");
+        assert_eq!(json, r#"{"type":"signed_out","reason":"killed"}"#);
+    }
+}

@@ -1,0 +1,152 @@
+//! Persistence behind one trait. Callers hold an `Arc<dyn Store>` and never know which
+//! database is underneath; the backend is picked from the URL scheme in `open`.
+//! Every backend must pass the suite in `store::conformance`.
+
+mod cursor;
+mod sqlite;
+#[cfg(test)]
+mod conformance;
+
+pub use cursor::Cursor;
+pub use sqlite::SqliteStore;
+
+use crate::error::{CoreError, CoreResult};
+use crate::model::{AgentInfo, EndReason, ListQuery, Millis, Role, Session, SessionStatus};
+use crate::settings::Settings;
+use crate::token::TokenHash;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: Millis,
+}
+
+/// A user with the password hash, only ever handed to the sign-in code.
+#[derive(Clone)]
+pub struct UserCredentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// Everything needed to insert a session. The token itself is not here, only its hash.
+pub struct NewSession {
+    pub id: String,
+    pub token_hash: TokenHash,
+    pub application: String,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub status: SessionStatus,
+    pub role: Role,
+    pub ip: String,
+    pub user_agent: String,
+    pub agent: AgentInfo,
+    pub country: Option<String>,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// Whose sessions a list may contain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Everyone,
+    User(i64),
+}
+
+/// Which live sessions an end applies to.
+#[derive(Clone, Debug)]
+pub enum EndSelector {
+    /// These ids; with `Scope::User`, only those that belong to that user.
+    Ids { ids: Vec<String>, scope: Scope },
+    User(i64),
+    AllExcept(Vec<String>),
+}
+
+/// Who ended a session, as recorded.
+#[derive(Clone, Debug)]
+pub struct EndRecord {
+    pub reason: EndReason,
+    pub ended_by: String,
+    pub at: Millis,
+}
+
+/// One page of sessions straight from the store (idle deadlines not yet filled in).
+pub struct StoredPage {
+    pub sessions: Vec<Session>,
+    pub total: i64,
+    pub next: Option<Cursor>,
+    pub prev: Option<Cursor>,
+}
+
+/// A "last seen" update from the check cache.
+#[derive(Clone, Debug)]
+pub struct Touch {
+    pub id: String,
+    /// Carried for the live event; the store does not need it.
+    pub user_id: Option<i64>,
+    pub last_seen_at: Millis,
+    pub last_ip: String,
+}
+
+/// A session end seen in the end log, for cache eviction across processes.
+#[derive(Clone, Debug)]
+pub struct LoggedEnd {
+    pub seq: i64,
+    pub id: String,
+    pub token_hash: TokenHash,
+    pub user_id: Option<i64>,
+    pub reason: EndReason,
+    pub ended_by: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    async fn create_user(&self, user: NewUser, now: Millis) -> CoreResult<User>;
+    async fn user_credentials(&self, username: &str) -> CoreResult<Option<UserCredentials>>;
+    async fn user_by_name(&self, username: &str) -> CoreResult<Option<User>>;
+    async fn count_users(&self) -> CoreResult<i64>;
+
+    async fn insert_session(&self, session: NewSession) -> CoreResult<Session>;
+    /// A session by token hash, ended or not (the end reason answers a refused check).
+    async fn session_by_token(&self, hash: &TokenHash) -> CoreResult<Option<Session>>;
+    async fn session_by_id(&self, id: &str) -> CoreResult<Option<Session>>;
+    /// Live sessions not past `expires_at` at `now`, filtered, sorted and paged.
+    async fn list_live(&self, query: &ListQuery, scope: Scope, now: Millis) -> CoreResult<StoredPage>;
+    /// Ends the live sessions picked by `selector` in one transaction; returns them.
+    async fn end_sessions(&self, selector: &EndSelector, record: &EndRecord) -> CoreResult<Vec<Session>>;
+    /// Ends live sessions past their absolute expiry, or idle since `idle_before`
+    /// (minus the ids in `keep`, which are known to be active).
+    async fn sweep(&self, now: Millis, idle_before: Millis, keep: &[String]) -> CoreResult<Vec<Session>>;
+    /// Applies "last seen" updates in one transaction; ended sessions are left alone.
+    async fn touch(&self, touches: &[Touch]) -> CoreResult<()>;
+    /// Ends logged after `seq`, oldest first, at most `limit`.
+    async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>>;
+    async fn latest_end_seq(&self) -> CoreResult<i64>;
+
+    async fn load_settings(&self) -> CoreResult<Settings>;
+}
+
+pub type SharedStore = Arc<dyn Store>;
+
+/// Opens the store named by `url`, creating and migrating it as needed.
+pub async fn open(url: &str) -> CoreResult<SharedStore> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Err(CoreError::invalid("PostgreSQL support is not built yet; use a sqlite:// URL."))
+    } else {
+        Err(CoreError::invalid(format!(
+            "Unsupported database URL {url:?}: expected sqlite://PATH or postgres://…"
+        )))
+    }
+}

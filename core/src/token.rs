@@ -1,0 +1,104 @@
+//! Secrets and identifiers. A session token is 256 random bits, shown once and then
+//! kept only as its SHA-256 hash; a fast hash is right here because the input is
+//! random, not a password. The public id is separate randomness, so showing it leaks
+//! nothing about the token.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+const TOKEN_BYTES: usize = 32;
+/// Length of a token in its base64url text form.
+pub const TOKEN_TEXT_LEN: usize = 43;
+
+/// A session token in the clear. `Debug` never prints it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    pub fn generate() -> Token {
+        let mut bytes = [0u8; TOKEN_BYTES];
+        rand::rng().fill_bytes(&mut bytes);
+        Token(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Accepts only the exact shape we issue, so junk never reaches the store.
+    pub fn parse(text: &str) -> Option<Token> {
+        let well_formed = text.len() == TOKEN_TEXT_LEN
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then(|| Token(text.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash(Sha256::digest(self.0.as_bytes()).into())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct TokenHash(pub [u8; 32]);
+
+impl TokenHash {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn from_slice(bytes: &[u8]) -> Option<TokenHash> {
+        bytes.try_into().ok().map(TokenHash)
+    }
+}
+
+/// A new public session id: 128 random bits as 32 lowercase hex digits.
+pub fn new_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// True if `text` could be a session id we issued (used to reject junk early).
+pub fn is_session_id(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_well_formed_and_hidden() {
+        let a = Token::generate();
+        let b = Token::generate();
+        assert_ne!(a, b);
+        assert_eq!(a.expose().len(), TOKEN_TEXT_LEN);
+        assert_eq!(Token::parse(a.expose()), Some(a.clone()));
+        assert_eq!(format!("{a:?}"), "Token(<redacted>)");
+        assert_ne!(a.hash(), b.hash());
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        assert!(Token::parse("").is_none());
+        assert!(Token::parse(&"a".repeat(TOKEN_TEXT_LEN + 1)).is_none());
+        assert!(Token::parse(&"%".repeat(TOKEN_TEXT_LEN)).is_none());
+    }
+
+    #[test]
+    fn session_ids() {
+        let id = new_session_id();
+        assert!(is_session_id(&id));
+        assert_ne!(id, new_session_id());
+        assert!(!is_session_id("../etc/passwd"));
+        assert!(!is_session_id(&id.to_uppercase()));
+    }
+}
