@@ -1,1 +1,56 @@
-pub fn placeholder() {}
+//! The Sessions web app: pages, components and server functions, shared by the
+//! server (feature `ssr`) and the browser (feature `hydrate`).
+
+pub mod api;
+pub mod browser;
+pub mod components;
+pub mod error;
+pub mod format;
+pub mod live;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server_ctx;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use pages::admin_sessions::AdminSessionsPage;
+use pages::login::LoginPage;
+use pages::my_sessions::MySessionsPage;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sessions.css"/>
+        <Title text="Sessions"/>
+        <Router>
+            <Routes fallback=|| view! { <main class="not-found"><h1>"Page not found"</h1><a href="/">"Back to Sessions"</a></main> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/admin/sessions") view=AdminSessionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/sessions") view=MySessionsPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -143,9 +143,14 @@ pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
     assert_eq!(log.len(), 2);
     assert!(log.iter().all(|end| end.seq > start && end.reason == EndReason::Killed));
 
+    let a3 = store.insert_session(new_session(Some(&alice), "10.0.0.1", "console", 4)).await.expect("insert");
+    let except = EndSelector::UserExcept { user_id: alice.id, keep: a1.id.clone() };
+    let ended = store.end_sessions(&except, &killed(12)).await.expect("end");
+    assert_eq!(ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), vec![a3.id.clone()]);
+
     let ended = store.end_sessions(&EndSelector::User(alice.id), &killed(12)).await.expect("end");
     assert_eq!(ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), vec![a1.id.clone()]);
-    assert_eq!(store.ends_since(start, 100).await.expect("log").len(), 3);
+    assert_eq!(store.ends_since(start, 100).await.expect("log").len(), 4);
 }
 
 pub async fn sweep_ends_idle_and_expired_with_reasons(store: SharedStore) {

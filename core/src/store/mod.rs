@@ -69,6 +69,8 @@ pub enum EndSelector {
     /// These ids; with `Scope::User`, only those that belong to that user.
     Ids { ids: Vec<String>, scope: Scope },
     User(i64),
+    /// All of a user's sessions but one (sign out everywhere else).
+    UserExcept { user_id: i64, keep: String },
     AllExcept(Vec<String>),
 }
 

@@ -227,6 +227,9 @@ impl Store for SqliteStore {
             EndSelector::User(user_id) => {
                 query.push("user_id = ").push_bind(*user_id);
             }
+            EndSelector::UserExcept { user_id, keep } => {
+                query.push("user_id = ").push_bind(*user_id).push(" AND id <> ").push_bind(keep.clone());
+            }
             EndSelector::AllExcept(keep) => {
                 query.push("id NOT IN (SELECT value FROM json_each(").push_bind(json_list(keep)).push("))");
             }

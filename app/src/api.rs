@@ -1,0 +1,122 @@
+//! Server functions: the browser's whole API. Each authenticates and authorises on the
+//! server; what the browser sends is never trusted to say whose sessions it may touch.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use sessions_core::model::{ListQuery, Role, SessionPage};
+
+#[cfg(feature = "ssr")]
+use crate::server_ctx::{actor_name, client_info, current_session, engine, require_admin, set_cookie};
+#[cfg(feature = "ssr")]
+use sessions_core::{
+    model::EndReason,
+    store::{EndSelector, Scope},
+};
+
+/// Who is signed in, as the pages need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub session_id: String,
+    pub username: String,
+    pub role: Role,
+}
+
+/// The page a role lands on after signing in.
+pub fn landing_path(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "/admin/sessions",
+        Role::User => "/account/sessions",
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_in")]
+pub async fn sign_in(username: String, password: String) -> Result<String, AppError> {
+    let engine = engine()?;
+    let signed_in = engine.sign_in(&username, password, &client_info()?).await?;
+    let lifetime = signed_in.session.expires_at - signed_in.session.created_at;
+    set_cookie(&engine.cookies().issue(&signed_in.token, lifetime));
+    let target = landing_path(signed_in.session.role);
+    leptos_axum::redirect(target);
+    Ok(target.to_owned())
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let engine = engine()?;
+    set_cookie(&engine.cookies().clear());
+    if let Ok(session) = current_session().await {
+        let selector = EndSelector::Ids { ids: vec![session.id.clone()], scope: Scope::Everyone };
+        engine.end(selector, EndReason::Logout, &actor_name(&session)).await?;
+    }
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "whoami")]
+pub async fn whoami() -> Result<Me, AppError> {
+    let session = current_session().await?;
+    Ok(Me { session_id: session.id.clone(), username: actor_name(&session), role: session.role })
+}
+
+/// One page of every live session (admins only).
+#[server(prefix = "/rpc", endpoint = "list_sessions")]
+pub async fn list_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
+    require_admin().await?;
+    Ok(engine()?.list(&query, Scope::Everyone).await?)
+}
+
+/// Ends the given sessions (admins only). Returns how many were live and ended.
+#[server(prefix = "/rpc", endpoint = "kill_sessions")]
+pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
+    let admin = require_admin().await?;
+    if ids.is_empty() {
+        return Err(AppError::BadRequest("No session was selected.".into()));
+    }
+    let selector = EndSelector::Ids { ids, scope: Scope::Everyone };
+    let ended = engine()?.end(selector, EndReason::Killed, &actor_name(&admin)).await?;
+    Ok(ended.len() as u32)
+}
+
+/// Ends every live session; the caller's own survives unless `include_mine`.
+#[server(prefix = "/rpc", endpoint = "kill_all")]
+pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
+    let admin = require_admin().await?;
+    let keep = if include_mine { Vec::new() } else { vec![admin.id.clone()] };
+    let ended = engine()?.end(EndSelector::AllExcept(keep), EndReason::Killed, &actor_name(&admin)).await?;
+    Ok(ended.len() as u32)
+}
+
+/// The caller's own live sessions.
+#[server(prefix = "/rpc", endpoint = "my_sessions")]
+pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
+    let session = current_session().await?;
+    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
+    Ok(engine()?.list(&query, Scope::User(user_id)).await?)
+}
+
+/// Signs out some of the caller's own sessions. Ids of anyone else's sessions are
+/// ignored by the store's scope, so they are neither ended nor revealed.
+#[server(prefix = "/rpc", endpoint = "sign_out_sessions")]
+pub async fn sign_out_sessions(ids: Vec<String>) -> Result<u32, AppError> {
+    let session = current_session().await?;
+    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
+    if ids.is_empty() {
+        return Err(AppError::BadRequest("No session was selected.".into()));
+    }
+    let selector = EndSelector::Ids { ids, scope: Scope::User(user_id) };
+    let ended = engine()?.end(selector, EndReason::Logout, &actor_name(&session)).await?;
+    if ended.is_empty() {
+        return Err(AppError::NotFound("No such session of yours is live.".into()));
+    }
+    Ok(ended.len() as u32)
+}
+
+/// Signs out every session of the caller's except the current one.
+#[server(prefix = "/rpc", endpoint = "sign_out_others")]
+pub async fn sign_out_others() -> Result<u32, AppError> {
+    let session = current_session().await?;
+    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
+    let selector = EndSelector::UserExcept { user_id, keep: session.id.clone() };
+    Ok(engine()?.end(selector, EndReason::Logout, &actor_name(&session)).await?.len() as u32)
+}

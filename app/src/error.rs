@@ -1,0 +1,107 @@
+//! The one error type of the server-function boundary. It travels to the browser as
+//! JSON; `status` gives the HTTP status the server answers with. Internal causes are
+//! logged on the server and reach the browser only as a generic sentence.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use sessions_core::model::EndReason;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    /// Not signed in; `reason` says why the session ended when it did.
+    #[error("{message}")]
+    Unauthenticated { message: String, reason: Option<EndReason> },
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("Something went wrong on the server. It has been logged; please try again.")]
+    Internal,
+    /// The request did not reach the server or its answer was unreadable.
+    #[error("The server could not be reached: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthenticated { .. } => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    pub fn unauthenticated(reason: Option<EndReason>) -> AppError {
+        let message = reason.map(EndReason::explanation).unwrap_or("You are not signed in.");
+        AppError::Unauthenticated { message: message.to_owned(), reason }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => {
+                AppError::BadRequest(format!("The request could not be read: {message}"))
+            }
+            ServerFnErrorErr::UnsupportedRequestMethod(message) => AppError::BadRequest(message),
+            ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => AppError::Transport(message),
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sessions_core::CoreError> for AppError {
+    fn from(err: sessions_core::CoreError) -> Self {
+        use sessions_core::CoreError;
+        match err {
+            CoreError::Invalid(message) => AppError::BadRequest(message),
+            CoreError::NotFound(message) => AppError::NotFound(message),
+            CoreError::BadCredentials => AppError::BadRequest(err.to_string()),
+            CoreError::Throttled { .. } => AppError::TooManyRequests(err.to_string()),
+            CoreError::Unauthenticated(reason) => AppError::unauthenticated(reason),
+            CoreError::Forbidden => AppError::Forbidden,
+            CoreError::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_arguments_are_client_errors() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("bad".into()));
+        assert_eq!(err.status(), 400);
+    }
+
+    #[test]
+    fn survives_the_wire() {
+        let err = AppError::unauthenticated(Some(EndReason::Killed));
+        let json = serde_json::to_string(&err).expect("serialize");
+        assert_eq!(serde_json::from_str::<AppError>(&json).expect("parse"), err);
+        assert_eq!(err.to_string(), "Your session was ended by an administrator.");
+    }
+}

@@ -1,0 +1,118 @@
+//! Text for times, durations and addresses. Pure functions of their inputs (the
+//! current time is passed in), so server rendering and hydration print the same.
+
+use sessions_core::model::{Millis, Session};
+
+/// "just now", "5 min ago", "3 h ago", "2 d ago".
+pub fn ago(then: Millis, now: Millis) -> String {
+    let secs = ((now - then) / 1000).max(0);
+    match secs {
+        0..=9 => "just now".into(),
+        10..=59 => format!("{secs} s ago"),
+        60..=3599 => format!("{} min ago", secs / 60),
+        3600..=86_399 => format!("{} h ago", secs / 3600),
+        _ => format!("{} d ago", secs / 86_400),
+    }
+}
+
+/// Time left until `deadline`: "1 h 04 min", "12 min 05 s", "45 s", "expired".
+pub fn time_left(deadline: Millis, now: Millis) -> String {
+    let secs = (deadline - now) / 1000;
+    if secs <= 0 {
+        return "expired".into();
+    }
+    let (days, hours, minutes, seconds) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    if days > 0 {
+        format!("{days} d {hours} h")
+    } else if hours > 0 {
+        format!("{hours} h {minutes:02} min")
+    } else if minutes > 0 {
+        format!("{minutes} min {seconds:02} s")
+    } else {
+        format!("{seconds} s")
+    }
+}
+
+/// An ISO-8601 UTC timestamp, for tooltips.
+pub fn utc(at: Millis) -> String {
+    let secs = at.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+// Howard Hinnant's days-to-civil algorithm: a calendar date without a date crate in the wasm.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Hides all but the last part of an address until the admin asks to see it.
+pub fn mask_ip(ip: &str) -> String {
+    if let Some((_, last)) = ip.rsplit_once('.') {
+        format!("•••.•••.•••.{last}")
+    } else if let Some((_, last)) = ip.rsplit_once(':') {
+        format!("••••:••••:{last}")
+    } else {
+        "•••".into()
+    }
+}
+
+/// "Chrome 120 on Linux".
+pub fn agent_summary(session: &Session) -> String {
+    let agent = &session.agent;
+    let browser = if agent.browser_version.is_empty() {
+        agent.browser.clone()
+    } else {
+        format!("{} {}", agent.browser, agent.browser_version)
+    };
+    format!("{browser} on {}", agent.os)
+}
+
+pub fn display_user(session: &Session) -> String {
+    session.username.clone().unwrap_or_else(|| "Guest".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(ago(0, 5_000), "just now");
+        assert_eq!(ago(0, 42_000), "42 s ago");
+        assert_eq!(ago(0, 5 * 60_000), "5 min ago");
+        assert_eq!(ago(0, 3 * 3_600_000), "3 h ago");
+        assert_eq!(ago(0, 50 * 3_600_000), "2 d ago");
+        assert_eq!(ago(10_000, 0), "just now", "clock skew never shows negative times");
+    }
+
+    #[test]
+    fn countdowns() {
+        assert_eq!(time_left(0, 1), "expired");
+        assert_eq!(time_left(45_000, 0), "45 s");
+        assert_eq!(time_left(12 * 60_000 + 5_000, 0), "12 min 05 s");
+        assert_eq!(time_left(3_600_000 + 4 * 60_000, 0), "1 h 04 min");
+        assert_eq!(time_left(3 * 86_400_000 + 3_600_000, 0), "3 d 1 h");
+    }
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_795_000_000_000), "2026-11-18 09:46:40 UTC");
+    }
+
+    #[test]
+    fn masks_addresses() {
+        assert_eq!(mask_ip("203.0.113.42"), "•••.•••.•••.42");
+        assert_eq!(mask_ip("2001:db8::1"), "••••:••••:1");
+    }
+}

@@ -1,0 +1,134 @@
+//! The browser end of the live channel (`/live`, a WebSocket).
+//!
+//! Why a plain WebSocket route rather than SSE or a server-function stream: the server
+//! must authorise each connection from the session cookie, filter events per viewer and
+//! close a revoked session's channel itself; and SSE over HTTP/1.1 counts against the
+//! browser's six connections per origin, so a seventh console tab would hang.
+//!
+//! The channel reconnects by itself with back-off; after a reconnect the page is told
+//! to resync (reload its data), since events may have been missed meanwhile.
+
+use sessions_core::model::LiveEvent;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub enum LiveSignal {
+    Event(LiveEvent),
+    /// The channel came back after a break: reload, something may have been missed.
+    Resync,
+}
+
+/// Stops the channel when the page that opened it goes away.
+#[derive(Clone, Default)]
+pub struct LiveHandle(Arc<AtomicBool>);
+
+impl LiveHandle {
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Opens the live channel; `on_signal` gets every event this viewer may see.
+pub fn connect(on_signal: impl Fn(LiveSignal) + 'static) -> LiveHandle {
+    let handle = LiveHandle::default();
+    #[cfg(feature = "hydrate")]
+    client::open(std::rc::Rc::new(on_signal), handle.clone(), 0);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on_signal;
+    handle
+}
+
+#[cfg(feature = "hydrate")]
+mod client {
+    use super::{LiveHandle, LiveSignal};
+    use crate::browser::{after, go_to, login_path};
+    use crate::error::AppError;
+    use sessions_core::model::LiveEvent;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+    type OnSignal = Rc<dyn Fn(LiveSignal)>;
+
+    pub fn open(on_signal: OnSignal, handle: LiveHandle, attempt: u32) {
+        if handle.stopped() {
+            return;
+        }
+        let Some(url) = live_url() else { return };
+        let socket = match WebSocket::new(&url) {
+            Ok(socket) => socket,
+            Err(_) => return retry(on_signal, handle, attempt),
+        };
+
+        let on_open = {
+            let on_signal = on_signal.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if attempt > 0 {
+                    on_signal(LiveSignal::Resync);
+                }
+            })
+        };
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        on_open.forget();
+
+        let on_message = {
+            let on_signal = on_signal.clone();
+            let handle = handle.clone();
+            let socket = socket.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                if handle.stopped() {
+                    let _ = socket.close();
+                    return;
+                }
+                let Some(text) = message.data().as_string() else { return };
+                match serde_json::from_str::<LiveEvent>(&text) {
+                    Ok(LiveEvent::SignedOut { reason }) => {
+                        handle.stop();
+                        go_to(&login_path(Some(reason)));
+                    }
+                    Ok(event) => on_signal(LiveSignal::Event(event)),
+                    Err(_) => leptos::logging::warn!("unreadable live event: {text}"),
+                }
+            })
+        };
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
+            let (on_signal, handle) = (on_signal.clone(), handle.clone());
+            if handle.stopped() {
+                return;
+            }
+            // A refused or dropped channel: find out whether we are still signed in.
+            leptos::task::spawn_local(async move {
+                match crate::api::whoami().await {
+                    Err(AppError::Unauthenticated { reason, .. }) => {
+                        handle.stop();
+                        go_to(&login_path(reason));
+                    }
+                    _ => retry(on_signal, handle, attempt + 1),
+                }
+            });
+        });
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        on_close.forget();
+    }
+
+    fn retry(on_signal: OnSignal, handle: LiveHandle, attempt: u32) {
+        let delay = (500 * 2u32.saturating_pow(attempt.min(5))).min(10_000);
+        after(delay, move || open(on_signal, handle, attempt.max(1)));
+    }
+
+    fn live_url() -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+        Some(format!("{scheme}://{}/live", location.host().ok()?))
+    }
+}

@@ -1,0 +1,82 @@
+//! Server-side helpers for server functions: the engine, the caller's session and the
+//! cookie. Every server function authenticates through `current_session`, so the
+//! rules live in one place.
+
+use crate::error::AppError;
+use http::header::{COOKIE, SET_COOKIE};
+use http::request::Parts;
+use http::HeaderValue;
+use leptos::prelude::*;
+use sessions_core::cache::CachedSession;
+use sessions_core::engine::ClientInfo;
+use sessions_core::model::Role;
+use sessions_core::Engine;
+use std::sync::Arc;
+
+pub fn engine() -> Result<Arc<Engine>, AppError> {
+    use_context::<Arc<Engine>>().ok_or_else(|| {
+        tracing::error!("the engine is missing from the server function context");
+        AppError::Internal
+    })
+}
+
+fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts are missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// Where the request came from; the server's middleware puts it in the extensions.
+pub fn client_info() -> Result<ClientInfo, AppError> {
+    let parts = request_parts()?;
+    Ok(parts
+        .extensions
+        .get::<ClientInfo>()
+        .cloned()
+        .unwrap_or_else(|| ClientInfo { ip: "unknown".into(), user_agent: String::new() }))
+}
+
+/// The caller's live session, checked like any request; an ended one clears the cookie.
+pub async fn current_session() -> Result<Arc<CachedSession>, AppError> {
+    let engine = engine()?;
+    let parts = request_parts()?;
+    let token = parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|header| engine.cookies().token_from_header(header))
+        .ok_or_else(|| AppError::unauthenticated(None))?;
+    match engine.check(&token, &client_info()?).await {
+        Ok(session) => Ok(session),
+        Err(err) => {
+            let err = AppError::from(err);
+            if matches!(err, AppError::Unauthenticated { .. }) {
+                set_cookie(&engine.cookies().clear());
+            }
+            Err(err)
+        }
+    }
+}
+
+pub async fn require_admin() -> Result<Arc<CachedSession>, AppError> {
+    let session = current_session().await?;
+    if session.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(session)
+}
+
+pub fn set_cookie(value: &str) {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    match HeaderValue::from_str(value) {
+        Ok(value) => response.append_header(SET_COOKIE, value),
+        Err(err) => tracing::error!(error = %err, "unrepresentable cookie header"),
+    }
+}
+
+/// The name recorded as `ended_by` for something the caller ended.
+pub fn actor_name(session: &CachedSession) -> String {
+    session.username.clone().unwrap_or_else(|| format!("session {}", &session.id[..8.min(session.id.len())]))
+}

@@ -1,0 +1,81 @@
+//! Page access: signed-out visitors go to `/login`, users stay out of admin pages, and
+//! signed-in visitors skip the sign-in page. Server functions check again on their own.
+
+use super::AppState;
+use app::api::landing_path;
+use app::browser::login_path;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use sessions_core::cache::CachedSession;
+use sessions_core::engine::ClientInfo;
+use sessions_core::model::{EndReason, Role};
+use sessions_core::token::Token;
+use sessions_core::{CoreError, Engine};
+use std::sync::Arc;
+
+enum Visitor {
+    SignedIn(Arc<CachedSession>),
+    SignedOut(Option<EndReason>),
+}
+
+/// The session token and client of a request, read before any await (a `Request` is
+/// not `Sync`, so it must not be borrowed across one).
+fn credentials(engine: &Engine, request: &Request) -> (Option<Token>, ClientInfo) {
+    let token = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|value| engine.cookies().token_from_header(value));
+    let client = request.extensions().get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo {
+        ip: "unknown".into(),
+        user_agent: String::new(),
+    });
+    (token, client)
+}
+
+async fn visitor(engine: &Engine, (token, client): (Option<Token>, ClientInfo)) -> Visitor {
+    let Some(token) = token else { return Visitor::SignedOut(None) };
+    match engine.check(&token, &client).await {
+        Ok(session) => Visitor::SignedIn(session),
+        Err(CoreError::Unauthenticated(reason)) => Visitor::SignedOut(reason),
+        Err(err) => {
+            tracing::error!(error = %err, "session check failed");
+            Visitor::SignedOut(None)
+        }
+    }
+}
+
+pub async fn pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let needs_admin = path.starts_with("/admin");
+    let needs_session = needs_admin || path.starts_with("/account");
+    let is_login = path == "/login";
+    if !(needs_session || is_login) || request.method() != axum::http::Method::GET {
+        return next.run(request).await;
+    }
+    let credentials = credentials(&state.engine, &request);
+    match visitor(&state.engine, credentials).await {
+        Visitor::SignedIn(session) if is_login => Redirect::to(landing_path(session.role)).into_response(),
+        Visitor::SignedIn(session) if needs_admin && session.role != Role::Admin => {
+            Redirect::to(landing_path(session.role)).into_response()
+        }
+        Visitor::SignedIn(_) => next.run(request).await,
+        Visitor::SignedOut(_) if is_login => next.run(request).await,
+        Visitor::SignedOut(reason) => {
+            let clear = [(header::SET_COOKIE, state.engine.cookies().clear())];
+            (clear, Redirect::to(&login_path(reason))).into_response()
+        }
+    }
+}
+
+/// `/`: the landing page of whoever is signed in, else the sign-in page.
+pub async fn home(State(state): State<AppState>, request: Request) -> Response {
+    let credentials = credentials(&state.engine, &request);
+    match visitor(&state.engine, credentials).await {
+        Visitor::SignedIn(session) => Redirect::to(landing_path(session.role)).into_response(),
+        Visitor::SignedOut(_) => Redirect::to("/login").into_response(),
+    }
+}

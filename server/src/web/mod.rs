@@ -1,0 +1,58 @@
+//! The HTTP surface: pages (Leptos SSR), server functions under `/rpc`, the live
+//! channel at `/live`, static files, and the middleware every request passes.
+
+mod guard;
+mod live;
+mod middleware;
+
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{FromRef, State};
+use axum::http::Request;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use sessions_core::Engine;
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// Requests larger than this are refused with 413 before anything reads them.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub leptos_options: LeptosOptions,
+}
+
+pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
+    let state = AppState { engine: engine.clone(), leptos_options };
+    let routes = generate_route_list(App);
+    let context = {
+        let engine = engine.clone();
+        move || provide_context(engine.clone())
+    };
+    Router::new()
+        .route("/", get(guard::home))
+        .route("/live", get(live::upgrade))
+        .route("/rpc/{*name}", get(server_fn).post(server_fn))
+        .leptos_routes_with_context(&state, routes, context, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::pages))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn(middleware::csrf))
+        .layer(axum::middleware::from_fn(middleware::client_info))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    let engine = state.engine.clone();
+    handle_server_fns_with_context(move || provide_context(engine.clone()), request).await
+}
