@@ -1,0 +1,43 @@
+# Sessions: build, run and test. `make run` to try it, `make test` for everything.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+ADDR ?= 127.0.0.1:3000
+DATABASE_URL ?= sqlite://data/sessions.db
+
+# $(call step,NAME,COMMAND): run COMMAND; on failure say which step of `make test` failed.
+step = echo "==> $(1)"; $(2) || { echo "make test: FAILED at: $(1)" >&2; exit 1; }
+
+.PHONY: setup run build test clean
+
+setup:
+	bash scripts/setup.sh
+
+# Debug build, served on ./data/sessions.db. The binary says how to create the first
+# admin (or set SESSIONS_ADMIN_PASSWORD).
+run: setup
+	cargo leptos build
+	mkdir -p data
+	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions LEPTOS_SITE_ADDR=$(ADDR) \
+	DATABASE_URL=$(DATABASE_URL) \
+	  target/debug/sessions serve --addr $(ADDR)
+
+# Release build: binary target/release/sessions, site target/site.
+build: setup
+	cargo leptos build --release
+
+# Everything: engine tests, server integration tests (they start the real binary),
+# release build, wasm size budget, browser tests in Chromium (desktop and phone).
+test:
+	@$(call step,set-up,bash scripts/setup.sh --test)
+	@$(call step,core tests,cargo test -p sessions-core)
+	@$(call step,server tests,cargo test -p server)
+	@$(call step,release build,cargo leptos build --release)
+	@$(call step,wasm size,bash scripts/wasm-size.sh)
+	@$(call step,browser tests,cd end2end && npx playwright test)
+	@echo "make test: PASSED (core tests, server tests, release build, wasm size, browser tests)"
+
+clean:
+	cargo clean
+	rm -rf end2end/test-results end2end/playwright-report

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Measures the console's list call and the server's memory with 100k live sessions.
+# Usage: bench/list_100k.sh [path/to/sessions]  (default target/release/sessions)
+# Needs: sqlite3, curl. Writes bench/results-list.md and prints the same.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-target/release/sessions}
+N=${N:-100000}
+WORK=$(mktemp -d)
+DB="$WORK/bench.db"
+URL="sqlite://$DB"
+trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+start() {
+  PORT=$(port)
+  LEPTOS_SITE_ROOT="$WORK/site" RUST_LOG=warn "$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$URL" >"$WORK/out.log" 2>"$WORK/err.log" &
+  PID=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && return; sleep 0.1; done
+  echo "server did not start"; cat "$WORK/err.log"; exit 1
+}
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
+
+echo "bench-password-1" | "$BIN" user add admin --role admin --password-stdin --database-url "$URL" >/dev/null
+start
+IDLE_RSS=$(rss_kb)
+kill $PID; wait $PID 2>/dev/null || true
+
+NOW=$(($(date +%s) * 1000))
+sqlite3 "$DB" <<SQL
+PRAGMA journal_mode=WAL;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
+INSERT INTO sessions (id, token_hash, application, user_id, username, status, role, first_ip, last_ip,
+  user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, expires_at)
+SELECT lower(hex(randomblob(16))), randomblob(32), 'app' || (i % 7), NULL, 'user' || (i % 5000),
+  'authenticated', 'user', '10.' || (i % 250) || '.' || (i / 250 % 250) || '.1', '10.' || (i % 250) || '.' || (i / 250 % 250) || '.1',
+  'bench', 'Chrome', '120', 'Linux', 'desktop', NULL, $NOW - i * 10, $NOW - i % 600000, $NOW + 43200000
+FROM n;
+SQL
+
+start
+ORIGIN="Origin: http://127.0.0.1:$PORT"
+COOKIE=$(curl -s -i -X POST -H "$ORIGIN" -d 'username=admin&password=bench-password-1' "http://127.0.0.1:$PORT/rpc/sign_in" \
+  | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
+measure() { # name, form body; prints the median of 20 calls in ms
+  local times=()
+  for _ in $(seq 20); do
+    times+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "$ORIGIN" -H "Cookie: $COOKIE" -d "$2" "http://127.0.0.1:$PORT/rpc/list_sessions")")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v name="$1" '{a[NR]=$1} END {printf "| %s | %.1f ms | %.1f ms |\n", name, a[int(NR/2)+1]*1000, a[NR]*1000}'
+}
+q='query[sort]=created&query[dir]=desc&query[page]=first&query[limit]=50'
+{
+  echo "# List latency and memory with $N live sessions"
+  echo
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, binary $BIN, SQLite file, loopback HTTP (curl, 20 calls each)."
+  echo
+  echo "| call | median | max |"
+  echo "|---|---|---|"
+  measure "first page, newest first" "query[search]=&$q"
+  measure "search 'user42'" "query[search]=user42&$q"
+  measure "search an IP prefix '10.7.'" "query[search]=10.7.&$q"
+  measure "sort by user" "query[search]=&query[sort]=user&query[dir]=asc&query[page]=first&query[limit]=50"
+  echo
+  echo "| server RSS | KiB |"
+  echo "|---|---|"
+  echo "| idle, empty store | $IDLE_RSS |"
+  echo "| after the calls above, $N sessions stored | $(rss_kb) |"
+} | tee bench/results-list.md

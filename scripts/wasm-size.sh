@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prints the raw and gzip size of the release wasm and fails when the gzip size is over
+# the budget (1.5 MB, override with WASM_GZIP_LIMIT=bytes). Run after
+# `cargo leptos build --release`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PKG="$ROOT/target/site/pkg"
+LIMIT="${WASM_GZIP_LIMIT:-1572864}"   # 1.5 MiB
+
+wasm=""
+for name in sessions.wasm sessions_bg.wasm; do
+  if [ -f "$PKG/$name" ]; then wasm="$PKG/$name"; break; fi
+done
+[ -n "$wasm" ] || { echo "wasm-size: no sessions.wasm or sessions_bg.wasm in $PKG; build first" >&2; exit 1; }
+
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+echo "wasm-size: ${wasm#"$ROOT"/}: $(kb "$raw") raw, $(kb "$gz") gzip (limit $(kb "$LIMIT") gzip)"
+if [ "$gz" -gt "$LIMIT" ]; then
+  echo "wasm-size: FAIL: gzip size $gz bytes is over the limit of $LIMIT bytes" >&2
+  exit 1
+fi
