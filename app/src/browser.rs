@@ -42,3 +42,12 @@ pub fn login_path(reason: Option<sessions_core::model::EndReason>) -> String {
         None => "/login".into(),
     }
 }
+
+/// Marks the page as hydrated (`<body data-hydrated>`), so tests and scripts can wait
+/// for the WASM to be in charge before they click.
+pub fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(body) = web_sys::window().and_then(|window| window.document()).and_then(|doc| doc.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

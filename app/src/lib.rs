@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Effect::new(move |_| browser::mark_hydrated());
     view! {
         <Stylesheet id="leptos" href="/pkg/sessions.css"/>
         <Title text="Sessions"/>

@@ -1,0 +1,69 @@
+import { Browser, BrowserContext, Page, expect } from "@playwright/test";
+import users from "../users.json";
+
+export type UserName = "admin" | "alice" | "bob";
+
+export function passwordOf(name: UserName): string {
+  const user = users.find((u) => u.name === name);
+  if (!user) throw new Error(`no test user ${name}`);
+  return user.password;
+}
+
+/** Waits until the WASM has hydrated the page (the App marks <body data-hydrated>). */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 10_000 });
+}
+
+/** Signs `name` in through the form and waits for the landing page to hydrate. */
+export async function signIn(page: Page, name: UserName): Promise<void> {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(passwordOf(name));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(name === "admin" ? "**/admin/sessions" : "**/account/sessions");
+  await hydrated(page);
+}
+
+/** A separate browser (own cookies) signed in as `name`, on its landing page. */
+export async function signedInBrowser(
+  browser: Browser,
+  name: UserName,
+  contextOptions: Parameters<Browser["newContext"]>[0] = {},
+): Promise<{ context: BrowserContext; page: Page; sessionId: string }> {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  await signIn(page, name);
+  if (name !== "admin") {
+    await expect(page.locator(".device-card.current")).toHaveCount(1);
+  }
+  const sessionId = await currentSessionId(page);
+  return { context, page, sessionId };
+}
+
+/** The id of the page's own session, from the server (not from the DOM). */
+export async function currentSessionId(page: Page): Promise<string> {
+  const response = await callServerFn(page, "whoami", "");
+  expect(response.status).toBe(200);
+  return JSON.parse(response.body).session_id;
+}
+
+/** The visible row (table) or card (phone) of one session in the admin console. */
+export function sessionEntry(page: Page, sessionId: string) {
+  return page.locator(`[data-session-id="${sessionId}"]:visible`);
+}
+
+/** Calls a server function from inside the page, as the page's own scripts would. */
+export async function callServerFn(page: Page, name: string, form: string): Promise<{ status: number; body: string }> {
+  return page.evaluate(
+    async ([name, form]) => {
+      const response = await fetch(`/rpc/${name}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: form,
+      });
+      return { status: response.status, body: await response.text() };
+    },
+    [name, form],
+  );
+}
