@@ -1,8 +1,130 @@
-//! Placeholder while the CLI is written.
-use super::{Command, GlobalArgs};
-use std::process::ExitCode;
+//! The administrative commands. They work on the database directly; a running server
+//! picks up the ends they record through the end log within a poll interval.
 
-pub async fn run(_global: &GlobalArgs, _command: Command) -> ExitCode {
-    eprintln!("error: not implemented yet");
-    ExitCode::from(2)
+use super::output::print_sessions;
+use super::{Command, GlobalArgs, KillArgs, ListArgs, RoleArg, UserCommand};
+use sessions_core::model::{EndReason, ListQuery, PageAt, Role, MAX_PAGE_SIZE};
+use sessions_core::store::{EndSelector, Scope};
+use sessions_core::{CoreError, Engine, EngineConfig};
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+const ACTOR: &str = "cli";
+
+/// A failed command: what to tell the user and the exit code.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Failure {
+        Failure { message: message.into(), code: 2 }
+    }
+}
+
+impl From<CoreError> for Failure {
+    fn from(err: CoreError) -> Failure {
+        match err {
+            CoreError::Invalid(message) => Failure { message, code: 2 },
+            CoreError::NotFound(message) => Failure { message, code: 3 },
+            CoreError::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                Failure { message: "internal error, see the log above".into(), code: 1 }
+            }
+            other => Failure { message: other.to_string(), code: 1 },
+        }
+    }
+}
+
+pub async fn run(global: &GlobalArgs, command: Command) -> ExitCode {
+    match execute(global, command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
+    if matches!(command, Command::Serve(_)) {
+        return Err(Failure::usage("`serve` is not an administrative command"));
+    }
+    let config = EngineConfig { database_url: global.database_url.clone(), secure_cookies: true };
+    let engine = Engine::open(&config).await?;
+    match command {
+        Command::Serve(_) => Ok(()),
+        Command::User(UserCommand::Add { name, role, password_stdin }) => add_user(&engine, &name, role, password_stdin).await,
+        Command::List(args) => list(&engine, args).await,
+        Command::Kill(args) => kill(&engine, args).await,
+    }
+}
+
+async fn add_user(engine: &Arc<Engine>, name: &str, role: RoleArg, password_stdin: bool) -> Result<(), Failure> {
+    let role = match role {
+        RoleArg::Admin => Role::Admin,
+        RoleArg::User => Role::User,
+    };
+    let password = read_password(password_stdin)?;
+    let user = engine.add_user(name, password, role).await?;
+    println!("Created {} user {:?}.", user.role, user.username);
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> Result<String, Failure> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|err| Failure::usage(format!("cannot read stdin: {err}")))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage("no terminal to ask for the password; pass --password-stdin"));
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(|err| Failure::usage(err.to_string()))?;
+    let again = rpassword::prompt_password("Repeat password: ").map_err(|err| Failure::usage(err.to_string()))?;
+    if first != again {
+        return Err(Failure::usage("the passwords differ"));
+    }
+    Ok(first)
+}
+
+async fn list(engine: &Arc<Engine>, args: ListArgs) -> Result<(), Failure> {
+    let mut sessions = Vec::new();
+    let mut query = ListQuery { search: args.search, limit: MAX_PAGE_SIZE, ..ListQuery::default() };
+    loop {
+        let page = engine.list(&query, Scope::Everyone).await?;
+        sessions.extend(page.sessions);
+        match page.next {
+            Some(next) => query.page = PageAt::After(next),
+            None => break,
+        }
+    }
+    print_sessions(&sessions, args.format).map_err(|err| Failure { message: err.to_string(), code: 1 })
+}
+
+async fn kill(engine: &Arc<Engine>, args: KillArgs) -> Result<(), Failure> {
+    let selector = if let Some(name) = &args.user {
+        EndSelector::User(engine.user_by_name(name).await?.id)
+    } else if args.all {
+        if !args.yes {
+            return Err(Failure::usage("Refusing to end every session without --yes."));
+        }
+        EndSelector::AllExcept(Vec::new())
+    } else if !args.ids.is_empty() {
+        EndSelector::Ids { ids: args.ids.clone(), scope: Scope::Everyone }
+    } else {
+        return Err(Failure::usage("name sessions to end: `kill ID…`, `kill --user NAME` or `kill --all --yes`"));
+    };
+    let ended = engine.end(selector, EndReason::Killed, ACTOR).await?;
+    let missing: Vec<&String> = args.ids.iter().filter(|id| !ended.iter().any(|s| &s.id == *id)).collect();
+    if !missing.is_empty() {
+        eprintln!("not live (unknown or already ended): {}", missing.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", "));
+    }
+    println!("Ended {} session{}.", ended.len(), if ended.len() == 1 { "" } else { "s" });
+    if ended.is_empty() && !args.ids.is_empty() {
+        return Err(Failure { message: "no session was ended".into(), code: 3 });
+    }
+    Ok(())
 }
