@@ -41,12 +41,9 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
 pub async fn current_session() -> Result<Arc<CachedSession>, AppError> {
     let engine = engine()?;
     let parts = request_parts()?;
-    let token = parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|header| engine.cookies().token_from_header(header))
+    let token = engine
+        .cookies()
+        .token_from_headers(cookie_headers(&parts.headers))
         .ok_or_else(|| AppError::unauthenticated(None))?;
     match engine.check(&token, &client_info()?).await {
         Ok(session) => Ok(session),
@@ -58,6 +55,11 @@ pub async fn current_session() -> Result<Arc<CachedSession>, AppError> {
             Err(err)
         }
     }
+}
+
+/// The values of a request's `Cookie` headers.
+pub fn cookie_headers(headers: &http::HeaderMap) -> impl Iterator<Item = &str> {
+    headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok())
 }
 
 pub async fn require_admin() -> Result<Arc<CachedSession>, AppError> {

@@ -37,6 +37,11 @@ impl CookiePolicy {
             .and_then(|cookie| Token::parse(cookie.value()))
     }
 
+    /// The token in any of a request's `Cookie` headers (HTTP/2 may split them).
+    pub fn token_from_headers<'a>(&self, headers: impl IntoIterator<Item = &'a str>) -> Option<Token> {
+        headers.into_iter().find_map(|header| self.token_from_header(header))
+    }
+
     fn build(&self, value: String, max_age_secs: i64) -> String {
         Cookie::build((self.name(), value))
             .path("/")

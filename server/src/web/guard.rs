@@ -4,6 +4,7 @@
 use super::AppState;
 use app::api::landing_path;
 use app::browser::login_path;
+use app::server_ctx::cookie_headers;
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
@@ -23,12 +24,7 @@ enum Visitor {
 /// The session token and client of a request, read before any await (a `Request` is
 /// not `Sync`, so it must not be borrowed across one).
 fn credentials(engine: &Engine, request: &Request) -> (Option<Token>, ClientInfo) {
-    let token = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|value| engine.cookies().token_from_header(value));
+    let token = engine.cookies().token_from_headers(cookie_headers(request.headers()));
     let client = request.extensions().get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo {
         ip: "unknown".into(),
         user_agent: String::new(),

@@ -6,9 +6,10 @@
 use super::middleware::json_error;
 use super::AppState;
 use app::error::AppError;
+use app::server_ctx::cookie_headers;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use sessions_core::engine::ClientInfo;
 use sessions_core::model::{LiveEvent, Role};
@@ -36,12 +37,7 @@ const PING_EVERY: Duration = Duration::from_secs(30);
 
 pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade, request: Request) -> Response {
     let engine = state.engine.clone();
-    let token = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|value| engine.cookies().token_from_header(value));
+    let token = engine.cookies().token_from_headers(cookie_headers(request.headers()));
     let client = request.extensions().get::<ClientInfo>().cloned();
     let (Some(token), Some(client)) = (token, client) else {
         return json_error(StatusCode::UNAUTHORIZED, &AppError::unauthenticated(None));
