@@ -13,7 +13,7 @@ pub enum CoreError {
     /// Sign-in failed: wrong user name or password (deliberately not saying which).
     #[error("Wrong username or password.")]
     BadCredentials,
-    #[error("Too many failed sign-in attempts. Try again in {retry_after_secs} seconds.")]
+    #[error("Too many failed sign-in attempts. Try again in {retry_after_secs} second{}.", if *.retry_after_secs == 1 { "" } else { "s" })]
     Throttled { retry_after_secs: u64 },
     /// No valid session: never had one, or it ended for `reason`.
     #[error("{}", .0.map(EndReason::explanation).unwrap_or("You are not signed in."))]

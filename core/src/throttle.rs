@@ -115,6 +115,8 @@ mod tests {
         }
         throttle.record_failure(&alice); // the 5th failure: 1 s wait
         assert_eq!(throttle.check(&alice), Err(1));
+        let message = crate::error::CoreError::Throttled { retry_after_secs: 1 }.to_string();
+        assert!(message.ends_with("Try again in 1 second."), "{message}");
         clock.advance(1_000);
         assert_eq!(throttle.check(&alice), Ok(()));
         throttle.record_failure(&alice); // 6th: 2 s

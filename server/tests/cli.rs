@@ -1,49 +1,131 @@
-//! The command line against a real database file: exit codes scripts can rely on.
+//! The command line against a real database file: messages and exit codes scripts can
+//! rely on, and its view of (and power over) the sessions of a running server.
 
 mod support;
 
-use support::cli;
+use std::time::{Duration, Instant};
+use support::{cli, database, json, stderr, stdout, TestServer};
 
-fn database() -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
-    (dir, url)
-}
+const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1"), ("alice", "user", "alice-password-1")];
+const CSV_HEADER: &str = "ID,User,App,Status,IP,Browser/OS,Signed in,Last seen,Expires";
 
 #[test]
 fn user_add_validates_and_refuses_duplicates() {
     let (_dir, url) = database();
     let ok = cli(&url, &["user", "add", "alice", "--role", "user", "--password-stdin"], Some("alice-password-1"));
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_eq!(stdout(&ok).trim(), "Created user \"alice\".");
+    let admin = cli(&url, &["user", "add", "root", "--role", "admin", "--password-stdin"], Some("root-password-1"));
+    assert_eq!(stdout(&admin).trim(), "Created admin user \"root\".", "{}", stderr(&admin));
+
     let again = cli(&url, &["user", "add", "ALICE", "--role", "admin", "--password-stdin"], Some("another-pass"));
     assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert!(stderr(&again).starts_with("error: ") && stderr(&again).contains("already exists"), "{}", stderr(&again));
     let short = cli(&url, &["user", "add", "carol", "--role", "user", "--password-stdin"], Some("short"));
-    assert_eq!(short.status.code(), Some(2));
+    assert_eq!(short.status.code(), Some(2), "{}", stderr(&short));
+    assert!(stderr(&short).starts_with("error: "), "{}", stderr(&short));
     let bad_role = cli(&url, &["user", "add", "dave", "--role", "root", "--password-stdin"], Some("long-enough-1"));
     assert_eq!(bad_role.status.code(), Some(2));
+    assert!(stderr(&bad_role).contains("root"), "clap names the bad value: {}", stderr(&bad_role));
+}
+
+#[test]
+fn user_add_without_a_terminal_asks_for_password_stdin() {
+    let (_dir, url) = database();
+    let output = cli(&url, &["user", "add", "erin", "--role", "user"], Some("erin-password-1"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--password-stdin"), "{}", stderr(&output));
+    let none = cli(&url, &["list", "--format", "json"], None);
+    assert_eq!(stdout(&none).trim(), "[]", "nothing was created");
 }
 
 #[test]
 fn list_prints_every_format_on_an_empty_store() {
     let (_dir, url) = database();
     let table = cli(&url, &["list"], None);
-    assert_eq!(String::from_utf8_lossy(&table.stdout).trim(), "No live sessions.");
-    let json = cli(&url, &["list", "--format", "json"], None);
-    assert_eq!(String::from_utf8_lossy(&json.stdout).trim(), "[]");
+    assert!(table.status.success(), "{}", stderr(&table));
+    assert_eq!(stdout(&table).trim(), "No live sessions.");
+    let json_out = cli(&url, &["list", "--format", "json"], None);
+    assert_eq!(stdout(&json_out).trim(), "[]");
     let csv = cli(&url, &["list", "--format", "csv"], None);
-    assert!(String::from_utf8_lossy(&csv.stdout).starts_with("ID,User,App,Status,IP"));
+    assert_eq!(stdout(&csv).trim(), CSV_HEADER);
 }
 
 #[test]
 fn kill_refuses_what_it_cannot_do() {
     let (_dir, url) = database();
-    assert_eq!(cli(&url, &["kill", "not-an-id"], None).status.code(), Some(2));
-    assert_eq!(cli(&url, &["kill", "--all"], None).status.code(), Some(2));
-    assert_eq!(cli(&url, &["kill", "--user", "nobody"], None).status.code(), Some(3));
-    assert_eq!(cli(&url, &["kill", &"0".repeat(32)], None).status.code(), Some(3));
-    assert_eq!(cli(&url, &["kill"], None).status.code(), Some(2));
-    let all = cli(&url, &["kill", "--all", "--yes"], None);
-    assert!(all.status.success());
-    assert_eq!(String::from_utf8_lossy(&all.stdout).trim(), "Ended 0 sessions.");
+    let malformed = cli(&url, &["kill", "not-an-id"], None);
+    assert_eq!(malformed.status.code(), Some(2));
+    assert!(stderr(&malformed).contains("is not a session id"), "{}", stderr(&malformed));
+    let all = cli(&url, &["kill", "--all"], None);
+    assert_eq!(all.status.code(), Some(2));
+    assert!(stderr(&all).contains("Refusing to end every session without --yes."), "{}", stderr(&all));
+    let nobody = cli(&url, &["kill", "--user", "nobody"], None);
+    assert_eq!(nobody.status.code(), Some(3));
+    assert!(stderr(&nobody).contains("No user named"), "{}", stderr(&nobody));
+    let unknown = "0".repeat(32);
+    let gone = cli(&url, &["kill", &unknown], None);
+    assert_eq!(gone.status.code(), Some(3));
+    assert!(stderr(&gone).contains(&unknown), "names the id that was not live: {}", stderr(&gone));
+    let nothing = cli(&url, &["kill"], None);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(stderr(&nothing).contains("--all --yes"), "usage hint: {}", stderr(&nothing));
+    let everything = cli(&url, &["kill", "--all", "--yes"], None);
+    assert!(everything.status.success(), "{}", stderr(&everything));
+    assert_eq!(stdout(&everything).trim(), "Ended 0 sessions.");
+}
+
+#[tokio::test]
+async fn list_shows_the_live_sessions_of_a_running_server() {
+    let server = TestServer::start(USERS);
+    let _admin = server.sign_in("admin", "admin-password-1").await;
+    let alice = server.sign_in("alice", "alice-password-1").await;
+    let alice_id = server.session_id(&alice.cookie).await;
+    let url = &server.database_url;
+
+    let sessions = json(&stdout(&cli(url, &["list", "--format", "json"], None)));
+    let sessions = sessions.as_array().expect("array");
+    let mut users: Vec<&str> = sessions.iter().map(|s| s["username"].as_str().expect("name")).collect();
+    users.sort_unstable();
+    assert_eq!(users, ["admin", "alice"]);
+
+    let csv = stdout(&cli(url, &["list", "--format", "csv"], None));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert_eq!(lines[0], CSV_HEADER);
+    let alice_row = lines.iter().find(|line| line.starts_with(&alice_id)).expect("alice's row");
+    assert!(alice_row.contains(",alice,console,Authenticated,127.0.0.1,Chrome 120 on Linux,"), "{alice_row}");
+    assert!(alice_row.ends_with(" UTC"), "{alice_row}");
+
+    let table = stdout(&cli(url, &["list", "--search", "alice"], None));
+    assert!(table.contains(&alice_id) && table.contains("Chrome 120 on Linux"), "{table}");
+    assert!(!table.contains("admin"), "the search keeps only alice: {table}");
+}
+
+#[tokio::test]
+async fn kill_by_id_and_by_user_reach_the_running_server() {
+    let server = TestServer::start(USERS);
+    let admin = server.sign_in("admin", "admin-password-1").await;
+    let first = server.sign_in("alice", "alice-password-1").await;
+    let second = server.sign_in("alice", "alice-password-1").await;
+    let admin_id = server.session_id(&admin.cookie).await;
+    let url = &server.database_url;
+
+    let unknown = "0".repeat(32);
+    let by_id = cli(url, &["kill", &admin_id, &unknown], None);
+    assert!(by_id.status.success(), "one of two ended: {}", stderr(&by_id));
+    assert_eq!(stdout(&by_id).trim(), "Ended 1 session.");
+    assert!(stderr(&by_id).contains(&unknown), "names the id that was not live: {}", stderr(&by_id));
+    let again = cli(url, &["kill", &admin_id], None);
+    assert_eq!(again.status.code(), Some(3), "already ended");
+
+    let by_user = cli(url, &["kill", "--user", "alice"], None);
+    assert!(by_user.status.success(), "{}", stderr(&by_user));
+    assert_eq!(stdout(&by_user).trim(), "Ended 2 sessions.");
+    let since = Instant::now();
+    for cookie in [&admin.cookie, &first.cookie, &second.cookie] {
+        let took = server.time_until_refused(cookie, since).await;
+        assert!(took.is_some_and(|took| took < Duration::from_millis(500)), "refused after {took:?}");
+    }
+    assert_eq!(stdout(&cli(url, &["list"], None)).trim(), "No live sessions.");
 }

@@ -49,27 +49,32 @@ pub async fn run(global: &GlobalArgs, command: Command) -> ExitCode {
 }
 
 async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
-    if matches!(command, Command::Serve(_)) {
-        return Err(Failure::usage("`serve` is not an administrative command"));
-    }
-    let config = EngineConfig { database_url: global.database_url.clone(), secure_cookies: true };
-    let engine = Engine::open(&config).await?;
+    let open = || async {
+        let config = EngineConfig { database_url: global.database_url.clone(), secure_cookies: true };
+        Engine::open(&config).await
+    };
     match command {
-        Command::Serve(_) => Ok(()),
-        Command::User(UserCommand::Add { name, role, password_stdin }) => add_user(&engine, &name, role, password_stdin).await,
-        Command::List(args) => list(&engine, args).await,
-        Command::Kill(args) => kill(&engine, args).await,
+        // main.rs runs the server itself; reaching here is a wiring mistake, not a panic.
+        Command::Serve(_) => Err(Failure::usage("`serve` is not an administrative command")),
+        Command::User(UserCommand::Add { name, role, password_stdin }) => {
+            let password = read_password(password_stdin)?;
+            add_user(&open().await?, &name, role, password).await
+        }
+        Command::List(args) => list(&open().await?, args).await,
+        Command::Kill(args) => kill(&open().await?, args).await,
     }
 }
 
-async fn add_user(engine: &Arc<Engine>, name: &str, role: RoleArg, password_stdin: bool) -> Result<(), Failure> {
+async fn add_user(engine: &Arc<Engine>, name: &str, role: RoleArg, password: String) -> Result<(), Failure> {
     let role = match role {
         RoleArg::Admin => Role::Admin,
         RoleArg::User => Role::User,
     };
-    let password = read_password(password_stdin)?;
     let user = engine.add_user(name, password, role).await?;
-    println!("Created {} user {:?}.", user.role, user.username);
+    match user.role {
+        Role::Admin => println!("Created admin user {:?}.", user.username),
+        Role::User => println!("Created user {:?}.", user.username),
+    }
     Ok(())
 }
 
@@ -124,7 +129,7 @@ async fn kill(engine: &Arc<Engine>, args: KillArgs) -> Result<(), Failure> {
     }
     println!("Ended {} session{}.", ended.len(), if ended.len() == 1 { "" } else { "s" });
     if ended.is_empty() && !args.ids.is_empty() {
-        return Err(Failure { message: "no session was ended".into(), code: 3 });
+        return Err(Failure { message: "none of the given sessions was live".into(), code: 3 });
     }
     Ok(())
 }

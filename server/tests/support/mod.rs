@@ -1,118 +1,37 @@
-//! Runs the real `sessions` binary on a free port against a fresh SQLite file.
+//! Runs the real `sessions` binary: the CLI against a SQLite file, and the server on a
+//! free port against a fresh SQLite file, with helpers to call it like our pages do.
 
 #![allow(dead_code)]
 
+use futures::StreamExt;
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_sessions");
+/// The user agent every test request sends, so the parsed browser / OS can be checked.
+pub const USER_AGENT: &str =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a test waits for something that should happen at once.
+pub const EVENT_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub struct TestServer {
-    pub base: String,
-    pub database_url: String,
-    child: Child,
-    _dir: tempfile::TempDir,
+/// A fresh database file in its own temporary directory.
+pub fn database() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = database_url(dir.path());
+    (dir, url)
 }
 
-impl TestServer {
-    /// Creates `users` (name, role, password) with the CLI, then starts the server.
-    pub fn start(users: &[(&str, &str, &str)]) -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = format!("sqlite://{}", dir.path().join("test.db").display());
-        for (name, role, password) in users {
-            let output = cli(&database_url, &["user", "add", name, "--role", role, "--password-stdin"], Some(password));
-            assert!(output.status.success(), "user add {name}: {}", String::from_utf8_lossy(&output.stderr));
-        }
-        let (child, base) = spawn_server(&dir, &database_url);
-        TestServer { base, database_url, child, _dir: dir }
-    }
-
-    /// SIGKILLs the server (no graceful shutdown at all) and starts a new one on the same file.
-    pub fn kill_and_restart(mut self) -> TestServer {
-        self.child.kill().expect("SIGKILL");
-        let _ = self.child.wait();
-        let (child, base) = spawn_server(&self._dir, &self.database_url);
-        self.child = child;
-        self.base = base;
-        self
-    }
-
-    pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("client")
-    }
-
-    /// Calls a server function the way our pages do (same-origin proof included).
-    pub async fn call(&self, name: &str, cookie: Option<&str>, form: &str) -> (u16, String) {
-        let mut request = self
-            .client()
-            .post(format!("{}/rpc/{name}", self.base))
-            .header("Origin", &self.base)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(form.to_owned());
-        if let Some(cookie) = cookie {
-            request = request.header("Cookie", cookie);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        (status, response.text().await.expect("body"))
-    }
-
-    /// Signs in and returns the `name=value` cookie pair and the full Set-Cookie header.
-    pub async fn sign_in(&self, user: &str, password: &str) -> (String, String) {
-        let response = self
-            .client()
-            .post(format!("{}/rpc/sign_in", self.base))
-            .header("Origin", &self.base)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(format!("username={user}&password={password}"))
-            .send()
-            .await
-            .expect("sign in");
-        assert_eq!(response.status().as_u16(), 200, "sign in as {user}");
-        let header = response.headers()["set-cookie"].to_str().expect("ascii").to_owned();
-        let pair = header.split(';').next().expect("pair").to_owned();
-        (pair, header)
-    }
-
-    pub async fn session_id(&self, cookie: &str) -> String {
-        let (status, body) = self.call("whoami", Some(cookie), "").await;
-        assert_eq!(status, 200, "{body}");
-        serde_json::from_str::<serde_json::Value>(&body).expect("json")["session_id"].as_str().expect("id").to_owned()
-    }
+fn database_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("test.db").display())
 }
 
-/// Starts `sessions serve` on a free port; returns the child and its base URL.
-fn spawn_server(dir: &tempfile::TempDir, database_url: &str) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", database_url])
-        .env("LEPTOS_SITE_ROOT", dir.path().join("site"))
-        .env("RUST_LOG", "warn")
-        .env_remove("SESSIONS_ADMIN_PASSWORD")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
-    let base = line.trim().rsplit(' ').next().expect("address").to_owned();
-    assert!(base.starts_with("http://127.0.0.1:"), "unexpected first line {line:?}");
-    (child, base)
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs a CLI command against `database_url`, optionally feeding `stdin`.
+/// Runs a CLI command against `database_url`, feeding `stdin` (stdin is a pipe either way).
 pub fn cli(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
@@ -129,4 +48,227 @@ pub fn cli(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
     }
     drop(input);
     child.wait_with_output().expect("cli output")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A signed-in browser, as far as the server can tell.
+pub struct SignedIn {
+    /// `name=value`, ready for a `Cookie` header.
+    pub cookie: String,
+    /// The whole `Set-Cookie` header.
+    pub set_cookie: String,
+    /// Where the page goes next (the function's JSON answer).
+    pub landing: String,
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub database_url: String,
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Creates `users` (name, role, password) with the CLI, then starts the server.
+    pub fn start(users: &[(&str, &str, &str)]) -> TestServer {
+        let (dir, database_url) = database();
+        for (name, role, password) in users {
+            let output = cli(&database_url, &["user", "add", name, "--role", role, "--password-stdin"], Some(password));
+            assert!(output.status.success(), "user add {name}: {}", stderr(&output));
+        }
+        Self::spawn(dir, &[])
+    }
+
+    /// Starts on an empty database with `SESSIONS_ADMIN_PASSWORD` set.
+    pub fn start_with_admin_password(password: &str) -> TestServer {
+        let (dir, _) = database();
+        Self::spawn(dir, &[("SESSIONS_ADMIN_PASSWORD", password)])
+    }
+
+    fn spawn(dir: tempfile::TempDir, env: &[(&str, &str)]) -> TestServer {
+        let database_url = database_url(dir.path());
+        let (child, base) = spawn_server(dir.path(), &database_url, env);
+        TestServer { base, database_url, child, dir }
+    }
+
+    /// SIGKILLs the server (no graceful shutdown at all) and starts a new one on the same file.
+    pub fn kill_and_restart(mut self) -> TestServer {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+        let (child, base) = spawn_server(self.dir.path(), &self.database_url, &[]);
+        self.child = child;
+        self.base = base;
+        self
+    }
+
+    /// A client that follows no redirects and keeps no cookies (tests send `Cookie` themselves).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(USER_AGENT)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client")
+    }
+
+    /// A server-function request the way our pages make it, minus the same-origin proof.
+    pub fn rpc(&self, name: &str, cookie: Option<&str>, form: &str) -> reqwest::RequestBuilder {
+        let request = self
+            .client()
+            .post(format!("{}/rpc/{name}", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form.to_owned());
+        match cookie {
+            Some(cookie) => request.header("Cookie", cookie),
+            None => request,
+        }
+    }
+
+    /// Calls a server function the way our pages do (same-origin proof included).
+    pub async fn call(&self, name: &str, cookie: Option<&str>, form: &str) -> (u16, String) {
+        let response = self.rpc(name, cookie, form).header("Origin", &self.base).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    pub async fn sign_in(&self, user: &str, password: &str) -> SignedIn {
+        let form = format!("username={user}&password={password}");
+        let response = self.rpc("sign_in", None, &form).header("Origin", &self.base).send().await.expect("sign in");
+        let status = response.status().as_u16();
+        let set_cookie = response
+            .headers()
+            .get("set-cookie")
+            .map(|value| value.to_str().expect("ascii").to_owned())
+            .unwrap_or_default();
+        let body = response.text().await.expect("body");
+        assert_eq!(status, 200, "sign in as {user}: {body}");
+        let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+        let landing = serde_json::from_str(&body).expect("a JSON string");
+        SignedIn { cookie, set_cookie, landing }
+    }
+
+    pub async fn session_id(&self, cookie: &str) -> String {
+        let (status, body) = self.call("whoami", Some(cookie), "").await;
+        assert_eq!(status, 200, "{body}");
+        json(&body)["session_id"].as_str().expect("id").to_owned()
+    }
+
+    /// Polls `whoami` every 50 ms for up to 2 s; how long it took to be refused, if it was.
+    pub async fn time_until_refused(&self, cookie: &str, since: Instant) -> Option<Duration> {
+        while since.elapsed() < Duration::from_secs(2) {
+            if self.call("whoami", Some(cookie), "").await.0 == 401 {
+                return Some(since.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    }
+
+    /// Opens `/live` with `cookie`; the error carries the refused upgrade's response.
+    pub async fn live(&self, cookie: Option<&str>) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
+        let url = format!("{}/live", self.base.replacen("http://", "ws://", 1));
+        let mut request = url.into_client_request()?;
+        if let Some(cookie) = cookie {
+            request.headers_mut().insert("Cookie", cookie.parse().expect("header value"));
+        }
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Live { socket })
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `sessions serve` on a free port; returns the child and its base URL once it
+/// has said where it listens. Its stdout keeps being drained so it never blocks.
+fn spawn_server(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", database_url])
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("RUST_LOG", "info")
+        .env_remove("SESSIONS_ADMIN_PASSWORD")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let stdout = child.stdout.take().expect("stdout");
+    let (lines, first) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = lines.send(line);
+        }
+    });
+    let line = first.recv_timeout(START_TIMEOUT).expect("the server says where it listens");
+    let base = line.split_once("listening on ").map(|(_, url)| url.trim().to_owned()).unwrap_or_default();
+    assert!(base.starts_with("http://127.0.0.1:"), "unexpected first line {line:?}");
+    (child, base)
+}
+
+pub fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|err| panic!("not JSON ({err}): {body}"))
+}
+
+/// The `reason` of an `{"Unauthenticated":{…}}` error body.
+pub fn refusal_reason(body: &str) -> Option<String> {
+    json(body)["Unauthenticated"]["reason"].as_str().map(str::to_owned)
+}
+
+/// What a live socket delivered next.
+#[derive(Debug)]
+pub enum Delivery {
+    Event(serde_json::Value),
+    Closed(Option<u16>),
+    TimedOut,
+}
+
+pub struct Live {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Live {
+    /// The next JSON event or the close, skipping pings; `TimedOut` after `EVENT_TIMEOUT`.
+    pub async fn next(&mut self) -> Delivery {
+        let deadline = tokio::time::Instant::now() + EVENT_TIMEOUT;
+        loop {
+            let Ok(message) = tokio::time::timeout_at(deadline, self.socket.next()).await else {
+                return Delivery::TimedOut;
+            };
+            match message {
+                Some(Ok(Message::Text(text))) => return Delivery::Event(json(&text)),
+                Some(Ok(Message::Close(frame))) => return Delivery::Closed(frame.map(|frame| frame.code.into())),
+                Some(Ok(_)) => continue,
+                None | Some(Err(_)) => return Delivery::Closed(None),
+            }
+        }
+    }
+
+    /// Events up to and including the first that `wanted` accepts; panics if none comes.
+    pub async fn until(&mut self, wanted: impl Fn(&serde_json::Value) -> bool) -> Vec<serde_json::Value> {
+        let mut seen = Vec::new();
+        loop {
+            match self.next().await {
+                Delivery::Event(event) => {
+                    let done = wanted(&event);
+                    seen.push(event);
+                    if done {
+                        return seen;
+                    }
+                }
+                other => panic!("expected event never came ({other:?}); got {seen:?}"),
+            }
+        }
+    }
 }
