@@ -18,7 +18,7 @@ pub fn parse_user_agent(user_agent: &str) -> AgentInfo {
     let device = if device == DeviceClass::Phone && is_tablet(user_agent) { DeviceClass::Tablet } else { device };
     AgentInfo {
         browser: known_or_unknown(parsed.name),
-        browser_version: major_version(&parsed.version),
+        browser_version: major_version(parsed.version),
         os: known_or_unknown(parsed.os),
         device,
     }

@@ -161,7 +161,7 @@ impl Engine {
         let mut session = self.store.insert_session(new).await?;
         self.fill_idle_deadline(&mut session);
         self.cache.insert(token.hash(), &session);
-        self.hub.publish(LiveEvent::Created { session: session.clone() });
+        self.hub.publish(LiveEvent::Created { session: Box::new(session.clone()) });
         Ok(SignedIn { session, token })
     }
 

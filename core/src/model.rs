@@ -303,7 +303,7 @@ pub struct SessionPage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    Created { session: Session },
+    Created { session: Box<Session> },
     /// Last seen / IP moved on (sent in batches, never per request).
     Touched { id: String, user_id: Option<i64>, last_seen_at: Millis, idle_deadline: Millis, last_ip: String },
     Ended { id: String, user_id: Option<i64>, reason: EndReason, ended_by: String },

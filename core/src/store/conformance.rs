@@ -162,7 +162,7 @@ pub async fn sweep_ends_idle_and_expired_with_reasons(store: SharedStore) {
     let kept = store.insert_session(new_session(Some(&alice), "10.0.0.1", "console", 0)).await.expect("insert");
     let fresh = store.insert_session(new_session(Some(&alice), "10.0.0.1", "console", 900)).await.expect("insert");
 
-    let ended = store.sweep(1_000, 100, &[kept.id.clone()]).await.expect("sweep");
+    let ended = store.sweep(1_000, 100, std::slice::from_ref(&kept.id)).await.expect("sweep");
     let reason_of = |id: &str| ended.iter().find(|s| s.id == id).and_then(|s| s.end_reason);
     assert_eq!(reason_of(&expiring.id), Some(EndReason::Expired));
     assert_eq!(reason_of(&idle.id), Some(EndReason::Idle));
