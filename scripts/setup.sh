@@ -15,6 +15,10 @@ CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132.0.0
 BINARYEN_MIN_MAJOR=120
 NODE_MIN_MAJOR=20
+# IP-to-country database (CC0-1.0), read at run time for the Country column and limits.
+GEO_DB_PACKAGE=@ip-location-db/geo-whois-asn-country-mmdb
+GEO_DB_VERSION=2.3.2026061719
+GEO_DB_FILE=data/geo/geo-whois-asn-country.mmdb
 
 WITH_TEST=0
 for arg in "$@"; do
@@ -112,6 +116,21 @@ else
   npm install --prefix .tools --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION"
   major="$(wasm_opt_major || true)"
   [ -n "$major" ] && [ "$major" -ge "$BINARYEN_MIN_MAJOR" ] || die "wasm-opt did not install into .tools/"
+fi
+
+# --- IP-to-country database, into data/geo/ ------------------------------------------
+if [ -s "$GEO_DB_FILE" ]; then
+  say "$GEO_DB_FILE: present"
+else
+  say "fetching $GEO_DB_PACKAGE@$GEO_DB_VERSION into $(dirname "$GEO_DB_FILE")/"
+  geo_tmp="$(mktemp -d)"
+  (cd "$geo_tmp" && npm pack --silent "$GEO_DB_PACKAGE@$GEO_DB_VERSION" >/dev/null)
+  tar -xzf "$geo_tmp"/*.tgz -C "$geo_tmp"
+  mkdir -p "$(dirname "$GEO_DB_FILE")"
+  cp "$geo_tmp/package/$(basename "$GEO_DB_FILE")" "$GEO_DB_FILE"
+  cp "$geo_tmp/package/NRO_LICENSE" "$(dirname "$GEO_DB_FILE")/NRO_LICENSE"
+  rm -rf "$geo_tmp"
+  [ -s "$GEO_DB_FILE" ] || die "the IP-to-country database did not install"
 fi
 
 # --- test tools ---------------------------------------------------------------------

@@ -16,6 +16,9 @@ pub enum AppError {
     Unauthenticated { message: String, reason: Option<EndReason> },
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// The session policy refused (a limit, a network rule); the text says which.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -32,7 +35,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => 400,
             AppError::Unauthenticated { .. } => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Refused(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::TooManyRequests(_) => 429,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -79,6 +82,7 @@ impl From<sessions_core::CoreError> for AppError {
             CoreError::Throttled { .. } => AppError::TooManyRequests(err.to_string()),
             CoreError::Unauthenticated(reason) => AppError::unauthenticated(reason),
             CoreError::Forbidden => AppError::Forbidden,
+            CoreError::Refused(message) => AppError::Refused(message),
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 AppError::Internal

@@ -7,7 +7,11 @@ pub const MAX_USER_AGENT_LEN: usize = 1024;
 
 pub fn parse_user_agent(user_agent: &str) -> AgentInfo {
     let Some(parsed) = woothee::parser::Parser::new().parse(user_agent) else {
-        return AgentInfo { browser: "Unknown".into(), os: "Unknown".into(), ..AgentInfo::default() };
+        return AgentInfo {
+            browser: "Unknown".into(),
+            os: "Unknown".into(),
+            ..AgentInfo::default()
+        };
     };
     let device = match parsed.category {
         "pc" => DeviceClass::Desktop,
@@ -15,7 +19,11 @@ pub fn parse_user_agent(user_agent: &str) -> AgentInfo {
         "crawler" => DeviceClass::Bot,
         _ => DeviceClass::Unknown,
     };
-    let device = if device == DeviceClass::Phone && is_tablet(user_agent) { DeviceClass::Tablet } else { device };
+    let device = if device == DeviceClass::Phone && is_tablet(user_agent) {
+        DeviceClass::Tablet
+    } else {
+        device
+    };
     AgentInfo {
         browser: known_or_unknown(parsed.name),
         browser_version: major_version(parsed.version),
@@ -35,11 +43,16 @@ pub fn clamp_user_agent(user_agent: &str) -> String {
 
 // woothee files tablets under "smartphone"; the console distinguishes them.
 fn is_tablet(user_agent: &str) -> bool {
-    user_agent.contains("iPad") || (user_agent.contains("Android") && !user_agent.contains("Mobile"))
+    user_agent.contains("iPad")
+        || (user_agent.contains("Android") && !user_agent.contains("Mobile"))
 }
 
 fn known_or_unknown(name: &str) -> String {
-    if name.is_empty() || name == "UNKNOWN" { "Unknown".into() } else { name.to_owned() }
+    if name.is_empty() || name == "UNKNOWN" {
+        "Unknown".into()
+    } else {
+        name.to_owned()
+    }
 }
 
 fn major_version(version: &str) -> String {

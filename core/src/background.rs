@@ -13,11 +13,19 @@ pub struct Intervals {
     /// How often the end log is read. This bounds how long a revocation made by
     /// another process (the CLI, another instance) can take to reach this cache.
     pub end_poll: Duration,
+    /// How often the settings version is read: how long a policy saved by another
+    /// process takes to apply here.
+    pub policy_poll: Duration,
 }
 
 impl Default for Intervals {
     fn default() -> Self {
-        Intervals { flush: Duration::from_secs(5), sweep: Duration::from_secs(5), end_poll: Duration::from_millis(100) }
+        Intervals {
+            flush: Duration::from_secs(5),
+            sweep: Duration::from_secs(5),
+            end_poll: Duration::from_millis(100),
+            policy_poll: Duration::from_secs(1),
+        }
     }
 }
 
@@ -27,8 +35,15 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
         every(intervals.flush, engine.clone(), |engine| async move {
             engine.flush_touches(false).await.map(drop)
         }),
-        every(intervals.sweep, engine.clone(), |engine| async move { engine.sweep().await.map(drop) }),
-        every(intervals.end_poll, engine, |engine| async move { engine.apply_logged_ends().await.map(drop) }),
+        every(intervals.sweep, engine.clone(), |engine| async move {
+            engine.sweep().await.map(drop)
+        }),
+        every(intervals.end_poll, engine.clone(), |engine| async move {
+            engine.apply_logged_ends().await.map(drop)
+        }),
+        every(intervals.policy_poll, engine, |engine| async move {
+            engine.reload_policy_if_changed().await.map(drop)
+        }),
     ]
 }
 

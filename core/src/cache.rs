@@ -46,12 +46,18 @@ impl CachedSession {
     }
 
     pub fn last_ip(&self) -> String {
-        self.last_ip.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+        self.last_ip
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     pub fn touch(&self, now: Millis, ip: &str) {
         self.last_seen.fetch_max(now, Ordering::Relaxed);
-        let mut last_ip = self.last_ip.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut last_ip = self
+            .last_ip
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if *last_ip != ip {
             *last_ip = ip.to_owned();
         }
@@ -87,7 +93,11 @@ impl SessionCache {
 
     pub fn get_id(&self, id: &str) -> Option<Arc<CachedSession>> {
         let entries = self.read();
-        entries.by_id.get(id).and_then(|hash| entries.by_token.get(hash)).cloned()
+        entries
+            .by_id
+            .get(id)
+            .and_then(|hash| entries.by_token.get(hash))
+            .cloned()
     }
 
     pub fn remove_id(&self, id: &str) -> Option<Arc<CachedSession>> {
@@ -117,27 +127,45 @@ impl SessionCache {
                 let due = seen > flushed && seen - flushed >= granularity;
                 due.then(|| {
                     cached.flushed_last_seen.store(seen, Ordering::Relaxed);
-                    Touch { id: cached.id.clone(), user_id: cached.user_id, last_seen_at: seen, last_ip: cached.last_ip() }
+                    Touch {
+                        id: cached.id.clone(),
+                        user_id: cached.user_id,
+                        role: cached.role,
+                        last_seen_at: seen,
+                        last_ip: cached.last_ip(),
+                    }
                 })
             })
             .collect()
     }
 
-    /// Ids of cached sessions seen at or after `since`.
-    pub fn active_since(&self, since: Millis) -> Vec<String> {
+    /// Ids of cached sessions seen within their role's idle timeout before `now`.
+    pub fn active(&self, now: Millis, idle_of: impl Fn(Role) -> Millis) -> Vec<String> {
         self.read()
             .by_token
             .values()
-            .filter(|cached| cached.last_seen() >= since)
+            .filter(|cached| cached.last_seen() > now - idle_of(cached.role))
             .map(|cached| cached.id.clone())
             .collect()
+    }
+
+    /// Forgets every entry (after a policy change moved deadlines in the store). Call
+    /// after flushing touches: unflushed "last seen" moves are lost with the entries.
+    pub fn clear(&self) {
+        let mut entries = self.write();
+        entries.by_token.clear();
+        entries.by_id.clear();
     }
 
     /// Drops entries whose absolute expiry has passed (their end is recorded by the sweeper).
     pub fn drop_expired(&self, now: Millis) {
         let mut entries = self.write();
-        let expired: Vec<String> =
-            entries.by_token.values().filter(|cached| cached.expires_at <= now).map(|c| c.id.clone()).collect();
+        let expired: Vec<String> = entries
+            .by_token
+            .values()
+            .filter(|cached| cached.expires_at <= now)
+            .map(|c| c.id.clone())
+            .collect();
         for id in expired {
             if let Some(hash) = entries.by_id.remove(&id) {
                 entries.by_token.remove(&hash);
@@ -148,11 +176,15 @@ impl SessionCache {
     // A poisoned lock means a panic while holding it; the maps are still consistent
     // because every write is a single insert/remove pair, so keep serving.
     fn read(&self) -> RwLockReadGuard<'_, Entries> {
-        self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Entries> {
-        self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -191,14 +223,24 @@ mod tests {
         let hash = Token::generate().hash();
         let cached = cache.insert(hash, &session("a", 1_000));
         cached.touch(1_500, "127.0.0.1");
-        assert!(cache.take_touches(60_000).is_empty(), "moved less than the granularity");
+        assert!(
+            cache.take_touches(60_000).is_empty(),
+            "moved less than the granularity"
+        );
         cached.touch(61_000, "127.0.0.2");
         let touches = cache.take_touches(60_000);
         assert_eq!(touches.len(), 1);
-        assert_eq!((touches[0].last_seen_at, touches[0].last_ip.as_str()), (61_000, "127.0.0.2"));
+        assert_eq!(
+            (touches[0].last_seen_at, touches[0].last_ip.as_str()),
+            (61_000, "127.0.0.2")
+        );
         assert!(cache.take_touches(0).is_empty(), "already written");
         cached.touch(61_001, "127.0.0.2");
-        assert_eq!(cache.take_touches(0).len(), 1, "granularity 0 takes any movement");
+        assert_eq!(
+            cache.take_touches(0).len(),
+            1,
+            "granularity 0 takes any movement"
+        );
     }
 
     #[test]
@@ -215,10 +257,12 @@ mod tests {
     }
 
     #[test]
-    fn active_since_lists_recent_ids() {
+    fn active_lists_recent_ids_and_clear_forgets() {
         let cache = SessionCache::default();
         cache.insert(Token::generate().hash(), &session("old", 10));
         cache.insert(Token::generate().hash(), &session("new", 500));
-        assert_eq!(cache.active_since(100), vec!["new".to_string()]);
+        assert_eq!(cache.active(600, |_| 500), vec!["new".to_string()]);
+        cache.clear();
+        assert!(cache.is_empty());
     }
 }

@@ -16,7 +16,11 @@ pub struct CookiePolicy {
 
 impl CookiePolicy {
     pub fn name(&self) -> &'static str {
-        if self.secure { SECURE_COOKIE_NAME } else { INSECURE_COOKIE_NAME }
+        if self.secure {
+            SECURE_COOKIE_NAME
+        } else {
+            INSECURE_COOKIE_NAME
+        }
     }
 
     /// The `Set-Cookie` value that hands `token` to the browser until `lifetime_ms` passes.
@@ -38,8 +42,13 @@ impl CookiePolicy {
     }
 
     /// The token in any of a request's `Cookie` headers (HTTP/2 may split them).
-    pub fn token_from_headers<'a>(&self, headers: impl IntoIterator<Item = &'a str>) -> Option<Token> {
-        headers.into_iter().find_map(|header| self.token_from_header(header))
+    pub fn token_from_headers<'a>(
+        &self,
+        headers: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Token> {
+        headers
+            .into_iter()
+            .find_map(|header| self.token_from_header(header))
     }
 
     fn build(&self, value: String, max_age_secs: i64) -> String {
@@ -62,11 +71,23 @@ mod tests {
     fn secure_cookie_has_every_attribute() {
         let token = Token::generate();
         let header = CookiePolicy { secure: true }.issue(&token, 3_600_000);
-        assert!(header.starts_with(&format!("__Host-sessions={}", token.expose())), "{header}");
-        for part in ["Path=/", "HttpOnly", "Secure", "SameSite=Strict", "Max-Age=3600"] {
+        assert!(
+            header.starts_with(&format!("__Host-sessions={}", token.expose())),
+            "{header}"
+        );
+        for part in [
+            "Path=/",
+            "HttpOnly",
+            "Secure",
+            "SameSite=Strict",
+            "Max-Age=3600",
+        ] {
             assert!(header.contains(part), "{header} lacks {part}");
         }
-        assert!(!header.contains("Domain"), "__Host- cookies must not carry a Domain");
+        assert!(
+            !header.contains("Domain"),
+            "__Host- cookies must not carry a Domain"
+        );
     }
 
     #[test]
@@ -76,13 +97,19 @@ mod tests {
         let header = format!("other=1; __Host-sessions={}; x=y", token.expose());
         assert_eq!(policy.token_from_header(&header), Some(token));
         assert_eq!(policy.token_from_header("__Host-sessions=short"), None);
-        assert_eq!(CookiePolicy { secure: false }.token_from_header(&header), None);
+        assert_eq!(
+            CookiePolicy { secure: false }.token_from_header(&header),
+            None
+        );
     }
 
     #[test]
     fn clearing_expires_at_once() {
         let header = CookiePolicy { secure: false }.clear();
-        assert!(header.starts_with("sessions=;") && header.contains("Max-Age=0"), "{header}");
+        assert!(
+            header.starts_with("sessions=;") && header.contains("Max-Age=0"),
+            "{header}"
+        );
         assert!(!header.contains("Secure"));
     }
 }

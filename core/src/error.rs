@@ -20,6 +20,9 @@ pub enum CoreError {
     Unauthenticated(Option<EndReason>),
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// The session policy refuses (a limit, a network rule); the text says which.
+    #[error("{0}")]
+    Refused(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -14,7 +14,9 @@ pub struct Hub {
 
 impl Default for Hub {
     fn default() -> Self {
-        Hub { sender: broadcast::channel(CAPACITY).0 }
+        Hub {
+            sender: broadcast::channel(CAPACITY).0,
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! backend can be added without touching callers), the in-memory check cache, the live
 //! event hub and the sign-in throttle.
 
+pub mod catalogue;
 pub mod model;
 
 #[cfg(feature = "engine")]
@@ -23,11 +24,13 @@ pub mod engine;
 #[cfg(feature = "engine")]
 pub mod error;
 #[cfg(feature = "engine")]
+pub mod geo;
+#[cfg(feature = "engine")]
 pub mod hub;
 #[cfg(feature = "engine")]
 pub mod password;
 #[cfg(feature = "engine")]
-pub mod settings;
+pub mod policy;
 #[cfg(feature = "engine")]
 pub mod store;
 #[cfg(feature = "engine")]

@@ -11,7 +11,7 @@ pub type Millis = i64;
 pub const MINUTE_MS: Millis = 60_000;
 pub const HOUR_MS: Millis = 60 * MINUTE_MS;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -80,10 +80,12 @@ pub enum EndReason {
     IpChange,
     PasswordChange,
     UserDisabled,
+    /// The address is no longer allowed by the network rules.
+    IpRule,
 }
 
 impl EndReason {
-    pub const ALL: [EndReason; 8] = [
+    pub const ALL: [EndReason; 9] = [
         EndReason::Logout,
         EndReason::Killed,
         EndReason::Idle,
@@ -92,6 +94,7 @@ impl EndReason {
         EndReason::IpChange,
         EndReason::PasswordChange,
         EndReason::UserDisabled,
+        EndReason::IpRule,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,11 +107,14 @@ impl EndReason {
             EndReason::IpChange => "ip_change",
             EndReason::PasswordChange => "password_change",
             EndReason::UserDisabled => "user_disabled",
+            EndReason::IpRule => "ip_rule",
         }
     }
 
     pub fn parse(text: &str) -> Option<EndReason> {
-        EndReason::ALL.into_iter().find(|reason| reason.as_str() == text)
+        EndReason::ALL
+            .into_iter()
+            .find(|reason| reason.as_str() == text)
     }
 
     /// The sentence shown on the sign-in page to the person whose session ended.
@@ -118,12 +124,28 @@ impl EndReason {
             EndReason::Killed => "Your session was ended by an administrator.",
             EndReason::Idle => "Your session ended after a period of inactivity.",
             EndReason::Expired => "Your session reached its maximum lifetime.",
-            EndReason::EvictedByLimit => {
-                "Your session was ended because a newer sign-in exceeded the session limit."
-            }
+            EndReason::EvictedByLimit => "Your session was ended by a concurrent session limit.",
             EndReason::IpChange => "Your session was ended because your IP address changed.",
             EndReason::PasswordChange => "Your session was ended because the password changed.",
             EndReason::UserDisabled => "Your session was ended because the account was disabled.",
+            EndReason::IpRule => {
+                "Your session was ended because your network address is no longer allowed."
+            }
+        }
+    }
+
+    /// A short label for tables and filters.
+    pub fn label(self) -> &'static str {
+        match self {
+            EndReason::Logout => "Logout",
+            EndReason::Killed => "Killed",
+            EndReason::Idle => "Idle",
+            EndReason::Expired => "Expired",
+            EndReason::EvictedByLimit => "Evicted by limit",
+            EndReason::IpChange => "IP change",
+            EndReason::PasswordChange => "Password change",
+            EndReason::UserDisabled => "User disabled",
+            EndReason::IpRule => "Network rule",
         }
     }
 }
@@ -196,10 +218,15 @@ impl DeviceClass {
     }
 
     pub fn parse(text: &str) -> DeviceClass {
-        [DeviceClass::Desktop, DeviceClass::Phone, DeviceClass::Tablet, DeviceClass::Bot]
-            .into_iter()
-            .find(|class| class.as_str() == text)
-            .unwrap_or(DeviceClass::Unknown)
+        [
+            DeviceClass::Desktop,
+            DeviceClass::Phone,
+            DeviceClass::Tablet,
+            DeviceClass::Bot,
+        ]
+        .into_iter()
+        .find(|class| class.as_str() == text)
+        .unwrap_or(DeviceClass::Unknown)
     }
 }
 
@@ -264,11 +291,29 @@ pub const MAX_SEARCH_LEN: usize = 200;
 pub const MAX_PAGE_SIZE: u32 = 200;
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
+/// Exact-match filters of the live list (the console's filter chips); `None` = any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFilter {
+    pub application: Option<String>,
+    pub role: Option<Role>,
+    pub status: Option<SessionStatus>,
+    /// ISO country code; `Some("")` picks sessions whose country is unknown.
+    pub country: Option<String>,
+}
+
+impl ListFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == ListFilter::default()
+    }
+}
+
 /// A request for one page of live sessions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListQuery {
     /// Matches user name, IP, application or session id.
     pub search: String,
+    #[serde(default)]
+    pub filter: ListFilter,
     pub sort: SortKey,
     pub dir: SortDir,
     pub page: PageAt,
@@ -279,6 +324,7 @@ impl Default for ListQuery {
     fn default() -> Self {
         ListQuery {
             search: String::new(),
+            filter: ListFilter::default(),
             sort: SortKey::default(),
             dir: SortDir::default(),
             page: PageAt::First,
@@ -299,16 +345,75 @@ pub struct SessionPage {
     pub now: Millis,
 }
 
+/// The values the filter chips offer, each with its number of live sessions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    pub applications: Vec<(String, i64)>,
+    pub roles: Vec<(Role, i64)>,
+    pub statuses: Vec<(SessionStatus, i64)>,
+    /// `""` stands for "unknown".
+    pub countries: Vec<(String, i64)>,
+}
+
+/// A request for one page of ended sessions, newest end first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryQuery {
+    /// Part of a user name; empty = everyone.
+    pub user: String,
+    pub reason: Option<EndReason>,
+    /// Ended at or after.
+    pub from: Option<Millis>,
+    /// Ended before.
+    pub until: Option<Millis>,
+    /// Cursor from the previous page's `next`.
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub sessions: Vec<Session>,
+    /// Ended sessions matching the filters, across all pages.
+    pub total: i64,
+    pub next: Option<String>,
+}
+
+/// What saving a policy change would end now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Impact {
+    pub sessions: i64,
+    /// User names (guests as "guest") with how many of their sessions end, most first.
+    pub users: Vec<(String, i64)>,
+    pub reasons: Vec<(EndReason, i64)>,
+    /// Whether the asking admin's own current session is among them.
+    pub includes_own: bool,
+}
+
 /// What happened to a session, as pushed to open consoles.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    Created { session: Box<Session> },
+    Created {
+        session: Box<Session>,
+    },
     /// Last seen / IP moved on (sent in batches, never per request).
-    Touched { id: String, user_id: Option<i64>, last_seen_at: Millis, idle_deadline: Millis, last_ip: String },
-    Ended { id: String, user_id: Option<i64>, reason: EndReason, ended_by: String },
+    Touched {
+        id: String,
+        user_id: Option<i64>,
+        last_seen_at: Millis,
+        idle_deadline: Millis,
+        last_ip: String,
+    },
+    Ended {
+        id: String,
+        user_id: Option<i64>,
+        reason: EndReason,
+        ended_by: String,
+    },
     /// Sent only to the connection whose own session ended, right before the server closes it.
-    SignedOut { reason: EndReason },
+    SignedOut {
+        reason: EndReason,
+    },
 }
 
 impl LiveEvent {
@@ -343,7 +448,9 @@ mod tests {
 
     #[test]
     fn live_events_are_tagged_json() {
-        let event = LiveEvent::SignedOut { reason: EndReason::Killed };
+        let event = LiveEvent::SignedOut {
+            reason: EndReason::Killed,
+        };
         let json = serde_json::to_string(&event).expect("serialize");
         assert_eq!(json, r#"{"type":"signed_out","reason":"killed"}"#);
     }

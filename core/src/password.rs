@@ -33,7 +33,9 @@ pub async fn verify_password(password: String, stored: Option<String>) -> CoreRe
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let parsed = PasswordHash::new(&stored)
             .map_err(|err| CoreError::internal(format!("stored hash unreadable: {err}")))?;
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(known && matches)
     })
     .await
@@ -67,7 +69,10 @@ fn dummy_hash() -> &'static str {
         new_salt()
             .ok()
             .and_then(|salt| {
-                Argon2::default().hash_password(b"not a real password", &salt).ok().map(|hash| hash.to_string())
+                Argon2::default()
+                    .hash_password(b"not a real password", &salt)
+                    .ok()
+                    .map(|hash| hash.to_string())
             })
             .unwrap_or_default()
     })
@@ -81,14 +86,23 @@ mod tests {
     async fn hashes_verify_and_differ() {
         let hash = hash_password("correct horse".into()).await.expect("hash");
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse".into(), Some(hash.clone())).await.expect("verify"));
-        assert!(!verify_password("wrong horse!".into(), Some(hash.clone())).await.expect("verify"));
-        assert_ne!(hash, hash_password("correct horse".into()).await.expect("hash"));
+        assert!(verify_password("correct horse".into(), Some(hash.clone()))
+            .await
+            .expect("verify"));
+        assert!(!verify_password("wrong horse!".into(), Some(hash.clone()))
+            .await
+            .expect("verify"));
+        assert_ne!(
+            hash,
+            hash_password("correct horse".into()).await.expect("hash")
+        );
     }
 
     #[tokio::test]
     async fn unknown_user_never_verifies() {
-        assert!(!verify_password("not a real password".into(), None).await.expect("verify"));
+        assert!(!verify_password("not a real password".into(), None)
+            .await
+            .expect("verify"));
     }
 
     #[tokio::test]

@@ -15,9 +15,17 @@ pub struct ThrottleRule {
     pub max_delay_ms: Millis,
 }
 
-pub const PER_USER: ThrottleRule = ThrottleRule { free_failures: 5, base_delay_ms: 1_000, max_delay_ms: 15 * MINUTE_MS };
+pub const PER_USER: ThrottleRule = ThrottleRule {
+    free_failures: 5,
+    base_delay_ms: 1_000,
+    max_delay_ms: 15 * MINUTE_MS,
+};
 /// Addresses are shared (NAT, offices), so they get more room before slowing.
-pub const PER_IP: ThrottleRule = ThrottleRule { free_failures: 20, base_delay_ms: 1_000, max_delay_ms: 15 * MINUTE_MS };
+pub const PER_IP: ThrottleRule = ThrottleRule {
+    free_failures: 20,
+    base_delay_ms: 1_000,
+    max_delay_ms: 15 * MINUTE_MS,
+};
 /// Failures older than this are forgotten.
 const FORGET_AFTER_MS: Millis = HOUR_MS;
 
@@ -40,7 +48,10 @@ pub struct AttemptKeys {
 
 impl Throttle {
     pub fn new(clock: SharedClock) -> Throttle {
-        Throttle { clock, entries: Mutex::new(HashMap::new()) }
+        Throttle {
+            clock,
+            entries: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Err(seconds)` while either key must still wait.
@@ -49,10 +60,18 @@ impl Throttle {
         let entries = self.lock();
         let wait = [(user_key(keys), PER_USER), (ip_key(keys), PER_IP)]
             .into_iter()
-            .filter_map(|(key, rule)| entries.get(&key).map(|failures| remaining_wait(rule, *failures, now)))
+            .filter_map(|(key, rule)| {
+                entries
+                    .get(&key)
+                    .map(|failures| remaining_wait(rule, *failures, now))
+            })
             .max()
             .unwrap_or(0);
-        if wait > 0 { Err(((wait + 999) / 1000) as u64) } else { Ok(()) }
+        if wait > 0 {
+            Err(((wait + 999) / 1000) as u64)
+        } else {
+            Ok(())
+        }
     }
 
     pub fn record_failure(&self, keys: &AttemptKeys) {
@@ -60,7 +79,10 @@ impl Throttle {
         let mut entries = self.lock();
         entries.retain(|_, failures| now - failures.last_at < FORGET_AFTER_MS);
         for key in [user_key(keys), ip_key(keys)] {
-            let failures = entries.entry(key).or_insert(Failures { count: 0, last_at: now });
+            let failures = entries.entry(key).or_insert(Failures {
+                count: 0,
+                last_at: now,
+            });
             failures.count += 1;
             failures.last_at = now;
         }
@@ -73,7 +95,9 @@ impl Throttle {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
         // A poisoned lock only means another thread panicked mid-update of a counter;
         // the map itself is still usable.
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -101,7 +125,10 @@ mod tests {
     use crate::clock::ManualClock;
 
     fn keys(user: &str, ip: &str) -> AttemptKeys {
-        AttemptKeys { user: user.into(), ip: ip.into() }
+        AttemptKeys {
+            user: user.into(),
+            ip: ip.into(),
+        }
     }
 
     #[test]
@@ -115,7 +142,10 @@ mod tests {
         }
         throttle.record_failure(&alice); // the 5th failure: 1 s wait
         assert_eq!(throttle.check(&alice), Err(1));
-        let message = crate::error::CoreError::Throttled { retry_after_secs: 1 }.to_string();
+        let message = crate::error::CoreError::Throttled {
+            retry_after_secs: 1,
+        }
+        .to_string();
         assert!(message.ends_with("Try again in 1 second."), "{message}");
         clock.advance(1_000);
         assert_eq!(throttle.check(&alice), Ok(()));
@@ -135,7 +165,10 @@ mod tests {
         for _ in 0..40 {
             throttle.record_failure(&alice);
         }
-        assert_eq!(throttle.check(&alice), Err((PER_USER.max_delay_ms / 1000) as u64));
+        assert_eq!(
+            throttle.check(&alice),
+            Err((PER_USER.max_delay_ms / 1000) as u64)
+        );
         clock.advance(FORGET_AFTER_MS);
         assert_eq!(throttle.check(&alice), Ok(()));
     }
@@ -148,7 +181,10 @@ mod tests {
             throttle.record_failure(&keys(&format!("user{n}"), "10.0.0.1"));
         }
         throttle.record_success(&keys("user0", "10.0.0.1"));
-        assert!(throttle.check(&keys("someone", "10.0.0.1")).is_err(), "the IP stays slowed");
+        assert!(
+            throttle.check(&keys("someone", "10.0.0.1")).is_err(),
+            "the IP stays slowed"
+        );
         assert_eq!(throttle.check(&keys("someone", "10.0.0.2")), Ok(()));
     }
 }

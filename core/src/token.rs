@@ -27,7 +27,9 @@ impl Token {
     /// Accepts only the exact shape we issue, so junk never reaches the store.
     pub fn parse(text: &str) -> Option<Token> {
         let well_formed = text.len() == TOKEN_TEXT_LEN
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         well_formed.then(|| Token(text.to_owned()))
     }
 

@@ -20,19 +20,42 @@ async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("engine.db").display());
     let clock = ManualClock::new(START);
-    let config = EngineConfig { database_url: url.clone(), secure_cookies: true };
-    let engine = Engine::open_with_clock(&config, clock.clone()).await.expect("open");
-    engine.add_user("alice", "alice-password".into(), Role::User).await.expect("alice");
-    engine.add_user("root", "root-password".into(), Role::Admin).await.expect("root");
-    Fixture { engine, clock, url, _dir: dir }
+    let config = EngineConfig {
+        database_url: url.clone(),
+        secure_cookies: true,
+        geo_db: None,
+    };
+    let engine = Engine::open_with_clock(&config, clock.clone())
+        .await
+        .expect("open");
+    engine
+        .add_user("alice", "alice-password".into(), Role::User)
+        .await
+        .expect("alice");
+    engine
+        .add_user("root", "root-password".into(), Role::Admin)
+        .await
+        .expect("root");
+    Fixture {
+        engine,
+        clock,
+        url,
+        _dir: dir,
+    }
 }
 
 fn client(ip: &str) -> ClientInfo {
-    ClientInfo { ip: ip.into(), user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0 Safari/537.36".into() }
+    ClientInfo {
+        ip: ip.into(),
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0 Safari/537.36".into(),
+    }
 }
 
 async fn sign_in(engine: &Engine, user: &str, ip: &str) -> SignedIn {
-    engine.sign_in(user, format!("{user}-password"), &client(ip)).await.expect("sign in")
+    engine
+        .sign_in(user, format!("{user}-password"), &client(ip))
+        .await
+        .expect("sign in")
 }
 
 fn refused_for(result: Result<impl Sized, CoreError>) -> Option<EndReason> {
@@ -47,11 +70,21 @@ fn refused_for(result: Result<impl Sized, CoreError>) -> Option<EndReason> {
 async fn sign_in_issues_a_fresh_token_and_the_check_accepts_it() {
     let f = fixture().await;
     let first = sign_in(&f.engine, "alice", "10.0.0.1").await;
+    // Past the double-click window a sign-in is a new session.
+    f.clock.advance(6_000);
     let second = sign_in(&f.engine, "alice", "10.0.0.1").await;
     assert_ne!(first.token, second.token);
     assert_ne!(first.session.id, second.session.id);
-    assert_ne!(first.session.id, first.token.expose(), "the public id is not the token");
-    let checked = f.engine.check(&first.token, &client("10.0.0.1")).await.expect("check");
+    assert_ne!(
+        first.session.id,
+        first.token.expose(),
+        "the public id is not the token"
+    );
+    let checked = f
+        .engine
+        .check(&first.token, &client("10.0.0.1"))
+        .await
+        .expect("check");
     assert_eq!(checked.id, first.session.id);
     assert_eq!(first.session.agent.browser, "Chrome");
 }
@@ -59,15 +92,30 @@ async fn sign_in_issues_a_fresh_token_and_the_check_accepts_it() {
 #[tokio::test]
 async fn wrong_passwords_and_unknown_users_look_the_same_and_get_slowed() {
     let f = fixture().await;
-    let wrong = f.engine.sign_in("alice", "nope-nope".into(), &client("10.0.0.1")).await;
-    let unknown = f.engine.sign_in("mallory", "nope-nope".into(), &client("10.0.0.1")).await;
+    let wrong = f
+        .engine
+        .sign_in("alice", "nope-nope".into(), &client("10.0.0.1"))
+        .await;
+    let unknown = f
+        .engine
+        .sign_in("mallory", "nope-nope".into(), &client("10.0.0.1"))
+        .await;
     assert!(matches!(wrong, Err(CoreError::BadCredentials)));
     assert!(matches!(unknown, Err(CoreError::BadCredentials)));
     for _ in 0..4 {
-        let _ = f.engine.sign_in("alice", "nope-nope".into(), &client("10.0.0.1")).await;
+        let _ = f
+            .engine
+            .sign_in("alice", "nope-nope".into(), &client("10.0.0.1"))
+            .await;
     }
-    let throttled = f.engine.sign_in("alice", "alice-password".into(), &client("10.0.0.1")).await;
-    assert!(matches!(throttled, Err(CoreError::Throttled { .. })), "even the right password waits");
+    let throttled = f
+        .engine
+        .sign_in("alice", "alice-password".into(), &client("10.0.0.1"))
+        .await;
+    assert!(
+        matches!(throttled, Err(CoreError::Throttled { .. })),
+        "even the right password waits"
+    );
 }
 
 #[tokio::test]
@@ -75,11 +123,20 @@ async fn idle_sessions_are_refused_with_their_reason() {
     let f = fixture().await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     f.clock.advance(29 * MINUTE_MS);
-    f.engine.check(&signed.token, &client("10.0.0.1")).await.expect("still live after 29 min");
+    f.engine
+        .check(&signed.token, &client("10.0.0.1"))
+        .await
+        .expect("still live after 29 min");
     f.clock.advance(30 * MINUTE_MS);
-    assert_eq!(refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await), Some(EndReason::Idle));
+    assert_eq!(
+        refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
+        Some(EndReason::Idle)
+    );
     // And it stays refused, from the store this time.
-    assert_eq!(refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await), Some(EndReason::Idle));
+    assert_eq!(
+        refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
+        Some(EndReason::Idle)
+    );
 }
 
 #[tokio::test]
@@ -88,19 +145,32 @@ async fn sessions_expire_after_their_lifetime_even_when_active() {
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     for _ in 0..(12 * 60 / 20) {
         f.clock.advance(20 * MINUTE_MS);
-        if f.engine.check(&signed.token, &client("10.0.0.1")).await.is_err() {
+        if f.engine
+            .check(&signed.token, &client("10.0.0.1"))
+            .await
+            .is_err()
+        {
             break;
         }
     }
-    assert_eq!(refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await), Some(EndReason::Expired));
+    assert_eq!(
+        refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
+        Some(EndReason::Expired)
+    );
 }
 
 #[tokio::test]
 async fn an_ip_change_ends_the_session_by_default() {
     let f = fixture().await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
-    assert_eq!(refused_for(f.engine.check(&signed.token, &client("10.6.6.6")).await), Some(EndReason::IpChange));
-    assert_eq!(refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await), Some(EndReason::IpChange));
+    assert_eq!(
+        refused_for(f.engine.check(&signed.token, &client("10.6.6.6")).await),
+        Some(EndReason::IpChange)
+    );
+    assert_eq!(
+        refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
+        Some(EndReason::IpChange)
+    );
 }
 
 #[tokio::test]
@@ -108,18 +178,39 @@ async fn a_kill_is_refused_on_the_next_check_and_announced() {
     let f = fixture().await;
     let mut events = f.engine.subscribe();
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
-    f.engine.check(&signed.token, &client("10.0.0.1")).await.expect("cached");
+    f.engine
+        .check(&signed.token, &client("10.0.0.1"))
+        .await
+        .expect("cached");
     let ended = f
         .engine
-        .end(EndSelector::Ids { ids: vec![signed.session.id.clone()], scope: Scope::Everyone }, EndReason::Killed, "root")
+        .end(
+            EndSelector::Ids {
+                ids: vec![signed.session.id.clone()],
+                scope: Scope::Everyone,
+            },
+            EndReason::Killed,
+            "root",
+        )
         .await
         .expect("kill");
     assert_eq!(ended.len(), 1);
-    assert_eq!(refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await), Some(EndReason::Killed));
+    assert_eq!(
+        refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
+        Some(EndReason::Killed)
+    );
     assert!(matches!(events.recv().await, Ok(LiveEvent::Created { .. })));
     match events.recv().await {
-        Ok(LiveEvent::Ended { id, reason, ended_by, .. }) => {
-            assert_eq!((id, reason, ended_by.as_str()), (signed.session.id.clone(), EndReason::Killed, "root"));
+        Ok(LiveEvent::Ended {
+            id,
+            reason,
+            ended_by,
+            ..
+        }) => {
+            assert_eq!(
+                (id, reason, ended_by.as_str()),
+                (signed.session.id.clone(), EndReason::Killed, "root")
+            );
         }
         other => panic!("expected the end event, got {other:?}"),
     }
@@ -129,18 +220,40 @@ async fn a_kill_is_refused_on_the_next_check_and_announced() {
 async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log() {
     let f = fixture().await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
-    f.engine.check(&signed.token, &client("10.0.0.1")).await.expect("cached");
+    f.engine
+        .check(&signed.token, &client("10.0.0.1"))
+        .await
+        .expect("cached");
 
     // A second engine on the same file plays the CLI.
-    let config = EngineConfig { database_url: f.url.clone(), secure_cookies: true };
+    let config = EngineConfig {
+        database_url: f.url.clone(),
+        secure_cookies: true,
+        geo_db: None,
+    };
     let cli = Engine::open(&config).await.expect("second engine");
-    cli.end(EndSelector::User(1), EndReason::Killed, "cli").await.expect("kill");
+    cli.end(EndSelector::User(1), EndReason::Killed, "cli")
+        .await
+        .expect("kill");
 
     let mut events = f.engine.subscribe();
     assert_eq!(f.engine.apply_logged_ends().await.expect("poll"), 1);
-    assert_eq!(refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await), Some(EndReason::Killed));
-    assert!(matches!(events.recv().await, Ok(LiveEvent::Ended { reason: EndReason::Killed, .. })));
-    assert_eq!(f.engine.apply_logged_ends().await.expect("poll"), 0, "applied once");
+    assert_eq!(
+        refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
+        Some(EndReason::Killed)
+    );
+    assert!(matches!(
+        events.recv().await,
+        Ok(LiveEvent::Ended {
+            reason: EndReason::Killed,
+            ..
+        })
+    ));
+    assert_eq!(
+        f.engine.apply_logged_ends().await.expect("poll"),
+        0,
+        "applied once"
+    );
 }
 
 #[tokio::test]
@@ -150,12 +263,28 @@ async fn sweeping_ends_idle_sessions_but_not_recently_active_ones() {
     let busy = sign_in(&f.engine, "root", "10.0.0.2").await;
     for _ in 0..8 {
         f.clock.advance(5 * MINUTE_MS);
-        f.engine.check(&busy.token, &client("10.0.0.2")).await.expect("busy stays live");
+        f.engine
+            .check(&busy.token, &client("10.0.0.2"))
+            .await
+            .expect("busy stays live");
     }
     assert_eq!(f.engine.sweep().await.expect("sweep"), 1);
-    let live = f.engine.list(&ListQuery::default(), Scope::Everyone).await.expect("list");
-    assert_eq!(live.sessions.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), vec![busy.session.id.clone()]);
-    assert_eq!(refused_for(f.engine.check(&idle.token, &client("10.0.0.1")).await), Some(EndReason::Idle));
+    let live = f
+        .engine
+        .list(&ListQuery::default(), Scope::Everyone)
+        .await
+        .expect("list");
+    assert_eq!(
+        live.sessions
+            .iter()
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>(),
+        vec![busy.session.id.clone()]
+    );
+    assert_eq!(
+        refused_for(f.engine.check(&idle.token, &client("10.0.0.1")).await),
+        Some(EndReason::Idle)
+    );
 }
 
 #[tokio::test]
@@ -163,12 +292,30 @@ async fn last_seen_is_batched_in_memory_and_shown_in_lists() {
     let f = fixture().await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     f.clock.advance(10_000);
-    f.engine.check(&signed.token, &client("10.0.0.1")).await.expect("check");
-    assert_eq!(f.engine.flush_touches(false).await.expect("flush"), 0, "10 s is under the write granularity");
-    let listed = f.engine.list(&ListQuery::default(), Scope::Everyone).await.expect("list");
-    assert_eq!(listed.sessions[0].last_seen_at, START + 10_000, "the list shows memory's last seen");
+    f.engine
+        .check(&signed.token, &client("10.0.0.1"))
+        .await
+        .expect("check");
+    assert_eq!(
+        f.engine.flush_touches(false).await.expect("flush"),
+        0,
+        "10 s is under the write granularity"
+    );
+    let listed = f
+        .engine
+        .list(&ListQuery::default(), Scope::Everyone)
+        .await
+        .expect("list");
+    assert_eq!(
+        listed.sessions[0].last_seen_at,
+        START + 10_000,
+        "the list shows memory's last seen"
+    );
     f.clock.advance(2 * MINUTE_MS);
-    f.engine.check(&signed.token, &client("10.0.0.1")).await.expect("check");
+    f.engine
+        .check(&signed.token, &client("10.0.0.1"))
+        .await
+        .expect("check");
     assert_eq!(f.engine.flush_touches(false).await.expect("flush"), 1);
 }
 
@@ -177,12 +324,39 @@ async fn malformed_and_foreign_ids_change_nothing() {
     let f = fixture().await;
     let alice = sign_in(&f.engine, "alice", "10.0.0.1").await;
     let root = sign_in(&f.engine, "root", "10.0.0.2").await;
-    let bad = f.engine.end(EndSelector::Ids { ids: vec!["'; DROP TABLE sessions; --".into()], scope: Scope::Everyone }, EndReason::Killed, "x").await;
+    let bad = f
+        .engine
+        .end(
+            EndSelector::Ids {
+                ids: vec!["'; DROP TABLE sessions; --".into()],
+                scope: Scope::Everyone,
+            },
+            EndReason::Killed,
+            "x",
+        )
+        .await;
     assert!(matches!(bad, Err(CoreError::Invalid(_))));
     let alice_id = alice.session.user_id.expect("user id");
-    let forged = EndSelector::Ids { ids: vec![root.session.id.clone()], scope: Scope::User(alice_id) };
-    assert!(f.engine.end(forged, EndReason::Logout, "alice").await.expect("end").is_empty());
-    f.engine.check(&root.token, &client("10.0.0.2")).await.expect("root's session is untouched");
-    let long = ListQuery { search: "x".repeat(201), ..ListQuery::default() };
-    assert!(matches!(f.engine.list(&long, Scope::Everyone).await, Err(CoreError::Invalid(_))));
+    let forged = EndSelector::Ids {
+        ids: vec![root.session.id.clone()],
+        scope: Scope::User(alice_id),
+    };
+    assert!(f
+        .engine
+        .end(forged, EndReason::Logout, "alice")
+        .await
+        .expect("end")
+        .is_empty());
+    f.engine
+        .check(&root.token, &client("10.0.0.2"))
+        .await
+        .expect("root's session is untouched");
+    let long = ListQuery {
+        search: "x".repeat(201),
+        ..ListQuery::default()
+    };
+    assert!(matches!(
+        f.engine.list(&long, Scope::Everyone).await,
+        Err(CoreError::Invalid(_))
+    ));
 }

@@ -7,7 +7,7 @@ use clap::Args;
 use leptos::config::LeptosOptions;
 use sessions_core::background::{self, Intervals};
 use sessions_core::model::Role;
-use sessions_core::{Engine, EngineConfig};
+use sessions_core::Engine;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,7 +41,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
              prefix and travel in clear text over plain http. Use this only behind a trusted network."
         );
     }
-    let config = EngineConfig { database_url: global.database_url.clone(), secure_cookies: !args.insecure_cookies };
+    let config = global.engine_config(!args.insecure_cookies);
     let engine = Engine::open(&config).await.map_err(|err| format!("cannot open {}: {err}", global.database_url))?;
     ensure_first_admin(&engine).await?;
 

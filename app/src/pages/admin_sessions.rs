@@ -38,7 +38,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| whoami());
     let sessions = Resource::new(
         move || (search.get(), sort.get(), dir.get(), page.get(), version.get()),
-        |(search, sort, dir, page, _)| list_sessions(ListQuery { search, sort, dir, page, limit: DEFAULT_PAGE_SIZE }),
+        |(search, sort, dir, page, _)| list_sessions(ListQuery { search, filter: Default::default(), sort, dir, page, limit: DEFAULT_PAGE_SIZE }),
     );
     let server_now = Signal::derive(move || {
         sessions.get().and_then(|page| page.ok()).map(|page| page.now).unwrap_or_default()

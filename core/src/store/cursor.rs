@@ -38,12 +38,19 @@ impl Cursor {
         let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| malformed())?;
         let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
         if cursor.sort != sort || cursor.dir != dir {
-            return Err(CoreError::invalid("The page cursor belongs to another sort order; reload the list."));
+            return Err(CoreError::invalid(
+                "The page cursor belongs to another sort order; reload the list.",
+            ));
         }
         let value_fits = matches!(
             (&cursor.value, sort),
-            (CursorValue::Int(_), SortKey::Created | SortKey::LastSeen | SortKey::Expires)
-                | (CursorValue::Text(_), SortKey::User | SortKey::Application | SortKey::Ip)
+            (
+                CursorValue::Int(_),
+                SortKey::Created | SortKey::LastSeen | SortKey::Expires
+            ) | (
+                CursorValue::Text(_),
+                SortKey::User | SortKey::Application | SortKey::Ip
+            )
         );
         if !value_fits {
             return Err(malformed());
@@ -65,7 +72,10 @@ mod tests {
             id: "ab".repeat(16),
         };
         let text = cursor.encode();
-        assert_eq!(Cursor::decode(&text, SortKey::User, SortDir::Asc).expect("decode"), cursor);
+        assert_eq!(
+            Cursor::decode(&text, SortKey::User, SortDir::Asc).expect("decode"),
+            cursor
+        );
         assert!(Cursor::decode(&text, SortKey::User, SortDir::Desc).is_err());
         assert!(Cursor::decode(&text, SortKey::Created, SortDir::Asc).is_err());
     }
@@ -73,7 +83,10 @@ mod tests {
     #[test]
     fn junk_is_refused() {
         for junk in ["", "!!!", "e30", &"A".repeat(5000)] {
-            assert!(Cursor::decode(junk, SortKey::Created, SortDir::Desc).is_err(), "{junk}");
+            assert!(
+                Cursor::decode(junk, SortKey::Created, SortDir::Desc).is_err(),
+                "{junk}"
+            );
         }
     }
 }

@@ -2,17 +2,23 @@
 //! database is underneath; the backend is picked from the URL scheme in `open`.
 //! Every backend must pass the suite in `store::conformance`.
 
-mod cursor;
-mod sqlite;
 #[cfg(test)]
 mod conformance;
+mod cursor;
+mod history_cursor;
+mod sqlite;
+mod sqlite_policy;
 
 pub use cursor::Cursor;
 pub use sqlite::SqliteStore;
 
+use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{AgentInfo, EndReason, ListQuery, Millis, Role, Session, SessionStatus};
-use crate::settings::Settings;
+use crate::model::{
+    AgentInfo, EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session,
+    SessionStatus,
+};
+use crate::policy::limits::LiveSummary;
 use crate::token::TokenHash;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -67,10 +73,16 @@ pub enum Scope {
 #[derive(Clone, Debug)]
 pub enum EndSelector {
     /// These ids; with `Scope::User`, only those that belong to that user.
-    Ids { ids: Vec<String>, scope: Scope },
+    Ids {
+        ids: Vec<String>,
+        scope: Scope,
+    },
     User(i64),
     /// All of a user's sessions but one (sign out everywhere else).
-    UserExcept { user_id: i64, keep: String },
+    UserExcept {
+        user_id: i64,
+        keep: String,
+    },
     AllExcept(Vec<String>),
 }
 
@@ -94,8 +106,9 @@ pub struct StoredPage {
 #[derive(Clone, Debug)]
 pub struct Touch {
     pub id: String,
-    /// Carried for the live event; the store does not need it.
+    /// Carried for the live event; the store does not need them.
     pub user_id: Option<i64>,
+    pub role: Role,
     pub last_seen_at: Millis,
     pub last_ip: String,
 }
@@ -123,19 +136,80 @@ pub trait Store: Send + Sync + 'static {
     async fn session_by_token(&self, hash: &TokenHash) -> CoreResult<Option<Session>>;
     async fn session_by_id(&self, id: &str) -> CoreResult<Option<Session>>;
     /// Live sessions not past `expires_at` at `now`, filtered, sorted and paged.
-    async fn list_live(&self, query: &ListQuery, scope: Scope, now: Millis) -> CoreResult<StoredPage>;
+    async fn list_live(
+        &self,
+        query: &ListQuery,
+        scope: Scope,
+        now: Millis,
+    ) -> CoreResult<StoredPage>;
     /// Ends the live sessions picked by `selector` in one transaction; returns them.
-    async fn end_sessions(&self, selector: &EndSelector, record: &EndRecord) -> CoreResult<Vec<Session>>;
-    /// Ends live sessions past their absolute expiry, or idle since `idle_before`
-    /// (minus the ids in `keep`, which are known to be active).
-    async fn sweep(&self, now: Millis, idle_before: Millis, keep: &[String]) -> CoreResult<Vec<Session>>;
+    async fn end_sessions(
+        &self,
+        selector: &EndSelector,
+        record: &EndRecord,
+    ) -> CoreResult<Vec<Session>>;
+    /// Ends live sessions past their absolute expiry, or of a role idle since its
+    /// `idle_before` (minus the ids in `keep`, which are known to be active).
+    async fn sweep(
+        &self,
+        now: Millis,
+        idle_before: &[(Role, Millis)],
+        keep: &[String],
+    ) -> CoreResult<Vec<Session>>;
     /// Applies "last seen" updates in one transaction; ended sessions are left alone.
     async fn touch(&self, touches: &[Touch]) -> CoreResult<()>;
     /// Ends logged after `seq`, oldest first, at most `limit`.
     async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>>;
     async fn latest_end_seq(&self) -> CoreResult<i64>;
 
-    async fn load_settings(&self) -> CoreResult<Settings>;
+    // ---- accounts -------------------------------------------------------------
+    async fn user_by_id(&self, id: i64) -> CoreResult<Option<User>>;
+    async fn list_users(&self) -> CoreResult<Vec<User>>;
+    async fn set_password(&self, user_id: i64, password_hash: &str) -> CoreResult<()>;
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> CoreResult<()>;
+    /// Deletes the user; their (already ended) sessions stay in history by name.
+    async fn delete_user(&self, user_id: i64) -> CoreResult<()>;
+
+    // ---- policy -----------------------------------------------------------------
+    /// Every stored setting as (scope, key, value).
+    async fn load_settings(&self) -> CoreResult<Vec<(SettingScope, String, String)>>;
+    /// Applies `changes` (already validated) and records each in the ledger with its
+    /// old value, in one transaction. Returns the ledger entries.
+    async fn save_settings(
+        &self,
+        changes: &[SettingChange],
+        actor: &str,
+        at: Millis,
+    ) -> CoreResult<Vec<SettingsChangeRecord>>;
+    /// Bumped by every save; instances reload their policy when it moves.
+    async fn settings_version(&self) -> CoreResult<i64>;
+    /// Settings changes, newest first, at most `limit`, older than `before` if given.
+    async fn settings_changes(
+        &self,
+        limit: i64,
+        before: Option<i64>,
+    ) -> CoreResult<Vec<SettingsChangeRecord>>;
+    /// Every live session, in the shape the policy judges.
+    async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>>;
+    /// The live sessions a new sign-in of `user_id` from `ip` shares a limit with:
+    /// the user's own and those of `role` from the same address.
+    async fn limit_neighbours(
+        &self,
+        user_id: i64,
+        ip: &str,
+        role: Role,
+        now: Millis,
+    ) -> CoreResult<Vec<LiveSummary>>;
+    /// Addresses `user_id` had a session from (first or last) at any time since `since`.
+    async fn recent_ips(&self, user_id: i64, since: Millis) -> CoreResult<Vec<String>>;
+    /// Shortens live sessions of `role` to `created_at + lifetime`; returns how many moved.
+    async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64>;
+    /// Deletes ended sessions of each role that ended before its cutoff.
+    async fn purge_history(&self, cutoffs: &[(Role, Millis)]) -> CoreResult<u64>;
+    /// Ended sessions, newest end first, filtered and paged.
+    async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage>;
+    /// Filter chip values of the live list with their counts.
+    async fn facets(&self, now: Millis) -> CoreResult<Facets>;
 }
 
 pub type SharedStore = Arc<dyn Store>;
@@ -145,7 +219,9 @@ pub async fn open(url: &str) -> CoreResult<SharedStore> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(url).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Err(CoreError::invalid("PostgreSQL support is not built yet; use a sqlite:// URL."))
+        Err(CoreError::invalid(
+            "PostgreSQL support is not built yet; use a sqlite:// URL.",
+        ))
     } else {
         Err(CoreError::invalid(format!(
             "Unsupported database URL {url:?}: expected sqlite://PATH or postgres://…"

@@ -9,24 +9,29 @@ use super::{
     EndRecord, EndSelector, LoggedEnd, NewSession, NewUser, Scope, Store, StoredPage, Touch, User,
     UserCredentials,
 };
+use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    AgentInfo, DeviceClass, EndReason, ListQuery, Millis, PageAt, Role, Session, SessionStatus, SortDir, SortKey,
+    AgentInfo, DeviceClass, EndReason, ListQuery, Millis, PageAt, Role, Session, SessionStatus,
+    SortDir, SortKey,
 };
-use crate::settings::Settings;
+use crate::model::{Facets, HistoryPage, HistoryQuery};
+use crate::policy::limits::LiveSummary;
 use crate::token::TokenHash;
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
-const SESSION_COLUMNS: &str = "id, application, user_id, username, status, role, first_ip, last_ip, \
+pub(super) const SESSION_COLUMNS: &str = "id, application, user_id, username, status, role, first_ip, last_ip, \
      user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, expires_at, \
      ended_at, end_reason, ended_by";
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -36,7 +41,10 @@ impl SqliteStore {
         if let Some(parent) = options.get_filename().parent() {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent).map_err(|err| {
-                    CoreError::invalid(format!("Cannot create the folder {}: {err}", parent.display()))
+                    CoreError::invalid(format!(
+                        "Cannot create the folder {}: {err}",
+                        parent.display()
+                    ))
                 })?;
             }
         }
@@ -46,7 +54,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore { pool })
     }
@@ -57,10 +68,11 @@ impl SqliteStore {
         push_condition: impl FnOnce(&mut QueryBuilder<Sqlite>),
     ) -> CoreResult<Vec<Session>> {
         let mut tx = self.pool.begin().await?;
-        let seq: i64 =
-            sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = 'end_seq' RETURNING value")
-                .fetch_one(&mut *tx)
-                .await?;
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE counters SET value = value + 1 WHERE name = 'end_seq' RETURNING value",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         let mut query = QueryBuilder::<Sqlite>::new("UPDATE sessions SET ended_at = ");
         query
             .push_bind(record.at)
@@ -96,10 +108,17 @@ impl Store for SqliteStore {
         .fetch_one(&self.pool)
         .await;
         match result {
-            Ok(id) => Ok(User { id, username: user.username, role: user.role, disabled: false, created_at: now }),
-            Err(err) if is_unique_violation(&err) => {
-                Err(CoreError::invalid(format!("A user named {:?} already exists.", user.username)))
-            }
+            Ok(id) => Ok(User {
+                id,
+                username: user.username,
+                role: user.role,
+                disabled: false,
+                created_at: now,
+            }),
+            Err(err) if is_unique_violation(&err) => Err(CoreError::invalid(format!(
+                "A user named {:?} already exists.",
+                user.username
+            ))),
             Err(err) => Err(err.into()),
         }
     }
@@ -109,20 +128,29 @@ impl Store for SqliteStore {
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| Ok(UserCredentials { user: user_from_row(&row)?, password_hash: row.try_get("password_hash")? }))
-            .transpose()
+        row.map(|row| {
+            Ok(UserCredentials {
+                user: user_from_row(&row)?,
+                password_hash: row.try_get("password_hash")?,
+            })
+        })
+        .transpose()
     }
 
     async fn user_by_name(&self, username: &str) -> CoreResult<Option<User>> {
-        let row = sqlx::query("SELECT id, username, role, disabled, created_at FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, username, role, disabled, created_at FROM users WHERE username = ?",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     async fn count_users(&self) -> CoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     async fn insert_session(&self, new: NewSession) -> CoreResult<Session> {
@@ -157,20 +185,33 @@ impl Store for SqliteStore {
 
     async fn session_by_token(&self, hash: &TokenHash) -> CoreResult<Option<Session>> {
         let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = ?");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(hash.as_bytes()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(hash.as_bytes())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(session_from_row).transpose()
     }
 
     async fn session_by_id(&self, id: &str) -> CoreResult<Option<Session>> {
         let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(session_from_row).transpose()
     }
 
-    async fn list_live(&self, query: &ListQuery, scope: Scope, now: Millis) -> CoreResult<StoredPage> {
+    async fn list_live(
+        &self,
+        query: &ListQuery,
+        scope: Scope,
+        now: Millis,
+    ) -> CoreResult<StoredPage> {
         let cursor = match &query.page {
             PageAt::First => None,
-            PageAt::After(text) | PageAt::Before(text) => Some(Cursor::decode(text, query.sort, query.dir)?),
+            PageAt::After(text) | PageAt::Before(text) => {
+                Some(Cursor::decode(text, query.sort, query.dir)?)
+            }
         };
         let backwards = matches!(query.page, PageAt::Before(_));
         let column = sort_column(query.sort);
@@ -178,10 +219,14 @@ impl Store for SqliteStore {
         let ascending = (query.dir == SortDir::Asc) != backwards;
         let limit = i64::from(query.limit.clamp(1, crate::model::MAX_PAGE_SIZE));
 
-        let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {SESSION_COLUMNS} FROM sessions"));
+        let mut select =
+            QueryBuilder::<Sqlite>::new(format!("SELECT {SESSION_COLUMNS} FROM sessions"));
         push_live_filter(&mut select, query, scope, now);
         if let Some(cursor) = &cursor {
-            select.push(format!(" AND ({column}, id) {} (", if ascending { ">" } else { "<" }));
+            select.push(format!(
+                " AND ({column}, id) {} (",
+                if ascending { ">" } else { "<" }
+            ));
             match &cursor.value {
                 CursorValue::Int(value) => select.push_bind(*value),
                 CursorValue::Text(value) => select.push_bind(value.clone()),
@@ -189,9 +234,14 @@ impl Store for SqliteStore {
             select.push(", ").push_bind(cursor.id.clone()).push(")");
         }
         let order = if ascending { "ASC" } else { "DESC" };
-        select.push(format!(" ORDER BY {column} {order}, id {order} LIMIT ")).push_bind(limit + 1);
+        select
+            .push(format!(" ORDER BY {column} {order}, id {order} LIMIT "))
+            .push_bind(limit + 1);
         let rows = select.build().fetch_all(&self.pool).await?;
-        let mut sessions = rows.iter().map(session_from_row).collect::<CoreResult<Vec<_>>>()?;
+        let mut sessions = rows
+            .iter()
+            .map(session_from_row)
+            .collect::<CoreResult<Vec<_>>>()?;
         let more = sessions.len() as i64 > limit;
         sessions.truncate(limit as usize);
         if backwards {
@@ -202,16 +252,47 @@ impl Store for SqliteStore {
         push_live_filter(&mut count, query, scope, now);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
 
-        let boundary = |session: Option<&Session>| session.map(|s| cursor_for(s, query.sort, query.dir));
+        let boundary =
+            |session: Option<&Session>| session.map(|s| cursor_for(s, query.sort, query.dir));
         let (next, prev) = match (&query.page, backwards) {
-            (PageAt::First, _) => (if more { boundary(sessions.last()) } else { None }, None),
-            (_, false) => (if more { boundary(sessions.last()) } else { None }, boundary(sessions.first())),
-            (_, true) => (boundary(sessions.last()), if more { boundary(sessions.first()) } else { None }),
+            (PageAt::First, _) => (
+                if more {
+                    boundary(sessions.last())
+                } else {
+                    None
+                },
+                None,
+            ),
+            (_, false) => (
+                if more {
+                    boundary(sessions.last())
+                } else {
+                    None
+                },
+                boundary(sessions.first()),
+            ),
+            (_, true) => (
+                boundary(sessions.last()),
+                if more {
+                    boundary(sessions.first())
+                } else {
+                    None
+                },
+            ),
         };
-        Ok(StoredPage { sessions, total, next, prev })
+        Ok(StoredPage {
+            sessions,
+            total,
+            next,
+            prev,
+        })
     }
 
-    async fn end_sessions(&self, selector: &EndSelector, record: &EndRecord) -> CoreResult<Vec<Session>> {
+    async fn end_sessions(
+        &self,
+        selector: &EndSelector,
+        record: &EndRecord,
+    ) -> CoreResult<Vec<Session>> {
         if let EndSelector::Ids { ids, .. } = selector {
             if ids.is_empty() {
                 return Ok(Vec::new());
@@ -219,7 +300,10 @@ impl Store for SqliteStore {
         }
         self.end_where(record, |query| match selector {
             EndSelector::Ids { ids, scope } => {
-                query.push("id IN (SELECT value FROM json_each(").push_bind(json_list(ids)).push("))");
+                query
+                    .push("id IN (SELECT value FROM json_each(")
+                    .push_bind(json_list(ids))
+                    .push("))");
                 if let Scope::User(user_id) = scope {
                     query.push(" AND user_id = ").push_bind(*user_id);
                 }
@@ -228,34 +312,54 @@ impl Store for SqliteStore {
                 query.push("user_id = ").push_bind(*user_id);
             }
             EndSelector::UserExcept { user_id, keep } => {
-                query.push("user_id = ").push_bind(*user_id).push(" AND id <> ").push_bind(keep.clone());
+                query
+                    .push("user_id = ")
+                    .push_bind(*user_id)
+                    .push(" AND id <> ")
+                    .push_bind(keep.clone());
             }
             EndSelector::AllExcept(keep) => {
-                query.push("id NOT IN (SELECT value FROM json_each(").push_bind(json_list(keep)).push("))");
+                query
+                    .push("id NOT IN (SELECT value FROM json_each(")
+                    .push_bind(json_list(keep))
+                    .push("))");
             }
         })
         .await
     }
 
-    async fn sweep(&self, now: Millis, idle_before: Millis, keep: &[String]) -> CoreResult<Vec<Session>> {
-        let system = |reason| EndRecord { reason, ended_by: "system".into(), at: now };
+    async fn sweep(
+        &self,
+        now: Millis,
+        idle_before: &[(Role, Millis)],
+        keep: &[String],
+    ) -> CoreResult<Vec<Session>> {
+        let system = |reason| EndRecord {
+            reason,
+            ended_by: "system".into(),
+            at: now,
+        };
         let mut ended = self
             .end_where(&system(EndReason::Expired), |query| {
                 query.push("expires_at <= ").push_bind(now);
             })
             .await?;
         let keep = json_list(keep);
-        ended.extend(
-            self.end_where(&system(EndReason::Idle), |query| {
-                query
-                    .push("last_seen_at <= ")
-                    .push_bind(idle_before)
-                    .push(" AND id NOT IN (SELECT value FROM json_each(")
-                    .push_bind(keep)
-                    .push("))");
-            })
-            .await?,
-        );
+        for (role, before) in idle_before {
+            ended.extend(
+                self.end_where(&system(EndReason::Idle), |query| {
+                    query
+                        .push("last_seen_at <= ")
+                        .push_bind(*before)
+                        .push(" AND role = ")
+                        .push_bind(role.as_str())
+                        .push(" AND id NOT IN (SELECT value FROM json_each(")
+                        .push_bind(keep.clone())
+                        .push("))");
+                })
+                .await?,
+            );
+        }
         Ok(ended)
     }
 
@@ -293,27 +397,104 @@ impl Store for SqliteStore {
                 Ok(LoggedEnd {
                     seq: row.try_get("end_seq")?,
                     id: row.try_get("id")?,
-                    token_hash: TokenHash::from_slice(&hash)
-                        .ok_or_else(|| CoreError::internal("stored token hash has the wrong length"))?,
+                    token_hash: TokenHash::from_slice(&hash).ok_or_else(|| {
+                        CoreError::internal("stored token hash has the wrong length")
+                    })?,
                     user_id: row.try_get("user_id")?,
                     reason: parse_reason(row.try_get("end_reason")?)?,
-                    ended_by: row.try_get::<Option<String>, _>("ended_by")?.unwrap_or_default(),
+                    ended_by: row
+                        .try_get::<Option<String>, _>("ended_by")?
+                        .unwrap_or_default(),
                 })
             })
             .collect()
     }
 
     async fn latest_end_seq(&self) -> CoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT value FROM counters WHERE name = 'end_seq'").fetch_one(&self.pool).await?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = 'end_seq'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
-    async fn load_settings(&self) -> CoreResult<Settings> {
-        let rows = sqlx::query("SELECT key, value FROM settings").fetch_all(&self.pool).await?;
-        let mut settings = Settings::default();
-        for row in rows {
-            settings.apply(row.try_get("key")?, row.try_get("value")?);
-        }
-        Ok(settings)
+    async fn user_by_id(&self, id: i64) -> CoreResult<Option<User>> {
+        self.user_by_id_impl(id).await
+    }
+
+    async fn list_users(&self) -> CoreResult<Vec<User>> {
+        self.list_users_impl().await
+    }
+
+    async fn set_password(&self, user_id: i64, password_hash: &str) -> CoreResult<()> {
+        self.set_password_impl(user_id, password_hash).await
+    }
+
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> CoreResult<()> {
+        self.set_disabled_impl(user_id, disabled).await
+    }
+
+    async fn delete_user(&self, user_id: i64) -> CoreResult<()> {
+        self.delete_user_impl(user_id).await
+    }
+
+    async fn load_settings(&self) -> CoreResult<Vec<(SettingScope, String, String)>> {
+        self.load_settings_impl().await
+    }
+
+    async fn save_settings(
+        &self,
+        changes: &[SettingChange],
+        actor: &str,
+        at: Millis,
+    ) -> CoreResult<Vec<SettingsChangeRecord>> {
+        self.save_settings_impl(changes, actor, at).await
+    }
+
+    async fn settings_version(&self) -> CoreResult<i64> {
+        self.settings_version_impl().await
+    }
+
+    async fn settings_changes(
+        &self,
+        limit: i64,
+        before: Option<i64>,
+    ) -> CoreResult<Vec<SettingsChangeRecord>> {
+        self.settings_changes_impl(limit, before).await
+    }
+
+    async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>> {
+        self.live_summaries_impl(now).await
+    }
+
+    async fn limit_neighbours(
+        &self,
+        user_id: i64,
+        ip: &str,
+        role: Role,
+        now: Millis,
+    ) -> CoreResult<Vec<LiveSummary>> {
+        self.limit_neighbours_impl(user_id, ip, role, now).await
+    }
+
+    async fn recent_ips(&self, user_id: i64, since: Millis) -> CoreResult<Vec<String>> {
+        self.recent_ips_impl(user_id, since).await
+    }
+
+    async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64> {
+        self.cap_expiry_impl(role, lifetime).await
+    }
+
+    async fn purge_history(&self, cutoffs: &[(Role, Millis)]) -> CoreResult<u64> {
+        self.purge_history_impl(cutoffs).await
+    }
+
+    async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage> {
+        self.history_impl(query).await
+    }
+
+    async fn facets(&self, now: Millis) -> CoreResult<Facets> {
+        self.facets_impl(now).await
     }
 }
 
@@ -322,10 +503,35 @@ fn push_live_filter(query: &mut QueryBuilder<Sqlite>, list: &ListQuery, scope: S
     // With a search, a sequential scan beats walking the expiry index row by row
     // (measured: 50 ms against 300 ms at 100k sessions); the unary `+` keeps SQLite
     // from using that index.
-    let expiry = if search.is_empty() { " WHERE ended_at IS NULL AND expires_at > " } else { " WHERE ended_at IS NULL AND +expires_at > " };
+    let expiry = if search.is_empty() {
+        " WHERE ended_at IS NULL AND expires_at > "
+    } else {
+        " WHERE ended_at IS NULL AND +expires_at > "
+    };
     query.push(expiry).push_bind(now);
     if let Scope::User(user_id) = scope {
         query.push(" AND user_id = ").push_bind(user_id);
+    }
+    let filter = &list.filter;
+    if let Some(application) = &filter.application {
+        query
+            .push(" AND application = ")
+            .push_bind(application.clone());
+    }
+    if let Some(role) = filter.role {
+        query.push(" AND role = ").push_bind(role.as_str());
+    }
+    if let Some(status) = filter.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+    match filter.country.as_deref() {
+        Some("") => {
+            query.push(" AND country IS NULL");
+        }
+        Some(country) => {
+            query.push(" AND country = ").push_bind(country.to_owned());
+        }
+        None => {}
     }
     if !search.is_empty() {
         let escaped = escape_like(search);
@@ -344,7 +550,9 @@ fn push_live_filter(query: &mut QueryBuilder<Sqlite>, list: &ListQuery, scope: S
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn json_list(ids: &[String]) -> String {
@@ -371,14 +579,20 @@ fn cursor_for(session: &Session, sort: SortKey, dir: SortDir) -> Cursor {
         SortKey::LastSeen => CursorValue::Int(session.last_seen_at),
         SortKey::Expires => CursorValue::Int(session.expires_at),
     };
-    Cursor { sort, dir, value, id: session.id.clone() }
+    Cursor {
+        sort,
+        dir,
+        value,
+        id: session.id.clone(),
+    }
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error().is_some_and(|db| db.is_unique_violation())
+    err.as_database_error()
+        .is_some_and(|db| db.is_unique_violation())
 }
 
-fn user_from_row(row: &SqliteRow) -> CoreResult<User> {
+pub(super) fn user_from_row(row: &SqliteRow) -> CoreResult<User> {
     Ok(User {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
@@ -388,7 +602,7 @@ fn user_from_row(row: &SqliteRow) -> CoreResult<User> {
     })
 }
 
-fn session_from_row(row: &SqliteRow) -> CoreResult<Session> {
+pub(super) fn session_from_row(row: &SqliteRow) -> CoreResult<Session> {
     let username: String = row.try_get("username")?;
     let status: String = row.try_get("status")?;
     let end_reason: Option<String> = row.try_get("end_reason")?;
@@ -420,10 +634,11 @@ fn session_from_row(row: &SqliteRow) -> CoreResult<Session> {
     })
 }
 
-fn parse_role(text: &str) -> CoreResult<Role> {
+pub(super) fn parse_role(text: &str) -> CoreResult<Role> {
     Role::parse(text).ok_or_else(|| CoreError::internal(format!("unknown stored role {text:?}")))
 }
 
 fn parse_reason(text: &str) -> CoreResult<EndReason> {
-    EndReason::parse(text).ok_or_else(|| CoreError::internal(format!("unknown stored end reason {text:?}")))
+    EndReason::parse(text)
+        .ok_or_else(|| CoreError::internal(format!("unknown stored end reason {text:?}")))
 }

@@ -5,7 +5,7 @@ use super::output::print_sessions;
 use super::{Command, GlobalArgs, KillArgs, ListArgs, RoleArg, UserCommand};
 use sessions_core::model::{EndReason, ListQuery, PageAt, Role, MAX_PAGE_SIZE};
 use sessions_core::store::{EndSelector, Scope};
-use sessions_core::{CoreError, Engine, EngineConfig};
+use sessions_core::{CoreError, Engine};
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -50,7 +50,7 @@ pub async fn run(global: &GlobalArgs, command: Command) -> ExitCode {
 
 async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
     let open = || async {
-        let config = EngineConfig { database_url: global.database_url.clone(), secure_cookies: true };
+        let config = global.engine_config(true);
         Engine::open(&config).await
     };
     match command {

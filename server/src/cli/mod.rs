@@ -22,6 +22,19 @@ pub struct GlobalArgs {
     /// Database URL: sqlite://PATH (default) or postgres://…
     #[arg(long, env = "DATABASE_URL", global = true, default_value = "sqlite://data/sessions.db")]
     pub database_url: String,
+    /// Offline IP-to-country database (MaxMind format). Missing: countries show as unknown.
+    #[arg(long, env = "SESSIONS_GEOIP_DB", global = true, default_value = sessions_core::geo::DEFAULT_GEO_DB)]
+    pub geoip_db: std::path::PathBuf,
+}
+
+impl GlobalArgs {
+    pub fn engine_config(&self, secure_cookies: bool) -> sessions_core::EngineConfig {
+        sessions_core::EngineConfig {
+            database_url: self.database_url.clone(),
+            secure_cookies,
+            geo_db: Some(self.geoip_db.clone()),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

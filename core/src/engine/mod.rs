@@ -1,20 +1,31 @@
 //! The engine: sign-in, the session check, listing and ending sessions. Every rule of
 //! the session model is enforced here, once, whatever the caller (pages, server
-//! functions, the live channel, the CLI).
+//! functions, the live channel, the CLI). Sign-in and its limits, accounts, and policy
+//! changes live in the submodules.
 
-use crate::agent::{clamp_user_agent, parse_user_agent};
+mod accounts;
+mod policy_changes;
+mod sign_in;
+
+pub use accounts::KeepSessions;
+pub use policy_changes::SavedSettings;
+
 use crate::cache::{CachedSession, SessionCache};
 use crate::clock::{SharedClock, SystemClock};
 use crate::cookie::CookiePolicy;
 use crate::error::{CoreError, CoreResult};
+use crate::geo::GeoDb;
 use crate::hub::Hub;
-use crate::model::{EndReason, ListQuery, LiveEvent, Millis, Role, Session, SessionPage, SessionStatus, MAX_SEARCH_LEN};
-use crate::password::{hash_password, validate_password, verify_password};
-use crate::settings::Settings;
-use crate::store::{self, EndRecord, EndSelector, NewSession, NewUser, Scope, SharedStore, User};
-use crate::throttle::{AttemptKeys, Throttle};
-use crate::token::{is_session_id, new_session_id, Token};
+use crate::model::{
+    EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, LiveEvent, Millis, Role, Session,
+    SessionPage, MAX_SEARCH_LEN,
+};
+use crate::policy::Policy;
+use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore};
+use crate::throttle::Throttle;
+use crate::token::{is_session_id, Token};
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -22,7 +33,6 @@ use std::sync::{Arc, Mutex, RwLock};
 pub const CONSOLE_APP: &str = "console";
 /// Recorded as `ended_by` when no person ended a session (idle, expiry, limits).
 pub const SYSTEM_ACTOR: &str = "system";
-const MAX_USERNAME_LEN: usize = 64;
 const MAX_IDS_PER_CALL: usize = 1000;
 
 #[derive(Clone, Debug)]
@@ -30,15 +40,18 @@ pub struct EngineConfig {
     pub database_url: String,
     /// `false` only with the explicit plain-http opt-out: drops `Secure` and `__Host-`.
     pub secure_cookies: bool,
+    /// The offline IP-to-country database; without it every country is unknown.
+    pub geo_db: Option<PathBuf>,
 }
 
 /// Where a request comes from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClientInfo {
     pub ip: String,
     pub user_agent: String,
 }
 
+#[derive(Clone)]
 pub struct SignedIn {
     pub session: Session,
     pub token: Token,
@@ -50,7 +63,13 @@ pub struct Engine {
     hub: Hub,
     clock: SharedClock,
     throttle: Throttle,
-    settings: RwLock<Settings>,
+    policy: RwLock<Arc<Policy>>,
+    /// The store's settings version this process's policy was read at.
+    policy_version: AtomicI64,
+    geo: GeoDb,
+    sign_ins: sign_in::SignInGate,
+    /// One policy change at a time, so a save and a reload never interleave.
+    policy_lock: tokio::sync::Mutex<()>,
     cookies: CookiePolicy,
     /// Highest end sequence number this process has applied to its cache.
     applied_end_seq: AtomicI64,
@@ -63,9 +82,13 @@ impl Engine {
         Engine::open_with_clock(config, Arc::new(SystemClock)).await
     }
 
-    pub async fn open_with_clock(config: &EngineConfig, clock: SharedClock) -> CoreResult<Arc<Engine>> {
+    pub async fn open_with_clock(
+        config: &EngineConfig,
+        clock: SharedClock,
+    ) -> CoreResult<Arc<Engine>> {
         let store = store::open(&config.database_url).await?;
-        let settings = store.load_settings().await?;
+        let policy_version = store.settings_version().await?;
+        let policy = Policy::from_stored(store.load_settings().await?);
         let applied_end_seq = store.latest_end_seq().await?;
         Ok(Arc::new(Engine {
             store,
@@ -73,8 +96,14 @@ impl Engine {
             hub: Hub::default(),
             throttle: Throttle::new(clock.clone()),
             clock,
-            settings: RwLock::new(settings),
-            cookies: CookiePolicy { secure: config.secure_cookies },
+            policy: RwLock::new(Arc::new(policy)),
+            policy_version: AtomicI64::new(policy_version),
+            geo: GeoDb::open(config.geo_db.as_deref()),
+            sign_ins: sign_in::SignInGate::default(),
+            policy_lock: tokio::sync::Mutex::new(()),
+            cookies: CookiePolicy {
+                secure: config.secure_cookies,
+            },
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
         }))
@@ -88,91 +117,40 @@ impl Engine {
         self.clock.now()
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    /// The policy in force (cheap: an `Arc` clone).
+    pub fn policy(&self) -> Arc<Policy> {
+        self.policy
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub fn geo_loaded(&self) -> bool {
+        self.geo.is_loaded()
     }
 
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<LiveEvent> {
         self.hub.subscribe()
     }
 
-    // ---- users -------------------------------------------------------------------
-
-    pub async fn add_user(&self, username: &str, password: String, role: Role) -> CoreResult<User> {
-        let username = validate_username(username)?;
-        validate_password(&password)?;
-        let password_hash = hash_password(password).await?;
-        self.store.create_user(NewUser { username, password_hash, role }, self.now()).await
-    }
-
-    pub async fn count_users(&self) -> CoreResult<i64> {
-        self.store.count_users().await
-    }
-
-    pub async fn user_by_name(&self, username: &str) -> CoreResult<User> {
-        self.store
-            .user_by_name(username)
-            .await?
-            .ok_or_else(|| CoreError::NotFound(format!("No user named {username:?}.")))
-    }
-
-    // ---- sign-in and the check -----------------------------------------------------
-
-    /// Checks the password and opens a new console session with a fresh token.
-    pub async fn sign_in(&self, username: &str, password: String, client: &ClientInfo) -> CoreResult<SignedIn> {
-        let username = username.trim();
-        if username.is_empty() || password.is_empty() {
-            return Err(CoreError::invalid("Enter your username and password."));
-        }
-        let keys = AttemptKeys { user: username.to_owned(), ip: client.ip.clone() };
-        self.throttle.check(&keys).map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
-        let credentials = if username.len() <= MAX_USERNAME_LEN { self.store.user_credentials(username).await? } else { None };
-        let verified = verify_password(password, credentials.as_ref().map(|c| c.password_hash.clone())).await?;
-        let user = match credentials {
-            Some(credentials) if verified && !credentials.user.disabled => credentials.user,
-            _ => {
-                self.throttle.record_failure(&keys);
-                return Err(CoreError::BadCredentials);
-            }
-        };
-        self.throttle.record_success(&keys);
-        self.open_session(&user, client).await
-    }
-
-    async fn open_session(&self, user: &User, client: &ClientInfo) -> CoreResult<SignedIn> {
-        let now = self.now();
-        let token = Token::generate();
-        let user_agent = clamp_user_agent(&client.user_agent);
-        let new = NewSession {
-            id: new_session_id(),
-            token_hash: token.hash(),
-            application: CONSOLE_APP.into(),
-            user_id: Some(user.id),
-            username: Some(user.username.clone()),
-            status: SessionStatus::Authenticated,
-            role: user.role,
-            ip: client.ip.clone(),
-            agent: parse_user_agent(&user_agent),
-            user_agent,
-            country: None,
-            created_at: now,
-            expires_at: now + self.settings().lifetime_ms(),
-        };
-        let mut session = self.store.insert_session(new).await?;
-        self.fill_idle_deadline(&mut session);
-        self.cache.insert(token.hash(), &session);
-        self.hub.publish(LiveEvent::Created { session: Box::new(session.clone()) });
-        Ok(SignedIn { session, token })
-    }
+    // ---- the check -----------------------------------------------------------------
 
     /// The hot path: is `token` a live session for a request from `client`? Touches only
     /// memory when the session is cached; refusals that end a session write through.
-    pub async fn check(&self, token: &Token, client: &ClientInfo) -> CoreResult<Arc<CachedSession>> {
+    pub async fn check(
+        &self,
+        token: &Token,
+        client: &ClientInfo,
+    ) -> CoreResult<Arc<CachedSession>> {
         let hash = token.hash();
         let cached = match self.cache.get(&hash) {
             Some(cached) => cached,
             None => {
-                let session = self.store.session_by_token(&hash).await?.ok_or(CoreError::Unauthenticated(None))?;
+                let session = self
+                    .store
+                    .session_by_token(&hash)
+                    .await?
+                    .ok_or(CoreError::Unauthenticated(None))?;
                 if session.ended_at.is_some() {
                     return Err(CoreError::Unauthenticated(session.end_reason));
                 }
@@ -180,19 +158,34 @@ impl Engine {
             }
         };
         let now = self.now();
-        let settings = self.settings();
+        let policy = self.policy();
+        let rules = policy.for_role(cached.role);
         let refusal = if now >= cached.expires_at {
             Some(EndReason::Expired)
-        } else if now >= cached.last_seen() + settings.idle_timeout_ms() {
+        } else if now >= cached.last_seen() + rules.idle_timeout_ms {
             Some(EndReason::Idle)
-        } else if !settings.allow_ip_change && cached.last_ip() != client.ip {
-            Some(EndReason::IpChange)
+        } else if cached.last_ip() != client.ip {
+            // Only a moved address needs the network rules again; it was allowed before.
+            if !rules.allow_ip_change {
+                Some(EndReason::IpChange)
+            } else if rules.ip_rules.check_str(&client.ip).is_err() {
+                Some(EndReason::IpRule)
+            } else {
+                None
+            }
         } else {
             None
         };
         if let Some(reason) = refusal {
-            self.end(EndSelector::Ids { ids: vec![cached.id.clone()], scope: Scope::Everyone }, reason, SYSTEM_ACTOR)
-                .await?;
+            self.end(
+                EndSelector::Ids {
+                    ids: vec![cached.id.clone()],
+                    scope: Scope::Everyone,
+                },
+                reason,
+                SYSTEM_ACTOR,
+            )
+            .await?;
             return Err(CoreError::Unauthenticated(Some(reason)));
         }
         cached.touch(now, &client.ip);
@@ -203,7 +196,9 @@ impl Engine {
 
     pub async fn list(&self, query: &ListQuery, scope: Scope) -> CoreResult<SessionPage> {
         if query.search.chars().count() > MAX_SEARCH_LEN {
-            return Err(CoreError::invalid(format!("The search text is longer than {MAX_SEARCH_LEN} characters.")));
+            return Err(CoreError::invalid(format!(
+                "The search text is longer than {MAX_SEARCH_LEN} characters."
+            )));
         }
         let now = self.now();
         let page = self.store.list_live(query, scope, now).await?;
@@ -220,13 +215,32 @@ impl Engine {
         })
     }
 
+    /// Ended sessions, newest first: who ended them and why.
+    pub async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage> {
+        self.store.history(query).await
+    }
+
+    /// Filter chip values of the live list, with counts.
+    pub async fn facets(&self) -> CoreResult<Facets> {
+        self.store.facets(self.now()).await
+    }
+
     /// Ends what `selector` picks, write-through: the store first, then the cache and
     /// the live channels. Returns the sessions that were live and are now ended.
-    pub async fn end(&self, selector: EndSelector, reason: EndReason, actor: &str) -> CoreResult<Vec<Session>> {
+    pub async fn end(
+        &self,
+        selector: EndSelector,
+        reason: EndReason,
+        actor: &str,
+    ) -> CoreResult<Vec<Session>> {
         if let EndSelector::Ids { ids, .. } | EndSelector::AllExcept(ids) = &selector {
             validate_ids(ids)?;
         }
-        let record = EndRecord { reason, ended_by: actor.to_owned(), at: self.now() };
+        let record = EndRecord {
+            reason,
+            ended_by: actor.to_owned(),
+            at: self.now(),
+        };
         let ended = self.store.end_sessions(&selector, &record).await?;
         self.announce_ends(&ended);
         Ok(ended)
@@ -234,7 +248,10 @@ impl Engine {
 
     pub(crate) fn announce_ends(&self, ended: &[Session]) {
         {
-            let mut announced = self.announced_ends.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut announced = self
+                .announced_ends
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             announced.extend(ended.iter().map(|session| session.id.clone()));
         }
         for session in ended {
@@ -255,7 +272,9 @@ impl Engine {
         loop {
             let since = self.applied_end_seq.load(Ordering::SeqCst);
             let ends = self.store.ends_since(since, 1000).await?;
-            let Some(last) = ends.last() else { return Ok(applied) };
+            let Some(last) = ends.last() else {
+                return Ok(applied);
+            };
             self.applied_end_seq.store(last.seq, Ordering::SeqCst);
             for end in &ends {
                 self.cache.remove_id(&end.id);
@@ -279,17 +298,21 @@ impl Engine {
 
     /// Writes batched "last seen" updates; with `force`, every pending one.
     pub async fn flush_touches(&self, force: bool) -> CoreResult<usize> {
-        let settings = self.settings();
+        let policy = self.policy();
         // At most one write per session per minute, and often enough that the store
         // never lags far behind the idle timeout.
-        let granularity = if force { 0 } else { (settings.idle_timeout_ms() / 4).min(60_000) };
+        let granularity = if force {
+            0
+        } else {
+            (policy.shortest_idle_ms() / 4).min(60_000)
+        };
         let touches = self.cache.take_touches(granularity);
         if touches.is_empty() {
             return Ok(0);
         }
         self.store.touch(&touches).await?;
-        let idle = settings.idle_timeout_ms();
         for touch in &touches {
+            let idle = policy.for_role(touch.role).idle_timeout_ms;
             self.hub.publish(LiveEvent::Touched {
                 id: touch.id.clone(),
                 user_id: touch.user_id,
@@ -301,16 +324,36 @@ impl Engine {
         Ok(touches.len())
     }
 
-    /// Ends sessions that passed their absolute expiry or their idle deadline.
+    /// Ends sessions that passed their absolute expiry or their idle deadline, and
+    /// purges history past its retention.
     pub async fn sweep(&self) -> CoreResult<usize> {
         let now = self.now();
-        let idle = self.settings().idle_timeout_ms();
+        let policy = self.policy();
         // Another instance may hold up to a minute of unwritten activity; give it that.
-        let idle_before = now - idle - 2 * 60_000.min(idle / 4);
-        let keep = self.cache.active_since(now - idle);
-        let ended = self.store.sweep(now, idle_before, &keep).await?;
+        let idle_before: Vec<(Role, Millis)> = Role::ALL
+            .iter()
+            .map(|&role| {
+                let idle = policy.for_role(role).idle_timeout_ms;
+                (role, now - idle - 2 * 60_000.min(idle / 4))
+            })
+            .collect();
+        let keep = self
+            .cache
+            .active(now, |role| policy.for_role(role).idle_timeout_ms);
+        let ended = self.store.sweep(now, &idle_before, &keep).await?;
         self.cache.drop_expired(now);
         self.announce_ends(&ended);
+        let cutoffs: Vec<(Role, Millis)> = Role::ALL
+            .iter()
+            .map(|&role| (role, now - policy.for_role(role).history_retention_ms))
+            .collect();
+        let purged = self.store.purge_history(&cutoffs).await?;
+        if purged > 0 {
+            tracing::info!(
+                purged,
+                "ended sessions past their history retention deleted"
+            );
+        }
         Ok(ended.len())
     }
 
@@ -324,28 +367,22 @@ impl Engine {
     }
 
     fn fill_idle_deadline(&self, session: &mut Session) {
-        session.idle_deadline = session.last_seen_at + self.settings().idle_timeout_ms();
+        session.idle_deadline =
+            session.last_seen_at + self.policy().for_role(session.role).idle_timeout_ms;
     }
-}
-
-fn validate_username(username: &str) -> CoreResult<String> {
-    let username = username.trim();
-    let valid_chars = username.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
-    if username.is_empty() || username.chars().count() > MAX_USERNAME_LEN || !valid_chars {
-        return Err(CoreError::invalid(format!(
-            "A username has 1 to {MAX_USERNAME_LEN} letters, digits or . _ - @ characters."
-        )));
-    }
-    Ok(username.to_owned())
 }
 
 fn validate_ids(ids: &[String]) -> CoreResult<()> {
     if ids.len() > MAX_IDS_PER_CALL {
-        return Err(CoreError::invalid(format!("At most {MAX_IDS_PER_CALL} sessions can be ended in one call.")));
+        return Err(CoreError::invalid(format!(
+            "At most {MAX_IDS_PER_CALL} sessions can be ended in one call."
+        )));
     }
     if let Some(bad) = ids.iter().find(|id| !is_session_id(id)) {
         let shown: String = bad.chars().take(40).collect();
-        return Err(CoreError::invalid(format!("{shown:?} is not a session id.")));
+        return Err(CoreError::invalid(format!(
+            "{shown:?} is not a session id."
+        )));
     }
     Ok(())
 }

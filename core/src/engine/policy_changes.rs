@@ -1,0 +1,145 @@
+//! Changing the session policy: preview what a change would end, save it (validated
+//! as a whole, recorded in the ledger, applied at once), and pick up changes saved by
+//! other processes.
+
+use super::{Engine, SYSTEM_ACTOR};
+use crate::catalogue::{SettingChange, SettingsChangeRecord};
+use crate::error::CoreResult;
+use crate::model::{EndReason, Impact, Role};
+use crate::policy::impact::{sessions_to_end, summarize};
+use crate::policy::limits::LiveSummary;
+use crate::policy::Policy;
+use crate::store::{EndSelector, Scope};
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// What a save did: the ledger entries written and the sessions it ended.
+#[derive(Clone, Debug, Default)]
+pub struct SavedSettings {
+    pub changes: Vec<SettingsChangeRecord>,
+    pub impact: Impact,
+}
+
+impl Engine {
+    /// What saving `changes` would end now; `own_session` is the asking admin's.
+    /// Invalid changes are refused exactly as saving them would be.
+    pub async fn preview_settings(
+        &self,
+        changes: &[SettingChange],
+        own_session: Option<&str>,
+    ) -> CoreResult<Impact> {
+        let (policy, _) = self.policy().with_changes(changes)?;
+        let now = self.now();
+        let mut sessions = self.store.live_summaries(now).await?;
+        for session in &mut sessions {
+            self.overlay_summary(session);
+        }
+        let ends = sessions_to_end(&policy, &sessions, now);
+        Ok(summarize(&ends, &sessions, own_session))
+    }
+
+    /// Validates all `changes` (nothing is saved if one is refused), records them with
+    /// `actor`, and applies the new policy at once: every session it ends is ended now,
+    /// by "system", with its reason, and told so live.
+    pub async fn save_settings(
+        &self,
+        changes: &[SettingChange],
+        actor: &str,
+        own_session: Option<&str>,
+    ) -> CoreResult<SavedSettings> {
+        let _one_at_a_time = self.policy_lock.lock().await;
+        let (policy, effective) = self.policy().with_changes(changes)?;
+        if effective.is_empty() {
+            return Ok(SavedSettings::default());
+        }
+        let records = self
+            .store
+            .save_settings(&effective, actor, self.now())
+            .await?;
+        let version = self.store.settings_version().await?;
+        self.policy_version.store(version, Ordering::SeqCst);
+        let impact = self.install_policy(policy, true, own_session).await?;
+        tracing::info!(%actor, changes = records.len(), ended = impact.sessions, "session policy changed");
+        Ok(SavedSettings {
+            changes: records,
+            impact,
+        })
+    }
+
+    /// Reloads the policy when another process saved a change. Returns whether it did.
+    pub async fn reload_policy_if_changed(&self) -> CoreResult<bool> {
+        let version = self.store.settings_version().await?;
+        if version == self.policy_version.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let _one_at_a_time = self.policy_lock.lock().await;
+        let policy = Policy::from_stored(self.store.load_settings().await?);
+        self.policy_version.store(version, Ordering::SeqCst);
+        // The process that saved it has ended what it ends; here only deadlines move.
+        self.install_policy(policy, false, None).await?;
+        Ok(true)
+    }
+
+    pub async fn settings_changes(
+        &self,
+        limit: i64,
+        before: Option<i64>,
+    ) -> CoreResult<Vec<SettingsChangeRecord>> {
+        self.store.settings_changes(limit, before).await
+    }
+
+    async fn install_policy(
+        &self,
+        policy: Policy,
+        end_now: bool,
+        own_session: Option<&str>,
+    ) -> CoreResult<Impact> {
+        // Unwritten "last seen" moves must reach the store before the cache is dropped.
+        self.flush_touches(true).await?;
+        let policy = Arc::new(policy);
+        *self
+            .policy
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = policy.clone();
+        if !end_now {
+            self.cache.clear();
+            return Ok(Impact::default());
+        }
+        for role in Role::ALL {
+            self.store
+                .cap_expiry(role, policy.for_role(role).lifetime_ms)
+                .await?;
+        }
+        // Cached expiries may be stale now; the next check of each session rereads it.
+        self.cache.clear();
+        let now = self.now();
+        let sessions = self.store.live_summaries(now).await?;
+        let ends = sessions_to_end(&policy, &sessions, now);
+        let mut by_reason: BTreeMap<&'static str, (EndReason, Vec<String>)> = BTreeMap::new();
+        for &(index, reason) in &ends {
+            by_reason
+                .entry(reason.as_str())
+                .or_insert((reason, Vec::new()))
+                .1
+                .push(sessions[index].id.clone());
+        }
+        for (_, (reason, ids)) in by_reason {
+            for chunk in ids.chunks(super::MAX_IDS_PER_CALL) {
+                let selector = EndSelector::Ids {
+                    ids: chunk.to_vec(),
+                    scope: Scope::Everyone,
+                };
+                self.end(selector, reason, SYSTEM_ACTOR).await?;
+            }
+        }
+        Ok(summarize(&ends, &sessions, own_session))
+    }
+
+    fn overlay_summary(&self, session: &mut LiveSummary) {
+        if let Some(cached) = self.cache.get_id(&session.id) {
+            session.last_seen_at = session.last_seen_at.max(cached.last_seen());
+            session.ip = cached.last_ip();
+        }
+    }
+}

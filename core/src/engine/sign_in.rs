@@ -1,0 +1,158 @@
+//! Sign-in: the password, then the session policy (network rules, concurrent limits),
+//! then a fresh session. Limits are decided and the session inserted under one lock,
+//! so two sign-ins racing each other cannot both slip under a limit.
+
+use super::{ClientInfo, Engine, SignedIn, CONSOLE_APP, SYSTEM_ACTOR};
+use crate::agent::{clamp_user_agent, parse_user_agent};
+use crate::error::{CoreError, CoreResult};
+use crate::model::{EndReason, LiveEvent, Millis, SessionStatus};
+use crate::password::verify_password;
+use crate::policy::limits::{decide, Decision, LiveSummary};
+use crate::store::{EndSelector, NewSession, Scope, User};
+use crate::throttle::AttemptKeys;
+use crate::token::{new_session_id, Token};
+use std::collections::{HashMap, HashSet};
+
+const MAX_USERNAME_LEN: usize = 64;
+/// A second sign-in of the same user from the same browser within this window is a
+/// double-click (or a resubmitted form): it gets the session the first one opened.
+const REPEAT_WINDOW_MS: Millis = 5_000;
+
+/// Serialises the limit check and the insert, and remembers very recent sign-ins.
+#[derive(Default)]
+pub(super) struct SignInGate {
+    recent: tokio::sync::Mutex<HashMap<(i64, ClientInfo), (Millis, SignedIn)>>,
+}
+
+impl Engine {
+    /// Checks the password and opens a new console session with a fresh token.
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: String,
+        client: &ClientInfo,
+    ) -> CoreResult<SignedIn> {
+        let username = username.trim();
+        if username.is_empty() || password.is_empty() {
+            return Err(CoreError::invalid("Enter your username and password."));
+        }
+        let keys = AttemptKeys {
+            user: username.to_owned(),
+            ip: client.ip.clone(),
+        };
+        self.throttle
+            .check(&keys)
+            .map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
+        let credentials = if username.len() <= MAX_USERNAME_LEN {
+            self.store.user_credentials(username).await?
+        } else {
+            None
+        };
+        let verified = verify_password(
+            password,
+            credentials.as_ref().map(|c| c.password_hash.clone()),
+        )
+        .await?;
+        let user = match credentials {
+            Some(credentials) if verified && !credentials.user.disabled => credentials.user,
+            _ => {
+                self.throttle.record_failure(&keys);
+                return Err(CoreError::BadCredentials);
+            }
+        };
+        self.throttle.record_success(&keys);
+        self.open_session(&user, client).await
+    }
+
+    /// Opens a session for `user` if the policy of their role allows it, ending the
+    /// sessions a limit with "end the oldest" evicts.
+    async fn open_session(&self, user: &User, client: &ClientInfo) -> CoreResult<SignedIn> {
+        let policy = self.policy();
+        let rules = policy.for_role(user.role);
+        rules
+            .ip_rules
+            .check_str(&client.ip)
+            .map_err(CoreError::Refused)?;
+
+        let mut recent = self.sign_ins.recent.lock().await;
+        let now = self.now();
+        recent.retain(|_, (at, _)| now - *at < REPEAT_WINDOW_MS);
+        let repeat_key = (user.id, client.clone());
+        if let Some((_, signed_in)) = recent.get(&repeat_key) {
+            if self.cache.get(&signed_in.token.hash()).is_some() {
+                return Ok(signed_in.clone());
+            }
+        }
+
+        let user_agent = clamp_user_agent(&client.user_agent);
+        let agent = parse_user_agent(&user_agent);
+        let country = self.geo.country(&client.ip);
+        let candidate = LiveSummary {
+            id: String::new(),
+            user_id: Some(user.id),
+            username: Some(user.username.clone()),
+            role: user.role,
+            ip: client.ip.clone(),
+            country: country.clone(),
+            device: agent.device,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + rules.lifetime_ms,
+        };
+        let limits = &rules.limits;
+        let neighbours = if limits.is_unlimited() {
+            Vec::new()
+        } else {
+            self.store
+                .limit_neighbours(user.id, &client.ip, user.role, now)
+                .await?
+        };
+        let recent_ips: HashSet<String> = if limits.distinct_ips > 0 {
+            self.store
+                .recent_ips(user.id, now - limits.ip_window_ms)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        match decide(limits, &candidate, &neighbours, &recent_ips) {
+            Decision::Refuse(message) => return Err(CoreError::Refused(message)),
+            Decision::Allow { evict } if !evict.is_empty() => {
+                let selector = EndSelector::Ids {
+                    ids: evict,
+                    scope: Scope::Everyone,
+                };
+                self.end(selector, EndReason::EvictedByLimit, SYSTEM_ACTOR)
+                    .await?;
+            }
+            Decision::Allow { .. } => {}
+        }
+
+        let token = Token::generate();
+        let new = NewSession {
+            id: new_session_id(),
+            token_hash: token.hash(),
+            application: CONSOLE_APP.into(),
+            user_id: Some(user.id),
+            username: Some(user.username.clone()),
+            status: SessionStatus::Authenticated,
+            role: user.role,
+            ip: client.ip.clone(),
+            agent,
+            user_agent,
+            country,
+            created_at: now,
+            expires_at: candidate.expires_at,
+        };
+        let mut session = self.store.insert_session(new).await?;
+        self.fill_idle_deadline(&mut session);
+        self.cache.insert(token.hash(), &session);
+        self.hub.publish(LiveEvent::Created {
+            session: Box::new(session.clone()),
+        });
+        let signed_in = SignedIn { session, token };
+        recent.insert(repeat_key, (now, signed_in.clone()));
+        Ok(signed_in)
+    }
+}

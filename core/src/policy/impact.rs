@@ -1,0 +1,180 @@
+//! What a policy ends now: every live session judged against a policy, as a pure
+//! function. The settings page previews a change with it, and saving applies exactly
+//! what it returns.
+
+use super::limits::{excess, LiveSummary};
+use super::Policy;
+use crate::model::{EndReason, Impact, Millis};
+use std::collections::{BTreeMap, HashSet};
+
+/// The sessions `policy` ends at `now`, each with its reason, in input order.
+pub fn sessions_to_end(
+    policy: &Policy,
+    sessions: &[LiveSummary],
+    now: Millis,
+) -> Vec<(usize, EndReason)> {
+    let mut ends: Vec<(usize, EndReason)> = Vec::new();
+    for (index, session) in sessions.iter().enumerate() {
+        let rules = policy.for_role(session.role);
+        let reason = if session.created_at + rules.lifetime_ms <= now || session.expires_at <= now {
+            Some(EndReason::Expired)
+        } else if session.last_seen_at + rules.idle_timeout_ms <= now {
+            Some(EndReason::Idle)
+        } else if rules.ip_rules.check_str(&session.ip).is_err() {
+            Some(EndReason::IpRule)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            ends.push((index, reason));
+        }
+    }
+    let already: HashSet<usize> = ends.iter().map(|(index, _)| *index).collect();
+    ends.extend(
+        excess(policy, sessions, &already)
+            .into_iter()
+            .map(|index| (index, EndReason::EvictedByLimit)),
+    );
+    ends.sort_unstable_by_key(|(index, _)| *index);
+    ends
+}
+
+/// Sums up `ends` for a person: how many, whose, why, and whether `own_id` is among them.
+pub fn summarize(
+    ends: &[(usize, EndReason)],
+    sessions: &[LiveSummary],
+    own_id: Option<&str>,
+) -> Impact {
+    let mut users: BTreeMap<String, i64> = BTreeMap::new();
+    let mut reasons: BTreeMap<&'static str, (EndReason, i64)> = BTreeMap::new();
+    let mut includes_own = false;
+    for &(index, reason) in ends {
+        let session = &sessions[index];
+        *users
+            .entry(session.username.clone().unwrap_or_else(|| "guest".into()))
+            .or_default() += 1;
+        reasons.entry(reason.as_str()).or_insert((reason, 0)).1 += 1;
+        includes_own |= own_id == Some(session.id.as_str());
+    }
+    let mut users: Vec<(String, i64)> = users.into_iter().collect();
+    users.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut reasons: Vec<(EndReason, i64)> = reasons.into_values().collect();
+    reasons.sort_by_key(|reason| std::cmp::Reverse(reason.1));
+    Impact {
+        sessions: ends.len() as i64,
+        users,
+        reasons,
+        includes_own,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{SettingChange, SettingScope};
+    use crate::model::{DeviceClass, Role, MINUTE_MS};
+
+    const NOW: Millis = 1_000 * MINUTE_MS;
+
+    fn session(
+        id: &str,
+        user: &str,
+        role: Role,
+        ip: &str,
+        idle_minutes: i64,
+        age_minutes: i64,
+    ) -> LiveSummary {
+        LiveSummary {
+            id: id.into(),
+            user_id: Some(user.bytes().map(i64::from).sum()),
+            username: Some(user.into()),
+            role,
+            ip: ip.into(),
+            country: None,
+            device: DeviceClass::Desktop,
+            created_at: NOW - age_minutes * MINUTE_MS,
+            last_seen_at: NOW - idle_minutes * MINUTE_MS,
+            expires_at: NOW - age_minutes * MINUTE_MS + 720 * MINUTE_MS,
+        }
+    }
+
+    fn with(changes: &[(SettingScope, &str, &str)]) -> Policy {
+        let changes: Vec<SettingChange> = changes
+            .iter()
+            .map(|(scope, key, value)| SettingChange {
+                scope: *scope,
+                key: (*key).into(),
+                value: Some((*value).into()),
+            })
+            .collect();
+        Policy::default().with_changes(&changes).expect("valid").0
+    }
+
+    fn sample() -> Vec<LiveSummary> {
+        vec![
+            session("a1", "ann", Role::Admin, "10.0.0.5", 1, 10),
+            session("b1", "bob", Role::User, "203.0.113.4", 12, 60),
+            session("b2", "bob", Role::User, "203.0.113.4", 3, 600),
+            session("c1", "cy", Role::User, "198.51.100.2", 25, 30),
+        ]
+    }
+
+    #[test]
+    fn the_current_policy_ends_nothing_that_is_live() {
+        assert!(sessions_to_end(&Policy::default(), &sample(), NOW).is_empty());
+    }
+
+    #[test]
+    fn a_shorter_idle_timeout_ends_the_idle_ones() {
+        let policy = with(&[(SettingScope::Default, "idle_timeout_minutes", "10")]);
+        assert_eq!(
+            sessions_to_end(&policy, &sample(), NOW),
+            vec![(1, EndReason::Idle), (3, EndReason::Idle)]
+        );
+        // At exactly the deadline the session is over; a minute before it is not.
+        let policy = with(&[(SettingScope::Default, "idle_timeout_minutes", "12")]);
+        assert_eq!(
+            sessions_to_end(&policy, &sample(), NOW),
+            vec![(1, EndReason::Idle), (3, EndReason::Idle)]
+        );
+        let policy = with(&[(SettingScope::Default, "idle_timeout_minutes", "13")]);
+        assert_eq!(
+            sessions_to_end(&policy, &sample(), NOW),
+            vec![(3, EndReason::Idle)]
+        );
+    }
+
+    #[test]
+    fn a_role_override_only_touches_that_role() {
+        let policy = with(&[(SettingScope::Role(Role::Admin), "lifetime_minutes", "5")]);
+        assert_eq!(
+            sessions_to_end(&policy, &sample(), NOW),
+            vec![(0, EndReason::Expired)]
+        );
+    }
+
+    #[test]
+    fn a_deny_range_and_a_lower_limit_together() {
+        let policy = with(&[
+            (SettingScope::Default, "ip_deny", "198.51.100.0/24"),
+            (SettingScope::Default, "max_sessions_per_user", "1"),
+        ]);
+        let ends = sessions_to_end(&policy, &sample(), NOW);
+        // bob keeps his newest session (b1, 60 min old); b2 (600 min old) goes.
+        assert_eq!(
+            ends,
+            vec![(2, EndReason::EvictedByLimit), (3, EndReason::IpRule)]
+        );
+
+        let impact = summarize(&ends, &sample(), Some("a1"));
+        assert_eq!(impact.sessions, 2);
+        assert_eq!(impact.users, vec![("bob".into(), 1), ("cy".into(), 1)]);
+        assert!(!impact.includes_own);
+        assert_eq!(impact.reasons.len(), 2);
+
+        let policy = with(&[(SettingScope::Default, "ip_ranges", "public_only")]);
+        let ends = sessions_to_end(&policy, &sample(), NOW);
+        assert_eq!(ends, vec![(0, EndReason::IpRule)]);
+        assert!(summarize(&ends, &sample(), Some("a1")).includes_own);
+    }
+}

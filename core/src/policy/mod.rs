@@ -1,0 +1,503 @@
+//! The session policy in force, typed. Stored settings are strings (see `catalogue`);
+//! this module is the one place that validates them and turns them into a
+//! `RolePolicy` per role. The rules themselves are pure functions: `ip_rules`,
+//! `limits` (what a sign-in at a limit does) and `impact` (what a change would end).
+
+pub mod impact;
+pub mod ip_rules;
+pub mod limits;
+
+use crate::catalogue::{
+    self, SettingChange, SettingKind, SettingScope, SettingSpec, SettingValues, SETTINGS,
+};
+use crate::error::{CoreError, CoreResult};
+use crate::model::{Millis, Role, MINUTE_MS};
+use ip_rules::{format_cidr_list, parse_cidr_list, IpRules, RangeMode};
+
+const DAY_MS: Millis = 24 * 60 * MINUTE_MS;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LimitAction {
+    #[default]
+    Refuse,
+    EvictOldest,
+}
+
+/// Concurrent limits of one role; 0 means "no limit".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub per_user: i64,
+    pub per_user_ip: i64,
+    pub per_user_country: i64,
+    pub per_user_device: i64,
+    pub per_ip: i64,
+    pub distinct_ips: i64,
+    pub ip_window_ms: Millis,
+    pub action: LimitAction,
+}
+
+impl Limits {
+    /// No concurrent limit set: a sign-in needs no look at other sessions.
+    pub fn is_unlimited(&self) -> bool {
+        [
+            self.per_user,
+            self.per_user_ip,
+            self.per_user_country,
+            self.per_user_device,
+            self.per_ip,
+            self.distinct_ips,
+        ]
+        .iter()
+        .all(|&max| max == 0)
+    }
+}
+
+/// Everything the engine enforces for sessions of one role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RolePolicy {
+    pub idle_timeout_ms: Millis,
+    pub lifetime_ms: Millis,
+    pub allow_ip_change: bool,
+    pub history_retention_ms: Millis,
+    pub limits: Limits,
+    pub ip_rules: IpRules,
+}
+
+/// The stored values and, derived from them, the policy of each role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    values: SettingValues,
+    admin: RolePolicy,
+    user: RolePolicy,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::from_values(SettingValues::default()).unwrap_or_else(|_| unreachable_defaults())
+    }
+}
+
+/// The built-in defaults are valid by construction (a unit test proves it).
+fn unreachable_defaults() -> Policy {
+    panic!("the built-in setting defaults do not validate")
+}
+
+impl Policy {
+    /// Validates every value; the first invalid one is refused with a message naming it.
+    pub fn from_values(mut values: SettingValues) -> CoreResult<Policy> {
+        for spec in SETTINGS {
+            let value = values
+                .defaults
+                .get(spec.key)
+                .map(String::as_str)
+                .unwrap_or(spec.default);
+            let normalized = normalize(spec, SettingScope::Default, value)?;
+            values.defaults.insert(spec.key.to_owned(), normalized);
+        }
+        for (role, overrides) in &mut values.overrides {
+            for (key, value) in overrides.iter_mut() {
+                let spec = known_spec(key)?;
+                *value = normalize(spec, SettingScope::Role(*role), value)?;
+            }
+        }
+        overrides_cleanup(&mut values);
+        let admin = RolePolicy::resolve(&values, Role::Admin)?;
+        let user = RolePolicy::resolve(&values, Role::User)?;
+        Ok(Policy {
+            values,
+            admin,
+            user,
+        })
+    }
+
+    /// Builds the policy from stored rows, dropping (and logging) any value that no
+    /// longer validates, so that one bad row never stops the server from starting.
+    pub fn from_stored(rows: Vec<(SettingScope, String, String)>) -> Policy {
+        let mut values = SettingValues::default();
+        for (scope, key, value) in rows {
+            let valid = known_spec(&key).and_then(|spec| normalize(spec, scope, &value));
+            match (valid, scope) {
+                (Ok(value), SettingScope::Default) => {
+                    values.defaults.insert(key, value);
+                }
+                (Ok(value), SettingScope::Role(role)) => {
+                    values.overrides.entry(role).or_default().insert(key, value);
+                }
+                (Err(err), _) => {
+                    tracing::warn!(%key, %value, error = %err, "ignoring a stored setting")
+                }
+            }
+        }
+        Policy::from_values(values).unwrap_or_default()
+    }
+
+    pub fn values(&self) -> &SettingValues {
+        &self.values
+    }
+
+    pub fn for_role(&self, role: Role) -> &RolePolicy {
+        match role {
+            Role::Admin => &self.admin,
+            Role::User => &self.user,
+        }
+    }
+
+    /// The policy after `changes`, all validated, or the first refusal. Returns the
+    /// changes in normalised form (what will be stored), without the ones that change nothing.
+    pub fn with_changes(
+        &self,
+        changes: &[SettingChange],
+    ) -> CoreResult<(Policy, Vec<SettingChange>)> {
+        if changes.is_empty() {
+            return Err(CoreError::invalid("No setting to change."));
+        }
+        let mut values = self.values.clone();
+        let mut effective = Vec::new();
+        for change in changes {
+            let spec = known_spec(&change.key)?;
+            let value = change
+                .value
+                .as_deref()
+                .map(|value| normalize(spec, change.scope, value))
+                .transpose()?;
+            let current = values.get(change.scope, spec.key).map(str::to_owned);
+            let value = match (change.scope, value) {
+                // Clearing a default resets it to the built-in value.
+                (SettingScope::Default, None) => Some(spec.default.to_owned()),
+                (_, value) => value,
+            };
+            if current == value {
+                continue;
+            }
+            set_value(&mut values, change.scope, spec.key, value.clone());
+            effective.push(SettingChange {
+                scope: change.scope,
+                key: spec.key.to_owned(),
+                value,
+            });
+        }
+        Ok((Policy::from_values(values)?, effective))
+    }
+
+    /// The shortest idle timeout of any role: how often "last seen" must reach the store.
+    pub fn shortest_idle_ms(&self) -> Millis {
+        self.admin.idle_timeout_ms.min(self.user.idle_timeout_ms)
+    }
+}
+
+impl RolePolicy {
+    fn resolve(values: &SettingValues, role: Role) -> CoreResult<RolePolicy> {
+        let text = |key: &str| values.effective(role, key);
+        let number = |key: &str| {
+            text(key)
+                .parse::<i64>()
+                .map_err(|_| CoreError::internal(format!("unchecked {key}")))
+        };
+        let ranges = |key: &str| parse_cidr_list(text(key)).map_err(CoreError::Invalid);
+        Ok(RolePolicy {
+            idle_timeout_ms: number("idle_timeout_minutes")? * MINUTE_MS,
+            lifetime_ms: number("lifetime_minutes")? * MINUTE_MS,
+            allow_ip_change: text("allow_ip_change") == "true",
+            history_retention_ms: number("history_retention_days")? * DAY_MS,
+            limits: Limits {
+                per_user: number("max_sessions_per_user")?,
+                per_user_ip: number("max_sessions_per_user_ip")?,
+                per_user_country: number("max_sessions_per_user_country")?,
+                per_user_device: number("max_sessions_per_user_device")?,
+                per_ip: number("max_sessions_per_ip")?,
+                distinct_ips: number("max_ips_per_user")?,
+                ip_window_ms: number("ip_window_minutes")? * MINUTE_MS,
+                action: if text("limit_action") == "evict_oldest" {
+                    LimitAction::EvictOldest
+                } else {
+                    LimitAction::Refuse
+                },
+            },
+            ip_rules: IpRules {
+                allow: ranges("ip_allow")?,
+                deny: ranges("ip_deny")?,
+                ranges: RangeMode::parse(text("ip_ranges")).unwrap_or_default(),
+            },
+        })
+    }
+}
+
+fn known_spec(key: &str) -> CoreResult<&'static SettingSpec> {
+    catalogue::spec(key).ok_or_else(|| {
+        let shown: String = key.chars().take(60).collect();
+        CoreError::invalid(format!(
+            "Unknown setting {shown:?}. Known settings: {}.",
+            catalogue::known_keys()
+        ))
+    })
+}
+
+fn set_value(values: &mut SettingValues, scope: SettingScope, key: &str, value: Option<String>) {
+    match (scope, value) {
+        (SettingScope::Default, Some(value)) => {
+            values.defaults.insert(key.to_owned(), value);
+        }
+        (SettingScope::Default, None) => {
+            values.defaults.remove(key);
+        }
+        (SettingScope::Role(role), Some(value)) => {
+            values
+                .overrides
+                .entry(role)
+                .or_default()
+                .insert(key.to_owned(), value);
+        }
+        (SettingScope::Role(role), None) => {
+            if let Some(overrides) = values.overrides.get_mut(&role) {
+                overrides.remove(key);
+            }
+        }
+    }
+}
+
+fn overrides_cleanup(values: &mut SettingValues) {
+    values
+        .overrides
+        .retain(|_, overrides| !overrides.is_empty());
+}
+
+/// Checks one value against its setting and returns its canonical stored form.
+/// Errors name the setting (label and key), the scope and the allowed values.
+pub fn normalize(spec: &SettingSpec, scope: SettingScope, value: &str) -> CoreResult<String> {
+    let value = value.trim();
+    let refuse = |allowed: String| {
+        let shown: String = value.chars().take(40).collect();
+        let scope = match scope {
+            SettingScope::Default => String::new(),
+            SettingScope::Role(role) => format!(" for role {role}"),
+        };
+        CoreError::invalid(format!(
+            "{} ({}){scope}: {allowed}; got {shown:?}.",
+            spec.label, spec.key
+        ))
+    };
+    match spec.kind {
+        SettingKind::Number { min, max, unit } => match value.parse::<i64>() {
+            Ok(number) if (min..=max).contains(&number) => Ok(number.to_string()),
+            _ => Err(refuse(format!(
+                "must be a whole number of {unit} from {} to {}",
+                thousands(min),
+                thousands(max)
+            ))),
+        },
+        SettingKind::Limit { max } => match value.parse::<i64>() {
+            Ok(number) if (0..=max).contains(&number) => Ok(number.to_string()),
+            _ => Err(refuse(format!(
+                "must be a whole number from 0 (no limit) to {}",
+                thousands(max)
+            ))),
+        },
+        SettingKind::Toggle => match value.to_ascii_lowercase().as_str() {
+            "true" | "on" | "yes" | "1" => Ok("true".into()),
+            "false" | "off" | "no" | "0" => Ok("false".into()),
+            _ => Err(refuse("must be on or off (true or false)".into())),
+        },
+        SettingKind::Choice(choices) => match choices.iter().find(|(stored, _)| *stored == value) {
+            Some((stored, _)) => Ok((*stored).to_owned()),
+            None => Err(refuse(format!(
+                "must be one of {}",
+                choices
+                    .iter()
+                    .map(|(stored, _)| *stored)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        },
+        SettingKind::Ranges => match parse_cidr_list(value) {
+            Ok(list) => Ok(format_cidr_list(&list)),
+            Err(problem) => {
+                let scope = match scope {
+                    SettingScope::Default => String::new(),
+                    SettingScope::Role(role) => format!(" for role {role}"),
+                };
+                Err(CoreError::invalid(format!(
+                    "{} ({}){scope}: {problem}",
+                    spec.label, spec.key
+                )))
+            }
+        },
+    }
+}
+
+/// 99999 → "99,999": limits read better grouped.
+pub fn thousands(number: i64) -> String {
+    let digits = number.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if number < 0 {
+        grouped.insert(0, '-');
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(scope: SettingScope, key: &str, value: &str) -> SettingChange {
+        SettingChange {
+            scope,
+            key: key.into(),
+            value: Some(value.into()),
+        }
+    }
+
+    #[test]
+    fn defaults_match_the_product() {
+        let policy = Policy::default();
+        for role in Role::ALL {
+            let role_policy = policy.for_role(role);
+            assert_eq!(role_policy.idle_timeout_ms, 30 * MINUTE_MS);
+            assert_eq!(role_policy.lifetime_ms, 12 * 60 * MINUTE_MS);
+            assert!(!role_policy.allow_ip_change);
+            assert_eq!(
+                role_policy.limits,
+                Limits {
+                    ip_window_ms: 24 * 60 * MINUTE_MS,
+                    ..Limits::default()
+                }
+            );
+            assert!(role_policy.ip_rules.is_unrestricted());
+        }
+        assert_eq!(policy.values().defaults.len(), SETTINGS.len());
+    }
+
+    #[test]
+    fn a_role_override_wins_over_the_default() {
+        let (policy, applied) = Policy::default()
+            .with_changes(&[
+                change(SettingScope::Default, "idle_timeout_minutes", "20"),
+                change(SettingScope::Role(Role::Admin), "idle_timeout_minutes", "5"),
+            ])
+            .expect("valid");
+        assert_eq!(applied.len(), 2);
+        assert_eq!(policy.for_role(Role::Admin).idle_timeout_ms, 5 * MINUTE_MS);
+        assert_eq!(policy.for_role(Role::User).idle_timeout_ms, 20 * MINUTE_MS);
+        assert_eq!(policy.shortest_idle_ms(), 5 * MINUTE_MS);
+
+        let cleared = SettingChange {
+            scope: SettingScope::Role(Role::Admin),
+            key: "idle_timeout_minutes".into(),
+            value: None,
+        };
+        let (policy, _) = policy.with_changes(&[cleared]).expect("valid");
+        assert_eq!(policy.for_role(Role::Admin).idle_timeout_ms, 20 * MINUTE_MS);
+        assert!(policy.values().overrides.is_empty());
+    }
+
+    #[test]
+    fn boundaries_of_every_kind() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("idle_timeout_minutes", "0", None),
+            ("idle_timeout_minutes", "1", Some("1")),
+            ("idle_timeout_minutes", " 99999 ", Some("99999")),
+            ("idle_timeout_minutes", "100000", None),
+            ("idle_timeout_minutes", "1000000000", None),
+            ("idle_timeout_minutes", "1.5", None),
+            ("idle_timeout_minutes", "", None),
+            ("max_sessions_per_user", "-1", None),
+            ("max_sessions_per_user", "0", Some("0")),
+            ("max_sessions_per_user", "10000", Some("10000")),
+            ("max_sessions_per_user", "10001", None),
+            ("allow_ip_change", "on", Some("true")),
+            ("allow_ip_change", "FALSE", Some("false")),
+            ("allow_ip_change", "maybe", None),
+            ("limit_action", "evict_oldest", Some("evict_oldest")),
+            ("limit_action", "explode", None),
+            ("ip_ranges", "private_only", Some("private_only")),
+            ("ip_deny", "10.0.0.0/33", None),
+            ("ip_deny", "foo", None),
+            (
+                "ip_deny",
+                "10.1.2.3/8, 2001:db8::/32",
+                Some("10.0.0.0/8, 2001:db8::/32"),
+            ),
+            ("ip_allow", "", Some("")),
+        ];
+        for (key, value, expected) in cases {
+            let spec = catalogue::spec(key).expect("known key");
+            let got = normalize(spec, SettingScope::Default, value).ok();
+            assert_eq!(got.as_deref(), *expected, "{key} = {value:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_field_and_the_range_and_change_nothing() {
+        let policy = Policy::default();
+        let err = policy
+            .with_changes(&[
+                change(SettingScope::Default, "lifetime_minutes", "60"),
+                change(SettingScope::Role(Role::User), "idle_timeout_minutes", "0"),
+            ])
+            .expect_err("idle 0 is refused");
+        assert_eq!(
+            err.to_string(),
+            "Idle timeout (idle_timeout_minutes) for role user: must be a whole number of minutes from 1 to 99,999; got \"0\"."
+        );
+        assert_eq!(policy, Policy::default());
+
+        let err = policy
+            .with_changes(&[change(SettingScope::Default, "colour", "red")])
+            .expect_err("unknown key");
+        assert!(
+            err.to_string()
+                .starts_with("Unknown setting \"colour\". Known settings: idle_timeout_minutes"),
+            "{err}"
+        );
+
+        let err = policy
+            .with_changes(&[change(SettingScope::Default, "ip_deny", "10.0.0.0/33")])
+            .expect_err("bad cidr");
+        assert!(
+            err.to_string().starts_with("Denied ranges (ip_deny): "),
+            "{err}"
+        );
+        assert!(err.to_string().contains("10.0.0.0/33"), "{err}");
+    }
+
+    #[test]
+    fn unchanged_values_are_not_reported_as_changes() {
+        let (_, applied) = Policy::default()
+            .with_changes(&[change(SettingScope::Default, "idle_timeout_minutes", "30")])
+            .expect("valid");
+        assert!(applied.is_empty());
+    }
+
+    #[test]
+    fn bad_stored_rows_are_dropped_not_fatal() {
+        let policy = Policy::from_stored(vec![
+            (
+                SettingScope::Default,
+                "idle_timeout_minutes".into(),
+                "0".into(),
+            ),
+            (
+                SettingScope::Default,
+                "lifetime_minutes".into(),
+                "60".into(),
+            ),
+            (SettingScope::Role(Role::User), "no_such".into(), "1".into()),
+        ]);
+        assert_eq!(policy.for_role(Role::User).idle_timeout_ms, 30 * MINUTE_MS);
+        assert_eq!(policy.for_role(Role::User).lifetime_ms, 60 * MINUTE_MS);
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(99_999), "99,999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(-1000), "-1,000");
+    }
+}

@@ -1,0 +1,643 @@
+//! The session policy end to end on a real SQLite file with a manual clock: limits at
+//! sign-in, network rules, previews and saves that end sessions, account changes, the
+//! ledger and retention.
+
+use sessions_core::catalogue::{SettingChange, SettingScope};
+use sessions_core::clock::ManualClock;
+use sessions_core::engine::{ClientInfo, KeepSessions, SignedIn};
+use sessions_core::model::{EndReason, HistoryQuery, ListQuery, LiveEvent, Role, MINUTE_MS};
+use sessions_core::store::Scope;
+use sessions_core::{CoreError, Engine, EngineConfig};
+use std::sync::Arc;
+
+const START: i64 = 1_800_000_000_000;
+const CHROME: &str =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36";
+const IPHONE: &str =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1";
+
+struct Fixture {
+    engine: Arc<Engine>,
+    clock: Arc<ManualClock>,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("policy.db").display());
+    let clock = ManualClock::new(START);
+    let engine = Engine::open_with_clock(&config(&url), clock.clone())
+        .await
+        .expect("open");
+    engine
+        .add_user("alice", "alice-password".into(), Role::User)
+        .await
+        .expect("alice");
+    engine
+        .add_user("bob", "bob-password".into(), Role::User)
+        .await
+        .expect("bob");
+    engine
+        .add_user("root", "root-password".into(), Role::Admin)
+        .await
+        .expect("root");
+    Fixture {
+        engine,
+        clock,
+        url,
+        _dir: dir,
+    }
+}
+
+fn config(url: &str) -> EngineConfig {
+    EngineConfig {
+        database_url: url.into(),
+        secure_cookies: true,
+        geo_db: None,
+    }
+}
+
+fn client(ip: &str, user_agent: &str) -> ClientInfo {
+    ClientInfo {
+        ip: ip.into(),
+        user_agent: user_agent.into(),
+    }
+}
+
+impl Fixture {
+    /// Signs in, then moves the clock past the double-click window.
+    async fn sign_in(&self, user: &str, ip: &str) -> Result<SignedIn, CoreError> {
+        self.sign_in_with(user, ip, CHROME).await
+    }
+
+    async fn sign_in_with(&self, user: &str, ip: &str, agent: &str) -> Result<SignedIn, CoreError> {
+        let result = self
+            .engine
+            .sign_in(user, format!("{user}-password"), &client(ip, agent))
+            .await;
+        self.clock.advance(10_000);
+        result
+    }
+
+    async fn set(&self, scope: SettingScope, key: &str, value: &str) {
+        let change = SettingChange {
+            scope,
+            key: key.into(),
+            value: Some(value.into()),
+        };
+        self.engine
+            .save_settings(&[change], "root", None)
+            .await
+            .expect("save");
+    }
+
+    async fn live_ids(&self, user: &str) -> Vec<String> {
+        let query = ListQuery {
+            search: user.into(),
+            ..ListQuery::default()
+        };
+        let page = self
+            .engine
+            .list(&query, Scope::Everyone)
+            .await
+            .expect("list");
+        page.sessions.into_iter().map(|s| s.id).collect()
+    }
+}
+
+fn change(scope: SettingScope, key: &str, value: &str) -> SettingChange {
+    SettingChange {
+        scope,
+        key: key.into(),
+        value: Some(value.into()),
+    }
+}
+
+fn refused(result: Result<SignedIn, CoreError>) -> String {
+    match result {
+        Err(CoreError::Refused(message)) => message,
+        Err(other) => panic!("expected a policy refusal, got {other:?}"),
+        Ok(_) => panic!("expected a policy refusal, the sign-in passed"),
+    }
+}
+
+#[tokio::test]
+async fn per_user_limit_refuses_at_the_limit() {
+    let f = fixture().await;
+    f.set(SettingScope::Role(Role::User), "max_sessions_per_user", "2")
+        .await;
+    f.sign_in("alice", "10.0.0.1").await.expect("1 of 2");
+    f.sign_in("alice", "10.0.0.2").await.expect("2 of 2");
+    let message = refused(f.sign_in("alice", "10.0.0.3").await);
+    assert!(message.contains("at most 2 sessions per user"), "{message}");
+    assert_eq!(
+        f.live_ids("alice").await.len(),
+        2,
+        "the refusal created nothing"
+    );
+    // The limit is per role: admins are not limited.
+    for n in 0..3 {
+        f.sign_in("root", &format!("10.0.1.{n}"))
+            .await
+            .expect("admins are unlimited");
+    }
+}
+
+#[tokio::test]
+async fn evict_oldest_ends_the_oldest_and_tells_it_live() {
+    let f = fixture().await;
+    f.set(SettingScope::Default, "max_sessions_per_user", "2")
+        .await;
+    f.set(SettingScope::Default, "limit_action", "evict_oldest")
+        .await;
+    let oldest = f.sign_in("alice", "10.0.0.1").await.expect("first");
+    let middle = f.sign_in("alice", "10.0.0.2").await.expect("second");
+    let mut events = f.engine.subscribe();
+    let newest = f
+        .sign_in("alice", "10.0.0.3")
+        .await
+        .expect("third evicts the first");
+
+    let mut live = f.live_ids("alice").await;
+    live.sort();
+    let mut expected = vec![middle.session.id.clone(), newest.session.id.clone()];
+    expected.sort();
+    assert_eq!(live, expected);
+    let refusal = f
+        .engine
+        .check(&oldest.token, &client("10.0.0.1", CHROME))
+        .await;
+    assert!(matches!(
+        refusal,
+        Err(CoreError::Unauthenticated(Some(EndReason::EvictedByLimit)))
+    ));
+    let ended = events.try_recv().expect("an event");
+    assert!(
+        matches!(&ended, LiveEvent::Ended { id, reason: EndReason::EvictedByLimit, ended_by, .. } if *id == oldest.session.id && ended_by == "system"),
+        "{ended:?}"
+    );
+}
+
+#[tokio::test]
+async fn per_ip_and_per_device_limits() {
+    let f = fixture().await;
+    f.set(SettingScope::Default, "max_sessions_per_ip", "1")
+        .await;
+    f.sign_in("alice", "192.0.2.1")
+        .await
+        .expect("first from the address");
+    let message = refused(f.sign_in("bob", "192.0.2.1").await);
+    assert!(
+        message.contains("from one IP address (192.0.2.1)"),
+        "{message}"
+    );
+    f.sign_in("root", "192.0.2.1")
+        .await
+        .expect("the limit counts sessions of the same role");
+    f.set(SettingScope::Default, "max_sessions_per_ip", "0")
+        .await;
+
+    f.set(SettingScope::Default, "max_sessions_per_user_device", "1")
+        .await;
+    f.sign_in_with("bob", "192.0.2.2", IPHONE)
+        .await
+        .expect("bob's phone");
+    f.sign_in_with("bob", "192.0.2.3", CHROME)
+        .await
+        .expect("bob's desktop is another class");
+    let message = refused(f.sign_in_with("bob", "192.0.2.4", IPHONE).await);
+    assert!(message.contains("device (phone)"), "{message}");
+}
+
+#[tokio::test]
+async fn distinct_addresses_over_the_window() {
+    let f = fixture().await;
+    f.set(SettingScope::Default, "max_ips_per_user", "2").await;
+    f.set(SettingScope::Default, "ip_window_minutes", "60")
+        .await;
+    let first = f
+        .sign_in("alice", "198.51.100.1")
+        .await
+        .expect("first address");
+    f.engine
+        .end(
+            sessions_core::store::EndSelector::User(first.session.user_id.expect("user")),
+            EndReason::Logout,
+            "alice",
+        )
+        .await
+        .expect("logout");
+    f.sign_in("alice", "198.51.100.2")
+        .await
+        .expect("second address");
+    let message = refused(f.sign_in("alice", "198.51.100.3").await);
+    assert!(message.contains("2 IP addresses"), "{message}");
+    let again = f
+        .sign_in("alice", "198.51.100.1")
+        .await
+        .expect("an address used before is fine, even from an ended session");
+    // Live sessions count whatever their age; ended ones only within the window.
+    let user_id = again.session.user_id.expect("user");
+    f.engine
+        .end(
+            sessions_core::store::EndSelector::User(user_id),
+            EndReason::Logout,
+            "alice",
+        )
+        .await
+        .expect("logout");
+    f.clock.advance(30 * MINUTE_MS);
+    refused(f.sign_in("alice", "198.51.100.3").await);
+    f.clock.advance(31 * MINUTE_MS);
+    f.sign_in("alice", "198.51.100.3")
+        .await
+        .expect("the window passed");
+}
+
+#[tokio::test]
+async fn a_double_click_does_not_count_twice() {
+    let f = fixture().await;
+    f.set(SettingScope::Default, "max_sessions_per_user", "1")
+        .await;
+    let ip = client("10.0.0.1", CHROME);
+    let first = f
+        .engine
+        .sign_in("alice", "alice-password".into(), &ip)
+        .await
+        .expect("click");
+    let second = f
+        .engine
+        .sign_in("alice", "alice-password".into(), &ip)
+        .await
+        .expect("double click");
+    assert_eq!(first.session.id, second.session.id);
+    assert_eq!(first.token, second.token);
+    assert_eq!(f.live_ids("alice").await.len(), 1);
+    // A wrong password on the second click is still wrong.
+    let wrong = f
+        .engine
+        .sign_in("alice", "not-the-password".into(), &ip)
+        .await;
+    assert!(matches!(wrong, Err(CoreError::BadCredentials)));
+}
+
+#[tokio::test]
+async fn network_rules_refuse_with_the_reason() {
+    let f = fixture().await;
+    f.set(
+        SettingScope::Default,
+        "ip_deny",
+        "203.0.113.0/24, 2001:db8::/32",
+    )
+    .await;
+    let message = refused(f.sign_in("alice", "203.0.113.9").await);
+    assert!(message.contains("203.0.113.0/24"), "{message}");
+    refused(f.sign_in("alice", "2001:db8::1").await);
+    f.sign_in("alice", "198.51.100.1")
+        .await
+        .expect("outside the range");
+
+    f.set(SettingScope::Role(Role::Admin), "ip_ranges", "private_only")
+        .await;
+    let message = refused(f.sign_in("root", "198.51.100.1").await);
+    assert!(message.contains("private"), "{message}");
+    f.sign_in("root", "10.1.2.3")
+        .await
+        .expect("private address");
+    f.sign_in("bob", "198.51.100.7")
+        .await
+        .expect("the override is the admin role's only");
+}
+
+#[tokio::test]
+async fn preview_counts_what_save_then_ends() {
+    let f = fixture().await;
+    let admin = f.sign_in("root", "10.0.0.9").await.expect("admin");
+    let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
+    f.sign_in("bob", "10.0.0.2").await.expect("bob");
+    f.clock.advance(12 * MINUTE_MS);
+    f.engine
+        .check(&admin.token, &client("10.0.0.9", CHROME))
+        .await
+        .expect("the admin is active");
+
+    let shorter = [change(SettingScope::Default, "idle_timeout_minutes", "10")];
+    let impact = f
+        .engine
+        .preview_settings(&shorter, Some(&admin.session.id))
+        .await
+        .expect("preview");
+    assert_eq!(impact.sessions, 2);
+    assert_eq!(
+        impact.users,
+        vec![("alice".to_owned(), 1), ("bob".to_owned(), 1)]
+    );
+    assert_eq!(impact.reasons, vec![(EndReason::Idle, 2)]);
+    assert!(!impact.includes_own);
+    assert_eq!(f.live_ids("").await.len(), 3, "a preview changes nothing");
+
+    let deny_own = [change(SettingScope::Default, "ip_deny", "10.0.0.9")];
+    assert!(
+        f.engine
+            .preview_settings(&deny_own, Some(&admin.session.id))
+            .await
+            .expect("preview")
+            .includes_own
+    );
+
+    let mut events = f.engine.subscribe();
+    let saved = f
+        .engine
+        .save_settings(&shorter, "root", Some(&admin.session.id))
+        .await
+        .expect("save");
+    assert_eq!(saved.impact.sessions, 2);
+    assert_eq!(f.live_ids("").await, vec![admin.session.id.clone()]);
+    let refusal = f
+        .engine
+        .check(&alice.token, &client("10.0.0.1", CHROME))
+        .await;
+    assert!(matches!(
+        refusal,
+        Err(CoreError::Unauthenticated(Some(EndReason::Idle)))
+    ));
+    let mut told = 0;
+    while let Ok(event) = events.try_recv() {
+        if let LiveEvent::Ended {
+            reason: EndReason::Idle,
+            ..
+        } = event
+        {
+            told += 1;
+        }
+    }
+    assert_eq!(told, 2, "each ended tab is told its reason");
+
+    let ledger = f.engine.settings_changes(10, None).await.expect("ledger");
+    assert_eq!(ledger[0].key, "idle_timeout_minutes");
+    assert_eq!(
+        (
+            ledger[0].old_value.as_deref(),
+            ledger[0].new_value.as_deref(),
+            ledger[0].actor.as_str()
+        ),
+        (Some("30"), Some("10"), "root")
+    );
+}
+
+#[tokio::test]
+async fn invalid_changes_are_refused_whole() {
+    let f = fixture().await;
+    let before = f.engine.policy();
+    for (key, value) in [
+        ("max_sessions_per_user", "-1"),
+        ("idle_timeout_minutes", "0"),
+        ("idle_timeout_minutes", "1000000000"),
+        ("ip_deny", "10.0.0.0/33"),
+        ("ip_allow", "foo"),
+        ("no_such_setting", "1"),
+    ] {
+        let changes = [
+            change(SettingScope::Default, "lifetime_minutes", "60"),
+            change(SettingScope::Default, key, value),
+        ];
+        let err = f
+            .engine
+            .save_settings(&changes, "root", None)
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, CoreError::Invalid(_)),
+            "{key}={value}: {err:?}"
+        );
+        assert!(
+            err.to_string().contains(key),
+            "{key}={value}: the message names the field: {err}"
+        );
+    }
+    assert_eq!(*f.engine.policy(), *before, "nothing was half-saved");
+    assert!(f
+        .engine
+        .settings_changes(10, None)
+        .await
+        .expect("ledger")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_shorter_lifetime_shortens_live_sessions() {
+    let f = fixture().await;
+    let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
+    f.clock.advance(20 * MINUTE_MS);
+    f.set(SettingScope::Default, "lifetime_minutes", "60").await;
+    let checked = f
+        .engine
+        .check(&alice.token, &client("10.0.0.1", CHROME))
+        .await
+        .expect("still within 60 min");
+    assert_eq!(
+        checked.expires_at,
+        alice.session.created_at + 60 * MINUTE_MS
+    );
+    f.set(SettingScope::Default, "lifetime_minutes", "15").await;
+    let refusal = f
+        .engine
+        .check(&alice.token, &client("10.0.0.1", CHROME))
+        .await;
+    assert!(matches!(
+        refusal,
+        Err(CoreError::Unauthenticated(Some(EndReason::Expired)))
+    ));
+}
+
+#[tokio::test]
+async fn another_process_saving_settings_applies_here() {
+    let f = fixture().await;
+    let other = Engine::open_with_clock(&config(&f.url), f.clock.clone())
+        .await
+        .expect("second process");
+    other
+        .save_settings(
+            &[change(
+                SettingScope::Role(Role::User),
+                "idle_timeout_minutes",
+                "7",
+            )],
+            "cli",
+            None,
+        )
+        .await
+        .expect("save elsewhere");
+    assert!(f.engine.reload_policy_if_changed().await.expect("reload"));
+    assert_eq!(
+        f.engine.policy().for_role(Role::User).idle_timeout_ms,
+        7 * MINUTE_MS
+    );
+    assert!(
+        !f.engine.reload_policy_if_changed().await.expect("reload"),
+        "nothing new the second time"
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_ends_the_other_sessions() {
+    let f = fixture().await;
+    let here = f.sign_in("alice", "10.0.0.1").await.expect("here");
+    let there = f.sign_in("alice", "10.0.0.2").await.expect("there");
+    let user_id = here.session.user_id.expect("user");
+
+    let wrong = f
+        .engine
+        .change_own_password(
+            user_id,
+            "guess-guess".into(),
+            "fresh-password".into(),
+            KeepSessions::This(here.session.id.clone()),
+        )
+        .await;
+    assert!(matches!(wrong, Err(CoreError::Invalid(_))));
+    let ended = f
+        .engine
+        .change_own_password(
+            user_id,
+            "alice-password".into(),
+            "fresh-password".into(),
+            KeepSessions::This(here.session.id.clone()),
+        )
+        .await
+        .expect("change");
+    assert_eq!(ended, 1);
+    f.engine
+        .check(&here.token, &client("10.0.0.1", CHROME))
+        .await
+        .expect("this device stays");
+    let refusal = f
+        .engine
+        .check(&there.token, &client("10.0.0.2", CHROME))
+        .await;
+    assert!(matches!(
+        refusal,
+        Err(CoreError::Unauthenticated(Some(EndReason::PasswordChange)))
+    ));
+    assert!(
+        matches!(
+            f.sign_in("alice", "10.0.0.3").await,
+            Err(CoreError::BadCredentials)
+        ),
+        "the old password is gone"
+    );
+    f.engine
+        .sign_in(
+            "alice",
+            "fresh-password".into(),
+            &client("10.0.0.3", CHROME),
+        )
+        .await
+        .expect("new password");
+}
+
+#[tokio::test]
+async fn disabling_or_deleting_a_user_ends_everything() {
+    let f = fixture().await;
+    let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
+    let bob = f.sign_in("bob", "10.0.0.2").await.expect("bob");
+    let alice_user = f.engine.user_by_name("alice").await.expect("alice");
+    assert_eq!(
+        f.engine
+            .set_disabled(&alice_user, true, "root")
+            .await
+            .expect("disable"),
+        1
+    );
+    let refusal = f
+        .engine
+        .check(&alice.token, &client("10.0.0.1", CHROME))
+        .await;
+    assert!(matches!(
+        refusal,
+        Err(CoreError::Unauthenticated(Some(EndReason::UserDisabled)))
+    ));
+    assert!(matches!(
+        f.sign_in("alice", "10.0.0.1").await,
+        Err(CoreError::BadCredentials)
+    ));
+    f.engine
+        .set_disabled(&alice_user, false, "root")
+        .await
+        .expect("enable");
+    f.sign_in("alice", "10.0.0.1").await.expect("enabled again");
+
+    let bob_user = f.engine.user_by_name("bob").await.expect("bob");
+    assert_eq!(
+        f.engine
+            .delete_user(&bob_user, "root")
+            .await
+            .expect("delete"),
+        1
+    );
+    assert!(f
+        .engine
+        .check(&bob.token, &client("10.0.0.2", CHROME))
+        .await
+        .is_err());
+    let history = f
+        .engine
+        .history(&HistoryQuery {
+            user: "bob".into(),
+            limit: 10,
+            ..HistoryQuery::default()
+        })
+        .await
+        .expect("history");
+    assert_eq!(
+        history.total, 1,
+        "the deleted user's ended session stays in history"
+    );
+    assert_eq!(history.sessions[0].ended_by.as_deref(), Some("root"));
+}
+
+#[tokio::test]
+async fn history_keeps_who_and_why_until_retention() {
+    let f = fixture().await;
+    f.set(SettingScope::Default, "history_retention_days", "1")
+        .await;
+    let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
+    f.engine
+        .end(
+            sessions_core::store::EndSelector::User(alice.session.user_id.expect("user")),
+            EndReason::Killed,
+            "root",
+        )
+        .await
+        .expect("kill");
+    let page = f
+        .engine
+        .history(&HistoryQuery {
+            limit: 10,
+            ..HistoryQuery::default()
+        })
+        .await
+        .expect("history");
+    assert_eq!(page.total, 1);
+    assert_eq!(
+        (
+            page.sessions[0].end_reason,
+            page.sessions[0].ended_by.as_deref()
+        ),
+        (Some(EndReason::Killed), Some("root"))
+    );
+    f.clock.advance(25 * 60 * MINUTE_MS);
+    f.engine.sweep().await.expect("sweep");
+    assert_eq!(
+        f.engine
+            .history(&HistoryQuery {
+                limit: 10,
+                ..HistoryQuery::default()
+            })
+            .await
+            .expect("history")
+            .total,
+        0
+    );
+}
