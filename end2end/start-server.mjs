@@ -43,6 +43,9 @@ for (const name of ["SESSIONS_ADMIN_PASSWORD", "DATABASE_URL", "SESSIONS_ADDR", 
 env.LEPTOS_SITE_ROOT = siteRoot;
 env.LEPTOS_OUTPUT_NAME = "sessions";
 env.LEPTOS_SITE_ADDR = `127.0.0.1:${port}`;
+// The IP-to-country database fetched by scripts/setup.sh (the server's default path is
+// relative to its working directory, which is end2end/ here).
+env.SESSIONS_GEOIP_DB ??= path.join(root, "data", "geo", "geo-whois-asn-country.mmdb");
 env.RUST_LOG ??= "info";
 
 for (const user of USERS) {

@@ -51,3 +51,18 @@ pub fn mark_hydrated() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }
+
+/// Milliseconds since the epoch of a `datetime-local` input's value, read as the
+/// browser's local time; `None` when empty or unreadable (or on the server).
+pub fn local_datetime_ms(text: &str) -> Option<i64> {
+    if text.is_empty() {
+        return None;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text)).get_time();
+        (!ms.is_nan()).then_some(ms as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}

@@ -116,3 +116,15 @@ mod tests {
         assert_eq!(mask_ip("2001:db8::1"), "••••:••••:1");
     }
 }
+
+/// A country code with its flag ("🇳🇱 NL"), or "—" when unknown.
+pub fn country(code: Option<&str>) -> String {
+    match code {
+        Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) => {
+            // Regional indicator symbols: 'A' → U+1F1E6, and so on.
+            let flag: String = code.chars().filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32))).collect();
+            format!("{flag} {code}")
+        }
+        _ => "—".into(),
+    }
+}

@@ -8,6 +8,7 @@ pub mod error;
 pub mod format;
 pub mod live;
 pub mod pages;
+pub mod policy_api;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
 
@@ -16,8 +17,10 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::admin_sessions::AdminSessionsPage;
+use pages::history::HistoryPage;
 use pages::login::LoginPage;
 use pages::my_sessions::MySessionsPage;
+use pages::settings::SettingsPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -51,6 +54,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/admin/sessions") view=AdminSessionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/sessions") view=MySessionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/history") view=HistoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/settings") view=SettingsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

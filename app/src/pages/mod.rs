@@ -1,6 +1,8 @@
 pub mod admin_sessions;
+pub mod history;
 pub mod login;
 pub mod my_sessions;
+pub mod settings;
 
 use leptos::prelude::*;
 
@@ -38,7 +40,11 @@ pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> i
                     let username = me.map(|me| me.username).unwrap_or_default();
                     view! {
                         <nav>
-                            {admin.then(|| view! { <a href="/admin/sessions">"All sessions"</a> })}
+                            {admin.then(|| view! {
+                                <a href="/admin/sessions">"All sessions"</a>
+                                <a href="/admin/history">"History"</a>
+                                <a href="/admin/settings">"Settings"</a>
+                            })}
                             <a href="/account/sessions">"My sessions"</a>
                         </nav>
                         <div class="whoami">

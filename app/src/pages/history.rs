@@ -1,0 +1,187 @@
+//! `/admin/history`: every ended session (who ended it and why) and every settings
+//! change, newest first, with filters and pages.
+
+use crate::api::whoami;
+use crate::browser::{after, local_datetime_ms};
+use crate::components::flash::Flash;
+use crate::components::policy_views::SettingsChangeList;
+use crate::format::{agent_summary, country, display_user, utc};
+use crate::pages::TopBar;
+use crate::policy_api::{session_history, settings_changes};
+use leptos::prelude::*;
+use sessions_core::model::{EndReason, HistoryPage, HistoryQuery, Session};
+
+const PAGE_SIZE: u32 = 50;
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    let typed = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let reason = RwSignal::new(None::<EndReason>);
+    let from = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    // Cursors of the pages walked so far; the last one is shown.
+    let cursors = RwSignal::new(Vec::<String>::new());
+    Effect::watch(
+        move || (user.get(), reason.get(), from.get(), until.get()),
+        move |_, _, _| cursors.set(Vec::new()),
+        false,
+    );
+    let history = Resource::new(
+        move || (user.get(), reason.get(), from.get(), until.get(), cursors.get().last().cloned()),
+        |(user, reason, from, until, after)| {
+            let query = HistoryQuery {
+                user,
+                reason,
+                from: local_datetime_ms(&from),
+                until: local_datetime_ms(&until),
+                after,
+                limit: PAGE_SIZE,
+            };
+            session_history(query)
+        },
+    );
+    let ledger = Resource::new(|| (), |_| settings_changes());
+    let on_user = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        typed.set(value.clone());
+        after(250, move || {
+            if typed.get_untracked() == value {
+                user.set(value);
+            }
+        });
+    };
+
+    view! {
+        <TopBar me/>
+        <main class="console history">
+            <div class="page-head">
+                <div>
+                    <h1>"History"</h1>
+                    <p class="subtitle">"Ended sessions: who ended them and why"</p>
+                </div>
+            </div>
+            <div class="toolbar history-filters">
+                <label>"User"<input type="search" class="search" prop:value=move || typed.get() on:input=on_user/></label>
+                <label>"Reason"
+                    <select on:change=move |event| reason.set(EndReason::parse(&event_target_value(&event)))>
+                        <option value="">"All reasons"</option>
+                        {EndReason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"From"<input type="datetime-local" on:change=move |event| from.set(event_target_value(&event))/></label>
+                <label>"To"<input type="datetime-local" on:change=move |event| until.set(event_target_value(&event))/></label>
+            </div>
+            <Transition fallback=|| view! { <p class="loading">"Loading history…"</p> }>
+                {move || Suspend::new(async move {
+                    let _ = me.await;
+                    match history.await {
+                        Ok(page) => view! { <HistoryList page cursors/> }.into_any(),
+                        Err(err) => {
+                            let text = match Flash::from_error(&err) { Flash::Failure(text) | Flash::Success(text) => text };
+                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <section class="setting-group">
+                <h2>"Settings changes"</h2>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match ledger.await {
+                            Ok(records) => view! { <SettingsChangeList records/> }.into_any(),
+                            Err(err) => view! { <p class="flash failure">{err.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>) -> impl IntoView {
+    let HistoryPage { sessions, total, next } = page;
+    let heading = if total == 1 { "1 ended session".to_owned() } else { format!("{total} ended sessions") };
+    if sessions.is_empty() {
+        return view! { <p class="history-total">{heading}</p><p class="empty">"No ended session matches."</p> }.into_any();
+    }
+    let rows = sessions.iter().map(|session| {
+        let facts = EndFacts::new(session);
+        view! {
+            <tr data-session-id=session.id.clone()>
+                <td>{facts.user.clone()}</td>
+                <td>{session.application.clone()}</td>
+                <td>{session.role.as_str()}</td>
+                <td title=facts.ended_exact.clone()>{facts.ended.clone()}</td>
+                <td class="reason">{facts.reason}</td>
+                <td>{facts.ended_by.clone()}</td>
+                <td class="ip">{session.last_ip.clone()}</td>
+                <td>{country(session.country.as_deref())}</td>
+                <td class="agent-text">{agent_summary(session)}</td>
+            </tr>
+        }
+    }).collect_view();
+    let cards = sessions.iter().map(|session| {
+        let facts = EndFacts::new(session);
+        view! {
+            <li class="session-card" data-session-id=session.id.clone()>
+                <div class="card-head">
+                    <div class="card-user">{facts.user}<span class="card-app">{session.application.clone()}</span></div>
+                    <span class="badge reason">{facts.reason}</span>
+                </div>
+                <dl class="card-facts">
+                    <dt>"Ended"</dt><dd title=facts.ended_exact>{facts.ended}</dd>
+                    <dt>"Ended by"</dt><dd>{facts.ended_by}</dd>
+                    <dt>"IP"</dt><dd>{session.last_ip.clone()}" "{country(session.country.as_deref())}</dd>
+                    <dt>"Device"</dt><dd>{agent_summary(session)}</dd>
+                </dl>
+            </li>
+        }
+    }).collect_view();
+    let walked = move || !cursors.with(Vec::is_empty);
+    view! {
+        <p class="history-total">{heading}</p>
+        <div class="table-wrap">
+            <table class="sessions-table history-table">
+                <thead><tr>
+                    <th>"User"</th><th>"Application"</th><th>"Role"</th><th>"Ended"</th><th>"Reason"</th>
+                    <th>"Ended by"</th><th>"IP"</th><th>"Country"</th><th>"Device"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <ul class="session-cards">{cards}</ul>
+        <nav class="pager" aria-label="Pages">
+            <button class="button small" disabled=move || !walked() on:click=move |_| cursors.set(Vec::new())>"First page"</button>
+            <button class="button small" disabled=next.is_none() on:click={
+                let next = next.clone();
+                move |_| if let Some(cursor) = next.clone() { cursors.update(|c| c.push(cursor)) }
+            }>"Next page"</button>
+        </nav>
+    }
+    .into_any()
+}
+
+/// The end of one session, as text.
+struct EndFacts {
+    user: String,
+    ended: String,
+    ended_exact: String,
+    reason: &'static str,
+    ended_by: String,
+}
+
+impl EndFacts {
+    fn new(session: &Session) -> EndFacts {
+        let ended_at = session.ended_at.unwrap_or_default();
+        EndFacts {
+            user: display_user(session),
+            ended: utc(ended_at).replace(" UTC", ""),
+            ended_exact: utc(ended_at),
+            reason: session.end_reason.map(EndReason::label).unwrap_or("—"),
+            ended_by: session.ended_by.clone().unwrap_or_default(),
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! `/admin/settings`: the session policy, per role, with a live preview of what saving
+//! would end. Edits are drafts until "Save" sends them all in one call, which the
+//! server applies all or nothing.
+
+use crate::api::whoami;
+use crate::browser::after;
+use crate::components::flash::{Flash, FlashMessage};
+use crate::components::policy_views::{ImpactPanel, SettingsChangeList};
+use crate::components::setting_row::SettingRow;
+use crate::live::connect;
+use crate::pages::TopBar;
+use crate::policy_api::{get_settings, preview_settings, save_settings, settings_changes};
+use leptos::prelude::*;
+use sessions_core::catalogue::{SettingChange, SettingGroup, SettingScope, SETTINGS};
+use sessions_core::model::{Impact, Role};
+use std::collections::BTreeMap;
+
+/// Unsaved edits: (scope, key) → new value, `None` = drop the role's override.
+pub type Drafts = BTreeMap<(SettingScope, String), Option<String>>;
+
+/// What the preview panel shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Preview {
+    Idle,
+    Checking,
+    Ready(Impact),
+    Invalid(String),
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    let version = RwSignal::new(0_u32);
+    let settings = Resource::new(move || version.get(), |_| get_settings());
+    let ledger = Resource::new(move || version.get(), |_| settings_changes());
+    let scope = RwSignal::new(SettingScope::Default);
+    let drafts = RwSignal::new(Drafts::new());
+    let preview = RwSignal::new(Preview::Idle);
+    let saving = RwSignal::new(false);
+    let flash = RwSignal::new(None::<Flash>);
+
+    // The live channel sends this tab to the sign-in page if a save ends its session.
+    Effect::new(move |_| {
+        let handle = connect(|_| {});
+        on_cleanup(move || handle.stop());
+    });
+
+    // Preview the drafts a moment after the last edit; a stale answer is dropped.
+    let preview_round = StoredValue::new(0_u32);
+    Effect::new(move |_| {
+        let changes = to_changes(&drafts.get());
+        preview_round.update_value(|round| *round += 1);
+        let round = preview_round.get_value();
+        if changes.is_empty() {
+            preview.set(Preview::Idle);
+            return;
+        }
+        preview.set(Preview::Checking);
+        after(300, move || {
+            if preview_round.get_value() != round {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                let answer = preview_settings(changes).await;
+                if preview_round.get_value() == round {
+                    preview.set(match answer {
+                        Ok(impact) => Preview::Ready(impact),
+                        Err(err) => Preview::Invalid(err.to_string()),
+                    });
+                }
+            });
+        });
+    });
+
+    let save = move |_| {
+        let changes = to_changes(&drafts.get_untracked());
+        if changes.is_empty() {
+            return;
+        }
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            match save_settings(changes).await {
+                Ok(outcome) => {
+                    let ended = match outcome.impact.sessions {
+                        0 => "No session ended.".to_owned(),
+                        1 => "1 session ended.".to_owned(),
+                        n => format!("{n} sessions ended."),
+                    };
+                    flash.set(Some(Flash::Success(format!("Settings saved. {ended}"))));
+                    drafts.set(Drafts::new());
+                    version.update(|v| *v += 1);
+                }
+                Err(err) => flash.set(Some(Flash::from_error(&err))),
+            }
+            saving.set(false);
+        });
+    };
+    let can_save = move || {
+        !saving.get() && !drafts.with(Drafts::is_empty) && !matches!(preview.get(), Preview::Invalid(_) | Preview::Checking)
+    };
+
+    view! {
+        <TopBar me/>
+        <main class="settings">
+            <FlashMessage flash/>
+            <div class="page-head">
+                <div>
+                    <h1>"Settings"</h1>
+                    <p class="subtitle">"Session policy: how long sessions live, who may hold how many, and from where"</p>
+                </div>
+            </div>
+            <div class="scope-switch" role="group" aria-label="Apply to">
+                <ScopeButton scope current=SettingScope::Default label="All roles"/>
+                <ScopeButton scope current=SettingScope::Role(Role::Admin) label="Role: admin"/>
+                <ScopeButton scope current=SettingScope::Role(Role::User) label="Role: user"/>
+            </div>
+            <p class="scope-help">
+                {move || match scope.get() {
+                    SettingScope::Default => "Defaults for every role. A role can override any of them.".to_owned(),
+                    SettingScope::Role(role) => format!("Overrides for the {role} role; anything not overridden uses the default."),
+                }}
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading settings…"</p> }>
+                {move || Suspend::new(async move {
+                    let _ = me.await;
+                    match settings.await {
+                        Ok(view_data) => {
+                            let geo_note = (!view_data.geo_loaded).then(|| view! {
+                                <p class="flash info">"The IP-to-country database is not installed: countries show as unknown and per-country limits do nothing."</p>
+                            });
+                            let values = StoredValue::new(view_data.values);
+                            view! {
+                                {geo_note}
+                                {move || {
+                                    let scope = scope.get();
+                                    SettingGroup::ALL.into_iter().map(|group| view! {
+                                        <section class="setting-group">
+                                            <h2>{group.title()}</h2>
+                                            {SETTINGS.iter().filter(|spec| spec.group == group).map(|spec| view! {
+                                                <SettingRow spec scope values drafts/>
+                                            }).collect_view()}
+                                        </section>
+                                    }).collect_view()
+                                }}
+                            }.into_any()
+                        }
+                        Err(err) => {
+                            let text = match Flash::from_error(&err) { Flash::Failure(text) | Flash::Success(text) => text };
+                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <div class="save-bar">
+                <ImpactPanel preview/>
+                <div class="save-actions">
+                    <button class="button" disabled=move || drafts.with(Drafts::is_empty) on:click=move |_| drafts.set(Drafts::new())>
+                        "Discard changes"
+                    </button>
+                    <button class="button primary" disabled=move || !can_save() on:click=save>
+                        {move || if saving.get() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            </div>
+            <section class="setting-group">
+                <h2>"Recent changes"</h2>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match ledger.await {
+                            Ok(records) => view! { <SettingsChangeList records/> }.into_any(),
+                            Err(err) => view! { <p class="flash failure">{err.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn ScopeButton(scope: RwSignal<SettingScope>, current: SettingScope, label: &'static str) -> impl IntoView {
+    view! {
+        <button
+            class="chip"
+            aria-pressed=move || (scope.get() == current).to_string()
+            on:click=move |_| scope.set(current)
+        >
+            {label}
+        </button>
+    }
+}
+
+fn to_changes(drafts: &Drafts) -> Vec<SettingChange> {
+    drafts
+        .iter()
+        .map(|((scope, key), value)| SettingChange { scope: *scope, key: key.clone(), value: value.clone() })
+        .collect()
+}
