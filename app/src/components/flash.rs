@@ -18,6 +18,12 @@ impl Flash {
         }
         Flash::Failure(err.to_string())
     }
+
+    pub fn text(self) -> String {
+        match self {
+            Flash::Success(text) | Flash::Failure(text) => text,
+        }
+    }
 }
 
 #[component]

@@ -3,7 +3,7 @@
 
 use crate::components::confirm::skips_confirmation;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
-use crate::format::{agent_summary, ago, display_user, mask_ip, time_left, utc};
+use crate::format::{agent_summary, ago, country, display_user, mask_ip, time_left, utc};
 use leptos::prelude::*;
 use sessions_core::model::{Session, SortDir, SortKey};
 use std::collections::HashSet;
@@ -17,6 +17,8 @@ pub struct ViewState {
     pub revealed: RwSignal<HashSet<String>>,
     /// (session id, skip the confirmation)
     pub on_kill: Callback<(String, bool)>,
+    /// (user id, user name, skip the confirmation)
+    pub on_kill_user: Callback<(i64, String, bool)>,
 }
 
 #[component]
@@ -51,7 +53,9 @@ pub fn SessionTable(
                         <SortHeader label="User" key=SortKey::User sort dir/>
                         <SortHeader label="Application" key=SortKey::Application sort dir/>
                         <th>"Status"</th>
+                        <th>"Role"</th>
                         <SortHeader label="IP" key=SortKey::Ip sort dir/>
+                        <th>"Country"</th>
                         <th>"Device"</th>
                         <SortHeader label="Signed in" key=SortKey::Created sort dir/>
                         <SortHeader label="Last seen" key=SortKey::LastSeen sort dir/>
@@ -94,8 +98,9 @@ fn SortHeader(label: &'static str, key: SortKey, sort: RwSignal<SortKey>, dir: R
 
 #[component]
 fn SessionRow(session: Session, state: ViewState) -> impl IntoView {
-    let SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill } =
+    let SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill, kill_user } =
         SessionParts::new(&session, state);
+    let (role, country_text) = (session.role.as_str(), country(session.country.as_deref()));
     let (created_title, seen_title, deadline_title) =
         (utc(session.created_at), utc(session.last_seen_at), utc(session.deadline()));
     let (id, application) = (session.id, session.application);
@@ -105,12 +110,14 @@ fn SessionRow(session: Session, state: ViewState) -> impl IntoView {
             <td>{user}</td>
             <td>{application}</td>
             <td>{status}</td>
+            <td class="role">{role}</td>
             <td>{ip}</td>
+            <td class="country">{country_text}</td>
             <td>{device}</td>
             <td title=created_title>{signed_in}</td>
             <td title=seen_title>{last_seen}</td>
             <td title=deadline_title>{expires}</td>
-            <td class="actions">{kill}</td>
+            <td class="actions">{kill}{kill_user}</td>
         </tr>
     }
 }
@@ -129,12 +136,14 @@ pub fn SessionCards(sessions: Vec<Session>, state: ViewState) -> impl IntoView {
                         {parts.status}
                     </div>
                     <dl class="card-facts">
+                        <dt>"Role"</dt><dd class="role">{session.role.as_str()}</dd>
                         <dt>"IP"</dt><dd>{parts.ip}</dd>
+                        <dt>"Country"</dt><dd class="country">{country(session.country.as_deref())}</dd>
                         <dt>"Device"</dt><dd>{parts.device}</dd>
                         <dt>"Last seen"</dt><dd>{parts.last_seen}</dd>
                         <dt>"Expires"</dt><dd>{parts.expires}</dd>
                     </dl>
-                    <div class="card-actions">{parts.kill}</div>
+                    <div class="card-actions">{parts.kill_user}{parts.kill}</div>
                 </li>
             }
         })
@@ -154,6 +163,7 @@ struct SessionParts {
     last_seen: AnyView,
     expires: AnyView,
     kill: AnyView,
+    kill_user: Option<AnyView>,
 }
 
 impl SessionParts {
@@ -229,6 +239,19 @@ impl SessionParts {
             </span>
         }
         .into_any();
+        let kill_user = session.user_id.zip(session.username.clone()).map(|(user_id, name)| {
+            view! {
+                <button
+                    class="button small kill-user"
+                    aria-label="Kill all sessions of this user"
+                    title=format!("Kill all sessions of {name}")
+                    on:click=move |event| state.on_kill_user.run((user_id, name.clone(), skips_confirmation(&event)))
+                >
+                    "All of user"
+                </button>
+            }
+            .into_any()
+        });
         let kill = view! {
             <button
                 class="button danger small"
@@ -238,6 +261,6 @@ impl SessionParts {
             </button>
         }
         .into_any();
-        SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill }
+        SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill, kill_user }
     }
 }

@@ -3,18 +3,21 @@
 use crate::api::{kill_all, kill_sessions, list_sessions, whoami};
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ConfirmDialog, Confirmation};
+use crate::components::filter_chips::FilterChips;
+use crate::policy_api::{kill_user_sessions, session_facets};
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::session_views::{SessionCards, SessionTable, ViewState};
 use crate::live::{connect, LiveSignal};
 use crate::pages::{ticking_now, TopBar};
 use leptos::prelude::*;
-use sessions_core::model::{ListQuery, PageAt, SessionPage, SortDir, SortKey, DEFAULT_PAGE_SIZE};
+use sessions_core::model::{ListFilter, ListQuery, PageAt, SessionPage, SortDir, SortKey, DEFAULT_PAGE_SIZE};
 use std::collections::HashSet;
 
 /// What the console does with a confirmed (or Ctrl-clicked) action.
 #[derive(Clone)]
 enum Kill {
     Sessions(Vec<String>),
+    User { id: i64, name: String },
     All { include_mine: bool },
 }
 
@@ -22,6 +25,7 @@ enum Kill {
 pub fn AdminSessionsPage() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
+    let filter = RwSignal::new(ListFilter::default());
     let sort = RwSignal::new(SortKey::Created);
     let dir = RwSignal::new(SortDir::Desc);
     let page = RwSignal::new(PageAt::First);
@@ -33,13 +37,20 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let pending = RwSignal::new(None::<Confirmation>);
 
     // A new search or order starts again at the first page.
-    Effect::watch(move || (search.get(), sort.get(), dir.get()), move |_, _, _| page.set(PageAt::First), false);
+    Effect::watch(
+        move || (search.get(), filter.get(), sort.get(), dir.get()),
+        move |_, _, _| page.set(PageAt::First),
+        false,
+    );
 
     let me = Resource::new(|| (), |_| whoami());
     let sessions = Resource::new(
-        move || (search.get(), sort.get(), dir.get(), page.get(), version.get()),
-        |(search, sort, dir, page, _)| list_sessions(ListQuery { search, filter: Default::default(), sort, dir, page, limit: DEFAULT_PAGE_SIZE }),
+        move || (search.get(), filter.get(), sort.get(), dir.get(), page.get(), version.get()),
+        |(search, filter, sort, dir, page, _)| {
+            list_sessions(ListQuery { search, filter, sort, dir, page, limit: DEFAULT_PAGE_SIZE })
+        },
     );
+    let facets = Resource::new(move || version.get(), |_| session_facets());
     let server_now = Signal::derive(move || {
         sessions.get().and_then(|page| page.ok()).map(|page| page.now).unwrap_or_default()
     });
@@ -65,12 +76,16 @@ pub fn AdminSessionsPage() -> impl IntoView {
 
     let run_kill = move |kill: Kill| {
         leptos::task::spawn_local(async move {
+            let sessions = |count: u32| format!("{count} session{}", if count == 1 { "" } else { "s" });
             let result = match kill {
-                Kill::Sessions(ids) => kill_sessions(ids).await,
-                Kill::All { include_mine } => kill_all(include_mine).await,
+                Kill::Sessions(ids) => kill_sessions(ids).await.map(|count| format!("{} ended.", sessions(count))),
+                Kill::User { id, name } => {
+                    kill_user_sessions(id).await.map(|count| format!("Ended {} of {name}.", sessions(count)))
+                }
+                Kill::All { include_mine } => kill_all(include_mine).await.map(|count| format!("{} ended.", sessions(count))),
             };
             flash.set(Some(match result {
-                Ok(count) => Flash::Success(format!("{count} session{} ended.", if count == 1 { "" } else { "s" })),
+                Ok(text) => Flash::Success(text),
                 Err(err) => Flash::from_error(&err),
             }));
             selected.set(HashSet::new());
@@ -88,6 +103,15 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let on_kill = Callback::new(move |(id, skip): (String, bool)| {
         let short: String = id.chars().take(8).collect();
         ask(Kill::Sessions(vec![id]), skip, "Kill this session?".into(), format!("Session {short} will be signed out at once."));
+    });
+    let on_kill_user = Callback::new(move |(id, name, skip): (i64, String, bool)| {
+        let mine = me.get_untracked().and_then(Result::ok).is_some_and(|me| me.username == name);
+        let detail = if mine {
+            format!("Every session of {name} will be signed out at once, except the one you are using.")
+        } else {
+            format!("Every session of {name} will be signed out at once.")
+        };
+        ask(Kill::User { id, name: name.clone() }, skip, format!("Kill all sessions of {name}?"), detail);
     });
     let kill_selected = move |event: leptos::ev::MouseEvent| {
         let ids: Vec<String> = selected.get_untracked().into_iter().collect();
@@ -114,7 +138,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
     };
 
     let current = Signal::derive(move || me.get().and_then(|me| me.ok()).map(|me| me.session_id));
-    let state = ViewState { now, current, selected, revealed, on_kill };
+    let state = ViewState { now, current, selected, revealed, on_kill, on_kill_user };
 
     view! {
         <TopBar me/>
@@ -153,6 +177,11 @@ pub fn AdminSessionsPage() -> impl IntoView {
                     <button class="button danger" on:click=kill_everything>"Kill all"</button>
                 </div>
             </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    facets.await.ok().map(|facets| view! { <FilterChips facets filter/> })
+                })}
+            </Transition>
             <Transition fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
                 {move || Suspend::new(async move {
                     // Awaited here so the first render (server and hydration) knows "you".
@@ -160,8 +189,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
                     match sessions.await {
                         Ok(page_data) => view! { <SessionList data=page_data state sort dir page/> }.into_any(),
                         Err(err) => {
-                            let flash_error = Flash::from_error(&err);
-                            let text = match flash_error { Flash::Failure(text) | Flash::Success(text) => text };
+                            let text = Flash::from_error(&err).text();
                             view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
                         }
                     }

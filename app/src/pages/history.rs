@@ -79,7 +79,7 @@ pub fn HistoryPage() -> impl IntoView {
                     match history.await {
                         Ok(page) => view! { <HistoryList page cursors/> }.into_any(),
                         Err(err) => {
-                            let text = match Flash::from_error(&err) { Flash::Failure(text) | Flash::Success(text) => text };
+                            let text = Flash::from_error(&err).text();
                             view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
                         }
                     }

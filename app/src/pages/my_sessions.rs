@@ -5,6 +5,7 @@ use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
+use crate::components::password_form::PasswordForm;
 use crate::format::{agent_summary, ago, time_left, utc};
 use crate::live::connect;
 use crate::pages::{ticking_now, TopBar};
@@ -86,6 +87,7 @@ pub fn MySessionsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <PasswordForm flash on_changed=Callback::new(move |()| version.update(|v| *v += 1))/>
             <ConfirmDialog pending/>
         </main>
     }

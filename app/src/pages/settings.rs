@@ -145,7 +145,7 @@ pub fn SettingsPage() -> impl IntoView {
                             }.into_any()
                         }
                         Err(err) => {
-                            let text = match Flash::from_error(&err) { Flash::Failure(text) | Flash::Success(text) => text };
+                            let text = Flash::from_error(&err).text();
                             view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
                         }
                     }
