@@ -2,25 +2,32 @@
 //! picks up the ends they record through the end log within a poll interval.
 
 use super::output::print_sessions;
-use super::{Command, GlobalArgs, KillArgs, ListArgs, RoleArg, UserCommand};
-use sessions_core::model::{EndReason, ListQuery, PageAt, Role, MAX_PAGE_SIZE};
+use super::{Command, GlobalArgs, KillArgs, ListArgs};
+use sessions_core::model::{EndReason, ListQuery, PageAt, MAX_PAGE_SIZE};
 use sessions_core::store::{EndSelector, Scope};
 use sessions_core::{CoreError, Engine};
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const ACTOR: &str = "cli";
+/// Recorded as who ended sessions or changed settings from the command line.
+pub(super) const ACTOR: &str = "cli";
 
 /// A failed command: what to tell the user and the exit code.
-struct Failure {
-    message: String,
-    code: u8,
+pub(super) struct Failure {
+    pub message: String,
+    pub code: u8,
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Failure {
+    pub fn usage(message: impl Into<String>) -> Failure {
         Failure { message: message.into(), code: 2 }
+    }
+}
+
+impl Failure {
+    pub fn io(err: std::io::Error) -> Failure {
+        Failure { message: format!("cannot write the output: {err}"), code: 1 }
     }
 }
 
@@ -50,35 +57,23 @@ pub async fn run(global: &GlobalArgs, command: Command) -> ExitCode {
 
 async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
     let open = || async {
-        let config = global.engine_config(true);
+        let mut config = global.engine_config(true);
+        // Administrative commands never sign anyone in, so they need no countries.
+        config.geo_db = None;
         Engine::open(&config).await
     };
     match command {
         // main.rs runs the server itself; reaching here is a wiring mistake, not a panic.
         Command::Serve(_) => Err(Failure::usage("`serve` is not an administrative command")),
-        Command::User(UserCommand::Add { name, role, password_stdin }) => {
-            let password = read_password(password_stdin)?;
-            add_user(&open().await?, &name, role, password).await
-        }
+        Command::User(command) => super::users::run(&open().await?, command).await,
         Command::List(args) => list(&open().await?, args).await,
         Command::Kill(args) => kill(&open().await?, args).await,
+        Command::Settings(command) => super::settings::run(&open().await?, command).await,
+        Command::History(args) => super::history::run(&open().await?, args).await,
     }
 }
 
-async fn add_user(engine: &Arc<Engine>, name: &str, role: RoleArg, password: String) -> Result<(), Failure> {
-    let role = match role {
-        RoleArg::Admin => Role::Admin,
-        RoleArg::User => Role::User,
-    };
-    let user = engine.add_user(name, password, role).await?;
-    match user.role {
-        Role::Admin => println!("Created admin user {:?}.", user.username),
-        Role::User => println!("Created user {:?}.", user.username),
-    }
-    Ok(())
-}
-
-fn read_password(from_stdin: bool) -> Result<String, Failure> {
+pub(super) fn read_password(from_stdin: bool) -> Result<String, Failure> {
     if from_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|err| Failure::usage(format!("cannot read stdin: {err}")))?;
@@ -106,7 +101,7 @@ async fn list(engine: &Arc<Engine>, args: ListArgs) -> Result<(), Failure> {
             None => break,
         }
     }
-    print_sessions(&sessions, args.format).map_err(|err| Failure { message: err.to_string(), code: 1 })
+    print_sessions(&sessions, args.format).map_err(Failure::io)
 }
 
 async fn kill(engine: &Arc<Engine>, args: KillArgs) -> Result<(), Failure> {

@@ -2,7 +2,10 @@
 //! errors to stderr; exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 not found.
 
 mod commands;
+mod history;
 mod output;
+mod settings;
+mod users;
 
 pub use commands::run;
 
@@ -48,6 +51,66 @@ pub enum Command {
     List(ListArgs),
     /// End sessions: by id, all of a user, or all.
     Kill(KillArgs),
+    /// Read and change the session policy.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Ended sessions (who ended them and why), or the settings changes.
+    History(HistoryArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsCommand {
+    /// Every setting (or one) with the value in force.
+    Get {
+        key: Option<String>,
+        /// Show the values in force for this role.
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Set a value (for every role, or as one role's override); ends now what it ends.
+    Set {
+        key: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        /// Only say what it would end.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Drop a role's override, or (without --role) reset the default.
+    Unset {
+        key: String,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Only users whose name contains this text.
+    #[arg(long, default_value = "")]
+    pub user: String,
+    /// Only this end reason (logout, killed, idle, expired, evicted_by_limit, ip_change,
+    /// password_change, user_disabled, ip_rule).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Ended at or after: RFC 3339 (2026-11-23T10:00:00Z) or an age like 15m, 2h, 7d.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Ended before: same forms as --since.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// At most this many rows.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub limit: u32,
+    /// The settings changes instead of ended sessions.
+    #[arg(long)]
+    pub settings: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,12 +123,44 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Every user.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Set a new password; ends the user's sessions unless --keep-sessions.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        keep_sessions: bool,
+    },
+    /// Refuse the user's sign-ins and end their sessions at once.
+    Disable { name: String },
+    /// Allow the user to sign in again.
+    Enable { name: String },
+    /// End the user's sessions and delete the account (needs --yes).
+    Delete {
+        name: String,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum RoleArg {
     Admin,
     User,
+}
+
+impl From<RoleArg> for sessions_core::model::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => sessions_core::model::Role::Admin,
+            RoleArg::User => sessions_core::model::Role::User,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default)]

@@ -1,50 +1,69 @@
-//! Printing sessions as a table, JSON or CSV.
+//! Printing command output as a table, JSON or CSV. Tables and CSV show the same
+//! columns; JSON prints the full records.
 
 use super::Format;
 use app::format::{agent_summary, display_user, utc};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use serde::Serialize;
 use sessions_core::model::Session;
 use std::io::Write;
 
-const COLUMNS: [&str; 9] = ["ID", "User", "App", "Status", "IP", "Browser/OS", "Signed in", "Last seen", "Expires"];
-
-fn row(session: &Session) -> [String; 9] {
-    [
-        session.id.clone(),
-        display_user(session),
-        session.application.clone(),
-        session.status.label().to_owned(),
-        session.last_ip.clone(),
-        agent_summary(session),
-        utc(session.created_at),
-        utc(session.last_seen_at),
-        utc(session.deadline()),
-    ]
-}
-
-pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<()> {
+/// Rows of text under `columns`, or `records` as JSON; `empty` is the table's text
+/// when there is nothing to show.
+pub fn print_records<T: Serialize>(
+    columns: &[&str],
+    rows: Vec<Vec<String>>,
+    records: &T,
+    format: Format,
+    empty: &str,
+) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Table if sessions.is_empty() => writeln!(out, "No live sessions."),
+        Format::Table if rows.is_empty() => writeln!(out, "{empty}"),
         Format::Table => {
             let mut table = Table::new();
-            table.load_preset(UTF8_FULL_CONDENSED).set_header(COLUMNS);
-            for session in sessions {
-                table.add_row(row(session));
+            table.load_preset(UTF8_FULL_CONDENSED).set_header(columns);
+            for row in rows {
+                table.add_row(row);
             }
             writeln!(out, "{table}")
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, sessions).map_err(std::io::Error::other)?;
+            serde_json::to_writer_pretty(&mut out, records).map_err(std::io::Error::other)?;
             writeln!(out)
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(COLUMNS).map_err(std::io::Error::other)?;
-            for session in sessions {
-                writer.write_record(row(session)).map_err(std::io::Error::other)?;
+            writer.write_record(columns).map_err(std::io::Error::other)?;
+            for row in rows {
+                writer.write_record(row).map_err(std::io::Error::other)?;
             }
             writer.flush()
         }
     }
+}
+
+const SESSION_COLUMNS: [&str; 11] =
+    ["ID", "User", "App", "Status", "Role", "IP", "Country", "Browser/OS", "Signed in", "Last seen", "Expires"];
+
+pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<()> {
+    let rows = sessions
+        .iter()
+        .map(|session| {
+            vec![
+                session.id.clone(),
+                display_user(session),
+                session.application.clone(),
+                session.status.label().to_owned(),
+                session.role.as_str().to_owned(),
+                session.last_ip.clone(),
+                session.country.clone().unwrap_or_default(),
+                agent_summary(session),
+                utc(session.created_at),
+                utc(session.last_seen_at),
+                utc(session.deadline()),
+            ]
+        })
+        .collect();
+    print_records(&SESSION_COLUMNS, rows, &sessions, format, "No live sessions.")
 }

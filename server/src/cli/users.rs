@@ -1,0 +1,77 @@
+//! `sessions user …`: accounts, and the account changes that end sessions.
+
+use super::commands::{read_password, Failure, ACTOR};
+use super::output::print_records;
+use super::UserCommand;
+use app::format::utc;
+use sessions_core::engine::KeepSessions;
+use sessions_core::model::Role;
+use sessions_core::Engine;
+use std::sync::Arc;
+
+pub async fn run(engine: &Arc<Engine>, command: UserCommand) -> Result<(), Failure> {
+    match command {
+        UserCommand::Add { name, role, password_stdin } => {
+            let password = read_password(password_stdin)?;
+            let user = engine.add_user(&name, password, role.into()).await?;
+            match user.role {
+                Role::Admin => println!("Created admin user {:?}.", user.username),
+                Role::User => println!("Created user {:?}.", user.username),
+            }
+        }
+        UserCommand::List { format } => {
+            let users = engine.list_users().await?;
+            let rows = users
+                .iter()
+                .map(|user| {
+                    let disabled = if user.disabled { "yes" } else { "no" };
+                    vec![user.username.clone(), user.role.to_string(), disabled.to_owned(), utc(user.created_at)]
+                })
+                .collect();
+            let records: Vec<serde_json::Value> = users
+                .iter()
+                .map(|user| {
+                    serde_json::json!({
+                        "name": user.username, "role": user.role, "disabled": user.disabled, "created_at": user.created_at,
+                    })
+                })
+                .collect();
+            print_records(&["Name", "Role", "Disabled", "Created"], rows, &records, format, "No users.")
+                .map_err(Failure::io)?;
+        }
+        UserCommand::Passwd { name, password_stdin, keep_sessions } => {
+            let user = engine.user_by_name(&name).await?;
+            let password = read_password(password_stdin)?;
+            let keep = if keep_sessions { KeepSessions::All } else { KeepSessions::None };
+            let ended = engine.set_password(&user, password, keep, ACTOR).await?;
+            println!("Password of {:?} changed. {}", user.username, ended_sentence(ended));
+        }
+        UserCommand::Disable { name } => {
+            let user = engine.user_by_name(&name).await?;
+            let ended = engine.set_disabled(&user, true, ACTOR).await?;
+            println!("Disabled {:?}. {}", user.username, ended_sentence(ended));
+        }
+        UserCommand::Enable { name } => {
+            let user = engine.user_by_name(&name).await?;
+            engine.set_disabled(&user, false, ACTOR).await?;
+            println!("Enabled {:?}.", user.username);
+        }
+        UserCommand::Delete { name, yes } => {
+            if !yes {
+                return Err(Failure::usage("Refusing to delete a user without --yes."));
+            }
+            let user = engine.user_by_name(&name).await?;
+            let ended = engine.delete_user(&user, ACTOR).await?;
+            println!("Deleted {:?}. {}", user.username, ended_sentence(ended));
+        }
+    }
+    Ok(())
+}
+
+pub fn ended_sentence(count: usize) -> String {
+    match count {
+        0 => "No session ended.".into(),
+        1 => "Ended 1 session.".into(),
+        n => format!("Ended {n} sessions."),
+    }
+}
