@@ -1,47 +1,16 @@
 //! The engine's rules end to end on a real SQLite file, with a manual clock.
 
-use sessions_core::clock::ManualClock;
 use sessions_core::engine::{ClientInfo, SignedIn};
 use sessions_core::model::{EndReason, ListQuery, LiveEvent, Role, MINUTE_MS};
 use sessions_core::store::{EndSelector, Scope};
-use sessions_core::{CoreError, Engine, EngineConfig};
-use std::sync::Arc;
+use sessions_core::{CoreError, Engine};
 
-const START: i64 = 1_800_000_000_000;
+mod support;
 
-struct Fixture {
-    engine: Arc<Engine>,
-    clock: Arc<ManualClock>,
-    url: String,
-    _dir: tempfile::TempDir,
-}
+use support::{config, Fixture, START};
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("engine.db").display());
-    let clock = ManualClock::new(START);
-    let config = EngineConfig {
-        database_url: url.clone(),
-        secure_cookies: true,
-        geo_db: None,
-    };
-    let engine = Engine::open_with_clock(&config, clock.clone())
-        .await
-        .expect("open");
-    engine
-        .add_user("alice", "alice-password".into(), Role::User)
-        .await
-        .expect("alice");
-    engine
-        .add_user("root", "root-password".into(), Role::Admin)
-        .await
-        .expect("root");
-    Fixture {
-        engine,
-        clock,
-        url,
-        _dir: dir,
-    }
+    support::fixture(&[("alice", Role::User), ("root", Role::Admin)]).await
 }
 
 fn client(ip: &str) -> ClientInfo {
@@ -226,12 +195,7 @@ async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(
         .expect("cached");
 
     // A second engine on the same file plays the CLI.
-    let config = EngineConfig {
-        database_url: f.url.clone(),
-        secure_cookies: true,
-        geo_db: None,
-    };
-    let cli = Engine::open(&config).await.expect("second engine");
+    let cli = Engine::open(&config(&f.url)).await.expect("second engine");
     cli.end(EndSelector::User(1), EndReason::Killed, "cli")
         .await
         .expect("kill");

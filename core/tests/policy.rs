@@ -3,59 +3,22 @@
 //! ledger and retention.
 
 use sessions_core::catalogue::{SettingChange, SettingScope};
-use sessions_core::clock::ManualClock;
 use sessions_core::engine::{ClientInfo, KeepSessions, SignedIn};
 use sessions_core::model::{EndReason, HistoryQuery, ListQuery, LiveEvent, Role, MINUTE_MS};
 use sessions_core::store::Scope;
-use sessions_core::{CoreError, Engine, EngineConfig};
-use std::sync::Arc;
+use sessions_core::{CoreError, Engine};
 
-const START: i64 = 1_800_000_000_000;
 const CHROME: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36";
 const IPHONE: &str =
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1";
 
-struct Fixture {
-    engine: Arc<Engine>,
-    clock: Arc<ManualClock>,
-    url: String,
-    _dir: tempfile::TempDir,
-}
+mod support;
+
+use support::{config, Fixture};
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("policy.db").display());
-    let clock = ManualClock::new(START);
-    let engine = Engine::open_with_clock(&config(&url), clock.clone())
-        .await
-        .expect("open");
-    engine
-        .add_user("alice", "alice-password".into(), Role::User)
-        .await
-        .expect("alice");
-    engine
-        .add_user("bob", "bob-password".into(), Role::User)
-        .await
-        .expect("bob");
-    engine
-        .add_user("root", "root-password".into(), Role::Admin)
-        .await
-        .expect("root");
-    Fixture {
-        engine,
-        clock,
-        url,
-        _dir: dir,
-    }
-}
-
-fn config(url: &str) -> EngineConfig {
-    EngineConfig {
-        database_url: url.into(),
-        secure_cookies: true,
-        geo_db: None,
-    }
+    support::fixture(&[("alice", Role::User), ("bob", Role::User), ("root", Role::Admin)]).await
 }
 
 fn client(ip: &str, user_agent: &str) -> ClientInfo {
@@ -65,7 +28,15 @@ fn client(ip: &str, user_agent: &str) -> ClientInfo {
     }
 }
 
-impl Fixture {
+/// Sign-ins and settings as the tests use them.
+trait PolicyFixture {
+    async fn sign_in(&self, user: &str, ip: &str) -> Result<SignedIn, CoreError>;
+    async fn sign_in_with(&self, user: &str, ip: &str, agent: &str) -> Result<SignedIn, CoreError>;
+    async fn set(&self, scope: SettingScope, key: &str, value: &str);
+    async fn live_ids(&self, user: &str) -> Vec<String>;
+}
+
+impl PolicyFixture for Fixture {
     /// Signs in, then moves the clock past the double-click window.
     async fn sign_in(&self, user: &str, ip: &str) -> Result<SignedIn, CoreError> {
         self.sign_in_with(user, ip, CHROME).await
