@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures the console's list call and the server's memory with 100k live sessions.
+# Measures the console's list call, its filter chips, the settings impact preview and
+# the server's memory with 100k live sessions.
 # Usage: bench/list_100k.sh [path/to/sessions]  (default target/release/sessions)
 # Needs: sqlite3, curl. Writes bench/results-list.md and prints the same.
 set -euo pipefail
@@ -42,10 +43,11 @@ start
 ORIGIN="Origin: http://127.0.0.1:$PORT"
 COOKIE=$(curl -s -i -X POST -H "$ORIGIN" -d 'username=admin&password=bench-password-1' "http://127.0.0.1:$PORT/rpc/sign_in" \
   | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
-measure() { # name, form body; prints the median of 20 calls in ms
-  local times=()
+measure() { # name, form body [, endpoint, content type]; prints the median of 20 calls in ms
+  local times=() endpoint=${3:-list_sessions} type=${4:-application/x-www-form-urlencoded}
   for _ in $(seq 20); do
-    times+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "$ORIGIN" -H "Cookie: $COOKIE" -d "$2" "http://127.0.0.1:$PORT/rpc/list_sessions")")
+    times+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "$ORIGIN" -H "Cookie: $COOKIE" \
+      -H "Content-Type: $type" -d "$2" "http://127.0.0.1:$PORT/rpc/$endpoint")")
   done
   printf '%s\n' "${times[@]}" | sort -n | awk -v name="$1" '{a[NR]=$1} END {printf "| %s | %.1f ms | %.1f ms |\n", name, a[int(NR/2)+1]*1000, a[NR]*1000}'
 }
@@ -61,6 +63,12 @@ q='query[sort]=created&query[dir]=desc&query[page]=first&query[limit]=50'
   measure "search 'user42'" "query[search]=user42&$q"
   measure "search an IP prefix '10.7.'" "query[search]=10.7.&$q"
   measure "sort by user" "query[search]=&query[sort]=user&query[dir]=asc&query[page]=first&query[limit]=50"
+  measure "filter chip role=user" "query[search]=&query[filter][role]=user&$q"
+  measure "filter chip counts (session_facets)" "{}" session_facets application/json
+  measure "settings preview: idle 5 min (judges every session)" \
+    '{"changes":[{"scope":"default","key":"idle_timeout_minutes","value":"5"}]}' preview_settings application/json
+  measure "settings preview: 1 session per IP (62,500 groups)" \
+    '{"changes":[{"scope":"default","key":"max_sessions_per_ip","value":"1"}]}' preview_settings application/json
   echo
   echo "| server RSS | KiB |"
   echo "|---|---|"

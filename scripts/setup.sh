@@ -15,7 +15,8 @@ CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132.0.0
 BINARYEN_MIN_MAJOR=120
 NODE_MIN_MAJOR=20
-# IP-to-country database (CC0-1.0), read at run time for the Country column and limits.
+# IP-to-country database, read at run time for the Country column and limits. The package
+# says CC0-1.0; its data is the NRO's under CC BY 4.0 (attribution: NRO_LICENSE, copied too).
 GEO_DB_PACKAGE=@ip-location-db/geo-whois-asn-country-mmdb
 GEO_DB_VERSION=2.3.2026061719
 GEO_DB_FILE=data/geo/geo-whois-asn-country.mmdb

@@ -1,7 +1,9 @@
 //! Country of an IP address from an offline MaxMind-format database. The default is
-//! the CC0 "geo-whois-asn-country" database of the ip-location-db project (npm package
-//! `@ip-location-db/geo-whois-asn-country-mmdb`, fetched by scripts/setup.sh). Without
-//! the file every country is unknown and nothing else changes.
+//! the "geo-whois-asn-country" database of the ip-location-db project (npm package
+//! `@ip-location-db/geo-whois-asn-country-mmdb`, fetched by scripts/setup.sh). The
+//! package is marked CC0-1.0 but its data comes from the NRO under CC BY 4.0, so
+//! setup copies NRO_LICENSE beside it and the data needs attribution to nro.net.
+//! Without the file every country is unknown and nothing else changes.
 
 use crate::policy::ip_rules::is_private;
 use maxminddb::Reader;
