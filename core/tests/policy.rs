@@ -323,7 +323,7 @@ async fn preview_counts_what_save_then_ends() {
         .save_settings(&shorter, "root", Some(&admin.session.id))
         .await
         .expect("save");
-    assert_eq!(saved.impact.sessions, 2);
+    assert_eq!(saved.impact.sessions, 2, "{:?}", saved.impact);
     assert_eq!(f.live_ids("").await, vec![admin.session.id.clone()]);
     let refusal = f
         .engine
@@ -411,15 +411,16 @@ async fn a_shorter_lifetime_shortens_live_sessions() {
         checked.expires_at,
         alice.session.created_at + 60 * MINUTE_MS
     );
-    f.set(SettingScope::Default, "lifetime_minutes", "15").await;
-    let refusal = f
-        .engine
-        .check(&alice.token, &client("10.0.0.1", CHROME))
-        .await;
-    assert!(matches!(
-        refusal,
-        Err(CoreError::Unauthenticated(Some(EndReason::Expired)))
-    ));
+    let shorter = [change(SettingScope::Default, "lifetime_minutes", "15")];
+    let impact = f.engine.preview_settings(&shorter, None).await.expect("preview");
+    assert_eq!(impact.sessions, 1);
+    f.engine.check(&alice.token, &client("10.0.0.1", CHROME)).await.expect("a preview ends nothing and moves no expiry");
+    let saved = f.engine.save_settings(&shorter, "root", None).await.expect("save");
+    assert_eq!(saved.impact.reasons, vec![(EndReason::Expired, 1)], "the save itself ends it, with its reason");
+    let refusal = f.engine.check(&alice.token, &client("10.0.0.1", CHROME)).await;
+    assert!(matches!(refusal, Err(CoreError::Unauthenticated(Some(EndReason::Expired)))));
+    let history = f.engine.history(&HistoryQuery { limit: 10, ..HistoryQuery::default() }).await.expect("history");
+    assert_eq!(history.sessions[0].ended_by.as_deref(), Some("system"));
 }
 
 #[tokio::test]

@@ -106,13 +106,8 @@ impl Engine {
             self.cache.clear();
             return Ok(Impact::default());
         }
-        for role in Role::ALL {
-            self.store
-                .cap_expiry(role, policy.for_role(role).lifetime_ms)
-                .await?;
-        }
-        // Cached expiries may be stale now; the next check of each session rereads it.
-        self.cache.clear();
+        // Judge the sessions before moving expiries: a session past a shortened lifetime
+        // is ended here, with its reason, rather than skipped as already expired.
         let now = self.now();
         let sessions = self.store.live_summaries(now).await?;
         let ends = sessions_to_end(&policy, &sessions, now);
@@ -133,6 +128,11 @@ impl Engine {
                 self.end(selector, reason, SYSTEM_ACTOR).await?;
             }
         }
+        for role in Role::ALL {
+            self.store.cap_expiry(role, policy.for_role(role).lifetime_ms).await?;
+        }
+        // Cached expiries may be stale now; the next check of each session rereads it.
+        self.cache.clear();
         Ok(summarize(&ends, &sessions, own_session))
     }
 
