@@ -4,10 +4,10 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{cli, database, json, stderr, stdout, TestServer};
+use support::{cli, database, device_agent, json, stderr, stdout, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1"), ("alice", "user", "alice-password-1")];
-const CSV_HEADER: &str = "ID,User,App,Status,IP,Browser/OS,Signed in,Last seen,Expires";
+const CSV_HEADER: &str = "ID,User,App,Status,Role,IP,Country,Browser/OS,Signed in,Last seen,Expires";
 
 #[test]
 fn user_add_validates_and_refuses_duplicates() {
@@ -94,7 +94,7 @@ async fn list_shows_the_live_sessions_of_a_running_server() {
     assert_eq!(lines.len(), 3, "{csv}");
     assert_eq!(lines[0], CSV_HEADER);
     let alice_row = lines.iter().find(|line| line.starts_with(&alice_id)).expect("alice's row");
-    assert!(alice_row.contains(",alice,console,Authenticated,127.0.0.1,Chrome 120 on Linux,"), "{alice_row}");
+    assert!(alice_row.contains(",alice,console,Authenticated,user,127.0.0.1,,Chrome 120 on Linux,"), "{alice_row}");
     assert!(alice_row.ends_with(" UTC"), "{alice_row}");
 
     let table = stdout(&cli(url, &["list", "--search", "alice"], None));
@@ -106,8 +106,8 @@ async fn list_shows_the_live_sessions_of_a_running_server() {
 async fn kill_by_id_and_by_user_reach_the_running_server() {
     let server = TestServer::start(USERS);
     let admin = server.sign_in("admin", "admin-password-1").await;
-    let first = server.sign_in("alice", "alice-password-1").await;
-    let second = server.sign_in("alice", "alice-password-1").await;
+    let first = server.sign_in_from("alice", "alice-password-1", &device_agent(1)).await;
+    let second = server.sign_in_from("alice", "alice-password-1", &device_agent(2)).await;
     let admin_id = server.session_id(&admin.cookie).await;
     let url = &server.database_url;
 
@@ -128,4 +128,119 @@ async fn kill_by_id_and_by_user_reach_the_running_server() {
         assert!(took.is_some_and(|took| took < Duration::from_millis(500)), "refused after {took:?}");
     }
     assert_eq!(stdout(&cli(url, &["list"], None)).trim(), "No live sessions.");
+}
+
+#[test]
+fn user_list_and_account_changes_in_every_format() {
+    let (_dir, url) = database();
+    for (name, role) in [("admin", "admin"), ("alice", "user")] {
+        let password = format!("{name}-password-1");
+        let output = cli(&url, &["user", "add", name, "--role", role, "--password-stdin"], Some(&password));
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let csv = stdout(&cli(&url, &["user", "list", "--format", "csv"], None));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Name,Role,Disabled,Created", "{csv}");
+    assert!(lines[1].starts_with("admin,admin,no,") && lines[2].starts_with("alice,user,no,"), "{csv}");
+
+    let disabled = cli(&url, &["user", "disable", "alice"], None);
+    assert_eq!(stdout(&disabled).trim(), "Disabled \"alice\". No session ended.", "{}", stderr(&disabled));
+    let users = json(&stdout(&cli(&url, &["user", "list", "--format", "json"], None)));
+    let alice = users.as_array().and_then(|users| users.iter().find(|user| user["name"] == "alice")).expect("alice");
+    assert_eq!((alice["role"].as_str(), alice["disabled"].as_bool()), (Some("user"), Some(true)), "{users}");
+    assert!(alice["created_at"].as_i64().is_some_and(|at| at > 1_700_000_000_000), "{users}");
+    let table = stdout(&cli(&url, &["user", "list"], None));
+    assert!(
+        table.contains("Disabled") && table.lines().any(|line| line.contains("alice") && line.contains("yes")),
+        "{table}"
+    );
+    assert_eq!(stdout(&cli(&url, &["user", "enable", "alice"], None)).trim(), "Enabled \"alice\".");
+
+    let passwd = cli(&url, &["user", "passwd", "alice", "--password-stdin"], Some("alice-password-2"));
+    assert_eq!(stdout(&passwd).trim(), "Password of \"alice\" changed. No session ended.", "{}", stderr(&passwd));
+    let weak = cli(&url, &["user", "passwd", "alice", "--password-stdin"], Some("short"));
+    assert_eq!(weak.status.code(), Some(2), "{}", stderr(&weak));
+
+    let unconfirmed = cli(&url, &["user", "delete", "alice"], None);
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    assert_eq!(stderr(&unconfirmed).trim(), "error: Refusing to delete a user without --yes.");
+    for command in
+        [&["user", "disable", "nobody"][..], &["user", "enable", "nobody"], &["user", "delete", "nobody", "--yes"]]
+    {
+        let output = cli(&url, command, None);
+        assert_eq!(output.status.code(), Some(3), "{command:?}");
+        assert_eq!(stderr(&output).trim(), "error: No user named \"nobody\".", "{command:?}");
+    }
+    let deleted = cli(&url, &["user", "delete", "alice", "--yes"], None);
+    assert_eq!(stdout(&deleted).trim(), "Deleted \"alice\". No session ended.", "{}", stderr(&deleted));
+    let names = stdout(&cli(&url, &["user", "list", "--format", "csv"], None));
+    assert_eq!(names.lines().count(), 2, "only admin is left: {names}");
+}
+
+#[test]
+fn settings_get_one_key_in_every_format() {
+    let (_dir, url) = database();
+    let table = stdout(&cli(&url, &["settings", "get", "idle_timeout_minutes"], None));
+    for text in ["Key", "Label", "Value", "Default", "Source", "idle_timeout_minutes", "Idle timeout", "built-in"] {
+        assert!(table.contains(text), "{text}: {table}");
+    }
+    assert!(!table.contains("lifetime_minutes"), "only the key asked for: {table}");
+    let all = json(&stdout(&cli(&url, &["settings", "get", "--format", "json"], None)));
+    assert_eq!(all.as_array().map(Vec::len), Some(15), "every setting: {all}");
+
+    assert!(cli(&url, &["settings", "set", "idle_timeout_minutes", "45"], None).status.success());
+    let set = json(&stdout(&cli(&url, &["settings", "get", "idle_timeout_minutes", "--format", "json"], None)));
+    let expected =
+        r#"[{"key":"idle_timeout_minutes","label":"Idle timeout","value":"45","default":"45","source":"set"}]"#;
+    assert_eq!(set, json(expected));
+    let set = cli(&url, &["settings", "set", "idle_timeout_minutes", "10", "--role", "admin"], None);
+    assert_eq!(stdout(&set), "idle_timeout_minutes for role admin: (default) -> 10\nNo session ended.\n");
+    let admin =
+        stdout(&cli(&url, &["settings", "get", "idle_timeout_minutes", "--role", "admin", "--format", "csv"], None));
+    assert_eq!(admin, "Key,Label,Value,Default,Source\nidle_timeout_minutes,Idle timeout,10,45,admin override\n");
+    let user =
+        stdout(&cli(&url, &["settings", "get", "idle_timeout_minutes", "--role", "user", "--format", "csv"], None));
+    assert_eq!(user, "Key,Label,Value,Default,Source\nidle_timeout_minutes,Idle timeout,45,45,default\n");
+
+    let again = cli(&url, &["settings", "set", "idle_timeout_minutes", "10", "--role", "admin"], None);
+    assert_eq!(stdout(&again).trim(), "Nothing changed: the setting already has that value.");
+    let unset = cli(&url, &["settings", "unset", "idle_timeout_minutes", "--role", "admin"], None);
+    assert_eq!(stdout(&unset), "idle_timeout_minutes for role admin: 10 -> (default)\nNo session ended.\n");
+    let reset = cli(&url, &["settings", "unset", "idle_timeout_minutes"], None);
+    assert_eq!(stdout(&reset), "idle_timeout_minutes for all roles: 45 -> 30\nNo session ended.\n");
+    let unknown = cli(&url, &["settings", "get", "idle"], None);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).starts_with("error: Unknown setting \"idle\". Known settings: idle_timeout_minutes, "));
+}
+
+#[test]
+fn history_on_an_empty_store_and_its_usage_errors() {
+    let (_dir, url) = database();
+    assert_eq!(stdout(&cli(&url, &["history"], None)).trim(), "No ended sessions.");
+    assert_eq!(
+        stdout(&cli(&url, &["history", "--format", "json", "--since", "2h", "--until", "5m"], None)).trim(),
+        "[]"
+    );
+    let csv =
+        cli(&url, &["history", "--format", "csv", "--since", "2026-01-01T00:00:00Z", "--reason", "ip_rule"], None);
+    assert_eq!(stdout(&csv), "ID,User,App,Role,IP,Country,Ended,Reason,Ended by\n", "{}", stderr(&csv));
+    assert_eq!(stdout(&cli(&url, &["history", "--settings"], None)).trim(), "No settings changes.");
+    assert_eq!(stdout(&cli(&url, &["history", "--settings", "--format", "csv"], None)), "When,Who,Scope,Key,Old,New\n");
+
+    let bad: [(&[&str], &str); 5] = [
+        (&["history", "--reason", "bored"], "error: Unknown reason \"bored\"; one of: logout, killed, "),
+        (
+            &["history", "--until", "2026-13-01T00:00:00Z"],
+            "error: \"2026-13-01T00:00:00Z\" is not a time: use RFC 3339",
+        ),
+        (&["history", "--limit", "0"], "error: invalid value '0' for '--limit <LIMIT>'"),
+        (&["history", "--limit", "10001"], "error: invalid value '10001' for '--limit <LIMIT>'"),
+        (&["history", "--settings", "--reason", "killed"], "error: the argument '--settings' cannot be used with"),
+    ];
+    for (args, expected) in bad {
+        let output = cli(&url, args, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).starts_with(expected), "{args:?}: {}", stderr(&output));
+        assert!(stdout(&output).is_empty(), "{args:?} printed data");
+    }
 }

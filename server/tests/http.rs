@@ -4,7 +4,7 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{cli, json, refusal_reason, stderr, Delivery, TestServer};
+use support::{cli, device_agent, json, refusal_reason, stderr, Delivery, TestServer};
 
 const USERS: &[(&str, &str, &str)] =
     &[("admin", "admin", "admin-password-1"), ("alice", "user", "alice-password-1"), ("bob", "user", "bob-password-1")];
@@ -147,9 +147,10 @@ async fn only_admins_list_or_kill_and_users_cannot_reach_others() {
 #[tokio::test]
 async fn users_sign_out_their_own_sessions() {
     let server = TestServer::start(USERS);
-    let laptop = server.sign_in("alice", "alice-password-1").await.cookie;
-    let phone = server.sign_in("alice", "alice-password-1").await.cookie;
-    let tablet = server.sign_in("alice", "alice-password-1").await.cookie;
+    // Three devices: the same browser twice within seconds would be one sign-in.
+    let laptop = server.sign_in_from("alice", "alice-password-1", &device_agent(1)).await.cookie;
+    let phone = server.sign_in_from("alice", "alice-password-1", &device_agent(2)).await.cookie;
+    let tablet = server.sign_in_from("alice", "alice-password-1", &device_agent(3)).await.cookie;
     let bob = server.sign_in("bob", "bob-password-1").await.cookie;
     let phone_id = server.session_id(&phone).await;
 
@@ -315,7 +316,7 @@ async fn a_users_channel_carries_only_their_own_sessions() {
     server.call("kill_sessions", Some(&admin), &format!("ids[0]={bob_id}")).await;
     // Events are delivered in order: once alice's own new sign-in arrives, anything
     // about bob would have arrived before it.
-    server.sign_in("alice", "alice-password-1").await;
+    server.sign_in_from("alice", "alice-password-1", &device_agent(2)).await;
     let events = live.until(|event| event["type"] == "created").await;
     assert_eq!(events.last().expect("created")["session"]["username"], "alice");
     for event in &events {

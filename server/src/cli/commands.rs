@@ -23,9 +23,7 @@ impl Failure {
     pub fn usage(message: impl Into<String>) -> Failure {
         Failure { message: message.into(), code: 2 }
     }
-}
 
-impl Failure {
     pub fn io(err: std::io::Error) -> Failure {
         Failure { message: format!("cannot write the output: {err}"), code: 1 }
     }
@@ -76,7 +74,10 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
 pub(super) fn read_password(from_stdin: bool) -> Result<String, Failure> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|err| Failure::usage(format!("cannot read stdin: {err}")))?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|err| Failure::usage(format!("cannot read stdin: {err}")))?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
     }
     if !std::io::stdin().is_terminal() {
@@ -120,7 +121,10 @@ async fn kill(engine: &Arc<Engine>, args: KillArgs) -> Result<(), Failure> {
     let ended = engine.end(selector, EndReason::Killed, ACTOR).await?;
     let missing: Vec<&String> = args.ids.iter().filter(|id| !ended.iter().any(|s| &s.id == *id)).collect();
     if !missing.is_empty() {
-        eprintln!("not live (unknown or already ended): {}", missing.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "not live (unknown or already ended): {}",
+            missing.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", ")
+        );
     }
     println!("Ended {} session{}.", ended.len(), if ended.len() == 1 { "" } else { "s" });
     if ended.is_empty() && !args.ids.is_empty() {

@@ -59,6 +59,10 @@ pub async fn run(engine: &Arc<Engine>, args: HistoryArgs) -> Result<(), Failure>
 
 async fn settings_changes(engine: &Engine, args: &HistoryArgs) -> Result<(), Failure> {
     let records = engine.settings_changes(i64::from(args.limit), None).await?;
+    if records.len() < args.limit as usize && records.len() == MAX_PAGE_SIZE as usize {
+        // The ledger is read one page at a time and its records carry no cursor yet.
+        eprintln!("note: showing the newest {MAX_PAGE_SIZE} settings changes only");
+    }
     let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "(default)".into());
     let rows = records
         .iter()

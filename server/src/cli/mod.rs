@@ -62,6 +62,7 @@ pub enum Command {
 pub enum SettingsCommand {
     /// Every setting (or one) with the value in force.
     Get {
+        /// One setting's name, e.g. idle_timeout_minutes; without it, every setting.
         key: Option<String>,
         /// Show the values in force for this role.
         #[arg(long, value_enum)]
@@ -71,9 +72,13 @@ pub enum SettingsCommand {
     },
     /// Set a value (for every role, or as one role's override); ends now what it ends.
     Set {
+        /// The setting's name (`sessions settings get` lists them).
         key: String,
+        /// A whole number, true/false, one of the listed choices, or CIDR ranges
+        /// separated by commas ("" for none).
         #[arg(allow_hyphen_values = true)]
         value: String,
+        /// Set it for this role only (an override); without it, for every role.
         #[arg(long, value_enum)]
         role: Option<RoleArg>,
         /// Only say what it would end.
@@ -82,7 +87,9 @@ pub enum SettingsCommand {
     },
     /// Drop a role's override, or (without --role) reset the default.
     Unset {
+        /// The setting's name.
         key: String,
+        /// The role whose override to drop.
         #[arg(long, value_enum)]
         role: Option<RoleArg>,
     },
@@ -106,8 +113,8 @@ pub struct HistoryArgs {
     /// At most this many rows.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub limit: u32,
-    /// The settings changes instead of ended sessions.
-    #[arg(long)]
+    /// The settings changes instead of ended sessions (newest first, at most 200).
+    #[arg(long, conflicts_with_all = ["user", "reason", "since", "until"])]
     pub settings: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -4,7 +4,6 @@
 
 use super::commands::{Failure, ACTOR};
 use super::output::print_records;
-use super::users::ended_sentence;
 use super::{Format, RoleArg, SettingsCommand};
 use sessions_core::catalogue::{self, SettingChange, SettingScope, SETTINGS};
 use sessions_core::model::{Impact, Role};
@@ -61,7 +60,7 @@ fn get(engine: &Engine, key: Option<&str>, role: Option<Role>, format: Format) -
 async fn apply(engine: &Engine, change: SettingChange, dry_run: bool) -> Result<(), Failure> {
     if dry_run {
         let impact = engine.preview_settings(std::slice::from_ref(&change), None).await?;
-        println!("Would end {}", impact_text(&impact));
+        println!("{}", impact_sentence(&impact, true));
         return Ok(());
     }
     let saved = engine.save_settings(&[change], ACTOR, None).await?;
@@ -79,23 +78,35 @@ async fn apply(engine: &Engine, change: SettingChange, dry_run: bool) -> Result<
             shown(&record.new_value)
         );
     }
-    println!("{}", ended_sentence(saved.impact.sessions as usize).replace('.', &impact_users(&saved.impact)));
+    println!("{}", impact_sentence(&saved.impact, false));
     Ok(())
 }
 
-/// "3 sessions: alice 2, bob 1." or "no session."
-fn impact_text(impact: &Impact) -> String {
-    match impact.sessions {
-        0 => "no session.".into(),
-        1 => format!("1 session{}", impact_users(impact)),
-        n => format!("{n} sessions{}", impact_users(impact)),
-    }
+/// "Ended 3 sessions: alice 2, bob 1." or "No session ended."; for a dry run,
+/// "Would end 3 sessions: alice 2, bob 1." or "Would end no session."
+fn impact_sentence(impact: &Impact, dry_run: bool) -> String {
+    let sessions = match impact.sessions {
+        0 => return if dry_run { "Would end no session.".into() } else { "No session ended.".into() },
+        1 => "1 session".to_owned(),
+        n => format!("{n} sessions"),
+    };
+    let users: Vec<String> = impact.users.iter().map(|(name, count)| format!("{name} {count}")).collect();
+    let verb = if dry_run { "Would end" } else { "Ended" };
+    format!("{verb} {sessions}: {}.", users.join(", "))
 }
 
-fn impact_users(impact: &Impact) -> String {
-    if impact.users.is_empty() {
-        return ".".into();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impact_sentences() {
+        let impact = Impact { sessions: 3, users: vec![("alice".into(), 2), ("bob".into(), 1)], ..Impact::default() };
+        assert_eq!(impact_sentence(&impact, false), "Ended 3 sessions: alice 2, bob 1.");
+        assert_eq!(impact_sentence(&impact, true), "Would end 3 sessions: alice 2, bob 1.");
+        let one = Impact { sessions: 1, users: vec![("guest".into(), 1)], ..Impact::default() };
+        assert_eq!(impact_sentence(&one, false), "Ended 1 session: guest 1.");
+        assert_eq!(impact_sentence(&Impact::default(), false), "No session ended.");
+        assert_eq!(impact_sentence(&Impact::default(), true), "Would end no session.");
     }
-    let users: Vec<String> = impact.users.iter().map(|(name, count)| format!("{name} {count}")).collect();
-    format!(": {}.", users.join(", "))
 }

@@ -68,7 +68,7 @@ pub async fn run(engine: &Arc<Engine>, command: UserCommand) -> Result<(), Failu
     Ok(())
 }
 
-pub fn ended_sentence(count: usize) -> String {
+fn ended_sentence(count: usize) -> String {
     match count {
         0 => "No session ended.".into(),
         1 => "Ended 1 session.".into(),

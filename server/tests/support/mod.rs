@@ -139,8 +139,29 @@ impl TestServer {
     }
 
     pub async fn sign_in(&self, user: &str, password: &str) -> SignedIn {
+        self.sign_in_from(user, password, USER_AGENT).await
+    }
+
+    /// Signs in from a browser that sends `user_agent`. The server takes a second
+    /// sign-in of one user from one client within seconds for a repeat (same session),
+    /// so tests that want several sessions sign in from several "devices" (`device_agent`).
+    pub async fn sign_in_from(&self, user: &str, password: &str, user_agent: &str) -> SignedIn {
+        match self.try_sign_in_from(user, password, user_agent).await {
+            Ok(signed_in) => signed_in,
+            Err((status, body)) => panic!("sign in as {user}: {status} {body}"),
+        }
+    }
+
+    /// A sign-in attempt from `user_agent`: the session, or the status and body of the refusal.
+    pub async fn try_sign_in_from(
+        &self,
+        user: &str,
+        password: &str,
+        user_agent: &str,
+    ) -> Result<SignedIn, (u16, String)> {
         let form = format!("username={user}&password={password}");
-        let response = self.rpc("sign_in", None, &form).header("Origin", &self.base).send().await.expect("sign in");
+        let request = self.rpc("sign_in", None, &form).header("Origin", &self.base).header("User-Agent", user_agent);
+        let response = request.send().await.expect("sign in");
         let status = response.status().as_u16();
         let set_cookie = response
             .headers()
@@ -148,10 +169,47 @@ impl TestServer {
             .map(|value| value.to_str().expect("ascii").to_owned())
             .unwrap_or_default();
         let body = response.text().await.expect("body");
-        assert_eq!(status, 200, "sign in as {user}: {body}");
+        if status != 200 {
+            assert!(set_cookie.is_empty(), "a refused sign-in set a cookie: {set_cookie}");
+            return Err((status, body));
+        }
         let cookie = set_cookie.split(';').next().expect("pair").to_owned();
         let landing = serde_json::from_str(&body).expect("a JSON string");
-        SignedIn { cookie, set_cookie, landing }
+        Ok(SignedIn { cookie, set_cookie, landing })
+    }
+
+    /// Calls a server function that takes JSON (same-origin proof included).
+    pub async fn call_json(&self, name: &str, cookie: Option<&str>, body: &serde_json::Value) -> (u16, String) {
+        let mut request = self
+            .client()
+            .post(format!("{}/rpc/{name}", self.base))
+            .header("Origin", &self.base)
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Waits until the policy in force in the server (as `get_settings` shows it to
+    /// `admin_cookie`) has `value` for `key`: the default (`role` None) or a role's
+    /// override (`value` None: no override). Settings saved elsewhere arrive within a second.
+    pub async fn wait_for_setting(&self, admin_cookie: &str, role: Option<&str>, key: &str, value: Option<&str>) {
+        let request = serde_json::json!({});
+        eventually(&format!("the server to see {key} = {value:?} for {role:?}"), || async {
+            let (status, body) = self.call_json("get_settings", Some(admin_cookie), &request).await;
+            assert_eq!(status, 200, "get_settings: {body}");
+            let values = &json(&body)["values"];
+            let current = match role {
+                None => &values["defaults"][key],
+                Some(role) => &values["overrides"][role][key],
+            };
+            current.as_str() == value
+        })
+        .await;
     }
 
     pub async fn session_id(&self, cookie: &str) -> String {
@@ -215,6 +273,36 @@ fn spawn_server(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> (Child,
     let base = line.split_once("listening on ").map(|(_, url)| url.trim().to_owned()).unwrap_or_default();
     assert!(base.starts_with("http://127.0.0.1:"), "unexpected first line {line:?}");
     (child, base)
+}
+
+/// A user agent of its own per `device` number (Chrome 120 + `device` on Linux).
+pub fn device_agent(device: u32) -> String {
+    USER_AGENT.replace("Chrome/120.", &format!("Chrome/{}.", 120 + device))
+}
+
+/// Polls `check` every 50 ms until it holds; panics naming `what` after `EVENT_TIMEOUT`.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + EVENT_TIMEOUT;
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs a CLI command that must succeed; its stdout.
+pub fn cli_ok(database_url: &str, args: &[&str]) -> String {
+    let output = cli(database_url, args, None);
+    assert!(output.status.success(), "sessions {}: {}", args.join(" "), stderr(&output));
+    stdout(&output)
+}
+
+/// Runs a CLI command that must print JSON (pass `--format json`) and succeed.
+pub fn cli_json(database_url: &str, args: &[&str]) -> serde_json::Value {
+    json(&cli_ok(database_url, args))
 }
 
 pub fn json(body: &str) -> serde_json::Value {
