@@ -10,7 +10,7 @@ use sessions_core::model::{ListQuery, Role, SessionPage};
 use crate::server_ctx::{actor_name, client_info, current_session, engine, require_admin, set_cookie};
 #[cfg(feature = "ssr")]
 use sessions_core::{
-    model::EndReason,
+    model::{EndReason, MAX_SEARCH_LEN},
     store::{EndSelector, Scope},
 };
 
@@ -63,7 +63,27 @@ pub async fn whoami() -> Result<Me, AppError> {
 #[server(prefix = "/rpc", endpoint = "list_sessions")]
 pub async fn list_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
     require_admin().await?;
-    Ok(engine()?.list(&query, Scope::Everyone).await?)
+    Ok(engine()?.list(&checked_filter(query)?, Scope::Everyone).await?)
+}
+
+/// Refuses a malformed filter with a 400 that says what is wrong (the store would only
+/// match nothing). Country codes are compared in upper case, as the store keeps them.
+#[cfg(feature = "ssr")]
+fn checked_filter(mut query: ListQuery) -> Result<ListQuery, AppError> {
+    let filter = &mut query.filter;
+    if filter.application.as_ref().is_some_and(|application| application.chars().count() > MAX_SEARCH_LEN) {
+        let message = format!("The application filter is longer than {MAX_SEARCH_LEN} characters.");
+        return Err(AppError::BadRequest(message));
+    }
+    if let Some(country) = &mut filter.country {
+        let two_letters = country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic());
+        if !(country.is_empty() || two_letters) {
+            let message = "The country filter must be a two-letter country code, or empty for an unknown country.";
+            return Err(AppError::BadRequest(message.into()));
+        }
+        country.make_ascii_uppercase();
+    }
+    Ok(query)
 }
 
 /// Ends the given sessions (admins only). Returns how many were live and ended.
@@ -92,7 +112,7 @@ pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
 pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
     let session = current_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
-    Ok(engine()?.list(&query, Scope::User(user_id)).await?)
+    Ok(engine()?.list(&checked_filter(query)?, Scope::User(user_id)).await?)
 }
 
 /// Signs out some of the caller's own sessions. Ids of anyone else's sessions are

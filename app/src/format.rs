@@ -77,8 +77,35 @@ pub fn agent_summary(session: &Session) -> String {
     format!("{browser} on {}", agent.os)
 }
 
+/// "1 session", "3 sessions".
+pub fn sessions_count(count: u32) -> String {
+    format!("{count} session{}", if count == 1 { "" } else { "s" })
+}
+
 pub fn display_user(session: &Session) -> String {
     session.username.clone().unwrap_or_else(|| "Guest".into())
+}
+
+/// A country code with its flag ("🇳🇱 NL"), or "—" when unknown.
+pub fn country(code: Option<&str>) -> String {
+    match code.and_then(country_code) {
+        Some(code) => {
+            // Regional indicator symbols: 'A' → U+1F1E6, and so on; a pair shows as a flag.
+            let flag: String = code.chars().filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32))).collect();
+            format!("{flag} {code}")
+        }
+        None => "—".into(),
+    }
+}
+
+/// The tooltip of a country cell: the code, or "Unknown".
+pub fn country_title(code: Option<&str>) -> String {
+    code.and_then(country_code).unwrap_or_else(|| "Unknown".into())
+}
+
+/// A well-formed two-letter code in upper case; anything else counts as unknown.
+fn country_code(code: &str) -> Option<String> {
+    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic())).then(|| code.to_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -107,7 +134,7 @@ mod tests {
     #[test]
     fn utc_dates() {
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_795_000_000_000), "2026-11-18 09:46:40 UTC");
+        assert_eq!(utc(1_795_000_000_000), "2026-11-18 11:06:40 UTC", "checked with `date -u -d @1795000000`");
     }
 
     #[test]
@@ -115,16 +142,15 @@ mod tests {
         assert_eq!(mask_ip("203.0.113.42"), "•••.•••.•••.42");
         assert_eq!(mask_ip("2001:db8::1"), "••••:••••:1");
     }
-}
 
-/// A country code with its flag ("🇳🇱 NL"), or "—" when unknown.
-pub fn country(code: Option<&str>) -> String {
-    match code {
-        Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) => {
-            // Regional indicator symbols: 'A' → U+1F1E6, and so on.
-            let flag: String = code.chars().filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32))).collect();
-            format!("{flag} {code}")
+    #[test]
+    fn countries_with_flags() {
+        assert_eq!(country(Some("NL")), "\u{1F1F3}\u{1F1F1} NL");
+        assert_eq!(country(Some("de")), "\u{1F1E9}\u{1F1EA} DE", "lower case is read as the code");
+        assert_eq!(country_title(Some("NL")), "NL");
+        for unknown in [None, Some(""), Some("NLD"), Some("1A")] {
+            assert_eq!(country(unknown), "—", "{unknown:?}");
+            assert_eq!(country_title(unknown), "Unknown", "{unknown:?}");
         }
-        _ => "—".into(),
     }
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod browser;
 pub mod components;
+pub mod console_api;
 pub mod error;
 pub mod format;
 pub mod live;

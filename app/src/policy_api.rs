@@ -1,18 +1,17 @@
-//! Server functions of the session policy: settings with their impact preview, the
-//! history of ended sessions and settings changes, the console's filter chips and
-//! per-user kill, and the password change. JSON in, so nested values travel intact.
+//! Server functions of the session policy: settings with their impact preview and the
+//! history of ended sessions and settings changes. JSON in, so nested values travel
+//! intact. (The console's filter chips, per-user kill and the password change are in
+//! `console_api`.)
 
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 use sessions_core::catalogue::{SettingChange, SettingValues, SettingsChangeRecord};
-use sessions_core::model::{Facets, HistoryPage, HistoryQuery, Impact};
+use sessions_core::model::{HistoryPage, HistoryQuery, Impact};
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, current_session, engine, require_admin};
-#[cfg(feature = "ssr")]
-use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
+use crate::server_ctx::{actor_name, engine, require_admin};
 
 /// The stored settings, as the settings page edits them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,40 +66,4 @@ pub async fn session_history(query: HistoryQuery) -> Result<HistoryPage, AppErro
 pub async fn settings_changes() -> Result<Vec<SettingsChangeRecord>, AppError> {
     require_admin().await?;
     Ok(engine()?.settings_changes(SETTINGS_CHANGES_PAGE, None).await?)
-}
-
-/// Values of the console's filter chips with their counts.
-#[server(prefix = "/rpc", endpoint = "session_facets", input = Json)]
-pub async fn session_facets() -> Result<Facets, AppError> {
-    require_admin().await?;
-    Ok(engine()?.facets().await?)
-}
-
-/// Ends every live session of one user, except the calling admin's own.
-#[server(prefix = "/rpc", endpoint = "kill_user_sessions", input = Json)]
-pub async fn kill_user_sessions(user_id: i64) -> Result<u32, AppError> {
-    let admin = require_admin().await?;
-    let engine = engine()?;
-    let user = engine.user_by_id(user_id).await?;
-    let selector = EndSelector::UserExcept { user_id: user.id, keep: admin.id.clone() };
-    let ended = engine.end(selector, EndReason::Killed, &actor_name(&admin)).await?;
-    Ok(ended.len() as u32)
-}
-
-/// Changes the caller's own password; with `sign_out_others`, ends their other sessions.
-#[server(prefix = "/rpc", endpoint = "change_password", input = Json)]
-pub async fn change_password(
-    current: String,
-    new: String,
-    repeat: String,
-    sign_out_others: bool,
-) -> Result<u32, AppError> {
-    let session = current_session().await?;
-    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
-    if new != repeat {
-        return Err(AppError::BadRequest("The new passwords differ.".into()));
-    }
-    let keep = if sign_out_others { KeepSessions::This(session.id.clone()) } else { KeepSessions::All };
-    let ended = engine()?.change_own_password(user_id, current, new, keep).await?;
-    Ok(ended as u32)
 }

@@ -1,5 +1,12 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, sessionEntry, signIn, signedInBrowser, currentSessionId } from "./helpers";
+import { callServerFn, hydrated, sessionEntry, signIn, signedInBrowser, currentSessionId } from "./helpers";
+
+// A second device of the same person: the server takes two sign-ins from one browser
+// within seconds for a repeated click (one session), so the second device says it is
+// another browser.
+const OTHER_DEVICE = {
+  userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+};
 
 test.describe("admin console", () => {
   test("signs in, marks the own session and reveals a masked IP on click", async ({ page }) => {
@@ -41,7 +48,7 @@ test.describe("admin console", () => {
     const alice = await signedInBrowser(browser, "alice");
     await signIn(page, "admin");
     const entry = sessionEntry(page, alice.sessionId);
-    await entry.getByRole("button", { name: "Kill" }).click();
+    await entry.getByRole("button", { name: "Kill", exact: true }).click();
     const dialog = page.getByRole("dialog");
     await expect(dialog).toBeVisible();
     const killedAt = Date.now();
@@ -73,7 +80,7 @@ test.describe("admin console", () => {
     const bob = await signedInBrowser(browser, "bob");
     await signIn(page, "admin");
     const mine = await currentSessionId(page);
-    await page.getByRole("button", { name: "Kill all" }).click();
+    await page.getByRole("button", { name: "Kill all", exact: true }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
     await expect(page.getByRole("status")).toContainText(/sessions? ended/);
     await bob.page.waitForURL("**/login?ended=killed", { timeout: 2_000 });
@@ -93,9 +100,108 @@ test.describe("admin console", () => {
     await expect(page.locator("table.sessions-table")).toBeVisible({ visible: !phone });
     const entry = sessionEntry(page, alice.sessionId);
     await expect(entry).toHaveClass(phone ? /session-card/ : /^(?!.*session-card)/);
-    await entry.getByRole("button", { name: "Kill" }).click();
+    await entry.getByRole("button", { name: "Kill", exact: true }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
     await alice.page.waitForURL("**/login?ended=killed", { timeout: 2_000 });
     await alice.context.close();
+  });
+
+  test("filter chips narrow the list and the badge, and clear again", async ({ page, browser }) => {
+    const bob = await signedInBrowser(browser, "bob");
+    await signIn(page, "admin");
+    const mine = sessionEntry(page, await currentSessionId(page));
+    await expect(mine).toBeVisible();
+
+    const userChip = page.getByRole("group", { name: "Role" }).getByRole("button", { name: /^user \d+$/ });
+    await expect(userChip).toHaveAttribute("aria-pressed", "false");
+    const users = Number(await userChip.locator(".count").textContent());
+    expect(users).toBeGreaterThan(0);
+    await userChip.click();
+    await expect(userChip).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByText(`${users} Active`, { exact: true })).toBeVisible();
+    await expect(mine).toHaveCount(0);
+    await expect(sessionEntry(page, bob.sessionId)).toBeVisible();
+    await expect(page.locator("[data-session-id]:visible .role").filter({ hasNotText: /^user$/ })).toHaveCount(0);
+
+    // One value per dimension; a second dimension narrows further; then clear all.
+    const unknown = page.getByRole("group", { name: "Country" }).getByRole("button", { name: /^Unknown \d+$/ });
+    await unknown.click();
+    await expect(unknown).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByText(`${users} Active`, { exact: true })).toBeVisible();
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect(userChip).toHaveAttribute("aria-pressed", "false");
+    await expect(unknown).toHaveAttribute("aria-pressed", "false");
+    await expect(page.getByRole("button", { name: "Clear filters" })).toHaveCount(0);
+    await expect(mine).toBeVisible();
+
+    // Clicking a pressed chip clears it.
+    const adminChip = page.getByRole("group", { name: "Role" }).getByRole("button", { name: /^admin \d+$/ });
+    await adminChip.click();
+    await expect(sessionEntry(page, bob.sessionId)).toHaveCount(0);
+    await expect(mine).toBeVisible();
+    await adminChip.click();
+    await expect(adminChip).toHaveAttribute("aria-pressed", "false");
+    await expect(sessionEntry(page, bob.sessionId)).toBeVisible();
+    await bob.context.close();
+  });
+
+  test("shows role and country; an unknown country is a dash titled Unknown", async ({ page }, info) => {
+    await signIn(page, "admin");
+    const mine = sessionEntry(page, await currentSessionId(page));
+    if (info.project.name === "phone") {
+      await expect(mine.locator("dt", { hasText: "Role" })).toBeVisible();
+      await expect(mine.locator("dt", { hasText: "Country" })).toBeVisible();
+    } else {
+      await expect(page.getByRole("columnheader", { name: "Role" })).toBeVisible();
+      await expect(page.getByRole("columnheader", { name: "Country" })).toBeVisible();
+    }
+    await expect(mine.locator(".role")).toHaveText("admin");
+    // Sessions from 127.0.0.1 have no country.
+    await expect(mine.locator(".country")).toHaveText("—");
+    await expect(mine.locator(".country")).toHaveAttribute("title", "Unknown");
+  });
+
+  test("Kill all sessions of this user ends every device of that user", async ({ page, browser }) => {
+    const laptop = await signedInBrowser(browser, "bob");
+    const phone = await signedInBrowser(browser, "bob", OTHER_DEVICE);
+    expect(phone.sessionId).not.toBe(laptop.sessionId);
+    const alice = await signedInBrowser(browser, "alice");
+    await signIn(page, "admin");
+    await sessionEntry(page, laptop.sessionId).getByRole("button", { name: "Kill all sessions of this user" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("Kill all sessions of bob?");
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    for (const bob of [laptop, phone]) {
+      await bob.page.waitForURL("**/login?ended=killed", { timeout: 2_000 });
+      await expect(bob.page.getByText("Your session was ended by an administrator.")).toBeVisible();
+      await expect(sessionEntry(page, bob.sessionId)).toHaveCount(0);
+    }
+    await expect(page.getByRole("status")).toContainText(/^Ended \d+ sessions of bob\./);
+    await expect(sessionEntry(page, alice.sessionId)).toBeVisible();
+    await alice.page.reload();
+    await hydrated(alice.page);
+    await expect(alice.page).toHaveURL(/\/account\/sessions$/);
+    for (const context of [laptop.context, phone.context, alice.context]) await context.close();
+  });
+
+  test("the admin killing their own user keeps the session in use; Ctrl-click skips the dialog", async ({ page, browser }) => {
+    const elsewhere = await signedInBrowser(browser, "admin", OTHER_DEVICE);
+    await signIn(page, "admin");
+    const mine = sessionEntry(page, await currentSessionId(page));
+    const killUser = mine.getByRole("button", { name: "Kill all sessions of this user" });
+    await killUser.click();
+    await expect(page.getByRole("dialog")).toContainText("except the one you are using now");
+    await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    expect((await callServerFn(elsewhere.page, "whoami", "")).status).toBe(200);
+    await killUser.click({ modifiers: ["Control"] });
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expect(page.getByRole("status")).toContainText(/^Ended \d+ sessions? of admin\./);
+    await elsewhere.page.waitForURL("**/login?ended=killed", { timeout: 2_000 });
+    await expect(mine).toBeVisible();
+    await page.reload();
+    await hydrated(page);
+    await expect(page).toHaveURL(/\/admin\/sessions$/);
+    await elsewhere.context.close();
   });
 });

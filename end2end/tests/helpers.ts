@@ -1,7 +1,7 @@
 import { Browser, BrowserContext, Page, expect } from "@playwright/test";
 import users from "../users.json";
 
-export type UserName = "admin" | "alice" | "bob";
+export type UserName = "admin" | "alice" | "bob" | "carol";
 
 export function passwordOf(name: UserName): string {
   const user = users.find((u) => u.name === name);

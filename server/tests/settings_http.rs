@@ -26,6 +26,22 @@ async fn call_json(server: &TestServer, name: &str, cookie: Option<&str>, body: 
     (status, response.text().await.expect("body"))
 }
 
+/// Signs in from another browser than the harness's: the same user from the same
+/// browser within seconds is taken for a double-click and gets the same session.
+async fn sign_in_from_firefox(server: &TestServer, user: &str, password: &str) -> String {
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+    let response = server
+        .rpc("sign_in", None, &format!("username={user}&password={password}"))
+        .header("Origin", &server.base)
+        .header("User-Agent", firefox)
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status().as_u16(), 200, "sign in as {user} from Firefox");
+    let set_cookie = response.headers().get("set-cookie").expect("a cookie").to_str().expect("ascii");
+    set_cookie.split(';').next().expect("pair").to_owned()
+}
+
 fn change(scope: Value, key: &str, value: Option<&str>) -> Value {
     json!({ "scope": scope, "key": key, "value": value })
 }
@@ -94,7 +110,10 @@ async fn bad_values_get_a_precise_400_and_change_nothing() {
             change(json!("default"), "ip_allow", Some("foo")),
             r#""foo" is not an IP address or CIDR range (like 203.0.113.0/24 or 2001:db8::/32)."#,
         ),
-        (change(json!("default"), "no_such_setting", Some("1")), r#"Unknown setting "no_such_setting". Known settings: "#),
+        (
+            change(json!("default"), "no_such_setting", Some("1")),
+            r#"Unknown setting "no_such_setting". Known settings: "#,
+        ),
         (change(role("superuser"), "idle_timeout_minutes", Some("5")), "unknown variant `superuser`"),
     ];
     for (bad, expected) in cases {
@@ -119,7 +138,8 @@ async fn the_preview_is_what_saving_a_limit_ends() {
     let admin = server.sign_in("admin", "admin-password-1").await.cookie;
     let older = server.sign_in("alice", "alice-password-1").await.cookie;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    let newer = server.sign_in("alice", "alice-password-1").await.cookie;
+    let newer = sign_in_from_firefox(&server, "alice", "alice-password-1").await;
+    assert_ne!(server.session_id(&newer).await, server.session_id(&older).await, "two sessions");
     let bob = server.sign_in("bob", "bob-password-1").await.cookie;
     let older_id = server.session_id(&older).await;
     let mut older_live = server.live(Some(&older)).await.expect("upgrade");
@@ -172,7 +192,11 @@ async fn the_preview_is_what_saving_a_limit_ends() {
     let settings = ok(&server, "get_settings", &admin, json!({})).await;
     assert!(settings["values"]["overrides"].get("user").is_none_or(|user| user.get("max_sessions_per_user").is_none()));
     let ledger = ok(&server, "settings_changes", &admin, json!({})).await;
-    assert_eq!((ledger[0]["old_value"].clone(), ledger[0]["new_value"].clone()), (json!("1"), Value::Null), "newest first");
+    assert_eq!(
+        (ledger[0]["old_value"].clone(), ledger[0]["new_value"].clone()),
+        (json!("1"), Value::Null),
+        "newest first"
+    );
 }
 
 #[tokio::test]

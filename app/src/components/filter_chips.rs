@@ -15,16 +15,20 @@ pub fn FilterChips(facets: Facets, filter: RwSignal<ListFilter>) -> impl IntoVie
         roles.into_iter().map(|(role, n)| (role.as_str().to_owned(), role.as_str().to_owned(), n)).collect();
     let statuses: Vec<(String, String, i64)> =
         statuses.into_iter().map(|(status, n)| (status.as_str().to_owned(), status.label().to_owned(), n)).collect();
-    let countries: Vec<(String, String, i64)> = countries
-        .into_iter()
-        .map(|(code, n)| {
-            let label = if code.is_empty() { "Unknown".to_owned() } else { country(Some(&code)) };
-            (code, label, n)
-        })
-        .collect();
+    let countries: Vec<(String, String, i64)> =
+        countries.into_iter().map(|(code, n)| (code.clone(), country_label(&code), n)).collect();
+    // A chosen value whose last session just ended keeps its chip (at 0), so it can
+    // still be seen and cleared where it was picked.
+    let chosen = filter.get_untracked();
+    let applications = keep_chosen(applications, get_application(&chosen), |app| app.to_owned());
+    let roles = keep_chosen(roles, get_role(&chosen), |role| role.to_owned());
+    let statuses = keep_chosen(statuses, get_status(&chosen), |status| {
+        SessionStatus::parse(status).map(|status| status.label().to_owned()).unwrap_or_else(|| status.to_owned())
+    });
+    let countries = keep_chosen(countries, get_country(&chosen), country_label);
     let any = move || !filter.with(ListFilter::is_empty);
     view! {
-        <div class="filter-chips" aria-label="Filters">
+        <div class="filter-chips" role="group" aria-label="Filters">
             <ChipRow title="Application" values=applications filter get=get_application set=set_application/>
             <ChipRow title="Role" values=roles filter get=get_role set=set_role/>
             <ChipRow title="Status" values=statuses filter get=get_status set=set_status/>
@@ -34,6 +38,28 @@ pub fn FilterChips(facets: Facets, filter: RwSignal<ListFilter>) -> impl IntoVie
             </Show>
         </div>
     }
+}
+
+/// "🇳🇱 NL", or "Unknown" for the empty code.
+fn country_label(code: &str) -> String {
+    if code.is_empty() {
+        "Unknown".to_owned()
+    } else {
+        country(Some(code))
+    }
+}
+
+fn keep_chosen(
+    mut values: Vec<(String, String, i64)>,
+    chosen: Option<String>,
+    label: impl Fn(&str) -> String,
+) -> Vec<(String, String, i64)> {
+    if let Some(chosen) = chosen {
+        if !values.iter().any(|(value, _, _)| *value == chosen) {
+            values.push((chosen.clone(), label(&chosen), 0));
+        }
+    }
+    values
 }
 
 fn get_application(filter: &ListFilter) -> Option<String> {
@@ -90,7 +116,7 @@ fn ChipRow(
                 };
                 view! {
                     <button class="chip" aria-pressed=move || pressed().to_string() on:click=toggle>
-                        {label}<span class="count">{count}</span>
+                        {label}" "<span class="count">{count}</span>
                     </button>
                 }
             }).collect_view()}

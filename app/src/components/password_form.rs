@@ -1,8 +1,9 @@
 //! "Change password" on My sessions. A new password signs out the person's other
-//! sessions unless they untick the box; the current one stays.
+//! sessions unless they untick the box; the current one stays. The two new fields are
+//! compared here before sending, and again by the server.
 
 use crate::components::flash::Flash;
-use crate::policy_api::change_password;
+use crate::console_api::{change_password, PASSWORDS_DIFFER};
 use leptos::prelude::*;
 
 #[component]
@@ -16,7 +17,7 @@ pub fn PasswordForm(flash: RwSignal<Option<Flash>>, on_changed: Callback<()>) ->
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         if new.get_untracked() != repeat.get_untracked() {
-            problem.set(Some("The new passwords differ.".into()));
+            problem.set(Some(PASSWORDS_DIFFER.into()));
             return;
         }
         problem.set(None);

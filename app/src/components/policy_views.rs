@@ -64,7 +64,7 @@ pub fn SettingsChangeList(records: Vec<SettingsChangeRecord>) -> impl IntoView {
                     (_, None) => "default".to_owned(),
                 };
                 let scope = match record.scope {
-                    SettingScope::Default => String::new(),
+                    SettingScope::Default => " (all roles)".to_owned(),
                     SettingScope::Role(role) => format!(" ({role})"),
                 };
                 view! {

@@ -1,9 +1,8 @@
 //! The admin console's two views of the same sessions: a table on wide screens and
 //! cards at 640 px and below (CSS picks one; both carry the same data and actions).
 
-use crate::components::confirm::skips_confirmation;
-use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
-use crate::format::{agent_summary, ago, country, display_user, mask_ip, time_left, utc};
+use crate::components::session_parts::SessionParts;
+use crate::format::{country, country_title, utc};
 use leptos::prelude::*;
 use sessions_core::model::{Session, SortDir, SortKey};
 use std::collections::HashSet;
@@ -100,7 +99,9 @@ fn SortHeader(label: &'static str, key: SortKey, sort: RwSignal<SortKey>, dir: R
 fn SessionRow(session: Session, state: ViewState) -> impl IntoView {
     let SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill, kill_user } =
         SessionParts::new(&session, state);
-    let (role, country_text) = (session.role.as_str(), country(session.country.as_deref()));
+    let role = session.role.as_str();
+    let (country_text, country_tip) =
+        (country(session.country.as_deref()), country_title(session.country.as_deref()));
     let (created_title, seen_title, deadline_title) =
         (utc(session.created_at), utc(session.last_seen_at), utc(session.deadline()));
     let (id, application) = (session.id, session.application);
@@ -112,7 +113,7 @@ fn SessionRow(session: Session, state: ViewState) -> impl IntoView {
             <td>{status}</td>
             <td class="role">{role}</td>
             <td>{ip}</td>
-            <td class="country">{country_text}</td>
+            <td class="country" title=country_tip>{country_text}</td>
             <td>{device}</td>
             <td title=created_title>{signed_in}</td>
             <td title=seen_title>{last_seen}</td>
@@ -138,7 +139,8 @@ pub fn SessionCards(sessions: Vec<Session>, state: ViewState) -> impl IntoView {
                     <dl class="card-facts">
                         <dt>"Role"</dt><dd class="role">{session.role.as_str()}</dd>
                         <dt>"IP"</dt><dd>{parts.ip}</dd>
-                        <dt>"Country"</dt><dd class="country">{country(session.country.as_deref())}</dd>
+                        <dt>"Country"</dt>
+                        <dd class="country" title=country_title(session.country.as_deref())>{country(session.country.as_deref())}</dd>
                         <dt>"Device"</dt><dd>{parts.device}</dd>
                         <dt>"Last seen"</dt><dd>{parts.last_seen}</dd>
                         <dt>"Expires"</dt><dd>{parts.expires}</dd>
@@ -149,118 +151,4 @@ pub fn SessionCards(sessions: Vec<Session>, state: ViewState) -> impl IntoView {
         })
         .collect_view();
     view! { <ul class="session-cards">{cards}</ul> }
-}
-
-/// The cells of one session, built once and laid out by the table or a card.
-struct SessionParts {
-    is_current: Signal<bool>,
-    checkbox: AnyView,
-    user: AnyView,
-    status: AnyView,
-    ip: AnyView,
-    device: AnyView,
-    signed_in: AnyView,
-    last_seen: AnyView,
-    expires: AnyView,
-    kill: AnyView,
-    kill_user: Option<AnyView>,
-}
-
-impl SessionParts {
-    fn new(session: &Session, state: ViewState) -> SessionParts {
-        let id = session.id.clone();
-        let is_current = {
-            let id = id.clone();
-            Signal::derive(move || state.current.get().as_deref() == Some(id.as_str()))
-        };
-        let user_name = display_user(session);
-        let checkbox = {
-            let (id_checked, id_toggle) = (id.clone(), id.clone());
-            view! {
-                <input
-                    type="checkbox"
-                    aria-label=format!("Select session {}", session.short_id())
-                    prop:checked=move || state.selected.with(|selected| selected.contains(&id_checked))
-                    on:change=move |_| state.selected.update(|selected| {
-                        if !selected.remove(&id_toggle) { selected.insert(id_toggle.clone()); }
-                    })
-                />
-            }
-            .into_any()
-        };
-        let user = view! {
-            <div class="user-cell">
-                <span class="user-name">{user_name}</span>
-                <span class="session-id" title=id.clone()>{session.short_id().to_owned()}</span>
-                <Show when=move || is_current.get()>
-                    <span class="current-mark" title="The session you are using now">"✓ You"</span>
-                </Show>
-            </div>
-        }
-        .into_any();
-        let status = view! {
-            <span class=format!("badge status-{}", session.status.as_str())>{session.status.label()}</span>
-        }
-        .into_any();
-        let ip = {
-            let (full, masked) = (session.last_ip.clone(), mask_ip(&session.last_ip));
-            let (id_shown, id_toggle) = (id.clone(), id.clone());
-            let shown = Signal::derive(move || state.revealed.with(|revealed| revealed.contains(&id_shown)));
-            view! {
-                <button
-                    class="ip-badge"
-                    class:revealed=shown
-                    title="Click to show or hide the address"
-                    on:click=move |_| state.revealed.update(|revealed| {
-                        if !revealed.remove(&id_toggle) { revealed.insert(id_toggle.clone()); }
-                    })
-                >
-                    {move || if shown.get() { full.clone() } else { masked.clone() }}
-                </button>
-            }
-            .into_any()
-        };
-        let device = view! {
-            <span class="device-cell" title=session.user_agent.clone()>
-                <BrowserIcon name=session.agent.browser.clone()/>
-                <OsIcon name=session.agent.os.clone()/>
-                <DeviceIcon device=session.agent.device/>
-                <span class="agent-text">{agent_summary(session)}</span>
-            </span>
-        }
-        .into_any();
-        let now = state.now;
-        let (created, last_seen, deadline) = (session.created_at, session.last_seen_at, session.deadline());
-        let signed_in = view! { <span>{move || ago(created, now.get())}</span> }.into_any();
-        let last_seen = view! { <span class="last-seen">{move || ago(last_seen, now.get())}</span> }.into_any();
-        let expires = view! {
-            <span class="countdown" class:soon=move || deadline - now.get() < 5 * 60_000>
-                {move || time_left(deadline, now.get())}
-            </span>
-        }
-        .into_any();
-        let kill_user = session.user_id.zip(session.username.clone()).map(|(user_id, name)| {
-            view! {
-                <button
-                    class="button small kill-user"
-                    aria-label="Kill all sessions of this user"
-                    title=format!("Kill all sessions of {name}")
-                    on:click=move |event| state.on_kill_user.run((user_id, name.clone(), skips_confirmation(&event)))
-                >
-                    "All of user"
-                </button>
-            }
-            .into_any()
-        });
-        let kill = view! {
-            <button
-                class="button danger small"
-                on:click=move |event| state.on_kill.run((id.clone(), skips_confirmation(&event)))
-            >
-                "Kill"
-            </button>
-        }
-        .into_any();
-        SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill, kill_user }
-    }
 }

@@ -2,24 +2,17 @@
 
 use crate::api::{kill_all, kill_sessions, list_sessions, whoami};
 use crate::browser::after;
-use crate::components::confirm::{skips_confirmation, ConfirmDialog, Confirmation};
+use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::filter_chips::FilterChips;
-use crate::policy_api::{kill_user_sessions, session_facets};
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::session_views::{SessionCards, SessionTable, ViewState};
+use crate::console_api::{kill_user_sessions, session_facets};
+use crate::format::sessions_count;
 use crate::live::{connect, LiveSignal};
 use crate::pages::{ticking_now, TopBar};
 use leptos::prelude::*;
 use sessions_core::model::{ListFilter, ListQuery, PageAt, SessionPage, SortDir, SortKey, DEFAULT_PAGE_SIZE};
 use std::collections::HashSet;
-
-/// What the console does with a confirmed (or Ctrl-clicked) action.
-#[derive(Clone)]
-enum Kill {
-    Sessions(Vec<String>),
-    User { id: i64, name: String },
-    All { include_mine: bool },
-}
 
 #[component]
 pub fn AdminSessionsPage() -> impl IntoView {
@@ -50,13 +43,15 @@ pub fn AdminSessionsPage() -> impl IntoView {
             list_sessions(ListQuery { search, filter, sort, dir, page, limit: DEFAULT_PAGE_SIZE })
         },
     );
+    // The chip counts follow `version`, so they refresh exactly when the list reloads.
     let facets = Resource::new(move || version.get(), |_| session_facets());
     let server_now = Signal::derive(move || {
         sessions.get().and_then(|page| page.ok()).map(|page| page.now).unwrap_or_default()
     });
     let now = ticking_now(server_now);
 
-    // Live: reload the page of data shortly after changes (bursts coalesce into one).
+    // Live: reload the page of data and the chip counts shortly after changes (bursts
+    // coalesce into one).
     let reload_scheduled = StoredValue::new(false);
     let schedule_reload = move || {
         if !reload_scheduled.get_value() {
@@ -74,58 +69,57 @@ pub fn AdminSessionsPage() -> impl IntoView {
         on_cleanup(move || handle.stop());
     });
 
-    let run_kill = move |kill: Kill| {
-        leptos::task::spawn_local(async move {
-            let sessions = |count: u32| format!("{count} session{}", if count == 1 { "" } else { "s" });
-            let result = match kill {
-                Kill::Sessions(ids) => kill_sessions(ids).await.map(|count| format!("{} ended.", sessions(count))),
-                Kill::User { id, name } => {
-                    kill_user_sessions(id).await.map(|count| format!("Ended {} of {name}.", sessions(count)))
-                }
-                Kill::All { include_mine } => kill_all(include_mine).await.map(|count| format!("{} ended.", sessions(count))),
-            };
-            flash.set(Some(match result {
-                Ok(text) => Flash::Success(text),
-                Err(err) => Flash::from_error(&err),
-            }));
+    let guard = ActionGuard {
+        pending,
+        flash,
+        done: Callback::new(move |()| {
             selected.set(HashSet::new());
             version.update(|v| *v += 1);
-        });
-    };
-    let ask = move |kill: Kill, skip: bool, title: String, detail: String| {
-        if skip {
-            run_kill(kill);
-        } else {
-            let on_confirm = Callback::new(move |()| run_kill(kill.clone()));
-            pending.set(Some(Confirmation { title, detail, on_confirm }));
-        }
+        }),
     };
     let on_kill = Callback::new(move |(id, skip): (String, bool)| {
         let short: String = id.chars().take(8).collect();
-        ask(Kill::Sessions(vec![id]), skip, "Kill this session?".into(), format!("Session {short} will be signed out at once."));
+        let detail = format!("Session {short} will be signed out at once.");
+        guard.ask(skip, "Kill this session?".into(), detail, move || {
+            let ids = vec![id.clone()];
+            async move { kill_sessions(ids).await.map(|count| format!("{} ended.", sessions_count(count))) }
+        });
     });
-    let on_kill_user = Callback::new(move |(id, name, skip): (i64, String, bool)| {
+    let on_kill_user = Callback::new(move |(user_id, name, skip): (i64, String, bool)| {
+        // The admin's own current session is always spared (the server does the same).
         let mine = me.get_untracked().and_then(Result::ok).is_some_and(|me| me.username == name);
         let detail = if mine {
-            format!("Every session of {name} will be signed out at once, except the one you are using.")
+            format!("Every session of {name} will be signed out at once, except the one you are using now.")
         } else {
             format!("Every session of {name} will be signed out at once.")
         };
-        ask(Kill::User { id, name: name.clone() }, skip, format!("Kill all sessions of {name}?"), detail);
+        let title = format!("Kill all sessions of {name}?");
+        guard.ask(skip, title, detail, move || {
+            let name = name.clone();
+            async move {
+                let count = kill_user_sessions(user_id, false).await?;
+                Ok(format!("Ended {} of {name}.", sessions_count(count)))
+            }
+        });
     });
     let kill_selected = move |event: leptos::ev::MouseEvent| {
         let ids: Vec<String> = selected.get_untracked().into_iter().collect();
-        let count = ids.len();
-        ask(Kill::Sessions(ids), skips_confirmation(&event), format!("Kill {count} selected session{}?", if count == 1 { "" } else { "s" }), "They will be signed out at once.".into());
+        let title = format!("Kill {} selected?", sessions_count(ids.len() as u32));
+        guard.ask(skips_confirmation(&event), title, "They will be signed out at once.".into(), move || {
+            let ids = ids.clone();
+            async move { kill_sessions(ids).await.map(|count| format!("{} ended.", sessions_count(count))) }
+        });
     };
     let kill_everything = move |event: leptos::ev::MouseEvent| {
         let mine = include_mine.get_untracked();
         let detail = if mine {
-            "Every live session, yours included, will be signed out at once.".to_owned()
+            "Every live session, yours included, will be signed out at once."
         } else {
-            "Every live session except yours will be signed out at once.".to_owned()
+            "Every live session except yours will be signed out at once."
         };
-        ask(Kill::All { include_mine: mine }, skips_confirmation(&event), "Kill all sessions?".into(), detail);
+        guard.ask(skips_confirmation(&event), "Kill all sessions?".into(), detail.into(), move || async move {
+            kill_all(mine).await.map(|count| format!("{} ended.", sessions_count(count)))
+        });
     };
     let on_search = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);

@@ -5,8 +5,8 @@ use crate::api::whoami;
 use crate::browser::{after, local_datetime_ms};
 use crate::components::flash::Flash;
 use crate::components::policy_views::SettingsChangeList;
-use crate::format::{agent_summary, country, display_user, utc};
-use crate::pages::TopBar;
+use crate::format::{agent_summary, ago, country, display_user, utc};
+use crate::pages::{ticking_now, TopBar};
 use crate::policy_api::{session_history, settings_changes};
 use leptos::prelude::*;
 use sessions_core::model::{EndReason, HistoryPage, HistoryQuery, Session};
@@ -43,6 +43,9 @@ pub fn HistoryPage() -> impl IntoView {
         },
     );
     let ledger = Resource::new(|| (), |_| settings_changes());
+    // No server clock comes with the page: until the browser's clock runs (after
+    // hydration) the exact time shows, so both sides render the same first frame.
+    let now = ticking_now(Signal::derive(|| 0));
     let on_user = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
         typed.set(value.clone());
@@ -77,7 +80,7 @@ pub fn HistoryPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let _ = me.await;
                     match history.await {
-                        Ok(page) => view! { <HistoryList page cursors/> }.into_any(),
+                        Ok(page) => view! { <HistoryList page cursors now/> }.into_any(),
                         Err(err) => {
                             let text = Flash::from_error(&err).text();
                             view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
@@ -101,7 +104,7 @@ pub fn HistoryPage() -> impl IntoView {
 }
 
 #[component]
-fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>) -> impl IntoView {
+fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>, now: Signal<i64>) -> impl IntoView {
     let HistoryPage { sessions, total, next } = page;
     let heading = if total == 1 { "1 ended session".to_owned() } else { format!("{total} ended sessions") };
     if sessions.is_empty() {
@@ -109,12 +112,16 @@ fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>) -> impl IntoVi
     }
     let rows = sessions.iter().map(|session| {
         let facts = EndFacts::new(session);
+        let ended = {
+            let facts = facts.clone();
+            move || facts.ended(now.get())
+        };
         view! {
             <tr data-session-id=session.id.clone()>
                 <td>{facts.user.clone()}</td>
                 <td>{session.application.clone()}</td>
                 <td>{session.role.as_str()}</td>
-                <td title=facts.ended_exact.clone()>{facts.ended.clone()}</td>
+                <td class="ended" title=facts.ended_exact.clone()>{ended}</td>
                 <td class="reason">{facts.reason}</td>
                 <td>{facts.ended_by.clone()}</td>
                 <td class="ip">{session.last_ip.clone()}</td>
@@ -125,6 +132,10 @@ fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>) -> impl IntoVi
     }).collect_view();
     let cards = sessions.iter().map(|session| {
         let facts = EndFacts::new(session);
+        let ended = {
+            let facts = facts.clone();
+            move || facts.ended(now.get())
+        };
         view! {
             <li class="session-card" data-session-id=session.id.clone()>
                 <div class="card-head">
@@ -132,7 +143,7 @@ fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>) -> impl IntoVi
                     <span class="badge reason">{facts.reason}</span>
                 </div>
                 <dl class="card-facts">
-                    <dt>"Ended"</dt><dd title=facts.ended_exact>{facts.ended}</dd>
+                    <dt>"Ended"</dt><dd title=facts.ended_exact.clone()>{ended}</dd>
                     <dt>"Ended by"</dt><dd>{facts.ended_by}</dd>
                     <dt>"IP"</dt><dd>{session.last_ip.clone()}" "{country(session.country.as_deref())}</dd>
                     <dt>"Device"</dt><dd>{agent_summary(session)}</dd>
@@ -165,9 +176,10 @@ fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>) -> impl IntoVi
 }
 
 /// The end of one session, as text.
+#[derive(Clone)]
 struct EndFacts {
     user: String,
-    ended: String,
+    ended_at: i64,
     ended_exact: String,
     reason: &'static str,
     ended_by: String,
@@ -178,10 +190,19 @@ impl EndFacts {
         let ended_at = session.ended_at.unwrap_or_default();
         EndFacts {
             user: display_user(session),
-            ended: utc(ended_at).replace(" UTC", ""),
+            ended_at,
             ended_exact: utc(ended_at),
             reason: session.end_reason.map(EndReason::label).unwrap_or("—"),
             ended_by: session.ended_by.clone().unwrap_or_default(),
+        }
+    }
+
+    /// "5 min ago" once the browser's clock runs, the exact time before.
+    fn ended(&self, now: i64) -> String {
+        if now == 0 {
+            self.ended_exact.clone()
+        } else {
+            ago(self.ended_at, now)
         }
     }
 }

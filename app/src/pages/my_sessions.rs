@@ -2,11 +2,11 @@
 
 use crate::api::{my_sessions, sign_out_others, sign_out_sessions, whoami};
 use crate::browser::after;
-use crate::components::confirm::{skips_confirmation, ConfirmDialog, Confirmation};
+use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
 use crate::components::password_form::PasswordForm;
-use crate::format::{agent_summary, ago, time_left, utc};
+use crate::format::{agent_summary, ago, sessions_count, time_left, utc};
 use crate::live::connect;
 use crate::pages::{ticking_now, TopBar};
 use leptos::prelude::*;
@@ -30,28 +30,20 @@ pub fn MySessionsPage() -> impl IntoView {
         on_cleanup(move || handle.stop());
     });
 
-    let run = move |ids: Option<Vec<String>>| {
-        leptos::task::spawn_local(async move {
-            let result = match ids {
-                Some(ids) => sign_out_sessions(ids).await,
-                None => sign_out_others().await,
-            };
-            flash.set(Some(match result {
-                Ok(count) => Flash::Success(format!("Signed out {count} session{}.", if count == 1 { "" } else { "s" })),
-                Err(err) => Flash::from_error(&err),
-            }));
-            version.update(|v| *v += 1);
+    let guard = ActionGuard { pending, flash, done: Callback::new(move |()| version.update(|v| *v += 1)) };
+    let detail = || "That device will have to sign in again.".to_owned();
+    let signed_out = |count: u32| format!("Signed out {}.", sessions_count(count));
+    let on_sign_out = Callback::new(move |(id, skip): (String, bool)| {
+        guard.ask(skip, "Sign out this session?".into(), detail(), move || {
+            let ids = vec![id.clone()];
+            async move { sign_out_sessions(ids).await.map(signed_out) }
+        });
+    });
+    let sign_out_everywhere = move |event: leptos::ev::MouseEvent| {
+        guard.ask(skips_confirmation(&event), "Sign out all other sessions?".into(), detail(), move || async move {
+            sign_out_others().await.map(signed_out)
         });
     };
-    let ask = move |ids: Option<Vec<String>>, skip: bool, title: &str| {
-        if skip {
-            run(ids);
-        } else {
-            let on_confirm = Callback::new(move |()| run(ids.clone()));
-            pending.set(Some(Confirmation { title: title.into(), detail: "That device will have to sign in again.".into(), on_confirm }));
-        }
-    };
-    let on_sign_out = Callback::new(move |(id, skip): (String, bool)| ask(Some(vec![id]), skip, "Sign out this session?"));
 
     let current = Signal::derive(move || me.get().and_then(|me| me.ok()).map(|me| me.session_id));
 
@@ -64,7 +56,7 @@ pub fn MySessionsPage() -> impl IntoView {
                     <h1>"My sessions"</h1>
                     <p class="subtitle">"The devices signed in to your account"</p>
                 </div>
-                <button class="button danger" on:click=move |event| ask(None, skips_confirmation(&event), "Sign out all other sessions?")>
+                <button class="button danger" on:click=sign_out_everywhere>
                     "Sign out all other sessions"
                 </button>
             </div>

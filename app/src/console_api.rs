@@ -1,0 +1,61 @@
+//! Server functions behind the console's filter chips and per-user kill, and the
+//! password change on My sessions. Like `api`, each one authenticates and authorises
+//! on the server and trusts nothing the browser says about whose sessions it may touch.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use sessions_core::model::Facets;
+
+#[cfg(feature = "ssr")]
+use crate::server_ctx::{actor_name, current_session, engine, require_admin};
+#[cfg(feature = "ssr")]
+use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
+
+/// The values of the console's filter chips, each with its count of live sessions
+/// (admins only). `""` in `countries` stands for "unknown".
+#[server(prefix = "/rpc", endpoint = "session_facets")]
+pub async fn session_facets() -> Result<Facets, AppError> {
+    require_admin().await?;
+    Ok(engine()?.facets().await?)
+}
+
+/// Ends every live session of one user (admins only) and returns how many ended. The
+/// calling admin's own current session survives unless `include_mine`, as for Kill all.
+#[server(prefix = "/rpc", endpoint = "kill_user_sessions")]
+pub async fn kill_user_sessions(user_id: i64, include_mine: bool) -> Result<u32, AppError> {
+    let admin = require_admin().await?;
+    let engine = engine()?;
+    // Looked up first so an unknown id is a 404, not a silent "0 ended".
+    let user = engine.user_by_id(user_id).await?;
+    let selector = if include_mine {
+        EndSelector::User(user.id)
+    } else {
+        EndSelector::UserExcept { user_id: user.id, keep: admin.id.clone() }
+    };
+    let ended = engine.end(selector, EndReason::Killed, &actor_name(&admin)).await?;
+    Ok(ended.len() as u32)
+}
+
+/// Changes the caller's own password and returns how many of their other sessions
+/// ended: all of them with `sign_out_others`, none without. The current session always
+/// stays. `repeat` is checked here too, not only in the form, so a script gets the same
+/// answer as the page.
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(
+    current: String,
+    new: String,
+    repeat: String,
+    sign_out_others: bool,
+) -> Result<u32, AppError> {
+    let session = current_session().await?;
+    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
+    if new != repeat {
+        return Err(AppError::BadRequest(PASSWORDS_DIFFER.into()));
+    }
+    let keep = if sign_out_others { KeepSessions::This(session.id.clone()) } else { KeepSessions::All };
+    let ended = engine()?.change_own_password(user_id, current, new, keep).await?;
+    Ok(ended as u32)
+}
+
+/// Said by the form and by the server when the two new passwords differ.
+pub const PASSWORDS_DIFFER: &str = "The new password and its repetition differ.";
