@@ -12,18 +12,7 @@ const USERS: &[(&str, &str, &str)] =
 
 /// The policy functions take JSON (nested scopes and options travel intact).
 async fn call_json(server: &TestServer, name: &str, cookie: Option<&str>, body: Value) -> (u16, String) {
-    let mut request = server
-        .client()
-        .post(format!("{}/rpc/{name}", server.base))
-        .header("Origin", &server.base)
-        .header("Content-Type", "application/json")
-        .body(body.to_string());
-    if let Some(cookie) = cookie {
-        request = request.header("Cookie", cookie);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
+    server.call_json(name, cookie, &body).await
 }
 
 /// Signs in from another browser than the harness's: the same user from the same

@@ -3,6 +3,7 @@
 use crate::components::setting_row::display;
 use crate::format::utc;
 use crate::pages::settings::Preview;
+use crate::error::AppError;
 use leptos::prelude::*;
 use sessions_core::catalogue::{spec, SettingScope, SettingsChangeRecord};
 
@@ -45,6 +46,27 @@ pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+/// The ledger of settings changes under a heading, loaded by `ledger`.
+#[component]
+pub fn SettingsChangesSection(
+    title: &'static str,
+    ledger: Resource<Result<Vec<SettingsChangeRecord>, AppError>>,
+) -> impl IntoView {
+    view! {
+        <section class="setting-group">
+            <h2>{title}</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match ledger.await {
+                        Ok(records) => view! { <SettingsChangeList records/> }.into_any(),
+                        Err(err) => view! { <p class="flash failure">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::api::whoami;
 use crate::browser::{after, local_datetime_ms};
 use crate::components::flash::Flash;
-use crate::components::policy_views::SettingsChangeList;
+use crate::components::policy_views::SettingsChangesSection;
 use crate::format::{agent_summary, ago, country, display_user, utc};
 use crate::pages::{ticking_now, TopBar};
 use crate::policy_api::{session_history, settings_changes};
@@ -88,17 +88,7 @@ pub fn HistoryPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <section class="setting-group">
-                <h2>"Settings changes"</h2>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match ledger.await {
-                            Ok(records) => view! { <SettingsChangeList records/> }.into_any(),
-                            Err(err) => view! { <p class="flash failure">{err.to_string()}</p> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </section>
+            <SettingsChangesSection title="Settings changes" ledger/>
         </main>
     }
 }

@@ -5,7 +5,7 @@
 use crate::api::whoami;
 use crate::browser::after;
 use crate::components::flash::{Flash, FlashMessage};
-use crate::components::policy_views::{ImpactPanel, SettingsChangeList};
+use crate::components::policy_views::{ImpactPanel, SettingsChangesSection};
 use crate::components::setting_row::SettingRow;
 use crate::live::connect;
 use crate::pages::TopBar;
@@ -162,17 +162,7 @@ pub fn SettingsPage() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <section class="setting-group">
-                <h2>"Recent changes"</h2>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match ledger.await {
-                            Ok(records) => view! { <SettingsChangeList records/> }.into_any(),
-                            Err(err) => view! { <p class="flash failure">{err.to_string()}</p> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </section>
+            <SettingsChangesSection title="Recent changes" ledger/>
         </main>
     }
 }
