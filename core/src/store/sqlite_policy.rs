@@ -13,7 +13,9 @@ use crate::model::{
 };
 use crate::policy::limits::LiveSummary;
 use sqlx::sqlite::SqliteRow;
+use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite};
+use std::collections::HashMap;
 
 const SUMMARY_COLUMNS: &str =
     "id, user_id, username, role, last_ip, country, device, created_at, last_seen_at, expires_at";
@@ -197,13 +199,16 @@ impl SqliteStore {
 
     pub(super) async fn live_summaries_impl(&self, now: Millis) -> CoreResult<Vec<LiveSummary>> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM sessions WHERE ended_at IS NULL AND expires_at > ?"
+            "SELECT {SUMMARY_COLUMNS} FROM sessions WHERE ended_at IS NULL AND +expires_at > ?"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(now)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(summary_from_row).collect()
+        // Streamed: at 100k sessions, holding every raw row as well as every summary
+        // doubled the peak memory of a preview.
+        let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(now).fetch(&self.pool);
+        let mut summaries = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            summaries.push(summary_from_row(&row)?);
+        }
+        Ok(summaries)
     }
 
     pub(super) async fn limit_neighbours_impl(
@@ -329,35 +334,41 @@ impl SqliteStore {
     }
 
     pub(super) async fn facets_impl(&self, now: Millis) -> CoreResult<Facets> {
-        let counts = |column: &str| {
-            format!(
-                "SELECT COALESCE({column}, '') AS value, COUNT(*) AS n FROM sessions \
-                 WHERE ended_at IS NULL AND expires_at > ? GROUP BY 1 ORDER BY n DESC, value"
-            )
-        };
-        let mut facets = Facets::default();
-        for column in ["application", "role", "status", "country"] {
-            let rows = sqlx::query(AssertSqlSafe(counts(column)))
-                .bind(now)
-                .fetch_all(&self.pool)
-                .await?;
-            for row in rows {
-                let value: String = row.try_get("value")?;
-                let n: i64 = row.try_get("n")?;
-                match column {
-                    "application" => facets.applications.push((value, n)),
-                    "role" => facets.roles.push((parse_role(&value)?, n)),
-                    "status" => {
-                        if let Some(status) = SessionStatus::parse(&value) {
-                            facets.statuses.push((status, n));
-                        }
-                    }
-                    _ => facets.countries.push((value, n)),
-                }
+        // One scan for all four dimensions (`+expires_at`: a sequential scan, see
+        // `push_live_filter`); the few combinations are summed up here.
+        let rows = sqlx::query(
+            "SELECT application, role, status, COALESCE(country, '') AS country, COUNT(*) AS n FROM sessions \
+             WHERE ended_at IS NULL AND +expires_at > ? GROUP BY 1, 2, 3, 4",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut applications: HashMap<String, i64> = HashMap::new();
+        let mut roles: HashMap<Role, i64> = HashMap::new();
+        let mut statuses: HashMap<&'static str, (SessionStatus, i64)> = HashMap::new();
+        let mut countries: HashMap<String, i64> = HashMap::new();
+        for row in rows {
+            let n: i64 = row.try_get("n")?;
+            *applications.entry(row.try_get("application")?).or_default() += n;
+            *roles.entry(parse_role(row.try_get("role")?)?).or_default() += n;
+            if let Some(status) = SessionStatus::parse(row.try_get("status")?) {
+                statuses.entry(status.as_str()).or_insert((status, 0)).1 += n;
             }
+            *countries.entry(row.try_get("country")?).or_default() += n;
         }
-        Ok(facets)
+        Ok(Facets {
+            applications: by_count(applications.into_iter().collect()),
+            roles: by_count(roles.into_iter().collect()),
+            statuses: by_count(statuses.into_values().collect()),
+            countries: by_count(countries.into_iter().collect()),
+        })
     }
+}
+
+/// Most sessions first, then by value, so the chips keep a stable order.
+fn by_count<T: Ord>(mut counts: Vec<(T, i64)>) -> Vec<(T, i64)> {
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts
 }
 
 fn push_history_filter(query: &mut QueryBuilder<Sqlite>, history: &HistoryQuery) {
