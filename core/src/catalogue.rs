@@ -287,6 +287,8 @@ impl SettingValues {
 /// A recorded settings change: who, when, old and new value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsChangeRecord {
+    /// Ledger order: a newer change has a higher id (the paging cursor).
+    pub id: i64,
     pub at: i64,
     pub actor: String,
     pub scope: SettingScope,

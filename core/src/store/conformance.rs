@@ -493,6 +493,10 @@ pub async fn settings_are_saved_with_a_ledger(store: SharedStore) {
 
     let ledger = store.settings_changes(10, None).await.expect("ledger");
     assert_eq!(ledger.len(), 3);
+    assert!(ledger[0].id > ledger[1].id && ledger[1].id > ledger[2].id, "newest first");
+    assert_eq!(records[0].id, ledger[0].id, "the save returns the ledger ids");
+    let older = store.settings_changes(1, Some(ledger[0].id)).await.expect("ledger page");
+    assert_eq!(older, vec![ledger[1].clone()], "a page before an id");
     assert_eq!(
         (
             ledger[0].actor.as_str(),

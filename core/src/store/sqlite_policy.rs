@@ -132,8 +132,9 @@ impl SqliteStore {
                         .await?;
                 }
             }
-            sqlx::query(
-                "INSERT INTO settings_changes (at, actor, scope, key, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO settings_changes (at, actor, scope, key, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?) \
+                 RETURNING id",
             )
             .bind(at)
             .bind(actor)
@@ -141,9 +142,10 @@ impl SqliteStore {
             .bind(&change.key)
             .bind(&old_value)
             .bind(&change.value)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
             records.push(SettingsChangeRecord {
+                id,
                 at,
                 actor: actor.to_owned(),
                 scope: change.scope,
@@ -173,7 +175,7 @@ impl SqliteStore {
         before: Option<i64>,
     ) -> CoreResult<Vec<SettingsChangeRecord>> {
         let rows = sqlx::query(
-            "SELECT at, actor, scope, key, old_value, new_value FROM settings_changes \
+            "SELECT id, at, actor, scope, key, old_value, new_value FROM settings_changes \
              WHERE id < COALESCE(?, 9223372036854775807) ORDER BY id DESC LIMIT ?",
         )
         .bind(before)
@@ -184,6 +186,7 @@ impl SqliteStore {
             .map(|row| {
                 let scope: String = row.try_get("scope")?;
                 Ok(SettingsChangeRecord {
+                    id: row.try_get("id")?,
                     at: row.try_get("at")?,
                     actor: row.try_get("actor")?,
                     scope: SettingScope::parse(&scope).ok_or_else(|| {

@@ -58,11 +58,18 @@ pub async fn run(engine: &Arc<Engine>, args: HistoryArgs) -> Result<(), Failure>
 }
 
 async fn settings_changes(engine: &Engine, args: &HistoryArgs) -> Result<(), Failure> {
-    let records = engine.settings_changes(i64::from(args.limit), None).await?;
-    if records.len() < args.limit as usize && records.len() == MAX_PAGE_SIZE as usize {
-        // The ledger is read one page at a time and its records carry no cursor yet.
-        eprintln!("note: showing the newest {MAX_PAGE_SIZE} settings changes only");
+    // Read page by page, newest first, each page before the last id seen.
+    let mut records = Vec::new();
+    while records.len() < args.limit as usize {
+        let before = records.last().map(|record: &sessions_core::catalogue::SettingsChangeRecord| record.id);
+        let page = engine.settings_changes(i64::from(MAX_PAGE_SIZE), before).await?;
+        let last_page = page.len() < MAX_PAGE_SIZE as usize;
+        records.extend(page);
+        if last_page {
+            break;
+        }
     }
+    records.truncate(args.limit as usize);
     let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "(default)".into());
     let rows = records
         .iter()
