@@ -13,8 +13,8 @@ pub struct Intervals {
     /// How often the end log is read. This bounds how long a revocation made by
     /// another process (the CLI, another instance) can take to reach this cache.
     pub end_poll: Duration,
-    /// How often the settings version is read: how long a policy saved by another
-    /// process takes to apply here.
+    /// How often the settings and applications versions are read: how long a policy
+    /// saved or a key revoked by another process takes to apply here.
     pub policy_poll: Duration,
 }
 
@@ -42,7 +42,8 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
             engine.apply_logged_ends().await.map(drop)
         }),
         every(intervals.policy_poll, engine, |engine| async move {
-            engine.reload_policy_if_changed().await.map(drop)
+            engine.reload_policy_if_changed().await?;
+            engine.reload_applications_if_changed().await.map(drop)
         }),
     ]
 }

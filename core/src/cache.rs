@@ -3,7 +3,7 @@
 //! later, in batches, by the flusher. Ends are written through to the store first and
 //! then evicted here, so the cache never outlives a revocation.
 
-use crate::model::{Millis, Role, Session};
+use crate::model::{Millis, Role, Session, SessionStatus};
 use crate::store::Touch;
 use crate::token::TokenHash;
 use std::collections::HashMap;
@@ -16,7 +16,9 @@ pub struct CachedSession {
     pub id: String,
     pub application: String,
     pub user_id: Option<i64>,
+    pub external_user_id: Option<String>,
     pub username: Option<String>,
+    pub status: SessionStatus,
     pub role: Role,
     pub created_at: Millis,
     pub expires_at: Millis,
@@ -31,7 +33,9 @@ impl CachedSession {
             id: session.id.clone(),
             application: session.application.clone(),
             user_id: session.user_id,
+            external_user_id: session.external_user_id.clone(),
             username: session.username.clone(),
+            status: session.status,
             role: session.role,
             created_at: session.created_at,
             expires_at: session.expires_at,
@@ -199,6 +203,7 @@ mod tests {
             id: id.into(),
             application: "console".into(),
             user_id: Some(1),
+            external_user_id: None,
             username: Some("alice".into()),
             status: SessionStatus::Authenticated,
             role: Role::User,

@@ -156,7 +156,12 @@ pub struct Session {
     /// Public, random, safe to show; never the token.
     pub id: String,
     pub application: String,
+    /// The console account, for console sessions.
     pub user_id: Option<i64>,
+    /// The application's own id of the user, for sessions created through the API.
+    #[serde(default)]
+    pub external_user_id: Option<String>,
+    /// The account name or the display name the application gave; none for guests.
     pub username: Option<String>,
     pub status: SessionStatus,
     pub role: Role,
@@ -343,6 +348,20 @@ pub struct SessionPage {
     pub prev: Option<String>,
     /// Server time when the page was read, so relative times render the same on both sides.
     pub now: Millis,
+}
+
+/// An application that keeps its sessions here through the HTTP API. Its key is never
+/// here: only the first characters, to tell keys apart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub name: String,
+    pub key_prefix: String,
+    pub created_at: Millis,
+    pub created_by: String,
+    pub revoked_at: Option<Millis>,
+    pub revoked_by: Option<String>,
+    /// Live sessions when listed (0 elsewhere).
+    pub live_sessions: i64,
 }
 
 /// The values the filter chips offer, each with its number of live sessions.

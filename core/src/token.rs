@@ -61,6 +61,45 @@ impl TokenHash {
     }
 }
 
+/// An application's API key in the clear: `sk_` and 256 random bits in base64url.
+/// Shown once when the application is added, then kept only as its hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+const API_KEY_PREFIX: &str = "sk_";
+/// How many leading characters of a key are kept in the clear to tell keys apart.
+pub const API_KEY_SHOWN_PREFIX: usize = 10;
+
+impl ApiKey {
+    pub fn generate() -> ApiKey {
+        ApiKey(format!("{API_KEY_PREFIX}{}", Token::generate().0))
+    }
+
+    /// Accepts only the exact shape we issue.
+    pub fn parse(text: &str) -> Option<ApiKey> {
+        let secret = text.strip_prefix(API_KEY_PREFIX)?;
+        Token::parse(secret).map(|_| ApiKey(text.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn shown_prefix(&self) -> &str {
+        &self.0[..API_KEY_SHOWN_PREFIX]
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash(Sha256::digest(self.0.as_bytes()).into())
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
 /// A new public session id: 128 random bits as 32 lowercase hex digits.
 pub fn new_session_id() -> String {
     let mut bytes = [0u8; 16];
@@ -93,6 +132,19 @@ mod tests {
         assert!(Token::parse("").is_none());
         assert!(Token::parse(&"a".repeat(TOKEN_TEXT_LEN + 1)).is_none());
         assert!(Token::parse(&"%".repeat(TOKEN_TEXT_LEN)).is_none());
+    }
+
+    #[test]
+    fn api_keys_have_one_shape() {
+        let key = ApiKey::generate();
+        assert!(key.expose().starts_with("sk_"));
+        assert_eq!(key.expose().len(), 3 + TOKEN_TEXT_LEN);
+        assert_eq!(ApiKey::parse(key.expose()), Some(key.clone()));
+        assert_eq!(key.shown_prefix(), &key.expose()[..10]);
+        assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+        assert!(ApiKey::parse(&key.expose()[3..]).is_none());
+        assert!(ApiKey::parse(&format!("{}x", key.expose())).is_none());
+        assert!(ApiKey::parse("sk_").is_none());
     }
 
     #[test]

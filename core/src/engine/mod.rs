@@ -4,10 +4,14 @@
 //! changes live in the submodules.
 
 mod accounts;
+mod app_sessions;
+mod applications;
 mod policy_changes;
 mod sign_in;
 
 pub use accounts::KeepSessions;
+pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
+pub use applications::NewAppKey;
 pub use policy_changes::SavedSettings;
 
 use crate::cache::{CachedSession, SessionCache};
@@ -68,6 +72,7 @@ pub struct Engine {
     policy_version: AtomicI64,
     geo: GeoDb,
     sign_ins: sign_in::SignInGate,
+    keys: applications::KeyTable,
     /// One policy change at a time, so a save and a reload never interleave.
     policy_lock: tokio::sync::Mutex<()>,
     cookies: CookiePolicy,
@@ -90,7 +95,7 @@ impl Engine {
         let policy_version = store.settings_version().await?;
         let policy = Policy::from_stored(store.load_settings().await?);
         let applied_end_seq = store.latest_end_seq().await?;
-        Ok(Arc::new(Engine {
+        let engine = Arc::new(Engine {
             store,
             cache: SessionCache::default(),
             hub: Hub::default(),
@@ -100,13 +105,16 @@ impl Engine {
             policy_version: AtomicI64::new(policy_version),
             geo: GeoDb::open(config.geo_db.as_deref()),
             sign_ins: sign_in::SignInGate::default(),
+            keys: applications::KeyTable::default(),
             policy_lock: tokio::sync::Mutex::new(()),
             cookies: CookiePolicy {
                 secure: config.secure_cookies,
             },
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
-        }))
+        });
+        engine.reload_applications_if_changed().await?;
+        Ok(engine)
     }
 
     pub fn cookies(&self) -> CookiePolicy {
@@ -135,10 +143,22 @@ impl Engine {
 
     // ---- the check -----------------------------------------------------------------
 
-    /// The hot path: is `token` a live session for a request from `client`? Touches only
-    /// memory when the session is cached; refusals that end a session write through.
+    /// Is `token` a live console session for a request from `client`?
     pub async fn check(
         &self,
+        token: &Token,
+        client: &ClientInfo,
+    ) -> CoreResult<Arc<CachedSession>> {
+        self.check_for(CONSOLE_APP, token, client).await
+    }
+
+    /// The hot path: is `token` a live session of `application` for a request from
+    /// `client`? Touches only memory when the session is cached; refusals that end a
+    /// session write through. Another application's token is unknown here, and is
+    /// neither ended nor touched.
+    pub async fn check_for(
+        &self,
+        application: &str,
         token: &Token,
         client: &ClientInfo,
     ) -> CoreResult<Arc<CachedSession>> {
@@ -150,6 +170,7 @@ impl Engine {
                     .store
                     .session_by_token(&hash)
                     .await?
+                    .filter(|session| session.application == application)
                     .ok_or(CoreError::Unauthenticated(None))?;
                 if session.ended_at.is_some() {
                     return Err(CoreError::Unauthenticated(session.end_reason));
@@ -157,6 +178,9 @@ impl Engine {
                 self.cache.insert(hash, &session)
             }
         };
+        if cached.application != application {
+            return Err(CoreError::Unauthenticated(None));
+        }
         let now = self.now();
         let policy = self.policy();
         let rules = policy.for_role(cached.role);

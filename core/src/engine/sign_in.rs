@@ -5,10 +5,10 @@
 use super::{ClientInfo, Engine, SignedIn, CONSOLE_APP, SYSTEM_ACTOR};
 use crate::agent::{clamp_user_agent, parse_user_agent};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{EndReason, LiveEvent, Millis, SessionStatus};
+use crate::model::{EndReason, LiveEvent, Millis, Role, SessionStatus};
 use crate::password::verify_password;
 use crate::policy::limits::{decide, Decision, LiveSummary};
-use crate::store::{EndSelector, NewSession, Scope, User};
+use crate::store::{EndSelector, NewSession, Scope, User, UserRef};
 use crate::throttle::AttemptKeys;
 use crate::token::{new_session_id, Token};
 use std::collections::{HashMap, HashSet};
@@ -61,14 +61,18 @@ impl Engine {
             }
         };
         self.throttle.record_success(&keys);
-        self.open_session(&user, client).await
+        self.open_session(Subject::console(&user), client).await
     }
 
-    /// Opens a session for `user` if the policy of their role allows it, ending the
+    /// Opens a session for `subject` if the policy of its role allows it, ending the
     /// sessions a limit with "end the oldest" evicts.
-    async fn open_session(&self, user: &User, client: &ClientInfo) -> CoreResult<SignedIn> {
+    pub(super) async fn open_session(
+        &self,
+        subject: Subject,
+        client: &ClientInfo,
+    ) -> CoreResult<SignedIn> {
         let policy = self.policy();
-        let rules = policy.for_role(user.role);
+        let rules = policy.for_role(subject.role);
         rules
             .ip_rules
             .check_str(&client.ip)
@@ -77,8 +81,8 @@ impl Engine {
         let mut recent = self.sign_ins.recent.lock().await;
         let now = self.now();
         recent.retain(|_, (at, _)| now - *at < REPEAT_WINDOW_MS);
-        let repeat_key = (user.id, client.clone());
-        if let Some((_, signed_in)) = recent.get(&repeat_key) {
+        let repeat_key = subject.repeat_key().map(|key| (key, client.clone()));
+        if let Some((_, signed_in)) = repeat_key.as_ref().and_then(|key| recent.get(key)) {
             if self.cache.get(&signed_in.token.hash()).is_some() {
                 return Ok(signed_in.clone());
             }
@@ -89,9 +93,13 @@ impl Engine {
         let country = self.geo.country(&client.ip);
         let candidate = LiveSummary {
             id: String::new(),
-            user_id: Some(user.id),
-            username: Some(user.username.clone()),
-            role: user.role,
+            user_id: subject.account,
+            external_user: subject
+                .external_user_id
+                .as_deref()
+                .map(|id| LiveSummary::external_user_key(&subject.application, id)),
+            username: subject.name.clone(),
+            role: subject.role,
             ip: client.ip.clone(),
             country: country.clone(),
             device: agent.device,
@@ -100,21 +108,22 @@ impl Engine {
             expires_at: now + rules.lifetime_ms,
         };
         let limits = &rules.limits;
+        let user = subject.user_ref();
         let neighbours = if limits.is_unlimited() {
             Vec::new()
         } else {
             self.store
-                .limit_neighbours(user.id, &client.ip, user.role, now)
+                .limit_neighbours(user, &client.ip, subject.role, now)
                 .await?
         };
-        let recent_ips: HashSet<String> = if limits.distinct_ips > 0 {
-            self.store
-                .recent_ips(user.id, now - limits.ip_window_ms)
+        let recent_ips: HashSet<String> = match user {
+            Some(user) if limits.distinct_ips > 0 => self
+                .store
+                .recent_ips(user, now - limits.ip_window_ms)
                 .await?
                 .into_iter()
-                .collect()
-        } else {
-            HashSet::new()
+                .collect(),
+            _ => HashSet::new(),
         };
         match decide(limits, &candidate, &neighbours, &recent_ips) {
             Decision::Refuse(message) => return Err(CoreError::Refused(message)),
@@ -133,11 +142,12 @@ impl Engine {
         let new = NewSession {
             id: new_session_id(),
             token_hash: token.hash(),
-            application: CONSOLE_APP.into(),
-            user_id: Some(user.id),
-            username: Some(user.username.clone()),
-            status: SessionStatus::Authenticated,
-            role: user.role,
+            application: subject.application,
+            user_id: subject.account,
+            external_user_id: subject.external_user_id,
+            username: subject.name,
+            status: subject.status,
+            role: subject.role,
             ip: client.ip.clone(),
             agent,
             user_agent,
@@ -152,7 +162,51 @@ impl Engine {
             session: Box::new(session.clone()),
         });
         let signed_in = SignedIn { session, token };
-        recent.insert(repeat_key, (now, signed_in.clone()));
+        if let Some(key) = repeat_key {
+            recent.insert(key, (now, signed_in.clone()));
+        }
         Ok(signed_in)
+    }
+}
+
+/// Who a new session is for.
+pub(super) struct Subject {
+    pub application: String,
+    /// The console account (console sign-ins).
+    pub account: Option<i64>,
+    /// The application's own id of the user (API sessions).
+    pub external_user_id: Option<String>,
+    pub name: Option<String>,
+    pub role: Role,
+    pub status: SessionStatus,
+}
+
+impl Subject {
+    pub fn console(user: &User) -> Subject {
+        Subject {
+            application: CONSOLE_APP.into(),
+            account: Some(user.id),
+            external_user_id: None,
+            name: Some(user.username.clone()),
+            role: user.role,
+            status: SessionStatus::Authenticated,
+        }
+    }
+
+    fn user_ref(&self) -> Option<UserRef<'_>> {
+        match (self.account, &self.external_user_id) {
+            (Some(id), _) => Some(UserRef::Account(id)),
+            (None, Some(id)) => Some(UserRef::External {
+                application: &self.application,
+                id,
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// Only a person at the console double-clicks "Sign in"; an application asking
+    /// twice wants two sessions.
+    fn repeat_key(&self) -> Option<i64> {
+        self.account
     }
 }

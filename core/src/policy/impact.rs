@@ -87,6 +87,7 @@ mod tests {
         LiveSummary {
             id: id.into(),
             user_id: Some(user.bytes().map(i64::from).sum()),
+            external_user: None,
             username: Some(user.into()),
             role,
             ip: ip.into(),

@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 pub struct LiveSummary {
     pub id: String,
     pub user_id: Option<i64>,
+    /// For API sessions: the application and its own id of the user, as one key.
+    pub external_user: Option<String>,
     pub username: Option<String>,
     pub role: Role,
     pub ip: String,
@@ -20,6 +22,23 @@ pub struct LiveSummary {
     pub created_at: Millis,
     pub last_seen_at: Millis,
     pub expires_at: Millis,
+}
+
+impl LiveSummary {
+    /// The key of an API session's user: the application's own ids are only unique
+    /// within that application.
+    pub fn external_user_key(application: &str, id: &str) -> String {
+        format!("{application}\u{1f}{id}")
+    }
+
+    /// Who the per-user limits count this session for; nobody for a guest.
+    fn user_key(&self) -> Option<String> {
+        match (self.user_id, &self.external_user) {
+            (Some(id), _) => Some(id.to_string()),
+            (None, Some(external)) => Some(format!("app {external}")),
+            (None, None) => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +73,7 @@ impl LimitKind {
     /// The group a session falls in for this limit; `None` when the limit does not
     /// apply to it (guests have no user; an unknown country is no country).
     fn group(self, session: &LiveSummary) -> Option<String> {
-        let user = session.user_id;
+        let user = session.user_key();
         match self {
             LimitKind::PerUser => user.map(|user| user.to_string()),
             LimitKind::PerUserIp => user.map(|user| format!("{user} {}", session.ip)),
@@ -202,6 +221,7 @@ mod tests {
         LiveSummary {
             id: id.into(),
             user_id: Some(user),
+            external_user: None,
             username: Some(format!("user{user}")),
             role: Role::User,
             ip: ip.into(),

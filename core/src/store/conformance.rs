@@ -12,6 +12,7 @@ pub fn new_session(user: Option<&User>, ip: &str, app: &str, created_at: Millis)
         token_hash: Token::generate().hash(),
         application: app.into(),
         user_id: user.map(|u| u.id),
+        external_user_id: None,
         username: user.map(|u| u.username.clone()),
         status: if user.is_some() {
             SessionStatus::Authenticated
@@ -604,7 +605,7 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
 
     assert_eq!(store.live_summaries(100).await.expect("live").len(), 3);
     let mut neighbours: Vec<String> = store
-        .limit_neighbours(alice.id, "10.0.0.1", Role::User, 100)
+        .limit_neighbours(Some(UserRef::Account(alice.id)), "10.0.0.1", Role::User, 100)
         .await
         .expect("neighbours")
         .into_iter()
@@ -618,7 +619,7 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
         "alice's live sessions and the user-role ones from her address"
     );
 
-    let mut recent = store.recent_ips(alice.id, 400).await.expect("ips");
+    let mut recent = store.recent_ips(UserRef::Account(alice.id), 400).await.expect("ips");
     recent.sort();
     assert_eq!(
         recent,
@@ -626,7 +627,7 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
         "ended within the window counts"
     );
     assert_eq!(
-        store.recent_ips(alice.id, 501).await.expect("ips"),
+        store.recent_ips(UserRef::Account(alice.id), 501).await.expect("ips"),
         vec!["10.0.0.1".to_owned()]
     );
 

@@ -7,6 +7,7 @@ mod conformance;
 mod cursor;
 mod history_cursor;
 mod sqlite;
+mod sqlite_apps;
 mod sqlite_policy;
 
 pub use cursor::Cursor;
@@ -15,7 +16,7 @@ pub use sqlite::SqliteStore;
 use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    AgentInfo, EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session,
+    AgentInfo, Application, EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session,
     SessionStatus,
 };
 use crate::policy::limits::LiveSummary;
@@ -51,6 +52,7 @@ pub struct NewSession {
     pub token_hash: TokenHash,
     pub application: String,
     pub user_id: Option<i64>,
+    pub external_user_id: Option<String>,
     pub username: Option<String>,
     pub status: SessionStatus,
     pub role: Role,
@@ -63,10 +65,19 @@ pub struct NewSession {
 }
 
 /// Whose sessions a list may contain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     Everyone,
     User(i64),
+    /// One application's sessions; with `user`, only that user's (the app's own id).
+    Application { name: String, user: Option<String> },
+}
+
+/// The person a new session is for, as the concurrent limits count sessions.
+#[derive(Clone, Copy, Debug)]
+pub enum UserRef<'a> {
+    Account(i64),
+    External { application: &'a str, id: &'a str },
 }
 
 /// Which live sessions an end applies to.
@@ -84,6 +95,14 @@ pub enum EndSelector {
         keep: String,
     },
     AllExcept(Vec<String>),
+    /// All of an application's user's sessions, but `keep` if given.
+    ExternalUser {
+        application: String,
+        user: String,
+        keep: Option<String>,
+    },
+    /// Every session of an application (its key was revoked).
+    Application(String),
 }
 
 /// Who ended a session, as recorded.
@@ -193,15 +212,16 @@ pub trait Store: Send + Sync + 'static {
     async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>>;
     /// The live sessions a new sign-in of `user_id` from `ip` shares a limit with:
     /// the user's own and those of `role` from the same address.
+    /// Guests (`user` none) share only the per-address limit.
     async fn limit_neighbours(
         &self,
-        user_id: i64,
+        user: Option<UserRef<'_>>,
         ip: &str,
         role: Role,
         now: Millis,
     ) -> CoreResult<Vec<LiveSummary>>;
-    /// Addresses `user_id` had a session from (first or last) at any time since `since`.
-    async fn recent_ips(&self, user_id: i64, since: Millis) -> CoreResult<Vec<String>>;
+    /// Addresses `user` had a session from (first or last) at any time since `since`.
+    async fn recent_ips(&self, user: UserRef<'_>, since: Millis) -> CoreResult<Vec<String>>;
     /// Shortens live sessions of `role` to `created_at + lifetime`; returns how many moved.
     async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64>;
     /// Deletes ended sessions of each role that ended before its cutoff.
@@ -210,6 +230,31 @@ pub trait Store: Send + Sync + 'static {
     async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage>;
     /// Filter chip values of the live list with their counts.
     async fn facets(&self, now: Millis) -> CoreResult<Facets>;
+
+    // ---- applications ---------------------------------------------------------------
+    /// Fails with `Invalid` if the name is taken (revoked names included).
+    async fn create_application(&self, app: NewApplication) -> CoreResult<Application>;
+    /// The application holding this key, revoked or not.
+    async fn application_by_key(&self, hash: &TokenHash) -> CoreResult<Option<Application>>;
+    /// Every application, oldest first, with its live session count at `now`.
+    async fn list_applications(&self, now: Millis) -> CoreResult<Vec<Application>>;
+    /// Marks the application revoked; `None` if there is no such live application.
+    async fn revoke_application(
+        &self,
+        name: &str,
+        actor: &str,
+        at: Millis,
+    ) -> CoreResult<Option<Application>>;
+    /// Bumped by every application change; instances reload their key table when it moves.
+    async fn applications_version(&self) -> CoreResult<i64>;
+}
+
+pub struct NewApplication {
+    pub name: String,
+    pub key_hash: TokenHash,
+    pub key_prefix: String,
+    pub created_by: String,
+    pub created_at: Millis,
 }
 
 pub type SharedStore = Arc<dyn Store>;

@@ -4,7 +4,7 @@
 
 use super::history_cursor;
 use super::sqlite::{parse_role, session_from_row, user_from_row, SqliteStore, SESSION_COLUMNS};
-use super::User;
+use super::{User, UserRef};
 use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
@@ -18,7 +18,7 @@ use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite};
 use std::collections::HashMap;
 
 const SUMMARY_COLUMNS: &str =
-    "id, user_id, username, role, last_ip, country, device, created_at, last_seen_at, expires_at";
+    "id, application, user_id, external_user_id, username, role, last_ip, country, device, created_at, last_seen_at, expires_at";
 
 impl SqliteStore {
     pub(super) async fn user_by_id_impl(&self, id: i64) -> CoreResult<Option<User>> {
@@ -216,40 +216,48 @@ impl SqliteStore {
 
     pub(super) async fn limit_neighbours_impl(
         &self,
-        user_id: i64,
+        user: Option<UserRef<'_>>,
         ip: &str,
         role: Role,
         now: Millis,
     ) -> CoreResult<Vec<LiveSummary>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM sessions WHERE ended_at IS NULL AND expires_at > ? AND user_id = ? \
-             UNION \
-             SELECT {SUMMARY_COLUMNS} FROM sessions WHERE ended_at IS NULL AND expires_at > ? AND last_ip = ? AND role = ?"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(now)
-            .bind(user_id)
-            .bind(now)
-            .bind(ip)
-            .bind(role.as_str())
-            .fetch_all(&self.pool)
-            .await?;
+        let mut query = QueryBuilder::<Sqlite>::new("SELECT ");
+        query.push(SUMMARY_COLUMNS);
+        query.push(" FROM sessions WHERE ended_at IS NULL AND expires_at > ");
+        query.push_bind(now);
+        query.push(" AND last_ip = ").push_bind(ip.to_owned());
+        query.push(" AND role = ").push_bind(role.as_str());
+        if let Some(user) = user {
+            query.push(" UNION SELECT ").push(SUMMARY_COLUMNS);
+            query.push(" FROM sessions WHERE ended_at IS NULL AND expires_at > ");
+            query.push_bind(now).push(" AND ");
+            push_user(&mut query, user);
+        }
+        let rows = query.build().fetch_all(&self.pool).await?;
         rows.iter().map(summary_from_row).collect()
     }
 
     pub(super) async fn recent_ips_impl(
         &self,
-        user_id: i64,
+        user: UserRef<'_>,
         since: Millis,
     ) -> CoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT first_ip FROM sessions WHERE user_id = ?1 AND (ended_at IS NULL OR ended_at >= ?2) \
-             UNION SELECT last_ip FROM sessions WHERE user_id = ?1 AND (ended_at IS NULL OR ended_at >= ?2)",
-        )
-        .bind(user_id)
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?)
+        let mut query = QueryBuilder::<Sqlite>::new("");
+        for (index, column) in ["first_ip", "last_ip"].into_iter().enumerate() {
+            if index > 0 {
+                query.push(" UNION ");
+            }
+            query.push(format_args!("SELECT {column} AS ip FROM sessions WHERE "));
+            push_user(&mut query, user);
+            query
+                .push(" AND (ended_at IS NULL OR ended_at >= ")
+                .push_bind(since)
+                .push(")");
+        }
+        let rows = query.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| Ok(row.try_get::<String, _>("ip")?))
+            .collect()
     }
 
     pub(super) async fn cap_expiry_impl(&self, role: Role, lifetime: Millis) -> CoreResult<u64> {
@@ -403,6 +411,9 @@ fn summary_from_row(row: &SqliteRow) -> CoreResult<LiveSummary> {
     Ok(LiveSummary {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
+        external_user: row
+            .try_get::<Option<String>, _>("external_user_id")?
+            .map(|id| LiveSummary::external_user_key(row.get("application"), &id)),
         username: (!username.is_empty()).then_some(username),
         role: parse_role(row.try_get("role")?)?,
         ip: row.try_get("last_ip")?,
@@ -412,6 +423,22 @@ fn summary_from_row(row: &SqliteRow) -> CoreResult<LiveSummary> {
         last_seen_at: row.try_get("last_seen_at")?,
         expires_at: row.try_get("expires_at")?,
     })
+}
+
+/// `user_id = ?`, or the application and its own id of the user for API sessions.
+fn push_user(query: &mut QueryBuilder<Sqlite>, user: UserRef<'_>) {
+    match user {
+        UserRef::Account(id) => {
+            query.push("user_id = ").push_bind(id);
+        }
+        UserRef::External { application, id } => {
+            query
+                .push("application = ")
+                .push_bind(application.to_owned())
+                .push(" AND external_user_id = ")
+                .push_bind(id.to_owned());
+        }
+    }
 }
 
 fn one_user(rows_affected: u64) -> CoreResult<()> {

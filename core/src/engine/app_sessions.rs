@@ -1,0 +1,183 @@
+//! Sessions that applications keep here through the HTTP API. Every call is scoped to
+//! the calling application: another application's sessions are unknown to it, never
+//! ended, touched or listed. The session policy applies as for console sign-ins.
+
+use super::sign_in::Subject;
+use super::{ClientInfo, Engine, SignedIn};
+use crate::error::{CoreError, CoreResult};
+use crate::model::{
+    EndReason, ListQuery, PageAt, Role, SessionPage, SessionStatus, SortDir, SortKey,
+    MAX_PAGE_SIZE,
+};
+use crate::store::{EndSelector, Scope};
+use crate::token::{is_session_id, Token};
+
+/// A sign-in an application reports: its own id of the user, and how to show them.
+pub struct AppSignIn {
+    pub user_id: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub client: ClientInfo,
+}
+
+/// Longest accepted application user id and display name, in characters.
+pub const MAX_APP_USER_LEN: usize = 128;
+
+impl Engine {
+    /// Opens an authenticated session for one of `application`'s users.
+    pub async fn open_app_session(
+        &self,
+        application: &str,
+        sign_in: AppSignIn,
+    ) -> CoreResult<SignedIn> {
+        let user_id = sign_in.user_id.trim();
+        if user_id.is_empty() || user_id.chars().count() > MAX_APP_USER_LEN {
+            return Err(CoreError::invalid(format!(
+                "user_id must be 1 to {MAX_APP_USER_LEN} characters."
+            )));
+        }
+        let display_name = sign_in
+            .display_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .unwrap_or(user_id);
+        if display_name.chars().count() > MAX_APP_USER_LEN {
+            return Err(CoreError::invalid(format!(
+                "display_name must be at most {MAX_APP_USER_LEN} characters."
+            )));
+        }
+        let subject = Subject {
+            application: application.to_owned(),
+            account: None,
+            external_user_id: Some(user_id.to_owned()),
+            name: Some(display_name.to_owned()),
+            role: sign_in.role,
+            status: SessionStatus::Authenticated,
+        };
+        self.open_session(subject, &sign_in.client).await
+    }
+
+    /// Opens a guest session (no user) for `application`.
+    pub async fn open_guest_session(
+        &self,
+        application: &str,
+        client: &ClientInfo,
+    ) -> CoreResult<SignedIn> {
+        let subject = Subject {
+            application: application.to_owned(),
+            account: None,
+            external_user_id: None,
+            name: None,
+            role: Role::User,
+            status: SessionStatus::Guest,
+        };
+        self.open_session(subject, client).await
+    }
+
+    /// Ends the session holding `token` (logout). `Ok` also when it had already ended;
+    /// `Unauthenticated(None)` when `application` has no session with that token.
+    pub async fn end_app_session_by_token(
+        &self,
+        application: &str,
+        token: &Token,
+    ) -> CoreResult<()> {
+        let session = self
+            .store
+            .session_by_token(&token.hash())
+            .await?
+            .filter(|session| session.application == application)
+            .ok_or(CoreError::Unauthenticated(None))?;
+        if session.ended_at.is_none() {
+            self.end_app_sessions(
+                application,
+                EndSelector::Ids {
+                    ids: vec![session.id],
+                    scope: app_scope(application, None),
+                },
+                EndReason::Logout,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Ends one live session of `application` by its public id.
+    pub async fn end_app_session_by_id(&self, application: &str, id: &str) -> CoreResult<()> {
+        let selector = EndSelector::Ids {
+            ids: vec![id.to_owned()],
+            scope: app_scope(application, None),
+        };
+        let ended = self
+            .end_app_sessions(application, selector, EndReason::Logout)
+            .await?;
+        if ended == 0 {
+            return Err(CoreError::NotFound(
+                "No live session of this application has that id.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Ends every live session of one of `application`'s users, but `keep`.
+    pub async fn end_app_user_sessions(
+        &self,
+        application: &str,
+        user_id: &str,
+        keep: Option<String>,
+        reason: EndReason,
+    ) -> CoreResult<usize> {
+        if let Some(keep) = &keep {
+            if !is_session_id(keep) {
+                return Err(CoreError::invalid("keep is not a session id."));
+            }
+        }
+        let selector = EndSelector::ExternalUser {
+            application: application.to_owned(),
+            user: user_id.to_owned(),
+            keep,
+        };
+        self.end_app_sessions(application, selector, reason).await
+    }
+
+    /// `application`'s live sessions, newest first; with `user_id`, only that user's.
+    pub async fn list_app_sessions(
+        &self,
+        application: &str,
+        user_id: Option<String>,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> CoreResult<SessionPage> {
+        if limit == 0 || limit > MAX_PAGE_SIZE {
+            return Err(CoreError::invalid(format!(
+                "limit must be from 1 to {MAX_PAGE_SIZE}."
+            )));
+        }
+        let page = cursor.map_or(PageAt::First, |text| PageAt::After(text.to_owned()));
+        let query = ListQuery {
+            sort: SortKey::Created,
+            dir: SortDir::Desc,
+            page,
+            limit,
+            ..ListQuery::default()
+        };
+        self.list(&query, app_scope(application, user_id)).await
+    }
+
+    /// The application's own ends are recorded as ended by the application.
+    async fn end_app_sessions(
+        &self,
+        application: &str,
+        selector: EndSelector,
+        reason: EndReason,
+    ) -> CoreResult<usize> {
+        Ok(self.end(selector, reason, application).await?.len())
+    }
+}
+
+fn app_scope(application: &str, user: Option<String>) -> Scope {
+    Scope::Application {
+        name: application.to_owned(),
+        user,
+    }
+}
