@@ -1,6 +1,8 @@
 //! `sessions`: the server and its command line in one binary.
 
+mod api;
 mod cli;
+mod demo;
 mod serve;
 mod web;
 
@@ -13,6 +15,7 @@ async fn main() -> ExitCode {
     init_logging();
     match cli.command {
         cli::Command::Serve(args) => serve::run(&cli.global, args).await,
+        cli::Command::Demo(args) => demo::run(&cli.global, args).await,
         command => cli::run(&cli.global, command).await,
     }
 }

@@ -68,6 +68,8 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
         Command::Kill(args) => kill(&open().await?, args).await,
         Command::Settings(command) => super::settings::run(&open().await?, command).await,
         Command::History(args) => super::history::run(&open().await?, args).await,
+        Command::App(command) => super::applications::run(&open().await?, command).await,
+        Command::Demo(_) => Err(Failure::usage("`demo` is not an administrative command")),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line: `serve` and the administrative commands. Data goes to stdout,
 //! errors to stderr; exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 not found.
 
+mod applications;
 mod commands;
 mod history;
 mod output;
@@ -56,6 +57,30 @@ pub enum Command {
     Settings(SettingsCommand),
     /// Ended sessions (who ended them and why), or the settings changes.
     History(HistoryArgs),
+    /// Applications that keep their sessions here through the HTTP API.
+    #[command(subcommand)]
+    App(AppCommand),
+    /// Serve with demo applications and simulated traffic (a throwaway database).
+    Demo(crate::demo::DemoArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AppCommand {
+    /// Add an application and print its API key (shown only this once).
+    Add {
+        /// 1–40 letters, digits, '-', '_' or '.'.
+        name: String,
+        /// `json` prints {"name", "key", "created_at"} for scripts.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Every application, revoked ones included, with its live sessions.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Revoke the key and end every live session of the application.
+    Revoke { name: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,0 +1,1 @@
+//! The application API under /api/v1 (being built).

@@ -1,0 +1,246 @@
+//! Bad input to the application API (/api/v1): each gets the contract's status and
+//! stable code in `{"error":{"code","message"}}`, and nothing is stored or ended.
+//!
+//! The contract's 500 `internal` is not tested: no honest request provokes it.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::{api_send, ApiReply, TestServer, API_USER_AGENT};
+
+/// A server with an application, one live session (its token) and nothing else.
+async fn setup() -> (TestServer, String, String) {
+    let server = TestServer::start(&[]);
+    let key = server.api_add_app("shop");
+    let (token, _) = server.api_create(&key, "u-1", "203.0.113.7").await;
+    (server, key, token)
+}
+
+/// Every endpoint that needs a key, with a valid body: (method, path, body).
+fn endpoints(token: &str) -> Vec<(Method, String, Option<Value>)> {
+    let ip = "203.0.113.7";
+    vec![
+        (Method::POST, "/sessions".into(), Some(json!({ "user_id": "u-9", "ip": ip }))),
+        (Method::POST, "/guest-sessions".into(), Some(json!({ "ip": ip }))),
+        (Method::POST, "/sessions/check".into(), Some(json!({ "token": token, "ip": ip }))),
+        (Method::POST, "/sessions/logout".into(), Some(json!({ "token": token }))),
+        (Method::DELETE, format!("/sessions/{}", "a".repeat(32)), None),
+        (Method::DELETE, "/users/u-1/sessions".into(), None),
+        (Method::GET, "/sessions".into(), None),
+    ]
+}
+
+/// Sends a raw body to `path` with `content_type` (none when `None`).
+async fn raw(server: &TestServer, key: &str, path: &str, content_type: Option<&str>, body: Vec<u8>) -> ApiReply {
+    let mut request = server.api_request(Method::POST, path, Some(key)).body(body);
+    if let Some(content_type) = content_type {
+        request = request.header("Content-Type", content_type);
+    }
+    api_send(request).await
+}
+
+#[tokio::test]
+async fn calls_without_a_usable_key_are_refused_on_every_endpoint() {
+    let (server, key, token) = setup().await;
+    let before = server.api_stored();
+    let well_formed_unknown = format!("sk_{}", "Q".repeat(43));
+    let malformed = ["sk_short", "not-a-key", &format!("{key}x"), &key[..45], &format!("pk_{}", &key[3..])];
+    for (method, path, body) in endpoints(&token) {
+        let reply = server.api(method.clone(), &path, None, body.as_ref()).await;
+        reply.expect_error(401, "missing_api_key");
+        let mut basic = server.api_request(method.clone(), &path, None).basic_auth("shop", Some(&key));
+        if let Some(body) = &body {
+            basic = basic.header("Content-Type", "application/json").body(body.to_string());
+        }
+        api_send(basic).await.expect_error(401, "missing_api_key");
+        for bad in std::iter::once(well_formed_unknown.as_str()).chain(malformed) {
+            let reply = server.api(method.clone(), &path, Some(bad), body.as_ref()).await;
+            assert_eq!(reply.error_code().as_deref(), Some("invalid_api_key"), "{method} {path} with {bad:?}");
+            reply.expect_error(401, "invalid_api_key");
+        }
+    }
+    assert_eq!(server.api_stored(), before, "nothing stored, nothing ended");
+    server.api_check(&key, &token, "203.0.113.7").await.expect_json(200);
+}
+
+#[tokio::test]
+async fn malformed_tokens_are_400_and_touch_nothing() {
+    let (server, key, token) = setup().await;
+    let before = server.api_stored();
+    let bad = [
+        token[..42].to_owned(),
+        format!("{token}A"),
+        String::new(),
+        format!("{}!", &token[..42]),
+        format!("{}=", &token[..42]),
+        format!("{}+", &token[..42]),
+        format!("{}/", &token[..42]),
+        format!("{}é", &token[..41]),
+    ];
+    for bad in &bad {
+        let check = json!({ "token": bad, "ip": "203.0.113.7" });
+        let reply = server.api_post("/sessions/check", &key, check).await;
+        assert_eq!(reply.error_code().as_deref(), Some("malformed_token"), "check {bad:?}: {}", reply.body);
+        reply.expect_error(400, "malformed_token");
+        server.api_post("/sessions/logout", &key, json!({ "token": bad })).await.expect_error(400, "malformed_token");
+    }
+    assert_eq!(server.api_stored(), before);
+    server.api_check(&key, &token, "203.0.113.7").await.expect_json(200);
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_the_expected_json_object_are_refused() {
+    let (server, key, token) = setup().await;
+    let before = server.api_stored();
+    let json_type = Some("application/json");
+    let not_json: [&[u8]; 5] = [b"not json", b"", b"{\"user_id\": \"u-9\", ", b"[1, 2]", b"\"u-9\""];
+    for body in not_json {
+        let reply = raw(&server, &key, "/sessions", json_type, body.to_vec()).await;
+        reply.expect_error(400, "invalid_json");
+    }
+    let wrong_objects = [
+        ("/sessions", json!({ "ip": "203.0.113.7" })),
+        ("/sessions", json!({ "user_id": 42, "ip": "203.0.113.7" })),
+        ("/sessions", json!({ "user_id": "u-9", "ip": "203.0.113.7", "is_admin": true })),
+        ("/guest-sessions", json!({})),
+        ("/sessions/check", json!({ "token": token })),
+        ("/sessions/check", json!({ "token": null, "ip": "203.0.113.7" })),
+        ("/sessions/logout", json!({})),
+    ];
+    for (path, body) in wrong_objects {
+        let reply = server.api_post(path, &key, body.clone()).await;
+        assert_eq!(reply.error_code().as_deref(), Some("invalid_json"), "{path} {body}: {}", reply.body);
+        reply.expect_error(400, "invalid_json");
+    }
+    let valid = json!({ "user_id": "u-9", "ip": "203.0.113.7" }).to_string().into_bytes();
+    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+        let reply = raw(&server, &key, "/sessions", content_type, valid.clone()).await;
+        assert_eq!(reply.error_code().as_deref(), Some("unsupported_media_type"), "{content_type:?}: {}", reply.body);
+        reply.expect_error(415, "unsupported_media_type");
+    }
+    // A charset parameter is still JSON.
+    let reply = raw(&server, &key, "/guest-sessions", Some("application/json; charset=utf-8"), b"{\"ip\":\"203.0.113.8\"}".to_vec()).await;
+    let created = reply.expect_json(201);
+    let charset_session = created["session"]["id"].as_str().expect("id").to_owned();
+    let mut after = server.api_stored();
+    after.live.retain(|id| *id != charset_session);
+    assert_eq!(after, before, "nothing else stored");
+}
+
+#[tokio::test]
+async fn bodies_over_64_kib_are_413() {
+    let (server, key, _) = setup().await;
+    let before = server.api_stored();
+    // 10 MB: the server may answer before reading it all; the answer must still be a 413.
+    let huge = format!("{{\"user_id\":\"u-9\",\"ip\":\"203.0.113.7\",\"display_name\":\"{}\"}}", "x".repeat(10 << 20));
+    let reply = server.api_request(Method::POST, "/sessions", Some(&key)).header("Content-Type", "application/json").body(huge).send().await;
+    let reply = match reply {
+        Ok(response) => response,
+        Err(err) => panic!("no answer to a 10 MB body (the contract says 413 payload_too_large): {err}"),
+    };
+    let status = reply.status().as_u16();
+    let body = reply.text().await.unwrap_or_default();
+    let reply = ApiReply { status, content_type: "application/json".into(), body };
+    reply.expect_error(413, "payload_too_large");
+    // Just over 64 KiB, and a 100 KB user agent inside JSON: the body limit comes first.
+    let just_over = json!({ "user_id": "u-9", "ip": "203.0.113.7", "display_name": "y".repeat(64 * 1024) });
+    server.api_post("/sessions", &key, just_over).await.expect_error(413, "payload_too_large");
+    let long_agent = json!({ "user_id": "u-9", "ip": "203.0.113.7", "user_agent": "z".repeat(100_000) });
+    server.api_post("/sessions", &key, long_agent).await.expect_error(413, "payload_too_large");
+    assert_eq!(server.api_stored(), before);
+}
+
+#[tokio::test]
+async fn fields_out_of_range_are_422_with_their_own_code() {
+    let (server, key, token) = setup().await;
+    let before = server.api_stored();
+    let create = |field: &str, value: Value| {
+        let mut body = json!({ "user_id": "u-9", "ip": "203.0.113.7", "user_agent": API_USER_AGENT });
+        body[field] = value;
+        body
+    };
+    let mut cases: Vec<(&str, Value, &str)> = Vec::new();
+    for ip in ["not-an-ip", "999.1.1.1", "", "203.0.113.7/24", "203.0.113.7:80", " 203.0.113.7"] {
+        cases.push(("/sessions", create("ip", json!(ip)), "invalid_ip"));
+        cases.push(("/guest-sessions", json!({ "ip": ip }), "invalid_ip"));
+        cases.push(("/sessions/check", json!({ "token": token, "ip": ip }), "invalid_ip"));
+    }
+    for agent in ["u".repeat(1025), "v".repeat(2048)] {
+        cases.push(("/sessions", create("user_agent", json!(agent)), "invalid_user_agent"));
+        cases.push(("/guest-sessions", json!({ "ip": "203.0.113.7", "user_agent": agent }), "invalid_user_agent"));
+        let check = json!({ "token": token, "ip": "203.0.113.7", "user_agent": agent });
+        cases.push(("/sessions/check", check, "invalid_user_agent"));
+    }
+    cases.push(("/sessions", create("user_id", json!("")), "invalid_field"));
+    cases.push(("/sessions", create("user_id", json!("w".repeat(129))), "invalid_field"));
+    cases.push(("/sessions", create("display_name", json!("d".repeat(129))), "invalid_field"));
+    for role in ["root", "Admin", "guest", ""] {
+        cases.push(("/sessions", create("role", json!(role)), "invalid_field"));
+    }
+    for (path, body, code) in cases {
+        let reply = server.api_post(path, &key, body.clone()).await;
+        let shown: String = body.to_string().chars().take(120).collect();
+        assert_eq!(reply.error_code().as_deref(), Some(code), "{path} {shown}: {} {}", reply.status, reply.body);
+        reply.expect_error(422, code);
+    }
+    for query in ["limit=0", "limit=501", "limit=-1", "limit=abc", "limit=1.5", "cursor=zzz", "limit=2&cursor=%00"] {
+        let reply = server.api(Method::GET, &format!("/sessions?{query}"), Some(&key), None).await;
+        assert_eq!(reply.error_code().as_deref(), Some("invalid_field"), "{query}: {} {}", reply.status, reply.body);
+        reply.expect_error(422, "invalid_field");
+    }
+    let reason = server.api(Method::DELETE, "/users/u-1/sessions?reason=bored", Some(&key), None).await;
+    reason.expect_error(422, "invalid_field");
+    assert_eq!(server.api_stored(), before, "nothing stored, nothing ended");
+
+    // The limits themselves are allowed.
+    let edge = json!({ "user_id": "w".repeat(128), "display_name": "d".repeat(128), "ip": "::1", "user_agent": "u".repeat(1024) });
+    server.api_post("/sessions", &key, edge).await.expect_json(201);
+}
+
+#[tokio::test]
+async fn malformed_session_ids_are_400() {
+    let (server, key, _) = setup().await;
+    let listed = server.api(Method::GET, "/sessions", Some(&key), None).await.expect_json(200);
+    let live = listed["sessions"][0]["id"].as_str().expect("id").to_owned();
+    let before = server.api_stored();
+    let upper = live.to_uppercase();
+    let bad = [&live[..31], &format!("{live}0"), "not-a-session-id", &"g".repeat(32), &upper, "%20"];
+    for bad in bad {
+        let reply = server.api(Method::DELETE, &format!("/sessions/{bad}"), Some(&key), None).await;
+        assert_eq!(reply.error_code().as_deref(), Some("malformed_session_id"), "DELETE {bad}: {}", reply.body);
+        reply.expect_error(400, "malformed_session_id");
+        let path = format!("/users/u-1/sessions?keep={bad}");
+        let reply = server.api(Method::DELETE, &path, Some(&key), None).await;
+        assert_eq!(reply.error_code().as_deref(), Some("malformed_session_id"), "keep={bad}: {}", reply.body);
+        reply.expect_error(400, "malformed_session_id");
+    }
+    assert_eq!(server.api_stored(), before, "nothing ended");
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_and_wrong_methods_405() {
+    let (server, key, _) = setup().await;
+    let before = server.api_stored();
+    for path in ["/nope", "/session", "/sessions/check/more", "/users/u-1", "/users/u-1/sessions/extra"] {
+        let reply = server.api(Method::GET, path, Some(&key), None).await;
+        assert_eq!(reply.error_code().as_deref(), Some("not_found"), "GET {path}: {} {}", reply.status, reply.body);
+        reply.expect_error(404, "not_found");
+    }
+    let wrong = [
+        (Method::PUT, "/sessions".to_owned()),
+        (Method::DELETE, "/sessions".to_owned()),
+        (Method::GET, "/sessions/check".to_owned()),
+        (Method::GET, "/sessions/logout".to_owned()),
+        (Method::GET, "/guest-sessions".to_owned()),
+        (Method::POST, format!("/sessions/{}", "a".repeat(32))),
+        (Method::GET, "/users/u-1/sessions".to_owned()),
+        (Method::POST, "/openapi.json".to_owned()),
+    ];
+    for (method, path) in wrong {
+        let reply = server.api(method.clone(), &path, Some(&key), None).await;
+        assert_eq!(reply.error_code().as_deref(), Some("method_not_allowed"), "{method} {path}: {}", reply.body);
+        reply.expect_error(405, "method_not_allowed");
+    }
+    assert_eq!(server.api_stored(), before);
+}
