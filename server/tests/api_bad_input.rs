@@ -120,7 +120,14 @@ async fn bodies_that_are_not_the_expected_json_object_are_refused() {
         reply.expect_error(415, "unsupported_media_type");
     }
     // A charset parameter is still JSON.
-    let reply = raw(&server, &key, "/guest-sessions", Some("application/json; charset=utf-8"), b"{\"ip\":\"203.0.113.8\"}".to_vec()).await;
+    let reply = raw(
+        &server,
+        &key,
+        "/guest-sessions",
+        Some("application/json; charset=utf-8"),
+        b"{\"ip\":\"203.0.113.8\"}".to_vec(),
+    )
+    .await;
     let created = reply.expect_json(201);
     let charset_session = created["session"]["id"].as_str().expect("id").to_owned();
     let mut after = server.api_stored();
@@ -134,7 +141,12 @@ async fn bodies_over_64_kib_are_413() {
     let before = server.api_stored();
     // 10 MB: the server may answer before reading it all; the answer must still be a 413.
     let huge = format!("{{\"user_id\":\"u-9\",\"ip\":\"203.0.113.7\",\"display_name\":\"{}\"}}", "x".repeat(10 << 20));
-    let reply = server.api_request(Method::POST, "/sessions", Some(&key)).header("Content-Type", "application/json").body(huge).send().await;
+    let reply = server
+        .api_request(Method::POST, "/sessions", Some(&key))
+        .header("Content-Type", "application/json")
+        .body(huge)
+        .send()
+        .await;
     let reply = match reply {
         Ok(response) => response,
         Err(err) => panic!("no answer to a 10 MB body (the contract says 413 payload_too_large): {err}"),

@@ -53,7 +53,8 @@ async fn create_returns_the_token_once_and_the_console_lists_the_session() {
         ["u-42", "Ada Lovelace", "authenticated", "user", "203.0.113.7", "203.0.113.7", API_USER_AGENT],
         "{session}"
     );
-    let agent: Vec<&str> = ["browser", "os", "device"].iter().map(|field| session[field].as_str().unwrap_or("-")).collect();
+    let agent: Vec<&str> =
+        ["browser", "os", "device"].iter().map(|field| session[field].as_str().unwrap_or("-")).collect();
     assert_eq!(agent, ["Chrome", "Windows 10", "desktop"], "{session}");
     assert!(session["browser_version"].as_str().is_some_and(|version| version.starts_with("120")), "{session}");
     let at = |field: &str| session[field].as_i64().expect("a timestamp");
@@ -64,6 +65,7 @@ async fn create_returns_the_token_once_and_the_console_lists_the_session() {
     // Stored, and shown to the console as a session of the application "shop".
     let listed = server.api_listed(&id_of(session)).expect("the CLI lists the new session");
     assert_eq!(listed["application"], "shop", "{listed}");
+    assert_eq!(listed["username"], "Ada Lovelace", "the console shows the display name: {listed}");
     assert_eq!((listed["last_ip"].as_str(), listed["role"].as_str()), (Some("203.0.113.7"), Some("user")), "{listed}");
     let checked = server.api_check(&key, token, "203.0.113.7").await.expect_json(200);
     assert_eq!(id_of(&checked), id_of(session), "the token is that session's");

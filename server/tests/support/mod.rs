@@ -393,7 +393,12 @@ impl ApiReply {
     /// with `code` and a non-empty message. The error object.
     pub fn expect_error(&self, status: u16, code: &str) -> serde_json::Value {
         assert_eq!((self.status, self.error_code().as_deref()), (status, Some(code)), "{}", self.body);
-        assert!(self.content_type.starts_with("application/json"), "content type {:?}: {}", self.content_type, self.body);
+        assert!(
+            self.content_type.starts_with("application/json"),
+            "content type {:?}: {}",
+            self.content_type,
+            self.body
+        );
         let body = self.json();
         let top = body.as_object().expect("an object");
         assert_eq!(top.keys().collect::<Vec<_>>(), ["error"], "{}", self.body);
