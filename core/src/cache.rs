@@ -3,7 +3,7 @@
 //! later, in batches, by the flusher. Ends are written through to the store first and
 //! then evicted here, so the cache never outlives a revocation.
 
-use crate::model::{Millis, Role, Session, SessionStatus};
+use crate::model::{AgentInfo, Millis, Role, Session, SessionStatus};
 use crate::store::Touch;
 use crate::token::TokenHash;
 use std::collections::HashMap;
@@ -20,6 +20,10 @@ pub struct CachedSession {
     pub username: Option<String>,
     pub status: SessionStatus,
     pub role: Role,
+    pub first_ip: String,
+    pub user_agent: String,
+    pub agent: AgentInfo,
+    pub country: Option<String>,
     pub created_at: Millis,
     pub expires_at: Millis,
     last_seen: AtomicI64,
@@ -37,6 +41,10 @@ impl CachedSession {
             username: session.username.clone(),
             status: session.status,
             role: session.role,
+            first_ip: session.first_ip.clone(),
+            user_agent: session.user_agent.clone(),
+            agent: session.agent.clone(),
+            country: session.country.clone(),
             created_at: session.created_at,
             expires_at: session.expires_at,
             last_seen: AtomicI64::new(session.last_seen_at),

@@ -1,5 +1,6 @@
 //! The HTTP surface: pages (Leptos SSR), server functions under `/rpc`, the live
-//! channel at `/live`, static files, and the middleware every request passes.
+//! channel at `/live`, static files, the middleware every page request passes, and the
+//! application API under `/api/v1`.
 
 mod guard;
 mod live;
@@ -50,6 +51,9 @@ pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(middleware::client_info))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
+        // Nested after the page layers: the API has its own body limit and errors, and
+        // no cookies or CSRF tokens.
+        .nest("/api/v1", crate::api::router(engine))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

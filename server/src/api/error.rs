@@ -1,0 +1,140 @@
+//! The API's one error type: an HTTP status, a stable machine-readable code and a
+//! sentence for people. Internal errors are logged and answered with a generic text.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use sessions_core::model::EndReason;
+use sessions_core::CoreError;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub reason: Option<EndReason>,
+}
+
+/// Every error response: `{"error": {"code", "message", "reason"?}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable: `missing_api_key`, `invalid_api_key`, `invalid_json`,
+    /// `unsupported_media_type`, `payload_too_large`, `invalid_ip`, `invalid_user_agent`,
+    /// `invalid_field`, `malformed_token`, `malformed_session_id`, `session_unknown`,
+    /// `session_ended`, `session_idle`, `session_expired`, `ip_changed`, `ip_not_allowed`,
+    /// `refused_by_policy`, `session_not_found`, `not_found`, `method_not_allowed`,
+    /// `rate_limited`, `internal`.
+    pub code: String,
+    /// A sentence for people; may change between versions.
+    pub message: String,
+    /// Why the session ended, on 401 refusals of a session that ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub reason: Option<EndReason>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            reason: None,
+        }
+    }
+
+    pub fn invalid_field(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message)
+    }
+
+    pub fn malformed_session_id() -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_session_id",
+            "A session id is 32 lowercase hexadecimal characters.",
+        )
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such API endpoint.")
+    }
+
+    pub fn method_not_allowed() -> ApiError {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This endpoint does not accept that method.",
+        )
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(err: CoreError) -> ApiError {
+        match err {
+            CoreError::Invalid(message) => ApiError::invalid_field(message),
+            CoreError::NotFound(message) => {
+                ApiError::new(StatusCode::NOT_FOUND, "session_not_found", message)
+            }
+            CoreError::Unauthenticated(reason) => session_refused(reason),
+            CoreError::Refused(message) => {
+                ApiError::new(StatusCode::FORBIDDEN, "refused_by_policy", message)
+            }
+            CoreError::Throttled { .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", err.to_string())
+            }
+            CoreError::Forbidden | CoreError::BadCredentials | CoreError::Internal(_) => {
+                tracing::error!(error = %err, "application API request failed");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side; it has been logged.",
+                )
+            }
+        }
+    }
+}
+
+/// 401 for a check or logout that found no live session, with the reason it ended.
+fn session_refused(reason: Option<EndReason>) -> ApiError {
+    let (code, message) = match reason {
+        None => (
+            "session_unknown",
+            "No session of this application has that token.",
+        ),
+        Some(EndReason::Idle) => ("session_idle", "The session ended after inactivity."),
+        Some(EndReason::Expired) => ("session_expired", "The session reached its lifetime."),
+        Some(EndReason::IpChange) => (
+            "ip_changed",
+            "The session ended because its IP address changed.",
+        ),
+        Some(EndReason::IpRule) => (
+            "ip_not_allowed",
+            "The session ended because its address is not allowed by the network rules.",
+        ),
+        Some(_) => ("session_ended", "The session has ended."),
+    };
+    ApiError {
+        reason,
+        ..ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                reason: self.reason,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
