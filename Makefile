@@ -9,7 +9,7 @@ DATABASE_URL ?= sqlite://data/sessions.db
 # $(call step,NAME,COMMAND): run COMMAND; on failure say which step of `make test` failed.
 step = echo "==> $(1)"; $(2) || { echo "make test: FAILED at: $(1)" >&2; exit 1; }
 
-.PHONY: setup run build test clean
+.PHONY: setup run demo build test clean
 
 setup:
 	bash scripts/setup.sh
@@ -22,6 +22,14 @@ run: setup
 	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions LEPTOS_SITE_ADDR=$(ADDR) \
 	DATABASE_URL=$(DATABASE_URL) \
 	  target/debug/sessions serve --addr $(ADDR)
+
+# Debug build, served with demo applications and simulated traffic on a throwaway
+# database (deleted on exit; ./data/sessions.db is never touched). It prints the URL
+# and a demo-only admin password.
+demo: setup
+	cargo leptos build
+	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions LEPTOS_SITE_ADDR=$(ADDR) \
+	  target/debug/sessions demo --addr $(ADDR)
 
 # Release build: binary target/release/sessions, site target/site.
 build: setup

@@ -45,15 +45,34 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
     let engine = Engine::open(&config).await.map_err(|err| format!("cannot open {}: {err}", global.database_url))?;
     ensure_first_admin(&engine).await?;
 
-    let listener = tokio::net::TcpListener::bind(args.addr)
+    let listener = listen(args.addr).await?;
+    serve_until_stopped(engine, listener, |_| Vec::new()).await
+}
+
+/// Binds `addr` (port 0 picks a free port).
+pub(crate) async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
+        .map_err(|err| format!("cannot listen on {addr}: {err}"))
+}
+
+/// Starts the background work, serves the console and the API on `listener` until
+/// ctrl-c or SIGTERM, then writes what is still in memory. Shared by `serve` and `demo`:
+/// once the listening line is printed (tests and scripts read it as the first line of
+/// stdout), `on_ready` may print more and start tasks of its own, which are stopped
+/// before the final flush.
+pub(crate) async fn serve_until_stopped(
+    engine: Arc<Engine>,
+    listener: tokio::net::TcpListener,
+    on_ready: impl FnOnce(SocketAddr) -> Vec<tokio::task::JoinHandle<()>>,
+) -> Result<(), String> {
     let local_addr = listener.local_addr().map_err(|err| err.to_string())?;
     let options = leptos_options(local_addr);
-    let tasks = background::spawn(engine.clone(), Intervals::default());
+    let mut tasks = background::spawn(engine.clone(), Intervals::default());
     let router = web::router(engine.clone(), options);
 
     println!("Sessions is listening on http://{local_addr}");
+    tasks.extend(on_ready(local_addr));
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
