@@ -36,15 +36,17 @@ build: setup
 	cargo leptos build --release
 
 # Everything: engine tests, server integration tests (they start the real binary),
-# release build, wasm size budget, browser tests in Chromium (desktop and phone).
+# release build, wasm size budget, schemathesis against the served OpenAPI document,
+# browser tests in Chromium (desktop and phone).
 test:
 	@$(call step,set-up,bash scripts/setup.sh --test)
 	@$(call step,core tests,cargo test -p sessions-core)
 	@$(call step,server tests,cargo test -p server)
 	@$(call step,release build,cargo leptos build --release)
 	@$(call step,wasm size,bash scripts/wasm-size.sh)
+	@$(call step,API fuzzing,bash scripts/schemathesis.sh target/release/sessions)
 	@$(call step,browser tests,cd end2end && npx playwright test)
-	@echo "make test: PASSED (core tests, server tests, release build, wasm size, browser tests)"
+	@echo "make test: PASSED (core tests, server tests, release build, wasm size, API fuzzing, browser tests)"
 
 clean:
 	cargo clean
