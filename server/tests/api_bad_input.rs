@@ -62,6 +62,11 @@ async fn calls_without_a_usable_key_are_refused_on_every_endpoint() {
     }
     assert_eq!(server.api_stored(), before, "nothing stored, nothing ended");
     server.api_check(&key, &token, "203.0.113.7").await.expect_json(200);
+    // The scheme name is case-insensitive.
+    let lower = server
+        .api_request(reqwest::Method::GET, "/sessions", None)
+        .header("Authorization", format!("bearer {key}"));
+    api_send(lower).await.expect_json(200);
 }
 
 #[tokio::test]

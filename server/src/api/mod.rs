@@ -10,8 +10,6 @@ mod openapi;
 mod sessions;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::CONTENT_TYPE;
-use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::Router;
 use error::ApiError;
@@ -35,13 +33,9 @@ pub fn router(engine: Arc<Engine>) -> Router {
         .route("/sessions/logout", post(sessions::logout))
         .route("/sessions/{id}", delete(sessions::end_by_id))
         .route("/users/{user_id}/sessions", delete(sessions::end_user))
-        .route("/openapi.json", get(openapi_document))
+        .route("/openapi.json", get(openapi::serve))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(ApiState { engine })
-}
-
-async fn openapi_document() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "application/json")], openapi::document())
 }

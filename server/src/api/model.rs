@@ -49,7 +49,7 @@ pub struct CreateGuest {
 #[serde(deny_unknown_fields)]
 pub struct CheckSession {
     /// The session token returned at creation.
-    #[schema(min_length = 43, max_length = 43)]
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub token: String,
     /// The IP address of the request being checked.
     pub ip: String,
@@ -61,7 +61,7 @@ pub struct CheckSession {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logout {
-    #[schema(min_length = 43, max_length = 43)]
+    #[schema(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub token: String,
 }
 

@@ -7,6 +7,8 @@ use super::model::{
     SessionList,
 };
 use super::sessions;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -29,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         sessions::end_by_id,
         sessions::end_user,
         sessions::list,
+        serve,
     ),
     components(schemas(
         CreateSession, CreateGuest, CheckSession, Logout, ApiSession, CreatedSession,
@@ -56,8 +59,15 @@ impl Modify for BearerKey {
     }
 }
 
+/// This document (no key needed).
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json")))]
+pub async fn serve() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], document())
+}
+
 /// The document as served (built once).
-pub fn document() -> &'static str {
+fn document() -> &'static str {
     static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DOCUMENT.get_or_init(|| {
         ApiDoc::openapi()
