@@ -36,6 +36,44 @@ pub async fn kill_user_sessions(user_id: i64, include_mine: bool) -> Result<u32,
     Ok(ended.len() as u32)
 }
 
+/// Whose sessions "Kill all sessions of this user" ends: a console account, or one
+/// user of an application that keeps its sessions here through the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserTarget {
+    Account(i64),
+    AppUser { application: String, user_id: String },
+}
+
+impl UserTarget {
+    /// The target of a session's row; none for a guest.
+    pub fn of(session: &sessions_core::model::Session) -> Option<UserTarget> {
+        match (&session.user_id, &session.external_user_id) {
+            (Some(id), _) => Some(UserTarget::Account(*id)),
+            (None, Some(user_id)) => Some(UserTarget::AppUser {
+                application: session.application.clone(),
+                user_id: user_id.clone(),
+            }),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Ends every live session of one user of an application (admins only) and returns how
+/// many ended. The admin's own console session is never among them.
+#[server(prefix = "/rpc", endpoint = "kill_app_user_sessions")]
+pub async fn kill_app_user_sessions(application: String, user_id: String) -> Result<u32, AppError> {
+    let admin = require_admin().await?;
+    let engine = engine()?;
+    let ended = engine
+        .end(
+            EndSelector::ExternalUser { application, user: user_id, keep: None },
+            EndReason::Killed,
+            &actor_name(&admin),
+        )
+        .await?;
+    Ok(ended.len() as u32)
+}
+
 /// Changes the caller's own password and returns how many of their other sessions
 /// ended: all of them with `sign_out_others`, none without. The current session always
 /// stays. `repeat` is checked here too, not only in the form, so a script gets the same

@@ -168,6 +168,31 @@ async fn an_admin_killing_their_own_user_keeps_the_current_session_unless_asked(
     assert_eq!(server.call("whoami", Some(&here), "").await.0, 401, "asked to include it, it ended too");
 }
 
+#[tokio::test]
+async fn killing_an_application_user_ends_only_that_users_sessions_in_that_application() {
+    let server = TestServer::start(USERS);
+    let admin = sign_in(&server, "admin", 1).await;
+    let alice = sign_in(&server, "alice", 2).await;
+    let shop = server.api_add_app("shop");
+    let blog = server.api_add_app("blog");
+    let (ada_laptop, _) = server.api_create(&shop, "u-42", "203.0.113.7").await;
+    let (ada_phone, _) = server.api_create(&shop, "u-42", "203.0.113.8").await;
+    let (grace, _) = server.api_create(&shop, "u-43", "203.0.113.9").await;
+    let (ada_in_blog, _) = server.api_create(&blog, "u-42", "203.0.113.7").await;
+
+    let form = "application=shop&user_id=u-42";
+    assert_eq!(server.call("kill_app_user_sessions", Some(&alice), form).await.0, 403, "admins only");
+    assert_eq!(server.call("kill_app_user_sessions", None, form).await.0, 401);
+    server.api_check(&shop, &ada_laptop, "203.0.113.7").await.expect_json(200);
+
+    assert_eq!(server.call("kill_app_user_sessions", Some(&admin), form).await, (200, "2".into()));
+    server.api_check(&shop, &ada_laptop, "203.0.113.7").await.expect_refusal("session_ended", Some("killed"));
+    server.api_check(&shop, &ada_phone, "203.0.113.8").await.expect_refusal("session_ended", Some("killed"));
+    server.api_check(&shop, &grace, "203.0.113.9").await.expect_json(200);
+    server.api_check(&blog, &ada_in_blog, "203.0.113.7").await.expect_json(200);
+    assert_eq!(server.call("whoami", Some(&admin), "").await.0, 200, "the admin is untouched");
+}
+
 // ---- who may do what ----------------------------------------------------------------
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 use crate::components::confirm::skips_confirmation;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
 use crate::components::session_views::ViewState;
+use crate::console_api::UserTarget;
 use crate::format::{agent_summary, ago, display_user, mask_ip, time_left};
 use leptos::prelude::*;
 use sessions_core::model::Session;
@@ -97,12 +98,12 @@ impl SessionParts {
         }
         .into_any();
         // Only sessions of a user have "all of this user"; guests have no one to end.
-        let kill_user = session.user_id.zip(session.username.clone()).map(|(user_id, name)| {
+        let kill_user = UserTarget::of(session).zip(session.username.clone()).map(|(target, name)| {
             view! {
                 <button
                     class="button small kill-user"
                     title=format!("Kill all sessions of {name}")
-                    on:click=move |event| state.on_kill_user.run((user_id, name.clone(), skips_confirmation(&event)))
+                    on:click=move |event| state.on_kill_user.run((target.clone(), name.clone(), skips_confirmation(&event)))
                 >
                     <KillUserIcon/>
                     // Hidden in the table (the icon and title stand for it), shown on cards.

@@ -2,6 +2,7 @@
 //! cards at 640 px and below (CSS picks one; both carry the same data and actions).
 
 use crate::components::session_parts::SessionParts;
+use crate::console_api::UserTarget;
 use crate::format::{country, country_title, utc};
 use leptos::prelude::*;
 use sessions_core::model::{Session, SortDir, SortKey};
@@ -16,8 +17,8 @@ pub struct ViewState {
     pub revealed: RwSignal<HashSet<String>>,
     /// (session id, skip the confirmation)
     pub on_kill: Callback<(String, bool)>,
-    /// (user id, user name, skip the confirmation)
-    pub on_kill_user: Callback<(i64, String, bool)>,
+    /// (whose sessions, user name, skip the confirmation)
+    pub on_kill_user: Callback<(UserTarget, String, bool)>,
 }
 
 #[component]

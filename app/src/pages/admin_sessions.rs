@@ -6,7 +6,7 @@ use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog,
 use crate::components::filter_chips::FilterChips;
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::session_views::{SessionCards, SessionTable, ViewState};
-use crate::console_api::{kill_user_sessions, session_facets};
+use crate::console_api::{kill_app_user_sessions, kill_user_sessions, session_facets, UserTarget};
 use crate::format::sessions_count;
 use crate::live::{connect, LiveSignal};
 use crate::pages::{ticking_now, TopBar};
@@ -85,9 +85,10 @@ pub fn AdminSessionsPage() -> impl IntoView {
             async move { kill_sessions(ids).await.map(|count| format!("{} ended.", sessions_count(count))) }
         });
     });
-    let on_kill_user = Callback::new(move |(user_id, name, skip): (i64, String, bool)| {
+    let on_kill_user = Callback::new(move |(target, name, skip): (UserTarget, String, bool)| {
         // The admin's own current session is always spared (the server does the same).
-        let mine = me.get_untracked().and_then(Result::ok).is_some_and(|me| me.username == name);
+        let mine = matches!(target, UserTarget::Account(_))
+            && me.get_untracked().and_then(Result::ok).is_some_and(|me| me.username == name);
         let detail = if mine {
             format!("Every session of {name} will be signed out at once, except the one you are using now.")
         } else {
@@ -96,8 +97,14 @@ pub fn AdminSessionsPage() -> impl IntoView {
         let title = format!("Kill all sessions of {name}?");
         guard.ask(skip, title, detail, move || {
             let name = name.clone();
+            let target = target.clone();
             async move {
-                let count = kill_user_sessions(user_id, false).await?;
+                let count = match target {
+                    UserTarget::Account(user_id) => kill_user_sessions(user_id, false).await?,
+                    UserTarget::AppUser { application, user_id } => {
+                        kill_app_user_sessions(application, user_id).await?
+                    }
+                };
                 Ok(format!("Ended {} of {name}.", sessions_count(count)))
             }
         });
