@@ -334,8 +334,7 @@ setup_note() {
   echo "(from /proc) divided by the requests answered; it does not include the kernel's loopback"
   echo "work done on the load generator's side. \"Other processes\" = the machine's process CPU time"
   echo "(/proc/stat user + nice + system + steal, not interrupts, not kernel threads) during the peak"
-  echo "and half-peak runs minus this"
-  echo "server's and oha's, as a share of all $NPROC CPUs:"
+  echo "and half-peak runs minus this server's and oha's, as a share of all $NPROC CPUs:"
   echo "anything well above 0 means other work on the machine disturbed that run."
   echo
   echo "What each server does per request: ceiling answers \"ok\"; tower-sessions reads the cookie,"
