@@ -64,6 +64,15 @@ impl CachedSession {
             .clone()
     }
 
+    /// Whether the last address is `ip`, without copying it (the check's hot path).
+    pub fn last_ip_is(&self, ip: &str) -> bool {
+        *self
+            .last_ip
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            == ip
+    }
+
     pub fn touch(&self, now: Millis, ip: &str) {
         self.last_seen.fetch_max(now, Ordering::Relaxed);
         let mut last_ip = self

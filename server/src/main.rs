@@ -9,6 +9,11 @@ mod web;
 use clap::Parser;
 use std::process::ExitCode;
 
+// The session check is small and allocation-heavy (hyper's buffers, JSON in and out);
+// mimalloc made it measurably cheaper than the system allocator (bench/results-check.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cli::Cli::parse();

@@ -188,7 +188,7 @@ impl Engine {
             Some(EndReason::Expired)
         } else if now >= cached.last_seen() + rules.idle_timeout_ms {
             Some(EndReason::Idle)
-        } else if cached.last_ip() != client.ip {
+        } else if !cached.last_ip_is(&client.ip) {
             // Only a moved address needs the network rules again; it was allowed before.
             if !rules.allow_ip_change {
                 Some(EndReason::IpChange)
