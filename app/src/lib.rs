@@ -2,6 +2,7 @@
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod api;
+pub mod apps_api;
 pub mod browser;
 pub mod components;
 pub mod console_api;
@@ -18,6 +19,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::admin_sessions::AdminSessionsPage;
+use pages::applications::ApplicationsPage;
 use pages::history::HistoryPage;
 use pages::login::LoginPage;
 use pages::my_sessions::MySessionsPage;
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/sessions") view=MySessionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/history") view=HistoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/settings") view=SettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/applications") view=ApplicationsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -1,4 +1,5 @@
 pub mod admin_sessions;
+pub mod applications;
 pub mod history;
 pub mod login;
 pub mod my_sessions;
@@ -44,6 +45,7 @@ pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> i
                                 <a href="/admin/sessions">"All sessions"</a>
                                 <a href="/admin/history">"History"</a>
                                 <a href="/admin/settings">"Settings"</a>
+                                <a href="/admin/applications">"Applications"</a>
                             })}
                             <a href="/account/sessions">"My sessions"</a>
                         </nav>
