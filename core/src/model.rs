@@ -408,41 +408,107 @@ pub struct Impact {
     pub includes_own: bool,
 }
 
-/// What happened to a session, as pushed to open consoles.
+/// What happened to sessions, as pushed to open consoles. Touches and ends come in
+/// batches (one flush, one call that ended many): one message per viewer, not one per
+/// session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     Created {
         session: Box<Session>,
     },
-    /// Last seen / IP moved on (sent in batches, never per request).
-    Touched {
-        id: String,
-        user_id: Option<i64>,
-        last_seen_at: Millis,
-        idle_deadline: Millis,
-        last_ip: String,
-    },
-    Ended {
-        id: String,
-        user_id: Option<i64>,
-        reason: EndReason,
-        ended_by: String,
-    },
+    /// Last seen / IP moved on (sent per flush, never per request).
+    Touched { touched: Vec<TouchedSession> },
+    /// Sessions that ended, as they were when they ended (`end_reason` and `ended_by`
+    /// set): the page drops their rows and takes them out of its counts without asking.
+    Ended { sessions: Vec<Session> },
     /// Sent only to the connection whose own session ended, right before the server closes it.
     SignedOut {
         reason: EndReason,
     },
 }
 
+/// One session whose "last seen" moved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TouchedSession {
+    pub id: String,
+    pub user_id: Option<i64>,
+    pub last_seen_at: Millis,
+    pub idle_deadline: Millis,
+    pub last_ip: String,
+}
+
+impl ListQuery {
+    /// Whether `session` belongs in this query's result: the same rules as the store's
+    /// filter and search (case-insensitive substring of user name, application or last
+    /// IP; prefix of the id), so a page can place a live event without asking.
+    pub fn matches(&self, session: &Session) -> bool {
+        let filter = &self.filter;
+        let country_ok = match filter.country.as_deref() {
+            None => true,
+            Some("") => session.country.is_none(),
+            Some(code) => session.country.as_deref() == Some(code),
+        };
+        let filter_ok = filter.application.as_ref().is_none_or(|app| *app == session.application)
+            && filter.role.is_none_or(|role| role == session.role)
+            && filter.status.is_none_or(|status| status == session.status)
+            && country_ok;
+        filter_ok && search_matches(self.search.trim(), session)
+    }
+}
+
+fn search_matches(search: &str, session: &Session) -> bool {
+    if search.is_empty() {
+        return true;
+    }
+    let needle = search.to_ascii_lowercase();
+    let contains = |haystack: &str| haystack.to_ascii_lowercase().contains(&needle);
+    session.username.as_deref().is_some_and(contains)
+        || contains(&session.application)
+        || contains(&session.last_ip)
+        || session.id.to_ascii_lowercase().starts_with(&needle)
+}
+
+impl Facets {
+    /// Counts `session` in (`delta` 1) or out (`delta` -1) of every dimension; values
+    /// that drop to zero disappear.
+    pub fn count(&mut self, session: &Session, delta: i64) {
+        bump(&mut self.applications, &session.application, delta);
+        bump(&mut self.roles, &session.role, delta);
+        bump(&mut self.statuses, &session.status, delta);
+        bump(&mut self.countries, &session.country.clone().unwrap_or_default(), delta);
+    }
+}
+
+fn bump<K: PartialEq + Clone>(counts: &mut Vec<(K, i64)>, key: &K, delta: i64) {
+    match counts.iter().position(|(k, _)| k == key) {
+        Some(at) => {
+            counts[at].1 += delta;
+            if counts[at].1 <= 0 {
+                counts.remove(at);
+            }
+        }
+        None if delta > 0 => counts.push((key.clone(), delta)),
+        None => {}
+    }
+}
+
 impl LiveEvent {
+    /// The one user whose sessions this event is about, if it is about exactly one
+    /// (a created session, or a batch whose sessions all belong to one user).
     pub fn user_id(&self) -> Option<i64> {
         match self {
             LiveEvent::Created { session } => session.user_id,
-            LiveEvent::Touched { user_id, .. } | LiveEvent::Ended { user_id, .. } => *user_id,
+            LiveEvent::Touched { touched } => single(touched.iter().map(|t| t.user_id)),
+            LiveEvent::Ended { sessions } => single(sessions.iter().map(|s| s.user_id)),
             LiveEvent::SignedOut { .. } => None,
         }
     }
+}
+
+fn single(mut ids: impl Iterator<Item = Option<i64>>) -> Option<i64> {
+    let first = ids.next()??;
+    ids.all(|id| id == Some(first)).then_some(first)
 }
 
 #[cfg(test)]
