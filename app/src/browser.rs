@@ -66,3 +66,46 @@ pub fn local_datetime_ms(text: &str) -> Option<i64> {
     #[cfg(not(feature = "hydrate"))]
     None
 }
+
+/// Whether a `focusout` moves focus out of the element listening for it (not merely to
+/// another element inside it).
+pub fn focus_leaves(event: &leptos::ev::FocusEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let container = event.current_target().and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        let next = event.related_target().and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        match (container, next) {
+            (Some(container), Some(next)) => !container.contains(Some(&next)),
+            _ => true,
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = event;
+        true
+    }
+}
+
+/// Phone layout below this width (the CSS uses the same breakpoint).
+pub const NARROW_MAX_PX: f64 = 640.0;
+
+/// Whether the viewport is phone-sized; `None` on the server.
+pub fn viewport_is_narrow() -> Option<bool> {
+    #[cfg(feature = "hydrate")]
+    return web_sys::window()?.inner_width().ok()?.as_f64().map(|width| width <= NARROW_MAX_PX);
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// The layout the server rendered (`data-layout` on an element with that id), which
+/// hydration must start from; `None` on the server or when absent.
+pub fn rendered_layout(element_id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return web_sys::window()?.document()?.get_element_by_id(element_id)?.get_attribute("data-layout");
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = element_id;
+        None
+    }
+}

@@ -82,3 +82,11 @@ pub fn set_cookie(value: &str) {
 pub fn actor_name(session: &CachedSession) -> String {
     session.username.clone().unwrap_or_else(|| format!("session {}", &session.id[..8.min(session.id.len())]))
 }
+
+/// Whether the page request comes from a phone (by its user agent), so the first
+/// render can be the phone layout.
+pub fn request_from_phone() -> bool {
+    use_context::<Parts>()
+        .and_then(|parts| parts.headers.get(http::header::USER_AGENT)?.to_str().ok().map(str::to_owned))
+        .is_some_and(|agent| sessions_core::agent::parse_user_agent(&agent).device == sessions_core::model::DeviceClass::Phone)
+}

@@ -8,6 +8,9 @@ use std::fmt;
 /// PostgreSQL identical and the browser's arithmetic trivial.
 pub type Millis = i64;
 
+/// The application name of sessions created by the console's own sign-in page.
+pub const CONSOLE_APP: &str = "console";
+
 pub const MINUTE_MS: Millis = 60_000;
 pub const HOUR_MS: Millis = 60 * MINUTE_MS;
 

@@ -1,10 +1,13 @@
-//! The confirmation dialog in front of destructive actions. Ctrl/Cmd-click on the
-//! button that opens it skips it (the caller checks `skips_confirmation`).
-//! `ActionGuard` is the whole round trip the pages share: ask (or not), run, show the
-//! result at the top, reload.
+//! The confirmation dialog in front of destructive actions, a native modal `<dialog>`:
+//! the browser takes focus into it, makes the page behind it inert, keeps Tab inside
+//! and closes it on Escape; closing gives focus back to the button that opened it.
+//! Ctrl/Cmd-click on that button skips the dialog (the caller checks
+//! `skips_confirmation`). `ActionGuard` is the whole round trip the pages share: ask
+//! (or not), run, show the result at the top, then `done`.
 
 use crate::components::flash::Flash;
 use crate::error::AppError;
+use leptos::html;
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -22,7 +25,7 @@ pub fn skips_confirmation(event: &leptos::ev::MouseEvent) -> bool {
 
 /// Runs a page's destructive actions: at once when the click skips the dialog, else
 /// after "Confirm"; then flashes the result (success text or the error) and calls
-/// `done`, which reloads the page's data.
+/// `done`.
 #[derive(Clone, Copy)]
 pub struct ActionGuard {
     pub pending: RwSignal<Option<Confirmation>>,
@@ -59,36 +62,75 @@ impl ActionGuard {
 
 #[component]
 pub fn ConfirmDialog(pending: RwSignal<Option<Confirmation>>) -> impl IntoView {
-    move || {
-        pending.get().map(|confirmation| {
-            let on_confirm = confirmation.on_confirm;
-            view! {
-                <div class="dialog-backdrop" on:click=move |_| pending.set(None)>
-                    <div
-                        class="dialog"
-                        role="dialog"
-                        aria-modal="true"
-                        aria-labelledby="dialog-title"
-                        on:click=|event| event.stop_propagation()
-                    >
-                        <h2 id="dialog-title">{confirmation.title}</h2>
-                        <p>{confirmation.detail}</p>
-                        <div class="dialog-actions">
-                            <button class="button" on:click=move |_| pending.set(None)>"Cancel"</button>
-                            <button
-                                class="button danger"
-                                autofocus=true
-                                on:click=move |_| {
-                                    pending.set(None);
-                                    on_confirm.run(());
-                                }
-                            >
-                                "Confirm"
-                            </button>
-                        </div>
-                    </div>
-                </div>
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move |_| {
+        let open = pending.with(Option::is_some);
+        #[cfg(feature = "hydrate")]
+        modal::show(dialog, open);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (dialog, open);
+    });
+    let title = move || pending.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default());
+    let detail = move || pending.with(|p| p.as_ref().map(|p| p.detail.clone()).unwrap_or_default());
+    let confirm = move |_| {
+        if let Some(confirmation) = pending.get_untracked() {
+            pending.set(None);
+            confirmation.on_confirm.run(());
+        }
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="dialog"
+            aria-labelledby="dialog-title"
+            aria-describedby="dialog-detail"
+            // Escape (the browser's "cancel") and any other close end the question.
+            on:close=move |_| pending.set(None)
+            // A click on the backdrop lands on the dialog element itself.
+            on:click=move |event| {
+                if event_target::<leptos::web_sys::Element>(&event).tag_name() == "DIALOG" {
+                    pending.set(None);
+                }
             }
-        })
+        >
+            <h2 id="dialog-title">{title}</h2>
+            <p id="dialog-detail">{detail}</p>
+            <div class="dialog-actions">
+                <button class="button" on:click=move |_| pending.set(None)>"Cancel"</button>
+                <button class="button solid-danger" autofocus=true on:click=confirm>"Confirm"</button>
+            </div>
+        </dialog>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod modal {
+    use leptos::html;
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::HtmlElement;
+
+    thread_local! {
+        /// The element that had focus when the dialog opened: it gets it back on close.
+        static OPENER: std::cell::RefCell<Option<HtmlElement>> = const { std::cell::RefCell::new(None) };
+    }
+
+    pub fn show(dialog: NodeRef<html::Dialog>, open: bool) {
+        let Some(dialog) = dialog.get_untracked() else { return };
+        if open && !dialog.open() {
+            let opener = document().active_element().and_then(|element| element.dyn_into::<HtmlElement>().ok());
+            OPENER.with(|slot| *slot.borrow_mut() = opener);
+            if dialog.show_modal().is_err() {
+                dialog.set_open(true);
+            }
+        } else if !open && dialog.open() {
+            dialog.close();
+            if let Some(opener) = OPENER.with(|slot| slot.borrow_mut().take()) {
+                // The opener may be gone (its row ended): then focus stays where the browser puts it.
+                if opener.is_connected() {
+                    let _ = opener.focus();
+                }
+            }
+        }
     }
 }

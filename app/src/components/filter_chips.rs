@@ -2,50 +2,55 @@
 //! country), each value with its count of live sessions. One value per dimension;
 //! clicking a pressed chip clears it.
 
-use crate::format::country;
 use leptos::prelude::*;
 use sessions_core::model::{Facets, ListFilter, Role, SessionStatus};
 
 #[component]
-pub fn FilterChips(facets: Facets, filter: RwSignal<ListFilter>) -> impl IntoView {
-    let Facets { applications, roles, statuses, countries } = facets;
-    let applications: Vec<(String, String, i64)> =
-        applications.into_iter().map(|(app, n)| (app.clone(), app, n)).collect();
-    let roles: Vec<(String, String, i64)> =
-        roles.into_iter().map(|(role, n)| (role.as_str().to_owned(), role.as_str().to_owned(), n)).collect();
-    let statuses: Vec<(String, String, i64)> =
-        statuses.into_iter().map(|(status, n)| (status.as_str().to_owned(), status.label().to_owned(), n)).collect();
-    let countries: Vec<(String, String, i64)> =
-        countries.into_iter().map(|(code, n)| (code.clone(), country_label(&code), n)).collect();
-    // A chosen value whose last session just ended keeps its chip (at 0), so it can
-    // still be seen and cleared where it was picked.
-    let chosen = filter.get_untracked();
-    let applications = keep_chosen(applications, get_application(&chosen), |app| app.to_owned());
-    let roles = keep_chosen(roles, get_role(&chosen), |role| role.to_owned());
-    let statuses = keep_chosen(statuses, get_status(&chosen), |status| {
-        SessionStatus::parse(status).map(|status| status.label().to_owned()).unwrap_or_else(|| status.to_owned())
-    });
-    let countries = keep_chosen(countries, get_country(&chosen), country_label);
+pub fn FilterChips(
+    /// Counts of every live session, kept current by live events.
+    facets: Signal<Facets>,
+    filter: Signal<ListFilter>,
+    set_filter: Callback<ListFilter>,
+) -> impl IntoView {
+    let applications = move || {
+        let values = facets.with(|f| f.applications.iter().map(|(app, n)| (app.clone(), app.clone(), *n)).collect());
+        keep_chosen(values, filter.with(get_application), |app| app.to_owned())
+    };
+    let roles = move || {
+        let values = facets.with(|f| f.roles.iter().map(|(role, n)| (role.as_str().to_owned(), role.as_str().to_owned(), *n)).collect());
+        keep_chosen(values, filter.with(get_role), |role| role.to_owned())
+    };
+    let statuses = move || {
+        let values = facets
+            .with(|f| f.statuses.iter().map(|(status, n)| (status.as_str().to_owned(), status.label().to_owned(), *n)).collect());
+        keep_chosen(values, filter.with(get_status), |status| {
+            SessionStatus::parse(status).map(|status| status.label().to_owned()).unwrap_or_else(|| status.to_owned())
+        })
+    };
+    let countries = move || {
+        let values = facets.with(|f| f.countries.iter().map(|(code, n)| (code.clone(), country_label(code), *n)).collect());
+        keep_chosen(values, filter.with(get_country), country_label)
+    };
     let any = move || !filter.with(ListFilter::is_empty);
     view! {
         <div class="filter-chips" role="group" aria-label="Filters">
-            <ChipRow title="Application" values=applications filter get=get_application set=set_application/>
-            <ChipRow title="Role" values=roles filter get=get_role set=set_role/>
-            <ChipRow title="Status" values=statuses filter get=get_status set=set_status/>
-            <ChipRow title="Country" values=countries filter get=get_country set=set_country/>
+            <ChipRow title="Application" values=Signal::derive(applications) filter set_filter get=get_application set=set_application/>
+            <ChipRow title="Role" values=Signal::derive(roles) filter set_filter get=get_role set=set_role/>
+            <ChipRow title="Status" values=Signal::derive(statuses) filter set_filter get=get_status set=set_status/>
+            <ChipRow title="Country" values=Signal::derive(countries) filter set_filter get=get_country set=set_country/>
             <Show when=any>
-                <button class="button small clear-filters" on:click=move |_| filter.set(ListFilter::default())>"Clear filters"</button>
+                <button class="button small clear-filters" on:click=move |_| set_filter.run(ListFilter::default())>"Clear filters"</button>
             </Show>
         </div>
     }
 }
 
-/// "🇳🇱 NL", or "Unknown" for the empty code.
+/// The code ("SE"), or "Unknown" for the empty code.
 fn country_label(code: &str) -> String {
     if code.is_empty() {
         "Unknown".to_owned()
     } else {
-        country(Some(code))
+        code.to_ascii_uppercase()
     }
 }
 
@@ -87,40 +92,40 @@ fn set_country(filter: &mut ListFilter, value: Option<String>) {
     filter.country = value;
 }
 
-/// One dimension: (stored value, label, count) chips.
+/// One dimension: (stored value, label, count) chips. A chosen value whose last
+/// session just ended keeps its chip (at 0), so it can still be seen and cleared.
 #[component]
 fn ChipRow(
     title: &'static str,
-    values: Vec<(String, String, i64)>,
-    filter: RwSignal<ListFilter>,
+    values: Signal<Vec<(String, String, i64)>>,
+    filter: Signal<ListFilter>,
+    set_filter: Callback<ListFilter>,
     get: fn(&ListFilter) -> Option<String>,
     set: fn(&mut ListFilter, Option<String>),
 ) -> impl IntoView {
-    if values.is_empty() {
-        return ().into_any();
-    }
+    let chip = move |(value, label, count): (String, String, i64)| {
+        let pressed = {
+            let value = value.clone();
+            move || filter.with(|f| get(f).as_deref() == Some(value.as_str()))
+        };
+        let toggle = move |_| {
+            let mut next = filter.get_untracked();
+            let chosen = if get(&next).as_deref() == Some(value.as_str()) { None } else { Some(value.clone()) };
+            set(&mut next, chosen);
+            set_filter.run(next);
+        };
+        view! {
+            <button class="chip" aria-pressed=move || pressed().to_string() on:click=toggle>
+                {label}" "<span class="count">{count}</span>
+            </button>
+        }
+    };
     view! {
-        <div class="chip-row" role="group" aria-label=title>
-            <span class="chip-title">{title}</span>
-            {values.into_iter().map(|(value, label, count)| {
-                let pressed = {
-                    let value = value.clone();
-                    move || filter.with(|f| get(f).as_deref() == Some(value.as_str()))
-                };
-                let toggle = {
-                    let value = value.clone();
-                    move |_| filter.update(|f| {
-                        let next = if get(f).as_deref() == Some(value.as_str()) { None } else { Some(value.clone()) };
-                        set(f, next);
-                    })
-                };
-                view! {
-                    <button class="chip" aria-pressed=move || pressed().to_string() on:click=toggle>
-                        {label}" "<span class="count">{count}</span>
-                    </button>
-                }
-            }).collect_view()}
-        </div>
+        <Show when=move || values.with(|values| !values.is_empty())>
+            <div class="chip-row" role="group" aria-label=title>
+                <span class="chip-title">{title}</span>
+                {move || values.get().into_iter().map(chip).collect_view()}
+            </div>
+        </Show>
     }
-    .into_any()
 }

@@ -1,8 +1,11 @@
 pub mod confirm;
+pub mod console_url;
 pub mod filter_chips;
 pub mod flash;
 pub mod icons;
+pub mod live_list;
 pub mod password_form;
+pub mod row_menu;
 pub mod session_parts;
 pub mod session_views;
 pub mod policy_views;

@@ -1,138 +1,221 @@
-//! The cells of one session in the admin console, built once and laid out by the table
-//! or a card (see `session_views`).
+//! The cells of one console row, built once and laid out by the table or a card (see
+//! `session_views`). The moving parts (last seen, address, countdown, "ended") read the
+//! row's own signals, so a live event changes one cell, never the order of rows.
 
 use crate::components::confirm::skips_confirmation;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
-use crate::components::session_views::ViewState;
+use crate::components::live_list::Row;
+use crate::components::row_menu::{MenuItem, RowMenu};
 use crate::console_api::UserTarget;
-use crate::format::{agent_summary, ago, display_user, mask_ip, time_left};
+use crate::format::{agent_summary, ago, country_title, display_user, mask_ip, time_left, utc};
 use leptos::prelude::*;
-use sessions_core::model::Session;
+use sessions_core::model::{Session, SessionStatus};
+use std::collections::HashSet;
+use std::sync::Arc;
 
-/// The cells of one session, built once and laid out by the table or a card.
+/// State shared by every row of the console.
+#[derive(Clone, Copy)]
+pub struct ViewState {
+    pub now: Signal<i64>,
+    pub current: Signal<Option<String>>,
+    pub selected: RwSignal<HashSet<String>>,
+    pub revealed: RwSignal<HashSet<String>>,
+    /// (the session, skip the confirmation)
+    pub on_kill: Callback<(Arc<Session>, bool)>,
+    /// (whose sessions, user name, skip the confirmation)
+    pub on_kill_user: Callback<(UserTarget, String, bool)>,
+    /// How many row menus are open (the list holds still while any is).
+    pub open_menus: RwSignal<u32>,
+}
+
+/// "Elsa Lindqvist, helpdesk": whose session a row is, for names of its buttons.
+pub fn row_name(session: &Session) -> String {
+    format!("{}, {}", display_user(session), application_label(&session.application))
+}
+
+/// The console's own sessions are "console" in the store; people read "Sessions console".
+pub fn application_label(application: &str) -> String {
+    if application == sessions_core::model::CONSOLE_APP {
+        "Sessions console".into()
+    } else {
+        application.to_owned()
+    }
+}
+
 pub struct SessionParts {
     pub is_current: Signal<bool>,
+    pub is_ended: Signal<bool>,
     pub checkbox: AnyView,
     pub user: AnyView,
     pub status: AnyView,
     pub ip: AnyView,
+    pub country: AnyView,
     pub device: AnyView,
-    pub signed_in: AnyView,
-    pub last_seen: AnyView,
-    pub expires: AnyView,
+    pub activity: AnyView,
     pub kill: AnyView,
-    pub kill_user: Option<AnyView>,
+    pub menu: AnyView,
 }
 
 impl SessionParts {
-    pub fn new(session: &Session, state: ViewState) -> SessionParts {
+    pub fn new(row: &Row, state: ViewState) -> SessionParts {
+        let session = row.session.clone();
         let id = session.id.clone();
         let is_current = {
             let id = id.clone();
             Signal::derive(move || state.current.get().as_deref() == Some(id.as_str()))
         };
-        let user_name = display_user(session);
-        let checkbox = {
-            let (id_checked, id_toggle) = (id.clone(), id.clone());
-            view! {
-                <input
-                    type="checkbox"
-                    aria-label=format!("Select session {}", session.short_id())
-                    prop:checked=move || state.selected.with(|selected| selected.contains(&id_checked))
-                    on:change=move |_| state.selected.update(|selected| {
-                        if !selected.remove(&id_toggle) { selected.insert(id_toggle.clone()); }
-                    })
-                />
-            }
-            .into_any()
-        };
-        let user = view! {
-            <div class="user-cell">
-                <span class="user-name">{user_name}</span>
-                <span class="session-id" title=id.clone()>{session.short_id().to_owned()}</span>
-                <Show when=move || is_current.get()>
-                    <span class="current-mark" title="The session you are using now">"✓ You"</span>
-                </Show>
-            </div>
+        let ended = row.ended;
+        let is_ended = Signal::derive(move || ended.get().is_some());
+        let name = row_name(&session);
+        SessionParts {
+            is_current,
+            is_ended,
+            checkbox: checkbox(&id, &name, state),
+            user: user_cell(&session, is_current),
+            status: status_badge(session.status),
+            ip: ip_button(row, state),
+            country: country_cell(session.country.as_deref()),
+            device: device_cell(&session),
+            activity: activity_cell(row, state),
+            kill: kill_button(row, &name, state),
+            menu: row_menu(&session, &name, state),
         }
-        .into_any();
-        let status = view! {
-            <span class=format!("badge status-{}", session.status.as_str())>{session.status.label()}</span>
-        }
-        .into_any();
-        let ip = {
-            let (full, masked) = (session.last_ip.clone(), mask_ip(&session.last_ip));
-            let (id_shown, id_toggle) = (id.clone(), id.clone());
-            let shown = Signal::derive(move || state.revealed.with(|revealed| revealed.contains(&id_shown)));
-            view! {
-                <button
-                    class="ip-badge"
-                    class:revealed=shown
-                    title="Click to show or hide the address"
-                    on:click=move |_| state.revealed.update(|revealed| {
-                        if !revealed.remove(&id_toggle) { revealed.insert(id_toggle.clone()); }
-                    })
-                >
-                    {move || if shown.get() { full.clone() } else { masked.clone() }}
-                </button>
-            }
-            .into_any()
-        };
-        let device = view! {
-            <span class="device-cell" title=session.user_agent.clone()>
-                <BrowserIcon name=session.agent.browser.clone()/>
-                <OsIcon name=session.agent.os.clone()/>
-                <DeviceIcon device=session.agent.device/>
-                <span class="agent-text">{agent_summary(session)}</span>
-            </span>
-        }
-        .into_any();
-        let now = state.now;
-        let (created, last_seen, deadline) = (session.created_at, session.last_seen_at, session.deadline());
-        let signed_in = view! { <span>{move || ago(created, now.get())}</span> }.into_any();
-        let last_seen = view! { <span class="last-seen">{move || ago(last_seen, now.get())}</span> }.into_any();
-        let expires = view! {
-            <span class="countdown" class:soon=move || deadline - now.get() < 5 * 60_000>
-                {move || time_left(deadline, now.get())}
-            </span>
-        }
-        .into_any();
-        // Only sessions of a user have "all of this user"; guests have no one to end.
-        let kill_user = UserTarget::of(session).zip(session.username.clone()).map(|(target, name)| {
-            view! {
-                <button
-                    class="button small kill-user"
-                    title=format!("Kill all sessions of {name}")
-                    on:click=move |event| state.on_kill_user.run((target.clone(), name.clone(), skips_confirmation(&event)))
-                >
-                    <KillUserIcon/>
-                    // Hidden in the table (the icon and title stand for it), shown on cards.
-                    <span class="kill-user-label">"Kill all sessions of this user"</span>
-                </button>
-            }
-            .into_any()
-        });
-        let kill = view! {
-            <button
-                class="button danger small"
-                on:click=move |event| state.on_kill.run((id.clone(), skips_confirmation(&event)))
-            >
-                "Kill"
-            </button>
-        }
-        .into_any();
-        SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill, kill_user }
     }
 }
 
-/// A person with a cross: "end everything of this user".
-#[component]
-fn KillUserIcon() -> impl IntoView {
+fn checkbox(id: &str, name: &str, state: ViewState) -> AnyView {
+    let (id_checked, id_toggle) = (id.to_owned(), id.to_owned());
     view! {
-        <svg class="icon" viewBox="0 0 20 20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round">
-            <circle cx="8" cy="6.5" r="3.2"/>
-            <path d="M2 17.5c.6-3.3 3-5.2 6-5.2 1.3 0 2.5.3 3.4 1"/>
-            <path d="M13.5 12.5l4.5 4.5M18 12.5l-4.5 4.5"/>
-        </svg>
+        <input
+            type="checkbox"
+            class="row-check"
+            aria-label=format!("Select session of {name}")
+            prop:checked=move || state.selected.with(|selected| selected.contains(&id_checked))
+            on:change=move |_| state.selected.update(|selected| {
+                if !selected.remove(&id_toggle) { selected.insert(id_toggle.clone()); }
+            })
+        />
     }
+    .into_any()
+}
+
+fn user_cell(session: &Session, is_current: Signal<bool>) -> AnyView {
+    view! {
+        <div class="user-cell">
+            <span class="user-name">{display_user(session)}</span>
+            <Show when=move || is_current.get()>
+                <span class="current-mark" title="The session you are using now">"✓ You"</span>
+            </Show>
+            <span class="user-meta">
+                <span class="role">{session.role.as_str()}</span>
+                " · "
+                <span class="session-id" title=session.id.clone()>{session.short_id().to_owned()}</span>
+            </span>
+        </div>
+    }
+    .into_any()
+}
+
+fn status_badge(status: SessionStatus) -> AnyView {
+    view! { <span class=format!("badge status-{}", status.as_str())>{status.label()}</span> }.into_any()
+}
+
+fn ip_button(row: &Row, state: ViewState) -> AnyView {
+    let seen = row.seen;
+    let (id_shown, id_toggle) = (row.id().to_owned(), row.id().to_owned());
+    let shown = Signal::derive(move || state.revealed.with(|revealed| revealed.contains(&id_shown)));
+    let text = move || seen.with(|seen| if shown.get() { seen.last_ip.clone() } else { mask_ip(&seen.last_ip) });
+    view! {
+        <button
+            class="ip-badge"
+            class:revealed=shown
+            aria-pressed=move || shown.get().to_string()
+            // Masked, the dots mean nothing read aloud: name what the button does.
+            aria-label=move || (!shown.get()).then_some("Show IP address")
+            title=move || if shown.get() { "Hide the address" } else { "Show IP address" }
+            on:click=move |_| state.revealed.update(|revealed| {
+                if !revealed.remove(&id_toggle) { revealed.insert(id_toggle.clone()); }
+            })
+        >
+            {text}
+        </button>
+    }
+    .into_any()
+}
+
+/// The two-letter code (emoji flags are empty boxes on Linux and letters on Windows).
+fn country_cell(code: Option<&str>) -> AnyView {
+    let title = country_title(code);
+    let text = code.filter(|code| code.len() == 2).map(str::to_ascii_uppercase).unwrap_or_else(|| "—".into());
+    view! { <span class="country-code" title=title>{text}</span> }.into_any()
+}
+
+fn device_cell(session: &Session) -> AnyView {
+    let summary = format!("{} · {}", agent_summary(session), session.agent.device.as_str());
+    let title = summary.clone();
+    view! {
+        <span class="device-cell" title=title>
+            <BrowserIcon name=session.agent.browser.clone()/>
+            <OsIcon name=session.agent.os.clone()/>
+            <DeviceIcon device=session.agent.device/>
+            <span class="sr-only">{summary}</span>
+        </span>
+    }
+    .into_any()
+}
+
+/// Last seen and time left on two short lines; the exact times in the tooltip.
+fn activity_cell(row: &Row, state: ViewState) -> AnyView {
+    let (seen, now) = (row.seen, state.now);
+    let (created, expires_at) = (row.session.created_at, row.session.expires_at);
+    let deadline = move || seen.with(|seen| seen.idle_deadline.min(expires_at));
+    let title = move || {
+        let last_seen = seen.with(|seen| seen.last_seen_at);
+        format!("Signed in {}\nLast seen {}\nEnds {}", utc(created), utc(last_seen), utc(deadline()))
+    };
+    view! {
+        <div class="activity" title=title>
+            <span class="last-seen">{move || format!("seen {}", ago(seen.with(|seen| seen.last_seen_at), now.get()))}</span>
+            <span class="countdown" class:soon=move || deadline() - now.get() < 5 * 60_000>
+                {move || format!("ends in {}", time_left(deadline(), now.get()))}
+            </span>
+        </div>
+    }
+    .into_any()
+}
+
+fn kill_button(row: &Row, name: &str, state: ViewState) -> AnyView {
+    let session = row.session.clone();
+    let ended = row.ended;
+    view! {
+        <button
+            class="button danger small kill"
+            aria-label=format!("Kill session of {name}")
+            disabled=move || ended.get().is_some()
+            on:click=move |event| state.on_kill.run((session.clone(), skips_confirmation(&event)))
+        >
+            {move || if ended.get().is_some() { "Ended" } else { "Kill" }}
+        </button>
+    }
+    .into_any()
+}
+
+/// Guests have no user to end everything of: their menu has nothing and is left out,
+/// with a spacer so Kill stays aligned.
+fn row_menu(session: &Session, name: &str, state: ViewState) -> AnyView {
+    let Some((target, user)) = UserTarget::of(session).zip(session.username.clone()) else {
+        return view! { <span class="menu-spacer" aria-hidden="true"></span> }.into_any();
+    };
+    let label = format!("Kill all sessions of {user}");
+    let on_choose = Callback::new(move |event: leptos::ev::MouseEvent| {
+        state.on_kill_user.run((target.clone(), user.clone(), skips_confirmation(&event)))
+    });
+    view! {
+        <RowMenu
+            label=format!("More actions for the session of {name}")
+            items=vec![MenuItem { label, on_choose }]
+            open_menus=state.open_menus
+        />
+    }
+    .into_any()
 }

@@ -1,76 +1,74 @@
-//! The admin console's two views of the same sessions: a table on wide screens and
-//! cards at 640 px and below (CSS picks one; both carry the same data and actions).
+//! The admin console's two layouts of the same rows: a table on wide screens, compact
+//! cards at 640 px and below. Only one is rendered. Rows are keyed by session id, so a
+//! live event adds, changes or removes one row and never re-renders the others.
 
-use crate::components::session_parts::SessionParts;
-use crate::console_api::UserTarget;
-use crate::format::{country, country_title, utc};
+use crate::components::live_list::Row;
+use crate::components::session_parts::{application_label, SessionParts, ViewState};
 use leptos::prelude::*;
-use sessions_core::model::{Session, SortDir, SortKey};
-use std::collections::HashSet;
-
-/// State shared by both views.
-#[derive(Clone, Copy)]
-pub struct ViewState {
-    pub now: Signal<i64>,
-    pub current: Signal<Option<String>>,
-    pub selected: RwSignal<HashSet<String>>,
-    pub revealed: RwSignal<HashSet<String>>,
-    /// (session id, skip the confirmation)
-    pub on_kill: Callback<(String, bool)>,
-    /// (whose sessions, user name, skip the confirmation)
-    pub on_kill_user: Callback<(UserTarget, String, bool)>,
-}
+use sessions_core::model::{SortDir, SortKey};
 
 #[component]
 pub fn SessionTable(
-    sessions: Vec<Session>,
+    rows: RwSignal<Vec<Row>>,
     state: ViewState,
-    sort: RwSignal<SortKey>,
-    dir: RwSignal<SortDir>,
+    sort: Signal<SortKey>,
+    dir: Signal<SortDir>,
+    on_sort: Callback<SortKey>,
 ) -> impl IntoView {
-    let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
-    let all_selected = {
-        let ids = ids.clone();
-        Signal::derive(move || !ids.is_empty() && state.selected.with(|selected| ids.iter().all(|id| selected.contains(id))))
-    };
+    let all_selected = Signal::derive(move || {
+        rows.with(|rows| {
+            !rows.is_empty() && state.selected.with(|selected| rows.iter().all(|row| selected.contains(row.id())))
+        })
+    });
     let toggle_all = move |_| {
         let select = !all_selected.get_untracked();
+        let ids: Vec<String> = rows.with_untracked(|rows| rows.iter().map(|row| row.id().to_owned()).collect());
         state.selected.update(|selected| {
-            for id in &ids {
-                if select { selected.insert(id.clone()); } else { selected.remove(id); }
+            for id in ids {
+                if select {
+                    selected.insert(id);
+                } else {
+                    selected.remove(&id);
+                }
             }
         });
     };
-    let rows = sessions.into_iter().map(|session| view! { <SessionRow session state/> }).collect_view();
     view! {
         <div class="table-wrap">
             <table class="sessions-table">
                 <thead>
                     <tr>
                         <th class="select">
-                            <input type="checkbox" aria-label="Select all" prop:checked=all_selected on:change=toggle_all/>
+                            <input type="checkbox" class="row-check" aria-label="Select all on this page" prop:checked=all_selected on:change=toggle_all/>
                         </th>
-                        <SortHeader label="User" key=SortKey::User sort dir/>
-                        <SortHeader label="Application" key=SortKey::Application sort dir/>
+                        <SortHeader label="User" key=SortKey::User sort dir on_sort/>
+                        <SortHeader label="Application" key=SortKey::Application sort dir on_sort/>
                         <th>"Status"</th>
-                        <th>"Role"</th>
-                        <SortHeader label="IP" key=SortKey::Ip sort dir/>
-                        <th>"Country"</th>
+                        <SortHeader label="IP" key=SortKey::Ip sort dir on_sort/>
+                        <th><abbr title="Country">"Ctry"</abbr></th>
                         <th>"Device"</th>
-                        <SortHeader label="Signed in" key=SortKey::Created sort dir/>
-                        <SortHeader label="Last seen" key=SortKey::LastSeen sort dir/>
-                        <SortHeader label="Expires" key=SortKey::Expires sort dir/>
+                        <SortHeader label="Activity" key=SortKey::LastSeen sort dir on_sort/>
                         <th class="actions"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    <For each=move || rows.get() key=|row| row.id().to_owned() let:row>
+                        <TableRow row state/>
+                    </For>
+                </tbody>
             </table>
         </div>
     }
 }
 
 #[component]
-fn SortHeader(label: &'static str, key: SortKey, sort: RwSignal<SortKey>, dir: RwSignal<SortDir>) -> impl IntoView {
+fn SortHeader(
+    label: &'static str,
+    key: SortKey,
+    sort: Signal<SortKey>,
+    dir: Signal<SortDir>,
+    on_sort: Callback<SortKey>,
+) -> impl IntoView {
     let arrow = move || match (sort.get() == key, dir.get()) {
         (false, _) => "",
         (true, SortDir::Asc) => " ▲",
@@ -81,75 +79,63 @@ fn SortHeader(label: &'static str, key: SortKey, sort: RwSignal<SortKey>, dir: R
         (true, SortDir::Asc) => "ascending",
         (true, SortDir::Desc) => "descending",
     };
-    let on_click = move |_| {
-        if sort.get_untracked() == key {
-            dir.update(|dir| *dir = if *dir == SortDir::Asc { SortDir::Desc } else { SortDir::Asc });
-        } else {
-            sort.set(key);
-            dir.set(if matches!(key, SortKey::User | SortKey::Application | SortKey::Ip) { SortDir::Asc } else { SortDir::Desc });
-        }
-    };
     view! {
         <th aria-sort=aria_sort>
-            <button class="sort" on:click=on_click>{label}{arrow}</button>
+            <button class="sort" on:click=move |_| on_sort.run(key)>{label}{arrow}</button>
         </th>
     }
 }
 
 #[component]
-fn SessionRow(session: Session, state: ViewState) -> impl IntoView {
-    let SessionParts { is_current, checkbox, user, status, ip, device, signed_in, last_seen, expires, kill, kill_user } =
-        SessionParts::new(&session, state);
-    let role = session.role.as_str();
-    let (country_text, country_tip) =
-        (country(session.country.as_deref()), country_title(session.country.as_deref()));
-    let (created_title, seen_title, deadline_title) =
-        (utc(session.created_at), utc(session.last_seen_at), utc(session.deadline()));
-    let (id, application) = (session.id, session.application);
+fn TableRow(row: Row, state: ViewState) -> impl IntoView {
+    let parts = SessionParts::new(&row, state);
+    let application = application_label(&row.session.application);
     view! {
-        <tr class:current=is_current data-session-id=id>
-            <td class="select">{checkbox}</td>
-            <td>{user}</td>
-            <td>{application}</td>
-            <td>{status}</td>
-            <td class="role">{role}</td>
-            <td>{ip}</td>
-            <td class="country" title=country_tip>{country_text}</td>
-            <td>{device}</td>
-            <td title=created_title>{signed_in}</td>
-            <td title=seen_title>{last_seen}</td>
-            <td title=deadline_title>{expires}</td>
-            <td class="actions">{kill}{kill_user}</td>
+        <tr class:current=parts.is_current class:ended=parts.is_ended data-session-id=row.id().to_owned()>
+            <td class="select">{parts.checkbox}</td>
+            <td class="user">{parts.user}</td>
+            <td class="application">{application}</td>
+            <td>{parts.status}</td>
+            <td>{parts.ip}</td>
+            <td>{parts.country}</td>
+            <td>{parts.device}</td>
+            <td>{parts.activity}</td>
+            <td class="actions"><div class="row-actions">{parts.kill}{parts.menu}</div></td>
         </tr>
     }
 }
 
 #[component]
-pub fn SessionCards(sessions: Vec<Session>, state: ViewState) -> impl IntoView {
-    let cards = sessions
-        .into_iter()
-        .map(|session| {
-            let parts = SessionParts::new(&session, state);
-            view! {
-                <li class="session-card" class:current=parts.is_current data-session-id=session.id.clone()>
-                    <div class="card-head">
-                        {parts.checkbox}
-                        <div class="card-user">{parts.user}<span class="card-app">{session.application.clone()}</span></div>
-                        {parts.status}
-                    </div>
-                    <dl class="card-facts">
-                        <dt>"Role"</dt><dd class="role">{session.role.as_str()}</dd>
-                        <dt>"IP"</dt><dd>{parts.ip}</dd>
-                        <dt>"Country"</dt>
-                        <dd class="country" title=country_title(session.country.as_deref())>{country(session.country.as_deref())}</dd>
-                        <dt>"Device"</dt><dd>{parts.device}</dd>
-                        <dt>"Last seen"</dt><dd>{parts.last_seen}</dd>
-                        <dt>"Expires"</dt><dd>{parts.expires}</dd>
-                    </dl>
-                    <div class="card-actions">{parts.kill_user}{parts.kill}</div>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="session-cards">{cards}</ul> }
+pub fn SessionCards(rows: RwSignal<Vec<Row>>, state: ViewState) -> impl IntoView {
+    view! {
+        <ul class="session-cards">
+            <For each=move || rows.get() key=|row| row.id().to_owned() let:row>
+                <SessionCard row state/>
+            </For>
+        </ul>
+    }
+}
+
+/// Three short lines: who and the actions; where from; when.
+#[component]
+fn SessionCard(row: Row, state: ViewState) -> impl IntoView {
+    let parts = SessionParts::new(&row, state);
+    let application = application_label(&row.session.application);
+    view! {
+        <li class="session-card" class:current=parts.is_current class:ended=parts.is_ended data-session-id=row.id().to_owned()>
+            <div class="card-line card-head">
+                {parts.checkbox}
+                <div class="card-user">{parts.user}</div>
+                <div class="row-actions">{parts.kill}{parts.menu}</div>
+            </div>
+            <div class="card-line card-where">
+                <span class="card-app">{application}</span>
+                {parts.status}
+                {parts.device}
+                {parts.country}
+                {parts.ip}
+            </div>
+            <div class="card-line card-when">{parts.activity}</div>
+        </li>
+    }
 }

@@ -1,87 +1,139 @@
-//! `/admin/sessions`: every live session of every application, live.
+//! `/admin/sessions`: every live session of every application, live. The view (search,
+//! filters, sort, page) is in the URL; rows change in place from live events (see
+//! `live_list`), so an idle console asks the server for nothing but its live channel.
 
 use crate::api::{kill_all, kill_sessions, list_sessions, whoami};
-use crate::browser::after;
+use crate::browser::{after, focus_leaves, viewport_is_narrow};
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
+use crate::components::console_url::{default_dir, query_from_params, query_to_search};
 use crate::components::filter_chips::FilterChips;
 use crate::components::flash::{Flash, FlashMessage};
-use crate::components::session_views::{SessionCards, SessionTable, ViewState};
+use crate::components::live_list::LiveList;
+use crate::components::session_parts::{application_label, ViewState};
+use crate::components::session_views::{SessionCards, SessionTable};
 use crate::console_api::{kill_app_user_sessions, kill_user_sessions, session_facets, UserTarget};
-use crate::format::sessions_count;
+use crate::format::{agent_summary, sessions_count};
 use crate::live::{connect, LiveSignal};
 use crate::pages::{ticking_now, TopBar};
+use leptos::html;
 use leptos::prelude::*;
-use sessions_core::model::{ListFilter, ListQuery, PageAt, SessionPage, SortDir, SortKey, DEFAULT_PAGE_SIZE};
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use sessions_core::model::{ListFilter, ListQuery, PageAt, Session, SortDir, SortKey, DEFAULT_PAGE_SIZE};
 use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Cards are taller than rows: a phone gets fewer per page.
+const PHONE_PAGE_SIZE: u32 = 20;
+/// The element whose `data-layout` tells hydration which layout the server rendered.
+const LIST_ID: &str = "session-list";
 
 #[component]
 pub fn AdminSessionsPage() -> impl IntoView {
-    let typed = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
-    let filter = RwSignal::new(ListFilter::default());
-    let sort = RwSignal::new(SortKey::Created);
-    let dir = RwSignal::new(SortDir::Desc);
-    let page = RwSignal::new(PageAt::First);
-    let version = RwSignal::new(0_u32);
+    let params = use_query_map();
+    let navigate = StoredValue::new_local(use_navigate());
+    let narrow = RwSignal::new(initial_narrow());
+    let query = Memo::new(move |_| {
+        let limit = if narrow.get() { PHONE_PAGE_SIZE } else { DEFAULT_PAGE_SIZE };
+        params.with(|params| query_from_params(|key| params.get(key), limit))
+    });
+    // Goes to another view of the list; typing in the search replaces the history entry.
+    let show = move |next: ListQuery, replace: bool| {
+        let path = format!("/admin/sessions{}", query_to_search(&next));
+        navigate.with_value(|navigate| navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() }));
+    };
+    let refetches = RwSignal::new(0_u32);
+    let me = Resource::new(|| (), |_| whoami());
+    let sessions = Resource::new(
+        move || (query.get(), refetches.get()),
+        |(query, _)| async move { (query.clone(), list_sessions(query).await) },
+    );
+    let facets = Resource::new(move || refetches.get(), |_| session_facets());
+    let list = LiveList::default();
+
     let selected = RwSignal::new(HashSet::<String>::new());
     let revealed = RwSignal::new(HashSet::<String>::new());
     let include_mine = RwSignal::new(false);
     let flash = RwSignal::new(None::<Flash>);
     let pending = RwSignal::new(None::<Confirmation>);
+    let open_menus = RwSignal::new(0_u32);
+    let filters_open = RwSignal::new(false);
 
-    // A new search or order starts again at the first page.
-    Effect::watch(
-        move || (search.get(), filter.get(), sort.get(), dir.get()),
-        move |_, _, _| page.set(PageAt::First),
-        false,
-    );
-
-    let me = Resource::new(|| (), |_| whoami());
-    let sessions = Resource::new(
-        move || (search.get(), filter.get(), sort.get(), dir.get(), page.get(), version.get()),
-        |(search, filter, sort, dir, page, _)| {
-            list_sessions(ListQuery { search, filter, sort, dir, page, limit: DEFAULT_PAGE_SIZE })
-        },
-    );
-    // The chip counts follow `version`, so they refresh exactly when the list reloads.
-    let facets = Resource::new(move || version.get(), |_| session_facets());
-    let server_now = Signal::derive(move || {
-        sessions.get().and_then(|page| page.ok()).map(|page| page.now).unwrap_or_default()
+    // Nothing moves while the admin points at, works in or has chosen rows.
+    let (pointer_in, focus_in) = (RwSignal::new(false), RwSignal::new(false));
+    let frozen = Memo::new(move |_| {
+        pointer_in.get()
+            || focus_in.get()
+            || !selected.with(HashSet::is_empty)
+            || pending.with(Option::is_some)
+            || open_menus.get() > 0
     });
-    let now = ticking_now(server_now);
+    Effect::watch(move || frozen.get(), move |frozen, _, _| if !*frozen { list.settle() }, false);
 
-    // Live: reload the page of data and the chip counts shortly after changes (bursts
-    // coalesce into one).
-    let reload_scheduled = StoredValue::new(false);
-    let schedule_reload = move || {
-        if !reload_scheduled.get_value() {
-            reload_scheduled.set_value(true);
-            after(250, move || {
-                reload_scheduled.set_value(false);
-                version.update(|v| *v += 1);
-            });
-        }
-    };
     Effect::new(move |_| {
         let handle = connect(move |signal| match signal {
-            LiveSignal::Event(_) | LiveSignal::Resync => schedule_reload(),
+            LiveSignal::Event(event) => list.apply(&event, frozen.get_untracked()),
+            // Events may have been missed while the channel was down: fetch once.
+            LiveSignal::Resync => refetches.update(|n| *n += 1),
         });
         on_cleanup(move || handle.stop());
     });
+    // The layout follows the viewport once the page runs in the browser.
+    Effect::new(move |_| {
+        let follow = move || {
+            if let Some(now_narrow) = viewport_is_narrow() {
+                if narrow.get_untracked() != now_narrow {
+                    narrow.set(now_narrow);
+                }
+            }
+        };
+        follow();
+        let handle = window_event_listener(leptos::ev::resize, move |_| follow());
+        on_cleanup(move || handle.remove());
+    });
+    // "/" jumps to the search box, as on most sites with one.
+    let search_box = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        let handle = window_event_listener(leptos::ev::keydown, move |event| {
+            let typing = event_target::<leptos::web_sys::Element>(&event)
+                .closest("input, textarea, select, [contenteditable]")
+                .ok()
+                .flatten()
+                .is_some();
+            if event.key() == "/" && !typing && !event.ctrl_key() && !event.meta_key() && !event.alt_key() {
+                if let Some(input) = search_box.get_untracked() {
+                    event.prevent_default();
+                    let _ = input.focus();
+                }
+            }
+        });
+        on_cleanup(move || handle.remove());
+    });
+
+    let server_now = Signal::derive(move || {
+        sessions.get().and_then(|(_, page)| page.ok()).map(|page| page.now).unwrap_or_default()
+    });
+    let now = ticking_now(server_now);
+    let current = Signal::derive(move || me.get().and_then(Result::ok).map(|me| me.session_id));
 
     let guard = ActionGuard {
         pending,
         flash,
-        done: Callback::new(move |()| {
-            selected.set(HashSet::new());
-            version.update(|v| *v += 1);
-        }),
+        // Rows leave by the live "ended" event; nothing to fetch.
+        done: Callback::new(move |()| selected.set(HashSet::new())),
     };
-    let on_kill = Callback::new(move |(id, skip): (String, bool)| {
-        let short: String = id.chars().take(8).collect();
-        let detail = format!("Session {short} will be signed out at once.");
-        guard.ask(skip, "Kill this session?".into(), detail, move || {
+    let on_kill = Callback::new(move |(session, skip): (Arc<Session>, bool)| {
+        let mine = current.get_untracked().as_deref() == Some(session.id.as_str());
+        let detail = if mine {
+            "This is the session you are using now: you will be signed out.".to_owned()
+        } else {
+            "It will be signed out at once.".to_owned()
+        };
+        let id = session.id.clone();
+        guard.ask(skip, kill_title(&session), detail, move || {
             let ids = vec![id.clone()];
+            list.expect_kills(ids.clone());
             async move { kill_sessions(ids).await.map(|count| format!("{} ended.", sessions_count(count))) }
         });
     });
@@ -94,10 +146,8 @@ pub fn AdminSessionsPage() -> impl IntoView {
         } else {
             format!("Every session of {name} will be signed out at once.")
         };
-        let title = format!("Kill all sessions of {name}?");
-        guard.ask(skip, title, detail, move || {
-            let name = name.clone();
-            let target = target.clone();
+        guard.ask(skip, format!("Kill all sessions of {name}?"), detail, move || {
+            let (name, target) = (name.clone(), target.clone());
             async move {
                 let count = match target {
                     UserTarget::Account(user_id) => kill_user_sessions(user_id, false).await?,
@@ -114,36 +164,85 @@ pub fn AdminSessionsPage() -> impl IntoView {
         let title = format!("Kill {} selected?", sessions_count(ids.len() as u32));
         guard.ask(skips_confirmation(&event), title, "They will be signed out at once.".into(), move || {
             let ids = ids.clone();
+            list.expect_kills(ids.clone());
             async move { kill_sessions(ids).await.map(|count| format!("{} ended.", sessions_count(count))) }
         });
     };
     let kill_everything = move |event: leptos::ev::MouseEvent| {
         let mine = include_mine.get_untracked();
-        let detail = if mine {
-            "Every live session, yours included, will be signed out at once."
+        let live = list.live_total().unwrap_or(0);
+        let title = if mine {
+            format!("Kill all {}, yours included?", sessions_count(live as u32))
         } else {
-            "Every live session except yours will be signed out at once."
+            format!("Kill all {} except yours?", sessions_count((live - 1).max(0) as u32))
         };
-        guard.ask(skips_confirmation(&event), "Kill all sessions?".into(), detail.into(), move || async move {
-            kill_all(mine).await.map(|count| format!("{} ended.", sessions_count(count)))
+        let detail = "Everyone affected is signed out at once.".to_owned();
+        guard.ask(skips_confirmation(&event), title, detail, move || {
+            let ids: Vec<String> = list.rows.with_untracked(|rows| rows.iter().map(|row| row.id().to_owned()).collect());
+            list.expect_kills(ids);
+            async move { kill_all(mine).await.map(|count| format!("{} ended.", sessions_count(count))) }
         });
     };
+
+    // Search as you type, sent after a pause; the URL keeps one entry per search.
+    let typed = RwSignal::new(query.get_untracked().search);
+    Effect::watch(move || query.with(|query| query.search.clone()), move |search, _, _| {
+        if typed.get_untracked() != *search {
+            typed.set(search.clone());
+        }
+    }, false);
     let on_search = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
         typed.set(value.clone());
-        after(200, move || {
-            if typed.get_untracked() == value {
-                search.set(value);
+        after(250, move || {
+            if typed.get_untracked() == value && query.with_untracked(|query| query.search != value) {
+                let mut next = query.get_untracked();
+                next.search = value;
+                next.page = PageAt::First;
+                show(next, true);
             }
         });
     };
-
-    let current = Signal::derive(move || me.get().and_then(|me| me.ok()).map(|me| me.session_id));
-    let state = ViewState { now, current, selected, revealed, on_kill, on_kill_user };
+    let set_filter = Callback::new(move |filter: ListFilter| {
+        let mut next = query.get_untracked();
+        next.filter = filter;
+        next.page = PageAt::First;
+        show(next, false);
+    });
+    let on_sort = Callback::new(move |key: SortKey| {
+        let mut next = query.get_untracked();
+        next.dir = if next.sort == key {
+            if next.dir == SortDir::Asc { SortDir::Desc } else { SortDir::Asc }
+        } else {
+            default_dir(key)
+        };
+        next.sort = key;
+        next.page = PageAt::First;
+        show(next, false);
+    });
+    let on_page = Callback::new(move |page: PageAt| {
+        let mut next = query.get_untracked();
+        next.page = page;
+        show(next, false);
+    });
+    let filter = Signal::derive(move || query.with(|query| query.filter.clone()));
+    let filter_count = move || {
+        query.with(|query| {
+            let f = &query.filter;
+            [f.application.is_some(), f.role.is_some(), f.status.is_some(), f.country.is_some()]
+                .into_iter()
+                .filter(|set| *set)
+                .count()
+        })
+    };
+    let waiting = move || list.waiting.with(Vec::len);
+    let any_waiting = move || waiting() > 0;
+    let state = ViewState { now, current, selected, revealed, on_kill, on_kill_user, open_menus };
 
     view! {
+        <Title text="All sessions · Sessions"/>
         <TopBar me/>
-        <main class="console">
+        <main class="console" id="main" tabindex="-1">
             <FlashMessage flash/>
             <div class="page-head">
                 <div>
@@ -152,20 +251,41 @@ pub fn AdminSessionsPage() -> impl IntoView {
                 </div>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let total = sessions.await.map(|page| page.total).unwrap_or(0);
-                        view! { <span class="badge active-count">{format!("{total} Active")}</span> }
+                        let base = sessions.await.1.map(|page| page.total).unwrap_or(0);
+                        view! {
+                            <span class="badge active-count" role="status" aria-live="polite">
+                                {move || format!("{} Active", base + list.total_change.get())}
+                            </span>
+                        }
                     })}
                 </Transition>
             </div>
             <div class="toolbar">
                 <input
+                    node_ref=search_box
                     class="search"
                     type="search"
                     aria-label="Search"
-                    placeholder="Search user, IP, application or session id"
+                    aria-keyshortcuts="/"
+                    placeholder="Search user, IP, application or id  ( / )"
                     prop:value=move || typed.get()
                     on:input=on_search
                 />
+                <SortPicker query on_pick=Callback::new(move |(key, dir): (SortKey, SortDir)| {
+                    let mut next = query.get_untracked();
+                    next.sort = key;
+                    next.dir = dir;
+                    next.page = PageAt::First;
+                    show(next, false);
+                })/>
+                <button
+                    class="button filters-toggle"
+                    aria-expanded=move || filters_open.get().to_string()
+                    aria-controls="filters"
+                    on:click=move |_| filters_open.update(|open| *open = !*open)
+                >
+                    {move || match filter_count() { 0 => "Filters".to_owned(), n => format!("Filters ({n})") }}
+                </button>
                 <div class="toolbar-actions">
                     <button class="button danger" disabled=move || selected.with(HashSet::is_empty) on:click=kill_selected>
                         "Kill selected"
@@ -178,56 +298,152 @@ pub fn AdminSessionsPage() -> impl IntoView {
                     <button class="button danger" on:click=kill_everything>"Kill all"</button>
                 </div>
             </div>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    facets.await.ok().map(|facets| view! { <FilterChips facets filter/> })
-                })}
-            </Transition>
-            <Transition fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
-                {move || Suspend::new(async move {
-                    // Awaited here so the first render (server and hydration) knows "you".
-                    let _ = me.await;
-                    match sessions.await {
-                        Ok(page_data) => view! { <SessionList data=page_data state sort dir page/> }.into_any(),
-                        Err(err) => {
-                            let text = Flash::from_error(&err).text();
-                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+            <div id="filters" class="filters" class:open=move || filters_open.get()>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        if let Ok(loaded) = facets.await {
+                            list.load_facets(loaded);
                         }
-                    }
-                })}
-            </Transition>
+                        let counts = Signal::derive(move || list.facets.get().unwrap_or_default());
+                        view! { <FilterChips facets=counts filter set_filter/> }
+                    })}
+                </Transition>
+            </div>
+            <Show when=any_waiting>
+                <button class="new-pill" on:click=move |_| refetches.update(|n| *n += 1)>
+                    {move || match waiting() { 1 => "1 new session — show".to_owned(), n => format!("{n} new sessions — show") }}
+                </button>
+            </Show>
+            <div
+                id=LIST_ID
+                class="session-list"
+                data-layout=move || if narrow.get() { "cards" } else { "table" }
+                on:pointerenter=move |_| pointer_in.set(true)
+                on:pointerleave=move |_| pointer_in.set(false)
+                on:focusin=move |_| focus_in.set(true)
+                on:focusout=move |event| if focus_leaves(&event) { focus_in.set(false) }
+            >
+                <Transition fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
+                    {move || Suspend::new(async move {
+                        // Awaited here so the first render (server and hydration) knows "you".
+                        let _ = me.await;
+                        let (loaded_query, page) = sessions.await;
+                        match page {
+                            Ok(page) => {
+                                let (prev, next) = (page.prev.clone(), page.next.clone());
+                                list.load(page, loaded_query);
+                                view! { <SessionList list state narrow query on_sort on_page prev next/> }.into_any()
+                            }
+                            Err(err) => {
+                                let text = Flash::from_error(&err).text();
+                                view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </div>
             <ConfirmDialog pending/>
         </main>
     }
 }
 
+/// "Kill Elsa Lindqvist's helpdesk session — Firefox 125 on Windows, SE?"
+fn kill_title(session: &Session) -> String {
+    let whose = match &session.username {
+        Some(name) => format!("{name}'s"),
+        None => "this guest's".to_owned(),
+    };
+    let place = session.country.as_deref().map(|code| format!(", {code}")).unwrap_or_default();
+    format!(
+        "Kill {whose} {} session — {}{place}?",
+        application_label(&session.application),
+        agent_summary(session)
+    )
+}
+
+/// The layout the first render uses: on the server from the browser's kind, in the
+/// browser the one the server chose (hydration must match it); the viewport decides
+/// after that.
+fn initial_narrow() -> bool {
+    #[cfg(feature = "ssr")]
+    return crate::server_ctx::request_from_phone();
+    #[cfg(not(feature = "ssr"))]
+    return crate::browser::rendered_layout(LIST_ID).as_deref() == Some("cards");
+}
+
 #[component]
 fn SessionList(
-    data: SessionPage,
+    list: LiveList,
     state: ViewState,
-    sort: RwSignal<SortKey>,
-    dir: RwSignal<SortDir>,
-    page: RwSignal<PageAt>,
+    narrow: RwSignal<bool>,
+    query: Memo<ListQuery>,
+    on_sort: Callback<SortKey>,
+    on_page: Callback<PageAt>,
+    prev: Option<String>,
+    next: Option<String>,
 ) -> impl IntoView {
-    if data.sessions.is_empty() {
-        return view! { <p class="empty">"No live session matches."</p> }.into_any();
-    }
-    let SessionPage { sessions, total, next, prev, .. } = data;
-    let shown = sessions.len();
+    let empty = move || list.rows.with(Vec::is_empty);
+    let sort = Signal::derive(move || query.with(|query| query.sort));
+    let dir = Signal::derive(move || query.with(|query| query.dir));
+    let rows = list.rows;
+    let shown = move || format!("{} of {}", rows.with(Vec::len), list.base_total.get() + list.total_change.get());
     view! {
-        <SessionTable sessions=sessions.clone() state sort dir/>
-        <SessionCards sessions state/>
+        <Show
+            when=move || !empty()
+            fallback=|| view! { <p class="empty">"No live session matches."</p> }
+        >
+            {move || if narrow.get() {
+                view! { <SessionCards rows state/> }.into_any()
+            } else {
+                view! { <SessionTable rows state sort dir on_sort/> }.into_any()
+            }}
+        </Show>
         <nav class="pager" aria-label="Pages">
-            <span>{format!("{shown} of {total}")}</span>
+            <span>{shown}</span>
             <button class="button small" disabled=prev.is_none() on:click={
                 let prev = prev.clone();
-                move |_| if let Some(cursor) = prev.clone() { page.set(PageAt::Before(cursor)) }
+                move |_| if let Some(cursor) = prev.clone() { on_page.run(PageAt::Before(cursor)) }
             }>"Previous"</button>
             <button class="button small" disabled=next.is_none() on:click={
                 let next = next.clone();
-                move |_| if let Some(cursor) = next.clone() { page.set(PageAt::After(cursor)) }
+                move |_| if let Some(cursor) = next.clone() { on_page.run(PageAt::After(cursor)) }
             }>"Next"</button>
         </nav>
     }
-    .into_any()
 }
+
+/// The order of the list as one choice (the cards have no column headers to click).
+#[component]
+fn SortPicker(query: Memo<ListQuery>, on_pick: Callback<(SortKey, SortDir)>) -> impl IntoView {
+    const CHOICES: [(SortKey, SortDir, &str); 7] = [
+        (SortKey::Created, SortDir::Desc, "Newest sign-in"),
+        (SortKey::Created, SortDir::Asc, "Oldest sign-in"),
+        (SortKey::LastSeen, SortDir::Desc, "Recently seen"),
+        (SortKey::Expires, SortDir::Asc, "Ending soonest"),
+        (SortKey::User, SortDir::Asc, "User A–Z"),
+        (SortKey::Application, SortDir::Asc, "Application A–Z"),
+        (SortKey::Ip, SortDir::Asc, "IP address"),
+    ];
+    let value = |key: SortKey, dir: SortDir| format!("{}:{}", key.as_str(), if dir == SortDir::Asc { "asc" } else { "desc" });
+    let current = move || query.with(|query| value(query.sort, query.dir));
+    let on_change = move |event: leptos::ev::Event| {
+        let picked = event_target_value(&event);
+        if let Some((key, dir)) = CHOICES.iter().find(|(key, dir, _)| value(*key, *dir) == picked).map(|(k, d, _)| (*k, *d)) {
+            on_pick.run((key, dir));
+        }
+    };
+    view! {
+        <select class="sort-picker" aria-label="Sort by" prop:value=current on:change=on_change>
+            {CHOICES.iter().map(|(key, dir, label)| {
+                let option_value = value(*key, *dir);
+                let selected = { let option_value = option_value.clone(); move || current() == option_value };
+                view! { <option value=option_value selected=selected>{*label}</option> }
+            }).collect_view()}
+            // A sort from a column header that the list above does not name.
+            <Show when=move || !CHOICES.iter().any(|(key, dir, _)| value(*key, *dir) == current())>
+                <option value=current selected=true>"Column order"</option>
+            </Show>
+        </select>
+    }
+}
+

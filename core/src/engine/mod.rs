@@ -33,8 +33,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-/// The application name of sessions created by the console's own sign-in page.
-pub const CONSOLE_APP: &str = "console";
+pub use crate::model::CONSOLE_APP;
 /// Recorded as `ended_by` when no person ended a session (idle, expiry, limits).
 pub const SYSTEM_ACTOR: &str = "system";
 const MAX_IDS_PER_CALL: usize = 1000;
