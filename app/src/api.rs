@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use sessions_core::model::{ListQuery, Role, SessionPage};
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, client_info, current_session, engine, require_admin, set_cookie};
+use crate::server_ctx::{
+    actor_name, client_info, current_session, engine, require_admin, require_admin_viewing, set_cookie, viewing_session,
+};
 #[cfg(feature = "ssr")]
 use sessions_core::{
     model::{EndReason, MAX_SEARCH_LEN},
@@ -55,14 +57,14 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[server(prefix = "/rpc", endpoint = "whoami")]
 pub async fn whoami() -> Result<Me, AppError> {
-    let session = current_session().await?;
+    let session = viewing_session().await?;
     Ok(Me { session_id: session.id.clone(), username: actor_name(&session), role: session.role })
 }
 
 /// One page of every live session (admins only).
 #[server(prefix = "/rpc", endpoint = "list_sessions")]
 pub async fn list_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
-    require_admin().await?;
+    require_admin_viewing().await?;
     Ok(engine()?.list(&checked_filter(query)?, Scope::Everyone).await?)
 }
 
@@ -110,7 +112,7 @@ pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
 /// The caller's own live sessions.
 #[server(prefix = "/rpc", endpoint = "my_sessions")]
 pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
-    let session = current_session().await?;
+    let session = viewing_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
     Ok(engine()?.list(&checked_filter(query)?, Scope::User(user_id)).await?)
 }
@@ -139,4 +141,14 @@ pub async fn sign_out_others() -> Result<u32, AppError> {
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
     let selector = EndSelector::UserExcept { user_id, keep: session.id.clone() };
     Ok(engine()?.end(selector, EndReason::Logout, &actor_name(&session)).await?.len() as u32)
+}
+
+/// Something the person did on a page that asks the server nothing (a click, a key):
+/// counts as their activity, so reading and working on an open page keeps the
+/// session alive while an untouched tab still goes idle. Pages send it at most once a
+/// minute.
+#[server(prefix = "/rpc", endpoint = "still_here")]
+pub async fn still_here() -> Result<(), AppError> {
+    current_session().await?;
+    Ok(())
 }

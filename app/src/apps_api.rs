@@ -9,7 +9,7 @@ use server_fn::codec::Json;
 use sessions_core::model::Application;
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, engine, require_admin};
+use crate::server_ctx::{actor_name, engine, require_admin, require_admin_viewing};
 
 /// A new application and its API key, which is never shown again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct AddedApplication {
 /// Every application, revoked ones included, with its live sessions.
 #[server(prefix = "/rpc", endpoint = "list_applications", input = Json)]
 pub async fn list_applications() -> Result<Vec<Application>, AppError> {
-    require_admin().await?;
+    require_admin_viewing().await?;
     Ok(engine()?.list_applications().await?)
 }
 

@@ -109,3 +109,29 @@ pub fn rendered_layout(element_id: &str) -> Option<String> {
         None
     }
 }
+
+/// Tells the server, at most once a minute, that the person is working on the page
+/// (pointer or keys), for pages whose own requests are all automatic and so never
+/// count as activity (see `api::still_here`).
+pub fn report_activity_while_open() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::*;
+        let last_sent = StoredValue::new(0_i64);
+        let ping = move || {
+            let now = now_ms();
+            if now - last_sent.get_value() >= 60_000 {
+                last_sent.set_value(now);
+                leptos::task::spawn_local(async {
+                    let _ = crate::api::still_here().await;
+                });
+            }
+        };
+        let pointer = window_event_listener(leptos::ev::pointerdown, move |_| ping());
+        let keys = window_event_listener(leptos::ev::keydown, move |_| ping());
+        on_cleanup(move || {
+            pointer.remove();
+            keys.remove();
+        });
+    }
+}

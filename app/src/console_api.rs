@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use sessions_core::model::Facets;
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, current_session, engine, require_admin};
+use crate::server_ctx::{actor_name, current_session, engine, require_admin, require_admin_viewing};
 #[cfg(feature = "ssr")]
 use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
 
@@ -15,7 +15,7 @@ use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
 /// (admins only). `""` in `countries` stands for "unknown".
 #[server(prefix = "/rpc", endpoint = "session_facets")]
 pub async fn session_facets() -> Result<Facets, AppError> {
-    require_admin().await?;
+    require_admin_viewing().await?;
     Ok(engine()?.facets().await?)
 }
 

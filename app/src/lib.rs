@@ -48,7 +48,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    Effect::new(move |_| browser::mark_hydrated());
+    Effect::new(move |_| {
+        browser::mark_hydrated();
+        browser::report_activity_while_open();
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/sessions.css"/>
         <Title text="Sessions"/>

@@ -11,7 +11,7 @@ use sessions_core::catalogue::{SettingChange, SettingValues, SettingsChangeRecor
 use sessions_core::model::{HistoryPage, HistoryQuery, Impact};
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, engine, require_admin};
+use crate::server_ctx::{actor_name, engine, require_admin, require_admin_viewing};
 
 /// The stored settings, as the settings page edits them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,7 +34,7 @@ const SETTINGS_CHANGES_PAGE: i64 = 50;
 
 #[server(prefix = "/rpc", endpoint = "get_settings", input = Json)]
 pub async fn get_settings() -> Result<SettingsView, AppError> {
-    require_admin().await?;
+    require_admin_viewing().await?;
     let engine = engine()?;
     Ok(SettingsView { values: engine.policy().values().clone(), geo_loaded: engine.geo_loaded() })
 }
@@ -57,13 +57,13 @@ pub async fn save_settings(changes: Vec<SettingChange>) -> Result<SaveOutcome, A
 /// Ended sessions, newest first.
 #[server(prefix = "/rpc", endpoint = "session_history", input = Json)]
 pub async fn session_history(query: HistoryQuery) -> Result<HistoryPage, AppError> {
-    require_admin().await?;
+    require_admin_viewing().await?;
     Ok(engine()?.history(&query).await?)
 }
 
 /// The ledger of settings changes, newest first.
 #[server(prefix = "/rpc", endpoint = "settings_changes", input = Json)]
 pub async fn settings_changes() -> Result<Vec<SettingsChangeRecord>, AppError> {
-    require_admin().await?;
+    require_admin_viewing().await?;
     Ok(engine()?.settings_changes(SETTINGS_CHANGES_PAGE, None).await?)
 }

@@ -37,15 +37,40 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
         .unwrap_or_else(|| ClientInfo { ip: "unknown".into(), user_agent: String::new() }))
 }
 
-/// The caller's live session, checked like any request; an ended one clears the cookie.
+/// Whether a request counts as something the person did. Only what a person does keeps
+/// a session from going idle: automatic refreshes of a page (its list, its counts, who
+/// am I) are `Automatic` and never move "last seen".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    Person,
+    Automatic,
+}
+
+/// The caller's live session, checked like any request and counted as their activity;
+/// an ended one clears the cookie.
 pub async fn current_session() -> Result<Arc<CachedSession>, AppError> {
+    session_for(Activity::Person).await
+}
+
+/// The caller's live session for a read that a page makes by itself: checked with
+/// every refusal, but not counted as activity.
+pub async fn viewing_session() -> Result<Arc<CachedSession>, AppError> {
+    session_for(Activity::Automatic).await
+}
+
+async fn session_for(activity: Activity) -> Result<Arc<CachedSession>, AppError> {
     let engine = engine()?;
     let parts = request_parts()?;
     let token = engine
         .cookies()
         .token_from_headers(cookie_headers(&parts.headers))
         .ok_or_else(|| AppError::unauthenticated(None))?;
-    match engine.check(&token, &client_info()?).await {
+    let client = client_info()?;
+    let checked = match activity {
+        Activity::Person => engine.check(&token, &client).await,
+        Activity::Automatic => engine.peek(&token, &client).await,
+    };
+    match checked {
         Ok(session) => Ok(session),
         Err(err) => {
             let err = AppError::from(err);
@@ -63,7 +88,15 @@ pub fn cookie_headers(headers: &http::HeaderMap) -> impl Iterator<Item = &str> {
 }
 
 pub async fn require_admin() -> Result<Arc<CachedSession>, AppError> {
-    let session = current_session().await?;
+    admin_only(current_session().await?)
+}
+
+/// `require_admin` for a page's automatic reads (not counted as activity).
+pub async fn require_admin_viewing() -> Result<Arc<CachedSession>, AppError> {
+    admin_only(viewing_session().await?)
+}
+
+fn admin_only(session: Arc<CachedSession>) -> Result<Arc<CachedSession>, AppError> {
     if session.role != Role::Admin {
         return Err(AppError::Forbidden);
     }

@@ -1,4 +1,4 @@
-import { Browser, BrowserContext, Page, expect } from "@playwright/test";
+import { Browser, BrowserContext, Locator, Page, expect } from "@playwright/test";
 import users from "../users.json";
 
 export type UserName = "admin" | "alice" | "bob" | "carol";
@@ -23,6 +23,9 @@ export async function signIn(page: Page, name: UserName): Promise<void> {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(name === "admin" ? "**/admin/sessions" : "**/account/sessions");
   await hydrated(page);
+  // The pointer rests in the corner, off the console's list (pointing at the list holds
+  // live changes back, as it should for a person).
+  await page.mouse.move(0, 0);
 }
 
 /** A separate browser (own cookies) signed in as `name`, on its landing page. */
@@ -66,4 +69,20 @@ export async function callServerFn(page: Page, name: string, form: string): Prom
     },
     [name, form],
   );
+}
+
+/** A row's Kill button (its accessible name names the row: "Kill session of …"). */
+export function killButton(entry: Locator) {
+  return entry.getByRole("button", { name: /^Kill session of / });
+}
+
+/** Opens a row's "⋯" menu and chooses "Kill all sessions of NAME". */
+export async function killAllOfUser(
+  page: Page,
+  entry: Locator,
+  name: string,
+  modifiers: ("Control" | "Meta")[] = [],
+): Promise<void> {
+  await entry.getByRole("button", { name: /^More actions for the session of / }).click();
+  await page.getByRole("menuitem", { name: `Kill all sessions of ${name}` }).click({ modifiers });
 }

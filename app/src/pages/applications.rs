@@ -10,7 +10,9 @@ use crate::components::flash::{Flash, FlashMessage};
 use crate::format::{sessions_count, utc};
 use crate::live::connect;
 use crate::pages::TopBar;
+use crate::components::console_url::query_to_search;
 use leptos::prelude::*;
+use sessions_core::model::{ListFilter, ListQuery};
 use sessions_core::model::Application;
 
 /// (application name, its live sessions, skip the confirmation)
@@ -170,7 +172,7 @@ fn AppList(apps: Vec<Application>, on_revoke: OnRevoke) -> impl IntoView {
                 <td class="key-prefix">{facts.key.clone()}</td>
                 <td title=facts.created_exact.clone()>{facts.created.clone()}</td>
                 <td>{app.created_by.clone()}</td>
-                <td class="live-count">{app.live_sessions}</td>
+                <td class="live-count">{live_link(&app.name, app.live_sessions)}</td>
                 <td>{facts.status()}</td>
                 <td class="actions">{facts.revoke()}</td>
             </tr>
@@ -188,7 +190,7 @@ fn AppList(apps: Vec<Application>, on_revoke: OnRevoke) -> impl IntoView {
                     <dt>"Key"</dt><dd class="key-prefix">{facts.key.clone()}</dd>
                     <dt>"Created"</dt><dd title=facts.created_exact.clone()>{facts.created.clone()}</dd>
                     <dt>"Created by"</dt><dd>{app.created_by.clone()}</dd>
-                    <dt>"Live sessions"</dt><dd class="live-count">{app.live_sessions}</dd>
+                    <dt>"Live sessions"</dt><dd class="live-count">{live_link(&app.name, app.live_sessions)}</dd>
                 </dl>
                 {facts.revoke().map(|button| view! { <div class="card-actions">{button}</div> })}
             </li>
@@ -207,6 +209,13 @@ fn AppList(apps: Vec<Application>, on_revoke: OnRevoke) -> impl IntoView {
         <ul class="session-cards">{cards}</ul>
     }
     .into_any()
+}
+
+/// The live count, linking to the console filtered by this application.
+fn live_link(name: &str, live: i64) -> impl IntoView {
+    let filter = ListQuery { filter: ListFilter { application: Some(name.to_owned()), ..ListFilter::default() }, ..ListQuery::default() };
+    let href = format!("/admin/sessions{}", query_to_search(&filter));
+    view! { <a href=href title=format!("Live sessions of {name} in the console")>{live}</a> }
 }
 
 /// One application as text, shared by its row and its card.

@@ -1,0 +1,183 @@
+import { test, expect, Page } from "@playwright/test";
+import { currentSessionId, hydrated, killButton, sessionEntry, signIn } from "./helpers";
+
+// Sessions made through the application API: quick to create and end from the test.
+const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0";
+
+async function newApplication(page: Page, name: string): Promise<string> {
+  const key = await page.evaluate(async (name) => {
+    const response = await fetch("/rpc/add_application", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name }),
+    });
+    if (!response.ok) throw new Error(await response.text());
+    return (await response.json()).key as string;
+  }, name);
+  return key;
+}
+
+async function createSessions(page: Page, key: string, people: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const person of people) {
+    const response = await page.request.post("/api/v1/sessions", {
+      headers: { Authorization: `Bearer ${key}` },
+      data: { user_id: person, display_name: person, role: "user", ip: "203.0.113.9", user_agent: FIREFOX },
+    });
+    expect(response.status(), await response.text()).toBe(201);
+    ids.push((await response.json()).session.id);
+  }
+  return ids;
+}
+
+async function endSession(page: Page, key: string, id: string): Promise<void> {
+  const response = await page.request.delete(`/api/v1/sessions/${id}`, { headers: { Authorization: `Bearer ${key}` } });
+  expect(response.status(), await response.text()).toBeLessThan(300);
+}
+
+/** The session id of the row or card under the point (x, y). */
+async function idAt(page: Page, x: number, y: number): Promise<string | null> {
+  return page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest("[data-session-id]")?.getAttribute("data-session-id") ?? null, [x, y]);
+}
+
+function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+test.describe("live console", () => {
+  test("the row under the pointer keeps its session while others come and go, with no list request", async ({ page }) => {
+    await signIn(page, "admin");
+    const key = await newApplication(page, unique("live"));
+    const first = await createSessions(page, key, ["p1", "p2", "p3", "p4", "p5"]);
+    for (const id of first) await expect(sessionEntry(page, id)).toBeVisible({ timeout: 3_000 });
+
+    const listRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/rpc/list_sessions") || request.url().includes("/rpc/session_facets")) listRequests.push(request.url());
+    });
+    const target = sessionEntry(page, first[2]);
+    const box = (await target.boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    const badge = page.getByText(/^\d+ Active$/);
+    const before = Number((await badge.textContent())!.split(" ")[0]);
+
+    // Elsewhere: three sign-ins, and two sessions above the pointed row end.
+    const later = await createSessions(page, key, ["n1", "n2", "n3"]);
+    await endSession(page, key, first[4]);
+    await endSession(page, key, first[3]);
+    await expect(page.getByRole("button", { name: "3 new sessions — show" })).toBeVisible({ timeout: 3_000 });
+    await expect(badge).toHaveText(`${before + 1} Active`);
+    for (let sample = 0; sample < 5; sample++) {
+      expect(await idAt(page, x, y)).toBe(first[2]);
+      await page.waitForTimeout(200);
+    }
+    // The ended rows stay in place, marked, until the pointer leaves.
+    await expect(sessionEntry(page, first[4])).toHaveClass(/ended/);
+    expect(listRequests).toEqual([]);
+
+    await page.mouse.move(0, 0);
+    await expect(sessionEntry(page, first[4])).toHaveCount(0);
+    await expect(sessionEntry(page, first[3])).toHaveCount(0);
+    for (const id of later) await expect(sessionEntry(page, id)).toBeVisible();
+    expect(listRequests).toEqual([]);
+  });
+
+  test("keyboard only: Kill opens a dialog naming the target, Escape cancels and focus returns", async ({ page }) => {
+    await signIn(page, "admin");
+    const key = await newApplication(page, unique("keys"));
+    const [id] = await createSessions(page, key, ["Elsa Lindqvist"]);
+    const kill = killButton(sessionEntry(page, id));
+    await expect(kill).toHaveAccessibleName(/^Kill session of Elsa Lindqvist, keys-/);
+    await kill.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole("heading")).toHaveText(/^Kill Elsa Lindqvist's keys-\S+ session — Firefox 125\.0 on Windows/);
+    await expect(dialog.getByRole("button", { name: "Confirm" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(kill).toBeFocused();
+    // Tab stays inside the open dialog.
+    await page.keyboard.press("Enter");
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press("Tab");
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("status").filter({ hasText: "1 session ended." })).toBeVisible();
+    await expect(sessionEntry(page, id)).toHaveCount(0);
+  });
+
+  test("Kill all names how many it ends", async ({ page }) => {
+    await signIn(page, "admin");
+    await page.getByRole("button", { name: "Kill all", exact: true }).click();
+    await expect(page.getByRole("dialog").getByRole("heading")).toHaveText(/^Kill all \d+ sessions? except yours\?$/);
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog")).toBeHidden();
+  });
+
+  test("search, filters and sort live in the URL: reload and back keep them", async ({ page }) => {
+    await signIn(page, "admin");
+    const mine = await currentSessionId(page);
+    const adminChip = page.getByRole("group", { name: "Role" }).getByRole("button", { name: /^admin \d+$/ });
+    await adminChip.click();
+    await expect(page).toHaveURL(/[?&]role=admin/);
+    await page.getByLabel("Search").pressSequentially("admin");
+    await expect(page).toHaveURL(/[?&]q=admin/);
+    await page.getByLabel("Sort by").selectOption({ label: "User A–Z" });
+    await expect(page).toHaveURL(/[?&]sort=user/);
+    await page.reload();
+    await hydrated(page);
+    await expect(adminChip).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByLabel("Search")).toHaveValue("admin");
+    await expect(page.getByLabel("Sort by")).toHaveValue("user:asc");
+    await expect(sessionEntry(page, mine)).toBeVisible();
+    await page.goBack();
+    await expect(page).not.toHaveURL(/sort=user/);
+    await expect(page.getByLabel("Sort by")).toHaveValue("created:desc");
+  });
+
+  test("'/' focuses the search box", async ({ page }) => {
+    await signIn(page, "admin");
+    await page.keyboard.press("/");
+    await expect(page.getByLabel("Search")).toBeFocused();
+  });
+
+  for (const width of [1440, 1280, 1024]) {
+    test(`at ${width} px nothing scrolls sideways and every Kill is on screen`, async ({ page }, info) => {
+      test.skip(info.project.name === "phone", "desktop widths");
+      await page.setViewportSize({ width, height: 900 });
+      await signIn(page, "admin");
+      const key = await newApplication(page, unique("wide"));
+      await createSessions(page, key, ["Maximilian Alexander Wolfeschlegelstein", "Bo"]);
+      await expectEveryKillOnScreen(page, width);
+    });
+  }
+
+  test("on a phone the first card is visible without scrolling and every Kill is on screen", async ({ page }, info) => {
+    test.skip(info.project.name !== "phone", "phone width");
+    await signIn(page, "admin");
+    const first = page.locator("[data-session-id]").first();
+    await expect(first).toBeInViewport();
+    await expectEveryKillOnScreen(page, 390);
+    const check = first.getByRole("checkbox");
+    const size = (await check.boundingBox())!;
+    expect(size.width).toBeGreaterThanOrEqual(24);
+    expect(size.height).toBeGreaterThanOrEqual(24);
+  });
+});
+
+async function expectEveryKillOnScreen(page: Page, width: number): Promise<void> {
+  await expect(page.locator("[data-session-id]").first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const kills = page.getByRole("button", { name: /^Kill session of / });
+  const count = await kills.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) {
+    const box = (await kills.nth(i).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(width);
+  }
+}
