@@ -82,3 +82,24 @@ pub fn set_cookie(value: &str) {
 pub fn actor_name(session: &CachedSession) -> String {
     session.username.clone().unwrap_or_else(|| format!("session {}", &session.id[..8.min(session.id.len())]))
 }
+
+/// Whether the request is a plain HTML form post (the page's WASM has not loaded or
+/// JavaScript is off): the browser then accepts HTML, while the server-function client
+/// asks for JSON.
+pub fn plain_form_post() -> bool {
+    request_parts().is_ok_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// After a plain form post succeeded, sends the browser to `path` (a page that says
+/// what happened); a call from the WASM gets its answer as usual.
+pub fn redirect_plain_form(path: &str) {
+    if plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}

@@ -1,7 +1,9 @@
 pub mod confirm;
 pub mod filter_chips;
 pub mod flash;
+pub mod form_feedback;
 pub mod icons;
+pub mod ip_address;
 pub mod password_form;
 pub mod session_parts;
 pub mod session_views;

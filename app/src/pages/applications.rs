@@ -9,8 +9,9 @@ use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog,
 use crate::components::flash::{Flash, FlashMessage};
 use crate::format::{sessions_count, utc};
 use crate::live::connect;
-use crate::pages::TopBar;
+use crate::pages::{page_title, TopBar};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use sessions_core::model::Application;
 
 /// (application name, its live sessions, skip the confirmation)
@@ -60,8 +61,9 @@ pub fn ApplicationsPage() -> impl IntoView {
     });
 
     view! {
+        <Title text=page_title("Applications")/>
         <TopBar me/>
-        <main class="console applications">
+        <main class="console applications" id="main" tabindex="-1">
             <FlashMessage flash/>
             <div class="page-head">
                 <div>
