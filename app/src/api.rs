@@ -8,7 +8,8 @@ use sessions_core::model::{ListQuery, Role, SessionPage};
 
 #[cfg(feature = "ssr")]
 use crate::server_ctx::{
-    actor_name, client_info, current_session, engine, require_admin, require_admin_viewing, set_cookie, viewing_session,
+    actor_name, client_info, current_session, engine, redirect_plain_form, require_admin, require_admin_viewing, set_cookie,
+    viewing_session,
 };
 #[cfg(feature = "ssr")]
 use sessions_core::{
@@ -131,7 +132,9 @@ pub async fn sign_out_sessions(ids: Vec<String>) -> Result<u32, AppError> {
     if ended.is_empty() {
         return Err(AppError::NotFound("No such session of yours is live.".into()));
     }
-    Ok(ended.len() as u32)
+    let count = ended.len() as u32;
+    redirect_plain_form(&my_sessions_done(SIGNED_OUT, count));
+    Ok(count)
 }
 
 /// Signs out every session of the caller's except the current one.
@@ -140,7 +143,19 @@ pub async fn sign_out_others() -> Result<u32, AppError> {
     let session = current_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
     let selector = EndSelector::UserExcept { user_id, keep: session.id.clone() };
-    Ok(engine()?.end(selector, EndReason::Logout, &actor_name(&session)).await?.len() as u32)
+    let count = engine()?.end(selector, EndReason::Logout, &actor_name(&session)).await?.len() as u32;
+    redirect_plain_form(&my_sessions_done(SIGNED_OUT, count));
+    Ok(count)
+}
+
+/// `?done=` of My sessions after sessions were signed out by a plain form post.
+pub const SIGNED_OUT: &str = "signed-out";
+/// `?done=` of My sessions after a password change by a plain form post.
+pub const PASSWORD_CHANGED: &str = "password";
+
+/// My sessions, saying what a plain form post did.
+pub fn my_sessions_done(what: &str, count: u32) -> String {
+    format!("/account/sessions?{}", crate::components::form_feedback::done_query(what, count))
 }
 
 /// Something the person did on a page that asks the server nothing (a click, a key):

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use sessions_core::model::Facets;
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, current_session, engine, require_admin, require_admin_viewing};
+use crate::server_ctx::{actor_name, current_session, engine, redirect_plain_form, require_admin, require_admin_viewing};
 #[cfg(feature = "ssr")]
 use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
 
@@ -83,7 +83,8 @@ pub async fn change_password(
     current: String,
     new: String,
     repeat: String,
-    sign_out_others: bool,
+    // A plain form leaves an unticked box out.
+    #[server(default)] sign_out_others: bool,
 ) -> Result<u32, AppError> {
     let session = current_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
@@ -92,6 +93,7 @@ pub async fn change_password(
     }
     let keep = if sign_out_others { KeepSessions::This(session.id.clone()) } else { KeepSessions::All };
     let ended = engine()?.change_own_password(user_id, current, new, keep).await?;
+    redirect_plain_form(&crate::api::my_sessions_done(crate::api::PASSWORD_CHANGED, ended as u32));
     Ok(ended as u32)
 }
 

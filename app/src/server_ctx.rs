@@ -123,3 +123,24 @@ pub fn request_from_phone() -> bool {
         .and_then(|parts| parts.headers.get(http::header::USER_AGENT)?.to_str().ok().map(str::to_owned))
         .is_some_and(|agent| sessions_core::agent::parse_user_agent(&agent).device == sessions_core::model::DeviceClass::Phone)
 }
+
+/// Whether the request is a plain HTML form post (the page's WASM has not loaded or
+/// JavaScript is off): the browser then accepts HTML, while the server-function client
+/// asks for JSON.
+pub fn plain_form_post() -> bool {
+    request_parts().is_ok_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// After a plain form post succeeded, sends the browser to `path` (a page that says
+/// what happened); a call from the WASM gets its answer as usual.
+pub fn redirect_plain_form(path: &str) {
+    if plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}

@@ -1,5 +1,5 @@
 import { Page, TestInfo, test, expect } from "@playwright/test";
-import { hydrated, sessionEntry, signIn } from "./helpers";
+import { hydrated, sessionEntry, signIn, navigateTo } from "./helpers";
 
 // Application names are unique forever and both projects (desktop, phone) share one
 // server: every test makes its own names.
@@ -35,7 +35,7 @@ async function applicationNames(page: Page): Promise<string[]> {
 
 async function openApplications(page: Page): Promise<void> {
   await signIn(page, "admin");
-  await page.getByRole("link", { name: "Applications" }).click();
+  await navigateTo(page, "Applications");
   await page.waitForURL("**/admin/applications");
   await hydrated(page);
   await expect(page.getByRole("heading", { name: "Applications", exact: true })).toBeVisible();

@@ -86,3 +86,23 @@ export async function killAllOfUser(
   await entry.getByRole("button", { name: /^More actions for the session of / }).click();
   await page.getByRole("menuitem", { name: `Kill all sessions of ${name}` }).click({ modifiers });
 }
+
+/**
+ * Follows a link of the top bar. On phones the links sit behind the "Menu" button,
+ * which is opened first.
+ */
+export async function navigateTo(page: Page, linkName: string): Promise<void> {
+  const summary = page.locator(".topbar summary", { hasText: "Menu" });
+  if (await summary.isVisible()) {
+    if (!(await page.locator(".topbar details.menu[open]").count())) await summary.click();
+  }
+  await page.locator(".topbar").getByRole("link", { name: linkName, exact: true }).click();
+}
+
+/** The top bar's "Sign out" (in the "Menu" on phones); waits for the sign-in page. */
+export async function signOutFromBar(page: Page): Promise<void> {
+  const summary = page.locator(".topbar summary", { hasText: "Menu" });
+  if ((await summary.isVisible()) && !(await page.locator(".topbar details.menu[open]").count())) await summary.click();
+  await page.locator(".topbar").getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.waitForURL("**/login");
+}

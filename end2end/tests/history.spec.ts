@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { callServerFn, hydrated, signIn, signedInBrowser } from "./helpers";
+import { callServerFn, hydrated, signIn, signedInBrowser, navigateTo } from "./helpers";
 
 test.describe("history", () => {
   test("a killed session shows with its reason and who ended it; filters narrow the list", async ({ page, browser }) => {
@@ -17,7 +17,7 @@ test.describe("history", () => {
     });
     expect(signOut.status()).toBeLessThan(400);
 
-    await page.getByRole("link", { name: "History" }).click();
+    await navigateTo(page, "History");
     await page.waitForURL("**/admin/history");
     await hydrated(page);
     await expect(page.getByRole("heading", { name: "History", exact: true })).toBeVisible();

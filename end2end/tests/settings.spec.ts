@@ -1,5 +1,5 @@
 import { Page, test, expect } from "@playwright/test";
-import { callServerFn, hydrated, signIn, signedInBrowser } from "./helpers";
+import { callServerFn, hydrated, signIn, signedInBrowser, navigateTo } from "./helpers";
 
 // Every spec file shares one server: a test that saves a setting puts the stored
 // values back as it found them (in `finally`), so no other test sees its policy.
@@ -50,7 +50,7 @@ async function restore(page: Page, before: Values): Promise<void> {
 
 async function openSettings(page: Page): Promise<void> {
   await signIn(page, "admin");
-  await page.getByRole("link", { name: "Settings" }).click();
+  await navigateTo(page, "Settings");
   await page.waitForURL("**/admin/settings");
   await hydrated(page);
   await expect(page.getByRole("heading", { name: "Settings", exact: true })).toBeVisible();

@@ -79,7 +79,7 @@ pub fn RowMenu(
                 "⋯"
             </button>
             <Show when=move || open.get()>
-                <ul class="menu" role="menu">{entries}</ul>
+                <ul class="row-menu-list" role="menu">{entries}</ul>
             </Show>
         </div>
     }

@@ -14,7 +14,7 @@ use crate::components::session_views::{SessionCards, SessionTable};
 use crate::console_api::{kill_app_user_sessions, kill_user_sessions, session_facets, UserTarget};
 use crate::format::{agent_summary, sessions_count};
 use crate::live::{connect, LiveSignal};
-use crate::pages::{ticking_now, TopBar};
+use crate::pages::{page_title, ticking_now, TopBar};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -240,7 +240,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let state = ViewState { now, current, selected, revealed, on_kill, on_kill_user, open_menus };
 
     view! {
-        <Title text="All sessions · Sessions"/>
+        <Title text=page_title("All sessions")/>
         <TopBar me/>
         <main class="console" id="main" tabindex="-1">
             <FlashMessage flash/>

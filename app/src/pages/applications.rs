@@ -9,9 +9,10 @@ use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog,
 use crate::components::flash::{Flash, FlashMessage};
 use crate::format::{sessions_count, utc};
 use crate::live::connect;
-use crate::pages::TopBar;
 use crate::components::console_url::query_to_search;
+use crate::pages::{page_title, TopBar};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use sessions_core::model::{ListFilter, ListQuery};
 use sessions_core::model::Application;
 
@@ -62,8 +63,9 @@ pub fn ApplicationsPage() -> impl IntoView {
     });
 
     view! {
+        <Title text=page_title("Applications")/>
         <TopBar me/>
-        <main class="console applications">
+        <main class="console applications" id="main" tabindex="-1">
             <FlashMessage flash/>
             <div class="page-head">
                 <div>

@@ -4,11 +4,13 @@
 use crate::api::whoami;
 use crate::browser::{after, local_datetime_ms};
 use crate::components::flash::Flash;
+use crate::components::ip_address::IpAddress;
 use crate::components::policy_views::SettingsChangesSection;
 use crate::format::{agent_summary, ago, country, display_user, utc};
-use crate::pages::{ticking_now, TopBar};
+use crate::pages::{page_title, ticking_now, TopBar};
 use crate::policy_api::{session_history, settings_changes};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use sessions_core::model::{EndReason, HistoryPage, HistoryQuery, Session};
 
 const PAGE_SIZE: u32 = 50;
@@ -57,8 +59,9 @@ pub fn HistoryPage() -> impl IntoView {
     };
 
     view! {
+        <Title text=page_title("History")/>
         <TopBar me/>
-        <main class="console history">
+        <main class="console history" id="main" tabindex="-1">
             <div class="page-head">
                 <div>
                     <h1>"History"</h1>
@@ -79,8 +82,12 @@ pub fn HistoryPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading history…"</p> }>
                 {move || Suspend::new(async move {
                     let _ = me.await;
+                    let filtered = !(user.get_untracked().is_empty()
+                        && reason.get_untracked().is_none()
+                        && from.get_untracked().is_empty()
+                        && until.get_untracked().is_empty());
                     match history.await {
-                        Ok(page) => view! { <HistoryList page cursors now/> }.into_any(),
+                        Ok(page) => view! { <HistoryList page cursors now filtered/> }.into_any(),
                         Err(err) => {
                             let text = Flash::from_error(&err).text();
                             view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
@@ -94,11 +101,12 @@ pub fn HistoryPage() -> impl IntoView {
 }
 
 #[component]
-fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>, now: Signal<i64>) -> impl IntoView {
+fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>, now: Signal<i64>, filtered: bool) -> impl IntoView {
     let HistoryPage { sessions, total, next } = page;
     let heading = if total == 1 { "1 ended session".to_owned() } else { format!("{total} ended sessions") };
     if sessions.is_empty() {
-        return view! { <p class="history-total">{heading}</p><p class="empty">"No ended session matches."</p> }.into_any();
+        let empty = if filtered { "No ended session matches." } else { "No ended sessions yet." };
+        return view! { <p class="history-total">{heading}</p><p class="empty">{empty}</p> }.into_any();
     }
     let rows = sessions.iter().map(|session| {
         let facts = EndFacts::new(session);
@@ -114,7 +122,7 @@ fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>, now: Signal<i6
                 <td class="ended" title=facts.ended_exact.clone()>{ended}</td>
                 <td class="reason">{facts.reason}</td>
                 <td>{facts.ended_by.clone()}</td>
-                <td class="ip">{session.last_ip.clone()}</td>
+                <td class="ip"><IpAddress ip=session.last_ip.clone()/></td>
                 <td>{country(session.country.as_deref())}</td>
                 <td class="agent-text">{agent_summary(session)}</td>
             </tr>
@@ -135,7 +143,7 @@ fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>, now: Signal<i6
                 <dl class="card-facts">
                     <dt>"Ended"</dt><dd title=facts.ended_exact.clone()>{ended}</dd>
                     <dt>"Ended by"</dt><dd>{facts.ended_by}</dd>
-                    <dt>"IP"</dt><dd>{session.last_ip.clone()}" "{country(session.country.as_deref())}</dd>
+                    <dt>"IP"</dt><dd><IpAddress ip=session.last_ip.clone()/>" "{country(session.country.as_deref())}</dd>
                     <dt>"Device"</dt><dd>{agent_summary(session)}</dd>
                 </dl>
             </li>

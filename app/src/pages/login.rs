@@ -2,6 +2,7 @@
 
 use crate::api::SignIn;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use sessions_core::model::EndReason;
 
@@ -21,7 +22,8 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     view! {
-        <main class="login-page">
+        <Title text=crate::pages::page_title("Sign in")/>
+        <main class="login-page" id="main">
             <div class="login-card">
                 <h1>"Sessions"</h1>
                 <p class="subtitle">"Sign in to manage active sessions"</p>

@@ -22,7 +22,25 @@ pub fn ticking_now(server_now: Signal<i64>) -> Signal<i64> {
     })
 }
 
-/// The bar on top of signed-in pages.
+/// A page's `<title>`: "History · Sessions". Every page uses it (with leptos_meta's
+/// `<Title text=page_title("…")/>`), so tabs and history entries read the same way.
+pub fn page_title(page: &str) -> String {
+    format!("{page} · Sessions")
+}
+
+/// The navigation of signed-in pages: (path, label, admins only).
+const NAV: [(&str, &str, bool); 5] = [
+    ("/admin/sessions", "All sessions", true),
+    ("/admin/history", "History", true),
+    ("/admin/settings", "Settings", true),
+    ("/admin/applications", "Applications", true),
+    ("/account/sessions", "My sessions", false),
+];
+
+/// The bar on top of signed-in pages. It starts with a "Skip to content" link to the
+/// page's `<main id="main" tabindex="-1">` (every page using the bar must have one).
+/// On phones (<= 640 px) the links and "Sign out" move into a "Menu" disclosure: a
+/// `<details>`, so it opens without the WASM too; Escape closes it.
 #[component]
 pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> impl IntoView {
     let sign_out = ServerAction::<crate::api::SignOut>::new();
@@ -31,8 +49,33 @@ pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> i
             crate::browser::go_to("/login");
         }
     });
+    let location = leptos_router::hooks::use_location();
+    let pathname = location.pathname;
+    let links = move |admin: bool| {
+        NAV.into_iter()
+            .filter(move |(_, _, admins_only)| admin || !admins_only)
+            .map(move |(href, label, _)| {
+                let current = move || (pathname.get() == href).then_some("page");
+                view! { <a href=href aria-current=current>{label}</a> }
+            })
+            .collect_view()
+    };
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let menu_button = NodeRef::<leptos::html::Summary>::new();
+    let close_on_escape = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() != "Escape" {
+            return;
+        }
+        if let Some(details) = menu.get_untracked().filter(|details| details.open()) {
+            details.set_open(false);
+            if let Some(summary) = menu_button.get_untracked() {
+                let _ = summary.focus();
+            }
+        }
+    };
     view! {
         <header class="topbar">
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <a class="brand" href="/">"Sessions"</a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -40,21 +83,22 @@ pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> i
                     let admin = me.as_ref().is_some_and(|me| me.role == sessions_core::model::Role::Admin);
                     let username = me.map(|me| me.username).unwrap_or_default();
                     view! {
-                        <nav>
-                            {admin.then(|| view! {
-                                <a href="/admin/sessions">"All sessions"</a>
-                                <a href="/admin/history">"History"</a>
-                                <a href="/admin/settings">"Settings"</a>
-                                <a href="/admin/applications">"Applications"</a>
-                            })}
-                            <a href="/account/sessions">"My sessions"</a>
-                        </nav>
+                        <nav class="topnav" aria-label="Main">{links(admin)}</nav>
                         <div class="whoami">
-                            <span class="username">{username}</span>
+                            <span class="username" title="Signed in as">{username}</span>
                             <ActionForm action=sign_out>
                                 <button class="button small" type="submit">"Sign out"</button>
                             </ActionForm>
                         </div>
+                        <details class="menu" node_ref=menu on:keydown=close_on_escape>
+                            <summary class="button small" node_ref=menu_button>"Menu"</summary>
+                            <div class="menu-panel">
+                                <nav aria-label="Main">{links(admin)}</nav>
+                                <ActionForm action=sign_out>
+                                    <button class="button small" type="submit">"Sign out"</button>
+                                </ActionForm>
+                            </div>
+                        </details>
                     }
                 })}
             </Suspense>

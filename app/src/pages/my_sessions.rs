@@ -1,21 +1,48 @@
 //! `/account/sessions`: the signed-in person's own devices, live.
 
-use crate::api::{my_sessions, sign_out_others, sign_out_sessions, whoami};
+use crate::api::{my_sessions, sign_out_others, sign_out_sessions, whoami, SignOutOthers, SignOutSessions, PASSWORD_CHANGED, SIGNED_OUT};
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
-use crate::components::password_form::PasswordForm;
+use crate::components::form_feedback::{form_done, form_error};
+use crate::components::password_form::{password_changed, PasswordForm};
 use crate::format::{agent_summary, ago, sessions_count, time_left, utc};
 use crate::live::connect;
-use crate::pages::{ticking_now, TopBar};
+use crate::pages::{page_title, ticking_now, TopBar};
 use leptos::prelude::*;
+use leptos_meta::Title;
+use server_fn::ServerFn;
 use sessions_core::model::{ListQuery, Session, MAX_PAGE_SIZE};
+
+/// An application's name as an end user knows it: the console itself is "Sessions
+/// console"; any other application goes by its own name.
+pub fn application_label(application: &str) -> String {
+    // `sessions_core::engine::CONSOLE_APP`, which is not in the browser's build.
+    if application == "console" {
+        "Sessions console".to_owned()
+    } else {
+        application.to_owned()
+    }
+}
+
+/// What the page says first when a plain form post (no WASM yet) brought it here.
+fn flash_from_form_post() -> Option<Flash> {
+    let failed = form_error(SignOutSessions::PATH).or_else(|| form_error(SignOutOthers::PATH));
+    if let Some(err) = failed {
+        return Some(Flash::Failure(err.to_string()));
+    }
+    match form_done()? {
+        (what, count) if what == SIGNED_OUT => Some(Flash::Success(format!("Signed out {}.", sessions_count(count)))),
+        (what, count) if what == PASSWORD_CHANGED => Some(Flash::Success(password_changed(count))),
+        _ => None,
+    }
+}
 
 #[component]
 pub fn MySessionsPage() -> impl IntoView {
     let version = RwSignal::new(0_u32);
-    let flash = RwSignal::new(None::<Flash>);
+    let flash = RwSignal::new(flash_from_form_post());
     let pending = RwSignal::new(None::<Confirmation>);
     let me = Resource::new(|| (), |_| whoami());
     let sessions = Resource::new(
@@ -40,6 +67,8 @@ pub fn MySessionsPage() -> impl IntoView {
         });
     });
     let sign_out_everywhere = move |event: leptos::ev::MouseEvent| {
+        // The form is for pages without their WASM; here the dialog asks first.
+        event.prevent_default();
         guard.ask(skips_confirmation(&event), "Sign out all other sessions?".into(), detail(), move || async move {
             sign_out_others().await.map(signed_out)
         });
@@ -48,25 +77,27 @@ pub fn MySessionsPage() -> impl IntoView {
     let current = Signal::derive(move || me.get().and_then(|me| me.ok()).map(|me| me.session_id));
 
     view! {
+        <Title text=page_title("My sessions")/>
         <TopBar me/>
-        <main class="account">
+        <main class="account" id="main" tabindex="-1">
             <FlashMessage flash/>
             <div class="page-head">
                 <div>
                     <h1>"My sessions"</h1>
                     <p class="subtitle">"The devices signed in to your account"</p>
                 </div>
-                <button class="button danger" on:click=sign_out_everywhere>
-                    "Sign out all other sessions"
-                </button>
+                <form method="post" action=SignOutOthers::PATH>
+                    <button class="button danger" type="submit" on:click=sign_out_everywhere>
+                        "Sign out all other sessions"
+                    </button>
+                </form>
             </div>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     // Awaited here so the first render (server and hydration) knows "you".
-                    let _ = me.await;
+                    let me = me.await.ok();
                     match sessions.await {
-                        Ok(page) => page
-                            .sessions
+                        Ok(page) => this_device_first(page.sessions, me.map(|me| me.session_id).as_deref())
                             .into_iter()
                             .map(|session| view! { <DeviceCard session now current on_sign_out/> })
                             .collect_view()
@@ -83,6 +114,12 @@ pub fn MySessionsPage() -> impl IntoView {
             <ConfirmDialog pending/>
         </main>
     }
+}
+
+/// The current session first, the others in the order the server sent them.
+fn this_device_first(mut sessions: Vec<Session>, current: Option<&str>) -> Vec<Session> {
+    sessions.sort_by_key(|session| Some(session.id.as_str()) != current);
+    sessions
 }
 
 #[component]
@@ -110,7 +147,7 @@ fn DeviceCard(
                 <h2>{agent_summary(&session)}</h2>
                 <p>
                     <span class="ip">{session.last_ip.clone()}</span>
-                    " · " {session.application.clone()}
+                    " · " {application_label(&session.application)}
                     " · signed in " <span title=utc(created)>{move || ago(created, now.get())}</span>
                     " · last seen " <span>{move || ago(last_seen, now.get())}</span>
                     " · ends in " <span class="countdown">{move || time_left(deadline, now.get())}</span>
@@ -121,10 +158,17 @@ fn DeviceCard(
                     view! { <span class="badge this-device">"This device"</span> }.into_any()
                 } else {
                     let id = id.clone();
+                    // A form for pages without their WASM; with it, the dialog asks first.
                     view! {
-                        <button class="button small" on:click=move |event| on_sign_out.run((id.clone(), skips_confirmation(&event)))>
-                            "Sign out"
-                        </button>
+                        <form method="post" action=SignOutSessions::PATH>
+                            <input type="hidden" name="ids[0]" value=id.clone()/>
+                            <button class="button small" type="submit" on:click=move |event| {
+                                event.prevent_default();
+                                on_sign_out.run((id.clone(), skips_confirmation(&event)))
+                            }>
+                                "Sign out"
+                            </button>
+                        </form>
                     }.into_any()
                 }}
             </div>

@@ -8,9 +8,10 @@ use crate::components::flash::{Flash, FlashMessage};
 use crate::components::policy_views::{ImpactPanel, SettingsChangesSection};
 use crate::components::setting_row::SettingRow;
 use crate::live::connect;
-use crate::pages::TopBar;
+use crate::pages::{page_title, TopBar};
 use crate::policy_api::{get_settings, preview_settings, save_settings, settings_changes};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use sessions_core::catalogue::{SettingChange, SettingGroup, SettingScope, SETTINGS};
 use sessions_core::model::{Impact, Role};
 use std::collections::BTreeMap;
@@ -100,8 +101,9 @@ pub fn SettingsPage() -> impl IntoView {
     };
 
     view! {
+        <Title text=page_title("Settings")/>
         <TopBar me/>
-        <main class="settings">
+        <main class="settings" id="main" tabindex="-1">
             <FlashMessage flash/>
             <div class="page-head">
                 <div>
@@ -151,7 +153,8 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <div class="save-bar">
+            // Shown only while there is something to save (or it is being saved).
+            <div class="save-bar" hidden=move || drafts.with(Drafts::is_empty) && !saving.get()>
                 <ImpactPanel preview/>
                 <div class="save-actions">
                     <button class="button" disabled=move || drafts.with(Drafts::is_empty) on:click=move |_| drafts.set(Drafts::new())>

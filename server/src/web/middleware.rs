@@ -56,9 +56,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Server functions answer errors with 500 by default; ours carry their own status.
+/// A plain form post (no JavaScript yet) that failed is redirected back to its page with
+/// the error in the URL (`?__path=…&__err=…`, read by the page); that redirect stays.
 pub async fn server_fn_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if !response.headers().contains_key("serverfnerror") {
+    if !response.headers().contains_key("serverfnerror") || response.headers().contains_key(header::LOCATION) {
         return response;
     }
     let (mut parts, body) = response.into_parts();

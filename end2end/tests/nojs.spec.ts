@@ -1,0 +1,96 @@
+import { test, expect, Page } from "@playwright/test";
+import { passwordOf, signOutFromBar, UserName } from "./helpers";
+
+// Every page works before its WASM has loaded: with JavaScript off, the forms post to
+// the server, which answers with a page that says what happened (never raw JSON).
+
+// Other devices of the same person: the server takes two sign-ins from one browser
+// within seconds for a repeated click (one session), so each says it is another browser.
+const OTHER_DEVICES = [
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+];
+
+async function signInWithoutScripts(page: Page, name: UserName): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(passwordOf(name));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(name === "admin" ? "**/admin/sessions" : "**/account/sessions");
+}
+
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("sign-in shows a wrong password on the page, signs in, and signs out", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Username").fill("carol");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/login\?/);
+    await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+    await expect(page.locator("body")).not.toContainText("BadRequest");
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+
+    await page.getByLabel("Username").fill("admin");
+    await page.getByLabel("Password").fill(passwordOf("admin"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/admin/sessions");
+    await expect(page.getByRole("heading", { name: "Sessions", exact: true })).toBeVisible();
+
+    // The "Menu" on phones is a <details>: it opens without scripts too.
+    await signOutFromBar(page);
+    await expect(page.getByLabel("Username")).toBeVisible();
+    // Signed out for real: the console sends us back to the sign-in page.
+    await page.goto("/admin/sessions");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("My sessions: sign out one and all other sessions, password errors on the page", async ({ page, browser }) => {
+    const otherContexts = [];
+    for (const userAgent of OTHER_DEVICES) {
+      const context = await browser.newContext({ userAgent, javaScriptEnabled: false });
+      await signInWithoutScripts(await context.newPage(), "bob");
+      otherContexts.push(context);
+    }
+    await signInWithoutScripts(page, "bob");
+    await expect(page.locator(".device-card").first()).toContainText("This device");
+    const others = page.locator(".device-card:not(.current)");
+    const before = await others.count();
+    expect(before).toBeGreaterThanOrEqual(2);
+
+    // One row's "Sign out".
+    await others.first().getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/account\/sessions\?done=signed-out&count=1$/);
+    await expect(page.getByRole("status")).toContainText("Signed out 1 session.");
+    await expect(others).toHaveCount(before - 1);
+
+    // "Sign out all other sessions".
+    await page.getByRole("button", { name: "Sign out all other sessions" }).click();
+    await expect(page.getByRole("status")).toContainText(`Signed out ${before - 1} session`);
+    await expect(others).toHaveCount(0);
+    await expect(page.locator(".device-card.current")).toHaveCount(1);
+
+    // "Change password" with a wrong current password: the form opens with the error.
+    await page.locator("summary", { hasText: "Change password" }).click();
+    await page.getByLabel("Current password").fill("not-the-password");
+    await page.getByLabel("New password", { exact: true }).fill("another-password-9");
+    await page.getByLabel("Repeat new password").fill("another-password-9");
+    await page.locator("form.password-form").getByRole("button", { name: "Change password" }).click();
+    await expect(page).toHaveURL(/__err=/);
+    const form = page.locator("form.password-form");
+    await expect(form).toBeVisible();
+    await expect(form.getByRole("alert")).not.toBeEmpty();
+    await expect(page.locator("body")).not.toContainText("BadRequest");
+
+    // Two new passwords that differ: the server says so, on the page.
+    await page.getByLabel("Current password").fill(passwordOf("bob"));
+    await page.getByLabel("New password", { exact: true }).fill("another-password-9");
+    await page.getByLabel("Repeat new password").fill("another-password-8");
+    await form.getByRole("button", { name: "Change password" }).click();
+    await expect(page.locator("form.password-form").getByRole("alert")).toHaveText("The new password and its repetition differ.");
+
+    for (const context of otherContexts) await context.close();
+  });
+});
