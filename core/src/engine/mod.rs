@@ -161,6 +161,26 @@ impl Engine {
         token: &Token,
         client: &ClientInfo,
     ) -> CoreResult<Arc<CachedSession>> {
+        self.check_session(application, token, client, true).await
+    }
+
+    /// Like `check`, with every refusal, but not counted as the person's activity:
+    /// for what a page asks by itself (refreshes, its live channel).
+    pub async fn peek(
+        &self,
+        token: &Token,
+        client: &ClientInfo,
+    ) -> CoreResult<Arc<CachedSession>> {
+        self.check_session(CONSOLE_APP, token, client, false).await
+    }
+
+    async fn check_session(
+        &self,
+        application: &str,
+        token: &Token,
+        client: &ClientInfo,
+        activity: bool,
+    ) -> CoreResult<Arc<CachedSession>> {
         let hash = token.hash();
         let cached = match self.cache.get(&hash) {
             Some(cached) => cached,
@@ -211,7 +231,9 @@ impl Engine {
             .await?;
             return Err(CoreError::Unauthenticated(Some(reason)));
         }
-        cached.touch(now, &client.ip);
+        if activity {
+            cached.touch(now, &client.ip);
+        }
         Ok(cached)
     }
 
