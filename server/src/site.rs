@@ -37,7 +37,7 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .env(env)
         .hash_files(hash_files);
     match hash_file {
-        Some(path) => builder.hash_file(path.display().to_string()).build(),
+        Some(path) => builder.hash_file(std::sync::Arc::from(path.display().to_string())).build(),
         None => builder.build(),
     }
 }
