@@ -24,7 +24,8 @@ pub async fn cache_control(State(options): State<LeptosOptions>, request: Reques
     }
     let status = response.status();
     let is_file = response.headers().contains_key(LAST_MODIFIED);
-    let policy = if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
+    let cacheable = status.is_success() || status == StatusCode::NOT_MODIFIED;
+    let policy = if !cacheable {
         // A 404 for a file of the next deployment must not stick.
         NEVER_STORE
     } else if hashed {
