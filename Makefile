@@ -14,8 +14,8 @@ step = echo "==> $(1)"; $(2) || { echo "make test: FAILED at: $(1)" >&2; exit 1;
 setup:
 	bash scripts/setup.sh
 
-# Debug build, served on ./data/sessions.db. The binary says how to create the first
-# admin (or set SESSIONS_ADMIN_PASSWORD).
+# Debug build, served on ./data/sessions.db. On a database with no users the first start
+# creates `admin` and prints its one-time password (or set SESSIONS_ADMIN_PASSWORD).
 run: setup
 	cargo leptos build
 	mkdir -p data
@@ -31,9 +31,10 @@ demo: setup
 	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions LEPTOS_SITE_ADDR=$(ADDR) \
 	  target/debug/sessions demo --addr $(ADDR)
 
-# Release build: binary target/release/sessions, site target/site.
+# Release build: binary target/release/sessions (with hash.txt, the hashed /pkg names,
+# beside it), site target/site with /pkg precompressed (.br, .gz) at the best quality.
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 # Everything: engine tests, server integration tests (they start the real binary),
 # release build, wasm size budget, schemathesis against the served OpenAPI document,
@@ -42,7 +43,7 @@ test:
 	@$(call step,set-up,bash scripts/setup.sh --test)
 	@$(call step,core tests,cargo test -p sessions-core)
 	@$(call step,server tests,cargo test -p server)
-	@$(call step,release build,cargo leptos build --release)
+	@$(call step,release build,cargo leptos build --release --precompress)
 	@$(call step,wasm size,bash scripts/wasm-size.sh)
 	@$(call step,API fuzzing,bash scripts/schemathesis.sh target/release/sessions)
 	@$(call step,browser tests,cd end2end && npx playwright test)

@@ -8,11 +8,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PKG="$ROOT/target/site/pkg"
 LIMIT="${WASM_GZIP_LIMIT:-1572864}"   # 1.5 MiB
 
-wasm=""
-for name in sessions.wasm sessions_bg.wasm; do
-  if [ -f "$PKG/$name" ]; then wasm="$PKG/$name"; break; fi
-done
-[ -n "$wasm" ] || { echo "wasm-size: no sessions.wasm or sessions_bg.wasm in $PKG; build first" >&2; exit 1; }
+# The name carries a content hash with cargo-leptos `hash-files` (sessions.HASH.wasm);
+# without it, sessions.wasm or sessions_bg.wasm. Each build empties the site first, so
+# there is one.
+shopt -s nullglob
+found=("$PKG"/sessions.wasm "$PKG"/sessions_bg.wasm "$PKG"/sessions.*.wasm)
+shopt -u nullglob
+[ "${#found[@]}" -gt 0 ] || { echo "wasm-size: no sessions*.wasm in $PKG; build first" >&2; exit 1; }
+[ "${#found[@]}" -eq 1 ] || { echo "wasm-size: several wasm files in $PKG: ${found[*]}; rebuild" >&2; exit 1; }
+wasm="${found[0]}"
 
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

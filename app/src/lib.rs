@@ -15,7 +15,7 @@ pub mod policy_api;
 pub mod server_ctx;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::admin_sessions::AdminSessionsPage;
@@ -34,6 +34,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                // Built files carry a content hash in their names (cargo-leptos
+                // `hash-files`) so they can be cached for good; these two read the names.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -53,7 +56,6 @@ pub fn App() -> impl IntoView {
         browser::report_activity_while_open();
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/sessions.css"/>
         <Title text="Sessions"/>
         <Router>
             <Routes fallback=|| view! { <main class="not-found"><h1>"Page not found"</h1><a href="/">"Back to Sessions"</a></main> }>

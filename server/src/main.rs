@@ -3,7 +3,9 @@
 mod api;
 mod cli;
 mod demo;
+mod first_admin;
 mod serve;
+mod site;
 mod web;
 
 use clap::Parser;

@@ -4,12 +4,9 @@
 use crate::cli::GlobalArgs;
 use crate::web;
 use clap::Args;
-use leptos::config::LeptosOptions;
 use sessions_core::background::{self, Intervals};
-use sessions_core::model::Role;
 use sessions_core::Engine;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -43,10 +40,16 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
     }
     let config = global.engine_config(!args.insecure_cookies);
     let engine = Engine::open(&config).await.map_err(|err| format!("cannot open {}: {err}", global.database_url))?;
-    ensure_first_admin(&engine).await?;
+    let first_admin = crate::first_admin::ensure(&engine, global).await?;
 
     let listener = listen(args.addr).await?;
-    serve_until_stopped(engine, listener, |_| Vec::new()).await
+    serve_until_stopped(engine, listener, |addr| {
+        if let Some(first_admin) = first_admin {
+            first_admin.print(addr);
+        }
+        Vec::new()
+    })
+    .await
 }
 
 /// Binds `addr` (port 0 picks a free port).
@@ -67,7 +70,7 @@ pub(crate) async fn serve_until_stopped(
     on_ready: impl FnOnce(SocketAddr) -> Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<(), String> {
     let local_addr = listener.local_addr().map_err(|err| err.to_string())?;
-    let options = leptos_options(local_addr);
+    let options = crate::site::leptos_options(local_addr);
     let mut tasks = background::spawn(engine.clone(), Intervals::default());
     let router = web::router(engine.clone(), options);
 
@@ -87,51 +90,6 @@ pub(crate) async fn serve_until_stopped(
     }
     tracing::info!("stopped");
     Ok(())
-}
-
-/// A fresh install either creates `admin` from `SESSIONS_ADMIN_PASSWORD` or says how to.
-async fn ensure_first_admin(engine: &Arc<Engine>) -> Result<(), String> {
-    if engine.count_users().await.map_err(|err| err.to_string())? > 0 {
-        return Ok(());
-    }
-    match std::env::var("SESSIONS_ADMIN_PASSWORD") {
-        Ok(password) if !password.is_empty() => {
-            engine.add_user("admin", password, Role::Admin).await.map_err(|err| format!("first admin: {err}"))?;
-            tracing::info!("created the first admin user \"admin\" from SESSIONS_ADMIN_PASSWORD");
-        }
-        _ => eprintln!(
-            "No users yet. Create the first admin with:\n    sessions user add admin --role admin\n\
-             (or start once with SESSIONS_ADMIN_PASSWORD set to create user \"admin\")."
-        ),
-    }
-    Ok(())
-}
-
-/// Leptos settings from `LEPTOS_*` variables, defaulting the site to `../site` next to
-/// the binary (where `cargo leptos build` puts it), so the built binary runs as is.
-fn leptos_options(addr: SocketAddr) -> LeptosOptions {
-    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| default_site_root());
-    let env = match std::env::var("LEPTOS_ENV").as_deref() {
-        Ok("DEV") => leptos::config::Env::DEV,
-        _ => leptos::config::Env::PROD,
-    };
-    LeptosOptions::builder()
-        .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "sessions".into()))
-        .site_root(site_root)
-        .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
-        .site_addr(addr)
-        .env(env)
-        .build()
-}
-
-fn default_site_root() -> String {
-    let beside_binary = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().and_then(|dir| dir.parent()).map(|target| target.join("site")));
-    match beside_binary {
-        Some(site) if site.is_dir() => site.display().to_string(),
-        _ => PathBuf::from("target/site").display().to_string(),
-    }
 }
 
 async fn shutdown_signal() {

@@ -14,9 +14,9 @@ fn user_add_validates_and_refuses_duplicates() {
     let (_dir, url) = database();
     let ok = cli(&url, &["user", "add", "alice", "--role", "user", "--password-stdin"], Some("alice-password-1"));
     assert!(ok.status.success(), "{}", stderr(&ok));
-    assert_eq!(stdout(&ok).trim(), "Created user \"alice\".");
+    assert_eq!(stdout(&ok).trim(), format!("Created user \"alice\" in {url}."), "it names the database");
     let admin = cli(&url, &["user", "add", "root", "--role", "admin", "--password-stdin"], Some("root-password-1"));
-    assert_eq!(stdout(&admin).trim(), "Created admin user \"root\".", "{}", stderr(&admin));
+    assert_eq!(stdout(&admin).trim(), format!("Created admin user \"root\" in {url}."), "{}", stderr(&admin));
 
     let again = cli(&url, &["user", "add", "ALICE", "--role", "admin", "--password-stdin"], Some("another-pass"));
     assert_eq!(again.status.code(), Some(2));

@@ -63,7 +63,7 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
     match command {
         // main.rs runs the server itself; reaching here is a wiring mistake, not a panic.
         Command::Serve(_) => Err(Failure::usage("`serve` is not an administrative command")),
-        Command::User(command) => super::users::run(&open().await?, command).await,
+        Command::User(command) => super::users::run(&open().await?, &global.shown_database_url(), command).await,
         Command::List(args) => list(&open().await?, args).await,
         Command::Kill(args) => kill(&open().await?, args).await,
         Command::Settings(command) => super::settings::run(&open().await?, command).await,

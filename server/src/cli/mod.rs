@@ -3,12 +3,14 @@
 
 mod applications;
 mod commands;
+mod database;
 mod history;
 mod output;
 mod settings;
 mod users;
 
 pub use commands::run;
+pub use database::DEFAULT_DATABASE_URL;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -24,7 +26,7 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Database URL: sqlite://PATH (default) or postgres://…
-    #[arg(long, env = "DATABASE_URL", global = true, default_value = "sqlite://data/sessions.db")]
+    #[arg(long, env = "DATABASE_URL", global = true, default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
     /// Offline IP-to-country database (MaxMind format). Missing: countries show as unknown.
     #[arg(long, env = "SESSIONS_GEOIP_DB", global = true, default_value = sessions_core::geo::DEFAULT_GEO_DB)]

@@ -9,14 +9,16 @@ use sessions_core::model::Role;
 use sessions_core::Engine;
 use std::sync::Arc;
 
-pub async fn run(engine: &Arc<Engine>, command: UserCommand) -> Result<(), Failure> {
+/// `database` is the URL as it may be shown: `add` says where the account went, since a
+/// wrong `DATABASE_URL` would otherwise create an admin nobody's server reads.
+pub async fn run(engine: &Arc<Engine>, database: &str, command: UserCommand) -> Result<(), Failure> {
     match command {
         UserCommand::Add { name, role, password_stdin } => {
             let password = read_password(password_stdin)?;
             let user = engine.add_user(&name, password, role.into()).await?;
             match user.role {
-                Role::Admin => println!("Created admin user {:?}.", user.username),
-                Role::User => println!("Created user {:?}.", user.username),
+                Role::Admin => println!("Created admin user {:?} in {database}.", user.username),
+                Role::User => println!("Created user {:?} in {database}.", user.username),
             }
         }
         UserCommand::List { format } => {

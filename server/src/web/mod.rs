@@ -1,7 +1,10 @@
 //! The HTTP surface: pages (Leptos SSR), server functions under `/rpc`, the live
 //! channel at `/live`, static files, the middleware every page request passes, and the
-//! application API under `/api/v1`.
+//! application API under `/api/v1`. Page answers are compressed and carry a caching
+//! policy; the API's are neither.
 
+mod caching;
+mod compression;
 mod guard;
 mod live;
 mod middleware;
@@ -50,9 +53,12 @@ pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(middleware::csrf))
         .layer(axum::middleware::from_fn(middleware::client_info))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.leptos_options.clone(), caching::cache_control))
+        // Outermost, so the middleware above reads and writes uncompressed bodies.
+        .layer(compression::layer())
         .with_state(state)
-        // Nested after the page layers: the API has its own body limit and errors, and
-        // no cookies or CSRF tokens.
+        // Nested after the page layers: the API has its own body limit and errors, no
+        // cookies or CSRF tokens, and no compression (small answers on the hot path).
         .nest("/api/v1", crate::api::router(engine))
 }
 

@@ -73,6 +73,8 @@ pub struct TestServer {
     pub database_url: String,
     child: Child,
     dir: tempfile::TempDir,
+    /// What the server prints on stdout after the listening line.
+    printed: mpsc::Receiver<String>,
 }
 
 impl TestServer {
@@ -92,20 +94,42 @@ impl TestServer {
         Self::spawn(dir, &[("SESSIONS_ADMIN_PASSWORD", password)])
     }
 
+    /// Starts on an empty database with `files` (path under the site root, contents)
+    /// in its site root, and `env`.
+    pub fn start_with_site(files: &[(&str, &[u8])], env: &[(&str, &str)]) -> TestServer {
+        let (dir, _) = database();
+        for (path, contents) in files {
+            let path = dir.path().join("site").join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("site dir");
+            std::fs::write(&path, contents).expect("site file");
+        }
+        Self::spawn(dir, env)
+    }
+
     fn spawn(dir: tempfile::TempDir, env: &[(&str, &str)]) -> TestServer {
         let database_url = database_url(dir.path());
-        let (child, base) = spawn_server(dir.path(), &database_url, env);
-        TestServer { base, database_url, child, dir }
+        let (child, base, printed) = spawn_server(dir.path(), &database_url, env);
+        TestServer { base, database_url, child, dir, printed }
     }
 
     /// SIGKILLs the server (no graceful shutdown at all) and starts a new one on the same file.
     pub fn kill_and_restart(mut self) -> TestServer {
         self.child.kill().expect("SIGKILL");
         let _ = self.child.wait();
-        let (child, base) = spawn_server(self.dir.path(), &self.database_url, &[]);
+        let (child, base, printed) = spawn_server(self.dir.path(), &self.database_url, &[]);
         self.child = child;
         self.base = base;
+        self.printed = printed;
         self
+    }
+
+    /// The lines printed on stdout after the listening line, up to a pause of `quiet`.
+    pub fn printed(&self, quiet: Duration) -> Vec<String> {
+        let mut lines = Vec::new();
+        while let Ok(line) = self.printed.recv_timeout(quiet) {
+            lines.push(line);
+        }
+        lines
     }
 
     /// A client that follows no redirects and keeps no cookies (tests send `Cookie` themselves).
@@ -249,8 +273,9 @@ impl Drop for TestServer {
 }
 
 /// Starts `sessions serve` on a free port; returns the child and its base URL once it
-/// has said where it listens. Its stdout keeps being drained so it never blocks.
-fn spawn_server(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> (Child, String) {
+/// has said where it listens, and what it prints next. Its stdout keeps being drained so
+/// it never blocks.
+fn spawn_server(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> (Child, String, mpsc::Receiver<String>) {
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--database-url", database_url])
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
@@ -272,7 +297,7 @@ fn spawn_server(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> (Child,
     let line = first.recv_timeout(START_TIMEOUT).expect("the server says where it listens");
     let base = line.split_once("listening on ").map(|(_, url)| url.trim().to_owned()).unwrap_or_default();
     assert!(base.starts_with("http://127.0.0.1:"), "unexpected first line {line:?}");
-    (child, base)
+    (child, base, first)
 }
 
 /// A user agent of its own per `device` number (Chrome 120 + `device` on Linux).
@@ -597,7 +622,7 @@ impl TestServer {
         let password = after("Password: ");
         let database_url = after("Database: ").split_whitespace().next().unwrap_or_default().to_owned();
         let banner = DemoBanner { password, database_url: database_url.clone(), lines: seen };
-        (TestServer { base, database_url, child, dir }, banner)
+        (TestServer { base, database_url, child, dir, printed: lines }, banner)
     }
 
     /// Sends SIGTERM (what Ctrl-C does) and waits up to 10 s for the process to end.

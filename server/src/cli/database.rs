@@ -1,0 +1,68 @@
+//! How messages name the database: so that a command printed for the operator to copy
+//! acts on the database that is actually in use, and a password in a URL never reaches
+//! the terminal.
+
+use super::GlobalArgs;
+
+/// The `--database-url` default, also the Makefile's.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sessions.db";
+
+impl GlobalArgs {
+    /// The database URL fit to print: a password in it is replaced by `****`.
+    pub fn shown_database_url(&self) -> String {
+        redact_password(&self.database_url)
+    }
+
+    /// A `sessions ARGS` command line that acts on this database: the binary as it was
+    /// invoked (so `target/debug/sessions …` runs as printed) and `--database-url` when it
+    /// is not the default (an environment variable may not be set in the next shell).
+    pub fn command(&self, args: &str) -> String {
+        let program = std::env::args().next().unwrap_or_else(|| "sessions".into());
+        let mut line = format!("{} {args}", shell_quote(&program));
+        if self.database_url != DEFAULT_DATABASE_URL {
+            line.push_str(" --database-url ");
+            line.push_str(&shell_quote(&self.shown_database_url()));
+        }
+        line
+    }
+}
+
+/// `scheme://user:secret@host/…` becomes `scheme://user:****@host/…`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else { return url.to_owned() };
+    match rest[..at].split_once(':') {
+        Some((user, _secret)) => format!("{scheme}://{user}:****{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Single-quotes `text` unless every character is safe in a POSIX shell word.
+fn shell_quote(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(redact_password("postgres://app:s3cret@db:5432/sessions"), "postgres://app:****@db:5432/sessions");
+        assert_eq!(redact_password("postgres://app@db/sessions"), "postgres://app@db/sessions");
+        assert_eq!(redact_password("sqlite://data/sessions.db"), "sqlite://data/sessions.db");
+    }
+
+    #[test]
+    fn odd_characters_are_quoted() {
+        assert_eq!(shell_quote("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
+        assert_eq!(shell_quote("sqlite://my data/a.db"), "'sqlite://my data/a.db'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}
