@@ -170,15 +170,14 @@ async fn a_kill_is_refused_on_the_next_check_and_announced() {
     );
     assert!(matches!(events.recv().await, Ok(LiveEvent::Created { .. })));
     match events.recv().await {
-        Ok(LiveEvent::Ended {
-            id,
-            reason,
-            ended_by,
-            ..
-        }) => {
+        Ok(LiveEvent::Ended { sessions }) => {
+            let ends: Vec<_> = sessions
+                .iter()
+                .map(|s| (s.id.clone(), s.end_reason, s.ended_by.as_deref()))
+                .collect();
             assert_eq!(
-                (id, reason, ended_by.as_str()),
-                (signed.session.id.clone(), EndReason::Killed, "root")
+                ends,
+                vec![(signed.session.id.clone(), Some(EndReason::Killed), Some("root"))]
             );
         }
         other => panic!("expected the end event, got {other:?}"),
@@ -206,13 +205,18 @@ async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(
         refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
         Some(EndReason::Killed)
     );
-    assert!(matches!(
-        events.recv().await,
-        Ok(LiveEvent::Ended {
-            reason: EndReason::Killed,
-            ..
-        })
-    ));
+    match events.recv().await {
+        // The whole row, as the other process ended it.
+        Ok(LiveEvent::Ended { sessions }) => {
+            assert_eq!(sessions.len(), 1);
+            let ended = &sessions[0];
+            assert_eq!(ended.id, signed.session.id);
+            assert_eq!(ended.username.as_deref(), Some("alice"));
+            assert_eq!((ended.end_reason, ended.ended_by.as_deref()), (Some(EndReason::Killed), Some("cli")));
+            assert!(ended.ended_at.is_some());
+        }
+        other => panic!("expected one end event, got {other:?}"),
+    }
     assert_eq!(
         f.engine.apply_logged_ends().await.expect("poll"),
         0,

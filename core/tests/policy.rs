@@ -145,7 +145,10 @@ async fn evict_oldest_ends_the_oldest_and_tells_it_live() {
     ));
     let ended = events.try_recv().expect("an event");
     assert!(
-        matches!(&ended, LiveEvent::Ended { id, reason: EndReason::EvictedByLimit, ended_by, .. } if *id == oldest.session.id && ended_by == "system"),
+        matches!(&ended, LiveEvent::Ended { sessions } if sessions.len() == 1
+            && sessions[0].id == oldest.session.id
+            && sessions[0].end_reason == Some(EndReason::EvictedByLimit)
+            && sessions[0].ended_by.as_deref() == Some("system")),
         "{ended:?}"
     );
 }
@@ -335,12 +338,11 @@ async fn preview_counts_what_save_then_ends() {
     ));
     let mut told = 0;
     while let Ok(event) = events.try_recv() {
-        if let LiveEvent::Ended {
-            reason: EndReason::Idle,
-            ..
-        } = event
-        {
-            told += 1;
+        if let LiveEvent::Ended { sessions } = event {
+            told += sessions
+                .iter()
+                .filter(|s| s.end_reason == Some(EndReason::Idle))
+                .count();
         }
     }
     assert_eq!(told, 2, "each ended tab is told its reason");

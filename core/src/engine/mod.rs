@@ -22,7 +22,7 @@ use crate::geo::GeoDb;
 use crate::hub::Hub;
 use crate::model::{
     EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, LiveEvent, Millis, Role, Session,
-    SessionPage, MAX_SEARCH_LEN,
+    SessionPage, TouchedSession, MAX_SEARCH_LEN,
 };
 use crate::policy::Policy;
 use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore};
@@ -270,6 +270,7 @@ impl Engine {
         Ok(ended)
     }
 
+    /// Publishes ends made by this process; the end-log poller will skip them.
     pub(crate) fn announce_ends(&self, ended: &[Session]) {
         {
             let mut announced = self
@@ -278,15 +279,7 @@ impl Engine {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             announced.extend(ended.iter().map(|session| session.id.clone()));
         }
-        for session in ended {
-            self.cache.remove_id(&session.id);
-            self.hub.publish(LiveEvent::Ended {
-                id: session.id.clone(),
-                user_id: session.user_id,
-                reason: session.end_reason.unwrap_or(EndReason::Killed),
-                ended_by: session.ended_by.clone().unwrap_or_default(),
-            });
-        }
+        self.publish_ends(ended.to_vec());
     }
 
     /// Applies ends recorded by other processes (the CLI, other instances) to this
@@ -300,24 +293,31 @@ impl Engine {
                 return Ok(applied);
             };
             self.applied_end_seq.store(last.seq, Ordering::SeqCst);
-            for end in &ends {
-                self.cache.remove_id(&end.id);
-                let already_announced = self
+            let fresh: Vec<Session> = {
+                let mut announced = self
                     .announced_ends
                     .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .remove(&end.id);
-                if !already_announced {
-                    applied += 1;
-                    self.hub.publish(LiveEvent::Ended {
-                        id: end.id.clone(),
-                        user_id: end.user_id,
-                        reason: end.reason,
-                        ended_by: end.ended_by.clone(),
-                    });
-                }
-            }
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                ends.into_iter()
+                    .filter(|end| !announced.remove(&end.session.id))
+                    .map(|end| end.session)
+                    .collect()
+            };
+            applied += fresh.len();
+            self.publish_ends(fresh);
         }
+    }
+
+    /// One end call or one poll batch: out of the cache, then one `Ended` message.
+    fn publish_ends(&self, mut sessions: Vec<Session>) {
+        if sessions.is_empty() {
+            return;
+        }
+        for session in &mut sessions {
+            self.cache.remove_id(&session.id);
+            self.fill_idle_deadline(session);
+        }
+        self.hub.publish(LiveEvent::Ended { sessions });
     }
 
     /// Writes batched "last seen" updates; with `force`, every pending one.
@@ -335,16 +335,17 @@ impl Engine {
             return Ok(0);
         }
         self.store.touch(&touches).await?;
-        for touch in &touches {
-            let idle = policy.for_role(touch.role).idle_timeout_ms;
-            self.hub.publish(LiveEvent::Touched {
+        let touched = touches
+            .iter()
+            .map(|touch| TouchedSession {
                 id: touch.id.clone(),
                 user_id: touch.user_id,
                 last_seen_at: touch.last_seen_at,
-                idle_deadline: touch.last_seen_at + idle,
+                idle_deadline: touch.last_seen_at + policy.for_role(touch.role).idle_timeout_ms,
                 last_ip: touch.last_ip.clone(),
-            });
-        }
+            })
+            .collect();
+        self.hub.publish(LiveEvent::Touched { touched });
         Ok(touches.len())
     }
 

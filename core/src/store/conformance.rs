@@ -341,7 +341,7 @@ pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
     assert_eq!(log.len(), 2);
     assert!(log
         .iter()
-        .all(|end| end.seq > start && end.reason == EndReason::Killed));
+        .all(|end| end.seq > start && end.session.end_reason == Some(EndReason::Killed)));
 
     let a3 = store
         .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 4))

@@ -132,15 +132,14 @@ pub struct Touch {
     pub last_ip: String,
 }
 
-/// A session end seen in the end log, for cache eviction across processes.
+/// A session end seen in the end log, for cache eviction and live channels across
+/// processes: the whole row, so consoles can drop it and uncount it without asking.
 #[derive(Clone, Debug)]
 pub struct LoggedEnd {
     pub seq: i64,
-    pub id: String,
     pub token_hash: TokenHash,
-    pub user_id: Option<i64>,
-    pub reason: EndReason,
-    pub ended_by: String,
+    /// As it was when it ended: `ended_at`, `end_reason` and `ended_by` are set.
+    pub session: Session,
 }
 
 #[async_trait]

@@ -400,28 +400,24 @@ impl Store for SqliteStore {
     }
 
     async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>> {
-        let rows = sqlx::query(
-            "SELECT end_seq, id, token_hash, user_id, end_reason, ended_by FROM sessions \
-             WHERE end_seq > ? ORDER BY end_seq LIMIT ?",
-        )
-        .bind(seq)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT end_seq, token_hash, {SESSION_COLUMNS} FROM sessions \
+             WHERE end_seq > ? ORDER BY end_seq LIMIT ?"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(seq)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let hash: Vec<u8> = row.try_get("token_hash")?;
                 Ok(LoggedEnd {
                     seq: row.try_get("end_seq")?,
-                    id: row.try_get("id")?,
                     token_hash: TokenHash::from_slice(&hash).ok_or_else(|| {
                         CoreError::internal("stored token hash has the wrong length")
                     })?,
-                    user_id: row.try_get("user_id")?,
-                    reason: parse_reason(row.try_get("end_reason")?)?,
-                    ended_by: row
-                        .try_get::<Option<String>, _>("ended_by")?
-                        .unwrap_or_default(),
+                    session: session_from_row(row)?,
                 })
             })
             .collect()

@@ -219,8 +219,8 @@ impl Traffic {
         let mut ended = HashSet::new();
         loop {
             match events.try_recv() {
-                Ok(LiveEvent::Ended { id, .. }) => {
-                    ended.insert(id);
+                Ok(LiveEvent::Ended { sessions }) => {
+                    ended.extend(sessions.into_iter().map(|session| session.id));
                 }
                 Ok(_) => {}
                 Err(TryRecvError::Lagged(_)) => continue,

@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use sessions_core::engine::ClientInfo;
-use sessions_core::model::{LiveEvent, Role};
+use sessions_core::model::{EndReason, LiveEvent, Role};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -24,8 +24,34 @@ struct Viewer {
 }
 
 impl Viewer {
-    fn may_see(&self, event: &LiveEvent) -> bool {
-        self.admin || (event.user_id().is_some() && event.user_id() == self.user_id)
+    /// What of `event` this viewer may see, if anything.
+    fn view(&self, event: LiveEvent) -> Option<LiveEvent> {
+        if self.admin {
+            return Some(event);
+        }
+        let own = |user_id: Option<i64>| user_id.is_some() && user_id == self.user_id;
+        let event = match event {
+            LiveEvent::Touched { touched } => LiveEvent::Touched { touched: touched.into_iter().filter(|t| own(t.user_id)).collect() },
+            LiveEvent::Ended { sessions } => LiveEvent::Ended { sessions: sessions.into_iter().filter(|s| own(s.user_id)).collect() },
+            other => other,
+        };
+        match &event {
+            LiveEvent::Touched { touched } if touched.is_empty() => None,
+            LiveEvent::Ended { sessions } if sessions.is_empty() => None,
+            LiveEvent::Created { session } if !own(session.user_id) => None,
+            LiveEvent::SignedOut { .. } => None,
+            _ => Some(event),
+        }
+    }
+
+    fn own_end(&self, event: &LiveEvent) -> Option<EndReason> {
+        match event {
+            LiveEvent::Ended { sessions } => sessions
+                .iter()
+                .find(|session| session.id == self.session_id)
+                .map(|session| session.end_reason.unwrap_or(EndReason::Killed)),
+            _ => None,
+        }
     }
 }
 
@@ -61,17 +87,18 @@ async fn stream(mut socket: WebSocket, viewer: Viewer, mut events: tokio::sync::
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Ok(LiveEvent::Ended { id, reason, .. }) if id == viewer.session_id => {
-                    let _ = send(&mut socket, &LiveEvent::SignedOut { reason }).await;
-                    close(socket, CLOSE_SESSION_ENDED, reason.as_str()).await;
-                    return;
-                }
-                Ok(event) if viewer.may_see(&event) => {
-                    if send(&mut socket, &event).await.is_err() {
+                Ok(event) => {
+                    if let Some(reason) = viewer.own_end(&event) {
+                        let _ = send(&mut socket, &LiveEvent::SignedOut { reason }).await;
+                        close(socket, CLOSE_SESSION_ENDED, reason.as_str()).await;
                         return;
                     }
+                    if let Some(event) = viewer.view(event) {
+                        if send(&mut socket, &event).await.is_err() {
+                            return;
+                        }
+                    }
                 }
-                Ok(_) => {}
                 Err(RecvError::Lagged(_)) => {
                     close(socket, CLOSE_LAGGED, "lagged").await;
                     return;
