@@ -15,7 +15,9 @@ DB="$WORK/bench.db"
 URL="sqlite://$DB"
 PID=
 trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-ulimit -n $((N * 2 + 1024))
+# Each process (server, clients) holds N sockets: raise the soft limit as far as allowed.
+ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -gt $((N + 512)) ] || { echo "open-file limit $(ulimit -n) too low for N=$N"; exit 1; }
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
