@@ -483,6 +483,20 @@ impl Facets {
     }
 }
 
+impl Facets {
+    /// Most sessions first, then by value, so the chips keep a stable order.
+    pub fn sort(&mut self) {
+        by_count(&mut self.applications);
+        by_count(&mut self.roles);
+        by_count(&mut self.statuses);
+        by_count(&mut self.countries);
+    }
+}
+
+fn by_count<T: Ord>(counts: &mut [(T, i64)]) {
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+}
+
 fn bump<K: PartialEq + Clone>(counts: &mut Vec<(K, i64)>, key: &K, delta: i64) {
     match counts.iter().position(|(k, _)| k == key) {
         Some(at) => {

@@ -168,8 +168,8 @@ async fn a_kill_is_refused_on_the_next_check_and_announced() {
         refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
         Some(EndReason::Killed)
     );
-    assert!(matches!(events.recv().await, Ok(LiveEvent::Created { .. })));
-    match events.recv().await {
+    assert!(matches!(events.recv().await.map(|f| f.event.clone()), Ok(LiveEvent::Created { .. })));
+    match events.recv().await.map(|f| f.event.clone()) {
         Ok(LiveEvent::Ended { sessions }) => {
             let ends: Vec<_> = sessions
                 .iter()
@@ -205,7 +205,7 @@ async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(
         refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
         Some(EndReason::Killed)
     );
-    match events.recv().await {
+    match events.recv().await.map(|f| f.event.clone()) {
         // The whole row, as the other process ended it.
         Ok(LiveEvent::Ended { sessions }) => {
             assert_eq!(sessions.len(), 1);

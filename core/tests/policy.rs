@@ -143,7 +143,7 @@ async fn evict_oldest_ends_the_oldest_and_tells_it_live() {
         refusal,
         Err(CoreError::Unauthenticated(Some(EndReason::EvictedByLimit)))
     ));
-    let ended = events.try_recv().expect("an event");
+    let ended = events.try_recv().expect("an event").event.clone();
     assert!(
         matches!(&ended, LiveEvent::Ended { sessions } if sessions.len() == 1
             && sessions[0].id == oldest.session.id
@@ -337,8 +337,8 @@ async fn preview_counts_what_save_then_ends() {
         Err(CoreError::Unauthenticated(Some(EndReason::Idle)))
     ));
     let mut told = 0;
-    while let Ok(event) = events.try_recv() {
-        if let LiveEvent::Ended { sessions } = event {
+    while let Ok(frame) = events.try_recv() {
+        if let LiveEvent::Ended { sessions } = &frame.event {
             told += sessions
                 .iter()
                 .filter(|s| s.end_reason == Some(EndReason::Idle))

@@ -6,7 +6,10 @@
 mod accounts;
 mod app_sessions;
 mod applications;
+mod counts;
+mod live;
 mod policy_changes;
+mod publish;
 mod sign_in;
 
 pub use accounts::KeepSessions;
@@ -30,7 +33,7 @@ use crate::throttle::Throttle;
 use crate::token::{is_session_id, Token};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex, RwLock};
 
 pub use crate::model::CONSOLE_APP;
@@ -79,6 +82,14 @@ pub struct Engine {
     applied_end_seq: AtomicI64,
     /// Ids this process ended itself and already announced; the end-log poller skips them.
     announced_ends: Mutex<HashSet<String>>,
+    counts: counts::LiveCounts,
+}
+
+/// Whether a check is someone's activity (it moves "last seen") or only a look.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Activity {
+    Touch,
+    Peek,
 }
 
 impl Engine {
@@ -94,6 +105,9 @@ impl Engine {
         let policy_version = store.settings_version().await?;
         let policy = Policy::from_stored(store.load_settings().await?);
         let applied_end_seq = store.latest_end_seq().await?;
+        // Every session not ended, expired or not: the sweep ends those and uncounts
+        // them like any other end.
+        let counts = counts::LiveCounts::new(store.facets(Millis::MIN).await?);
         let engine = Arc::new(Engine {
             store,
             cache: SessionCache::default(),
@@ -111,6 +125,7 @@ impl Engine {
             },
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
+            counts,
         });
         engine.reload_applications_if_changed().await?;
         Ok(engine)
@@ -136,10 +151,6 @@ impl Engine {
         self.geo.is_loaded()
     }
 
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<LiveEvent> {
-        self.hub.subscribe()
-    }
-
     // ---- the check -----------------------------------------------------------------
 
     /// Is `token` a live console session for a request from `client`?
@@ -161,25 +172,26 @@ impl Engine {
         token: &Token,
         client: &ClientInfo,
     ) -> CoreResult<Arc<CachedSession>> {
-        self.check_session(application, token, client, true).await
+        self.verify(application, token, client, Activity::Touch).await
     }
 
-    /// Like `check`, with every refusal, but not counted as the person's activity:
-    /// for what a page asks by itself (refreshes, its live channel).
+    /// The console check without the activity: every refusal of `check` (and the
+    /// ends they cause), but "last seen" does not move. For what the person did not
+    /// do themselves: automatic refreshes, the live channel.
     pub async fn peek(
         &self,
         token: &Token,
         client: &ClientInfo,
     ) -> CoreResult<Arc<CachedSession>> {
-        self.check_session(CONSOLE_APP, token, client, false).await
+        self.verify(CONSOLE_APP, token, client, Activity::Peek).await
     }
 
-    async fn check_session(
+    async fn verify(
         &self,
         application: &str,
         token: &Token,
         client: &ClientInfo,
-        activity: bool,
+        activity: Activity,
     ) -> CoreResult<Arc<CachedSession>> {
         let hash = token.hash();
         let cached = match self.cache.get(&hash) {
@@ -231,7 +243,7 @@ impl Engine {
             .await?;
             return Err(CoreError::Unauthenticated(Some(reason)));
         }
-        if activity {
+        if activity == Activity::Touch {
             cached.touch(now, &client.ip);
         }
         Ok(cached)
@@ -265,9 +277,14 @@ impl Engine {
         self.store.history(query).await
     }
 
-    /// Filter chip values of the live list, with counts.
+    /// Filter chip values of the live list, with counts, from memory (see `counts`).
     pub async fn facets(&self) -> CoreResult<Facets> {
-        self.store.facets(self.now()).await
+        Ok(self.counts.snapshot())
+    }
+
+    /// How many sessions are live (not ended), from memory.
+    pub fn live_total(&self) -> i64 {
+        self.counts.total()
     }
 
     /// Ends what `selector` picks, write-through: the store first, then the cache and
@@ -289,56 +306,6 @@ impl Engine {
         let ended = self.store.end_sessions(&selector, &record).await?;
         self.announce_ends(&ended);
         Ok(ended)
-    }
-
-    /// Publishes ends made by this process; the end-log poller will skip them.
-    pub(crate) fn announce_ends(&self, ended: &[Session]) {
-        {
-            let mut announced = self
-                .announced_ends
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            announced.extend(ended.iter().map(|session| session.id.clone()));
-        }
-        self.publish_ends(ended.to_vec());
-    }
-
-    /// Applies ends recorded by other processes (the CLI, other instances) to this
-    /// process's cache and live channels. Returns how many were new here.
-    pub async fn apply_logged_ends(&self) -> CoreResult<usize> {
-        let mut applied = 0;
-        loop {
-            let since = self.applied_end_seq.load(Ordering::SeqCst);
-            let ends = self.store.ends_since(since, 1000).await?;
-            let Some(last) = ends.last() else {
-                return Ok(applied);
-            };
-            self.applied_end_seq.store(last.seq, Ordering::SeqCst);
-            let fresh: Vec<Session> = {
-                let mut announced = self
-                    .announced_ends
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                ends.into_iter()
-                    .filter(|end| !announced.remove(&end.session.id))
-                    .map(|end| end.session)
-                    .collect()
-            };
-            applied += fresh.len();
-            self.publish_ends(fresh);
-        }
-    }
-
-    /// One end call or one poll batch: out of the cache, then one `Ended` message.
-    fn publish_ends(&self, mut sessions: Vec<Session>) {
-        if sessions.is_empty() {
-            return;
-        }
-        for session in &mut sessions {
-            self.cache.remove_id(&session.id);
-            self.fill_idle_deadline(session);
-        }
-        self.hub.publish(LiveEvent::Ended { sessions });
     }
 
     /// Writes batched "last seen" updates; with `force`, every pending one.

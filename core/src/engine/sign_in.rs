@@ -5,7 +5,7 @@
 use super::{ClientInfo, Engine, SignedIn, CONSOLE_APP, SYSTEM_ACTOR};
 use crate::agent::{clamp_user_agent, parse_user_agent};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{EndReason, LiveEvent, Millis, Role, SessionStatus};
+use crate::model::{EndReason, Millis, Role, SessionStatus};
 use crate::password::verify_password;
 use crate::policy::limits::{decide, Decision, LiveSummary};
 use crate::store::{EndSelector, NewSession, Scope, User, UserRef};
@@ -158,9 +158,7 @@ impl Engine {
         let mut session = self.store.insert_session(new).await?;
         self.fill_idle_deadline(&mut session);
         self.cache.insert(token.hash(), &session);
-        self.hub.publish(LiveEvent::Created {
-            session: Box::new(session.clone()),
-        });
+        self.publish_created(&session);
         let signed_in = SignedIn { session, token };
         if let Some(key) = repeat_key {
             recent.insert(key, (now, signed_in.clone()));

@@ -367,19 +367,15 @@ impl SqliteStore {
             }
             *countries.entry(row.try_get("country")?).or_default() += n;
         }
-        Ok(Facets {
-            applications: by_count(applications.into_iter().collect()),
-            roles: by_count(roles.into_iter().collect()),
-            statuses: by_count(statuses.into_values().collect()),
-            countries: by_count(countries.into_iter().collect()),
-        })
+        let mut facets = Facets {
+            applications: applications.into_iter().collect(),
+            roles: roles.into_iter().collect(),
+            statuses: statuses.into_values().collect(),
+            countries: countries.into_iter().collect(),
+        };
+        facets.sort();
+        Ok(facets)
     }
-}
-
-/// Most sessions first, then by value, so the chips keep a stable order.
-fn by_count<T: Ord>(mut counts: Vec<(T, i64)>) -> Vec<(T, i64)> {
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    counts
 }
 
 fn push_history_filter(query: &mut QueryBuilder<Sqlite>, history: &HistoryQuery) {

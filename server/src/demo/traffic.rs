@@ -13,6 +13,7 @@ use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
 use sessions_core::engine::{AppSignIn, ClientInfo};
+use sessions_core::hub::Frame;
 use sessions_core::model::{LiveEvent, Role};
 use sessions_core::token::Token;
 use sessions_core::Engine;
@@ -215,14 +216,15 @@ impl Traffic {
 
     /// Drops sessions the live channel says have ended (killed in the console, ended
     /// by a policy change...), so the generator's count matches what the console shows.
-    fn forget_ended(&mut self, events: &mut tokio::sync::broadcast::Receiver<LiveEvent>) {
+    fn forget_ended(&mut self, events: &mut tokio::sync::broadcast::Receiver<Arc<Frame>>) {
         let mut ended = HashSet::new();
         loop {
             match events.try_recv() {
-                Ok(LiveEvent::Ended { sessions }) => {
-                    ended.extend(sessions.into_iter().map(|session| session.id));
+                Ok(frame) => {
+                    if let LiveEvent::Ended { sessions } = &frame.event {
+                        ended.extend(sessions.iter().map(|session| session.id.clone()));
+                    }
                 }
-                Ok(_) => {}
                 Err(TryRecvError::Lagged(_)) => continue,
                 Err(TryRecvError::Empty | TryRecvError::Closed) => break,
             }

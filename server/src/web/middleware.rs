@@ -47,12 +47,16 @@ fn same_origin(headers: &HeaderMap) -> bool {
         return matches!(site, "same-origin" | "none");
     }
     match (text(header::ORIGIN.as_str()), text(header::HOST.as_str())) {
-        (Some(origin), Some(host)) => {
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-            origin_host == host
-        }
+        (Some(origin), Some(host)) => origin_is_host(origin, host),
         _ => false,
     }
+}
+
+/// Whether `origin` (scheme://host[:port]) names the site addressed as `host`.
+/// `Origin: null` (sandboxed frames, file pages) never does.
+pub fn origin_is_host(origin: &str, host: &str) -> bool {
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    !origin_host.is_empty() && origin_host.eq_ignore_ascii_case(host)
 }
 
 /// Server functions answer errors with 500 by default; ours carry their own status.

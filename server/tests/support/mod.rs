@@ -255,10 +255,18 @@ impl TestServer {
 
     /// Opens `/live` with `cookie`; the error carries the refused upgrade's response.
     pub async fn live(&self, cookie: Option<&str>) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
+        self.live_from(cookie, None).await
+    }
+
+    /// Opens `/live` as a page of `origin` would (`None`: no Origin header, not a browser).
+    pub async fn live_from(&self, cookie: Option<&str>, origin: Option<&str>) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
         let url = format!("{}/live", self.base.replacen("http://", "ws://", 1));
         let mut request = url.into_client_request()?;
         if let Some(cookie) = cookie {
             request.headers_mut().insert("Cookie", cookie.parse().expect("header value"));
+        }
+        if let Some(origin) = origin {
+            request.headers_mut().insert("Origin", origin.parse().expect("header value"));
         }
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(Live { socket })

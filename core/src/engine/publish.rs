@@ -1,0 +1,69 @@
+//! What follows a session appearing or ending in this process, in one place: the check
+//! cache, the chip counts, the channels of the ended sessions, and one live message.
+
+use super::Engine;
+use crate::error::CoreResult;
+use crate::model::{LiveEvent, Session};
+use std::sync::atomic::Ordering;
+
+impl Engine {
+    pub(super) fn publish_created(&self, session: &Session) {
+        self.counts.add(session);
+        self.hub.publish(LiveEvent::Created {
+            session: Box::new(session.clone()),
+        });
+    }
+
+    /// Publishes ends made by this process; the end-log poller will skip them.
+    pub(crate) fn announce_ends(&self, ended: &[Session]) {
+        {
+            let mut announced = self
+                .announced_ends
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            announced.extend(ended.iter().map(|session| session.id.clone()));
+        }
+        self.publish_ends(ended.to_vec());
+    }
+
+    /// Applies ends recorded by other processes (the CLI, other instances) to this
+    /// process's cache and live channels. Returns how many were new here.
+    pub async fn apply_logged_ends(&self) -> CoreResult<usize> {
+        let mut applied = 0;
+        loop {
+            let since = self.applied_end_seq.load(Ordering::SeqCst);
+            let ends = self.store.ends_since(since, 1000).await?;
+            let Some(last) = ends.last() else {
+                return Ok(applied);
+            };
+            self.applied_end_seq.store(last.seq, Ordering::SeqCst);
+            let fresh: Vec<Session> = {
+                let mut announced = self
+                    .announced_ends
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                ends.into_iter()
+                    .filter(|end| !announced.remove(&end.session.id))
+                    .map(|end| end.session)
+                    .collect()
+            };
+            applied += fresh.len();
+            self.publish_ends(fresh);
+        }
+    }
+
+    /// One end call or one poll batch: out of the cache and the counts, the ended
+    /// sessions' own channels told first, then one `Ended` message for the rest.
+    fn publish_ends(&self, mut sessions: Vec<Session>) {
+        if sessions.is_empty() {
+            return;
+        }
+        for session in &mut sessions {
+            self.cache.remove_id(&session.id);
+            self.fill_idle_deadline(session);
+        }
+        self.counts.remove(&sessions);
+        self.hub.fire_ends(&sessions);
+        self.hub.publish(LiveEvent::Ended { sessions });
+    }
+}
