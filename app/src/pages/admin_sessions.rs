@@ -18,7 +18,9 @@ use crate::pages::{page_title, ticking_now, TopBar};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+#[cfg(feature = "hydrate")]
+use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 use sessions_core::model::{ListFilter, ListQuery, PageAt, Session, SortDir, SortKey, DEFAULT_PAGE_SIZE};
 use std::collections::HashSet;
@@ -32,7 +34,12 @@ const LIST_ID: &str = "session-list";
 #[component]
 pub fn AdminSessionsPage() -> impl IntoView {
     let params = use_query_map();
-    let navigate = StoredValue::new_local(use_navigate());
+    // The router's navigate function is not `Send`: keep it only in the browser, where
+    // navigation happens (a local value dropped on another server thread would panic).
+    #[cfg(feature = "hydrate")]
+    let navigate = Some(StoredValue::new_local(use_navigate()));
+    #[cfg(not(feature = "hydrate"))]
+    let navigate: Option<StoredValue<fn(&str, NavigateOptions), LocalStorage>> = None;
     let narrow = RwSignal::new(initial_narrow());
     let query = Memo::new(move |_| {
         let limit = if narrow.get() { PHONE_PAGE_SIZE } else { DEFAULT_PAGE_SIZE };
@@ -41,7 +48,9 @@ pub fn AdminSessionsPage() -> impl IntoView {
     // Goes to another view of the list; typing in the search replaces the history entry.
     let show = move |next: ListQuery, replace: bool| {
         let path = format!("/admin/sessions{}", query_to_search(&next));
-        navigate.with_value(|navigate| navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() }));
+        if let Some(navigate) = navigate {
+            navigate.with_value(|navigate| navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() }));
+        }
     };
     let refetches = RwSignal::new(0_u32);
     let me = Resource::new(|| (), |_| whoami());
@@ -253,7 +262,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let base = sessions.await.1.map(|page| page.total).unwrap_or(0);
                         view! {
-                            <span class="badge active-count" role="status" aria-live="polite">
+                            <span class="badge active-count" aria-live="polite">
                                 {move || format!("{} Active", base + list.total_change.get())}
                             </span>
                         }
