@@ -69,6 +69,10 @@ export default defineConfig({
         viewport: { width: 390, height: 844 },
         isMobile: true,
         hasTouch: true,
+        // A phone's own user agent, so the server renders the phone layout (cards)
+        // from the first byte, as it does for a real phone.
+        userAgent:
+          "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
         deviceScaleFactor: 3,
       },
     },

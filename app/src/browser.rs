@@ -120,7 +120,9 @@ pub fn report_activity_while_open() {
         let last_sent = StoredValue::new(0_i64);
         let ping = move || {
             let now = now_ms();
-            if now - last_sent.get_value() >= 60_000 {
+            // The sign-in page has no session to keep alive (the call would be a 401).
+            let signed_out = window().location().pathname().is_ok_and(|path| path.starts_with("/login"));
+            if !signed_out && now - last_sent.get_value() >= 60_000 {
                 last_sent.set_value(now);
                 leptos::task::spawn_local(async {
                     let _ = crate::api::still_here().await;

@@ -58,6 +58,7 @@ mod client {
     type OnSignal = Rc<dyn Fn(LiveSignal)>;
 
     pub fn open(on_signal: OnSignal, handle: LiveHandle, attempt: u32) {
+        leaving::watch();
         if handle.stopped() {
             return;
         }
@@ -91,7 +92,11 @@ mod client {
                 match serde_json::from_str::<LiveEvent>(&text) {
                     Ok(LiveEvent::SignedOut { reason }) => {
                         handle.stop();
-                        go_to(&login_path(Some(reason)));
+                        // This page's own "Sign out" is already on its way to /login;
+                        // a second navigation would cut that one short.
+                        if !leaving::now() {
+                            go_to(&login_path(Some(reason)));
+                        }
                     }
                     Ok(event) => on_signal(LiveSignal::Event(event)),
                     Err(_) => leptos::logging::warn!("unreadable live event: {text}"),
@@ -103,7 +108,7 @@ mod client {
 
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
             let (on_signal, handle) = (on_signal.clone(), handle.clone());
-            if handle.stopped() {
+            if handle.stopped() || leaving::now() {
                 return;
             }
             // A refused or dropped channel: find out whether we are still signed in.
@@ -119,6 +124,37 @@ mod client {
         });
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         on_close.forget();
+    }
+
+    /// Whether the page is being left (a link, a form post such as "Sign out", a reload):
+    /// from then on the channel's end is no news.
+    mod leaving {
+        use std::cell::Cell;
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+
+        thread_local! {
+            static LEAVING: Cell<bool> = const { Cell::new(false) };
+            static WATCHING: Cell<bool> = const { Cell::new(false) };
+        }
+
+        pub fn now() -> bool {
+            LEAVING.with(Cell::get)
+        }
+
+        pub fn watch() {
+            if WATCHING.with(|watching| watching.replace(true)) {
+                return;
+            }
+            let Some(window) = web_sys::window() else { return };
+            let on_leave = Closure::<dyn FnMut()>::new(|| LEAVING.with(|leaving| leaving.set(true)));
+            // A page restored from the back/forward cache is no longer leaving.
+            let on_show = Closure::<dyn FnMut()>::new(|| LEAVING.with(|leaving| leaving.set(false)));
+            let _ = window.add_event_listener_with_callback("beforeunload", on_leave.as_ref().unchecked_ref());
+            let _ = window.add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
+            on_leave.forget();
+            on_show.forget();
+        }
     }
 
     fn retry(on_signal: OnSignal, handle: LiveHandle, attempt: u32) {

@@ -40,6 +40,12 @@ async function idAt(page: Page, x: number, y: number): Promise<string | null> {
   return page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest("[data-session-id]")?.getAttribute("data-session-id") ?? null, [x, y]);
 }
 
+/** On a phone the filter chips sit behind the "Filters" button. */
+async function openFilters(page: Page): Promise<void> {
+  const toggle = page.getByRole("button", { name: /^Filters/ });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
 function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
@@ -98,12 +104,13 @@ test.describe("live console", () => {
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
     await expect(kill).toBeFocused();
-    // Tab stays inside the open dialog.
+    // The page behind the open dialog is inert: Shift+Tab and Tab move between its buttons.
     await page.keyboard.press("Enter");
     await expect(dialog).toBeVisible();
-    await page.keyboard.press("Tab");
-    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
     await page.keyboard.press("Shift+Tab");
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(dialog.getByRole("button", { name: "Confirm" })).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("status").filter({ hasText: "1 session ended." })).toBeVisible();
     await expect(sessionEntry(page, id)).toHaveCount(0);
@@ -121,6 +128,7 @@ test.describe("live console", () => {
     await signIn(page, "admin");
     const mine = await currentSessionId(page);
     const adminChip = page.getByRole("group", { name: "Role" }).getByRole("button", { name: /^admin \d+$/ });
+    await openFilters(page);
     await adminChip.click();
     await expect(page).toHaveURL(/[?&]role=admin/);
     await page.getByLabel("Search").pressSequentially("admin");
@@ -129,6 +137,7 @@ test.describe("live console", () => {
     await expect(page).toHaveURL(/[?&]sort=user/);
     await page.reload();
     await hydrated(page);
+    await openFilters(page);
     await expect(adminChip).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByLabel("Search")).toHaveValue("admin");
     await expect(page.getByLabel("Sort by")).toHaveValue("user:asc");

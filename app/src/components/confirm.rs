@@ -10,13 +10,17 @@ use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
 use std::future::Future;
+use std::sync::Arc;
 
 /// What the dialog asks, and what to do on "Confirm".
 #[derive(Clone)]
 pub struct Confirmation {
     pub title: String,
     pub detail: String,
-    pub on_confirm: Callback<()>,
+    /// A plain closure, not a `Callback`: a callback belongs to the reactive owner that
+    /// made it, and the owner of a row's menu item is gone by the time "Confirm" is
+    /// clicked (the menu closed), which would silently drop the action.
+    pub on_confirm: Arc<dyn Fn() + Send + Sync>,
 }
 
 pub fn skips_confirmation(event: &leptos::ev::MouseEvent) -> bool {
@@ -43,7 +47,7 @@ impl ActionGuard {
         if skip {
             self.run(action());
         } else {
-            let on_confirm = Callback::new(move |()| self.run(action()));
+            let on_confirm = Arc::new(move || self.run(action()));
             self.pending.set(Some(Confirmation { title, detail, on_confirm }));
         }
     }
@@ -75,7 +79,7 @@ pub fn ConfirmDialog(pending: RwSignal<Option<Confirmation>>) -> impl IntoView {
     let confirm = move |_| {
         if let Some(confirmation) = pending.get_untracked() {
             pending.set(None);
-            confirmation.on_confirm.run(());
+            (confirmation.on_confirm)();
         }
     };
     view! {

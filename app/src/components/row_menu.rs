@@ -20,6 +20,7 @@ pub fn RowMenu(
     open_menus: RwSignal<u32>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
+    let toggle = NodeRef::<leptos::html::Button>::new();
     let set_open = move |value: bool| {
         if open.get_untracked() != value {
             open.set(value);
@@ -55,6 +56,11 @@ pub fn RowMenu(
                             role="menuitem"
                             class="menu-item"
                             on:click=move |event| {
+                                // Focus goes back to "⋯" before the item disappears, so a
+                                // dialog this opens returns it there, not to the page top.
+                                if let Some(toggle) = toggle.get_untracked() {
+                                    let _ = toggle.focus();
+                                }
                                 set_open(false);
                                 item.on_choose.run(event);
                             }
@@ -69,6 +75,7 @@ pub fn RowMenu(
     view! {
         <div class="row-menu" on:keydown=on_keydown on:focusout=on_focusout>
             <button
+                node_ref=toggle
                 class="button small icon-button"
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()

@@ -252,7 +252,6 @@ pub fn AdminSessionsPage() -> impl IntoView {
         <Title text=page_title("All sessions")/>
         <TopBar me/>
         <main class="console" id="main" tabindex="-1">
-            <FlashMessage flash/>
             <div class="page-head">
                 <div>
                     <h1>"Sessions"</h1>
@@ -318,11 +317,16 @@ pub fn AdminSessionsPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-            <Show when=any_waiting>
-                <button class="new-pill" on:click=move |_| refetches.update(|n| *n += 1)>
-                    {move || match waiting() { 1 => "1 new session — show".to_owned(), n => format!("{n} new sessions — show") }}
-                </button>
-            </Show>
+            // Float above the list: a message or pill pushing the rows down would move
+            // another session under the admin's pointer.
+            <div class="notices">
+                <FlashMessage flash/>
+                <Show when=any_waiting>
+                    <button class="new-pill" on:click=move |_| refetches.update(|n| *n += 1)>
+                        {move || match waiting() { 1 => "1 new session — show".to_owned(), n => format!("{n} new sessions — show") }}
+                    </button>
+                </Show>
+            </div>
             <div
                 id=LIST_ID
                 class="session-list"

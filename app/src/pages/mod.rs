@@ -37,18 +37,37 @@ const NAV: [(&str, &str, bool); 5] = [
     ("/account/sessions", "My sessions", false),
 ];
 
+/// "Sign out" as a plain form post, with or without the WASM: the server ends the
+/// session and answers with a redirect to /login, one navigation that also drops
+/// everything the page held in memory.
+#[component]
+fn SignOutForm() -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    view! {
+        <form method="post" action=crate::api::SignOut::url()>
+            <button class="button small" type="submit">"Sign out"</button>
+        </form>
+    }
+}
+
+/// The router handles in-page links itself and would only scroll: move focus to the
+/// content as the browser does for a plain `#main` link, so the next Tab starts there.
+fn skip_to_content(event: leptos::ev::MouseEvent) {
+    if let Some(main) = document().get_element_by_id("main") {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(main) = main.dyn_into::<leptos::web_sys::HtmlElement>() {
+            event.prevent_default();
+            let _ = main.focus();
+        }
+    }
+}
+
 /// The bar on top of signed-in pages. It starts with a "Skip to content" link to the
 /// page's `<main id="main" tabindex="-1">` (every page using the bar must have one).
 /// On phones (<= 640 px) the links and "Sign out" move into a "Menu" disclosure: a
 /// `<details>`, so it opens without the WASM too; Escape closes it.
 #[component]
 pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> impl IntoView {
-    let sign_out = ServerAction::<crate::api::SignOut>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            crate::browser::go_to("/login");
-        }
-    });
     let location = leptos_router::hooks::use_location();
     let pathname = location.pathname;
     let links = move |admin: bool| {
@@ -75,7 +94,7 @@ pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> i
     };
     view! {
         <header class="topbar">
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_content>"Skip to content"</a>
             <a class="brand" href="/">"Sessions"</a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -86,17 +105,13 @@ pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> i
                         <nav class="topnav" aria-label="Main">{links(admin)}</nav>
                         <div class="whoami">
                             <span class="username" title="Signed in as">{username}</span>
-                            <ActionForm action=sign_out>
-                                <button class="button small" type="submit">"Sign out"</button>
-                            </ActionForm>
+                            <SignOutForm/>
                         </div>
                         <details class="menu" node_ref=menu on:keydown=close_on_escape>
                             <summary class="button small" node_ref=menu_button>"Menu"</summary>
                             <div class="menu-panel">
                                 <nav aria-label="Main">{links(admin)}</nav>
-                                <ActionForm action=sign_out>
-                                    <button class="button small" type="submit">"Sign out"</button>
-                                </ActionForm>
+                                <SignOutForm/>
                             </div>
                         </details>
                     }
