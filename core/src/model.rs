@@ -460,13 +460,16 @@ impl ListQuery {
     }
 }
 
+/// How the console names a session without a user name; the search finds it by that.
+const GUEST: &str = "guest";
+
 fn search_matches(search: &str, session: &Session) -> bool {
     if search.is_empty() {
         return true;
     }
     let needle = search.to_ascii_lowercase();
     let contains = |haystack: &str| haystack.to_ascii_lowercase().contains(&needle);
-    session.username.as_deref().is_some_and(contains)
+    session.username.as_deref().map_or_else(|| GUEST.contains(&needle), contains)
         || contains(&session.application)
         || contains(&session.last_ip)
         || session.id.to_ascii_lowercase().starts_with(&needle)

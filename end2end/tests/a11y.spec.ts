@@ -55,6 +55,7 @@ async function violations(page: Page): Promise<string[]> {
 
 for (const { path, as, ready } of PAGES) {
   test(`axe finds nothing on ${path}, light and dark`, async ({ page }) => {
+    test.slow(); // axe runs up to four times (two schemes, menu open and closed)
     if (as) await signIn(page, as);
     await page.goto(path);
     await hydrated(page);

@@ -104,7 +104,9 @@ test.describe("my sessions", () => {
     } finally {
       // Back to the password the other tests (and the phone run) expect; a no-op 400 if it never changed.
       await callServerFn(page, "change_password", `current=${changed}&new=${original}&repeat=${original}&sign_out_others=false`);
-      await callServerFn(page, "sign_out", "");
+      // The live channel takes the page to /login as the sign-out lands, which may cut
+      // this call's evaluation short: the sign-out itself has happened either way.
+      await callServerFn(page, "sign_out", "").catch(() => undefined);
       await other.context.close();
     }
   });

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { callServerFn, hydrated, sessionEntry, signIn, signedInBrowser, currentSessionId, killButton, killAllOfUser } from "./helpers";
+import { callServerFn, hydrated, sessionEntry, signIn, signedInBrowser, currentSessionId, killButton, killAllOfUser, openFilters } from "./helpers";
 
 // A second device of the same person: the server takes two sign-ins from one browser
 // within seconds for a repeated click (one session), so the second device says it is
@@ -116,6 +116,7 @@ test.describe("admin console", () => {
     await expect(mine).toBeVisible();
 
     const userChip = page.getByRole("group", { name: "Role" }).getByRole("button", { name: /^user \d+$/ });
+    await openFilters(page);
     await expect(userChip).toHaveAttribute("aria-pressed", "false");
     const users = Number(await userChip.locator(".count").textContent());
     expect(users).toBeGreaterThan(0);
@@ -158,6 +159,7 @@ test.describe("admin console", () => {
   });
 
   test("Kill all sessions of this user ends every device of that user", async ({ page, browser }) => {
+    test.slow(); // four browsers sign in
     const laptop = await signedInBrowser(browser, "bob");
     const phone = await signedInBrowser(browser, "bob", OTHER_DEVICE);
     expect(phone.sessionId).not.toBe(laptop.sessionId);

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { currentSessionId, hydrated, killButton, sessionEntry, signIn } from "./helpers";
+import { currentSessionId, hydrated, killButton, openFilters, sessionEntry, signIn } from "./helpers";
 
 // Sessions made through the application API: quick to create and end from the test.
 const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0";
@@ -38,12 +38,6 @@ async function endSession(page: Page, key: string, id: string): Promise<void> {
 /** The session id of the row or card under the point (x, y). */
 async function idAt(page: Page, x: number, y: number): Promise<string | null> {
   return page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest("[data-session-id]")?.getAttribute("data-session-id") ?? null, [x, y]);
-}
-
-/** On a phone the filter chips sit behind the "Filters" button. */
-async function openFilters(page: Page): Promise<void> {
-  const toggle = page.getByRole("button", { name: /^Filters/ });
-  if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
 }
 
 function unique(prefix: string): string {

@@ -106,3 +106,9 @@ export async function signOutFromBar(page: Page): Promise<void> {
   await page.locator(".topbar").getByRole("button", { name: "Sign out", exact: true }).click();
   await page.waitForURL("**/login");
 }
+
+/** On a phone the console's filter chips sit behind the "Filters" button: opens it. */
+export async function openFilters(page: Page): Promise<void> {
+  const toggle = page.getByRole("button", { name: /^Filters/ });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}

@@ -3,6 +3,7 @@ import { callServerFn, hydrated, signIn, signedInBrowser, navigateTo } from "./h
 
 test.describe("history", () => {
   test("a killed session shows with its reason and who ended it; filters narrow the list", async ({ page, browser }) => {
+    test.slow(); // three browsers sign in
     const bob = await signedInBrowser(browser, "bob");
     const alice = await signedInBrowser(browser, "alice");
     await signIn(page, "admin");

@@ -106,6 +106,13 @@ pub async fn sessions_round_trip_by_token_hash(store: SharedStore) {
         .await
         .expect("insert");
     assert_eq!((guest.username, guest.status), (None, SessionStatus::Guest));
+
+    // The console shows guests as "Guest": searching that word (or part of it) finds them.
+    let guests = ListQuery { search: "GUE".into(), ..ListQuery::default() };
+    let found = store.list_live(&guests, Scope::Everyone, 0).await.expect("list");
+    assert_eq!(found.sessions.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec![guest.id.as_str()]);
+    assert!(guests.matches(&found.sessions[0]), "the browser's rule agrees with the store's");
+    assert!(!guests.matches(&created));
 }
 
 pub async fn list_filters_sorts_and_pages(store: SharedStore) {

@@ -578,10 +578,13 @@ fn push_live_filter(query: &mut QueryBuilder<Sqlite>, list: &ListQuery, scope: &
             .push(" ESCAPE '\\' OR application LIKE ")
             .push_bind(anywhere.clone())
             .push(" ESCAPE '\\' OR last_ip LIKE ")
-            .push_bind(anywhere)
+            .push_bind(anywhere.clone())
             .push(" ESCAPE '\\' OR id LIKE ")
             .push_bind(format!("{escaped}%"))
-            .push(" ESCAPE '\\')");
+            // Guests have no user name; the console calls them "Guest".
+            .push(" ESCAPE '\\' OR (username IS NULL AND 'guest' LIKE ")
+            .push_bind(anywhere)
+            .push(" ESCAPE '\\'))");
     }
 }
 

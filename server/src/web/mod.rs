@@ -8,6 +8,7 @@ mod compression;
 mod guard;
 mod live;
 mod middleware;
+mod security_headers;
 
 use app::{shell, App};
 use axum::body::Body;
@@ -54,6 +55,7 @@ pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(middleware::client_info))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.leptos_options.clone(), caching::cache_control))
+        .layer(axum::middleware::from_fn(security_headers::security_headers))
         // Outermost, so the middleware above reads and writes uncompressed bodies.
         .layer(compression::layer())
         .with_state(state)
