@@ -15,6 +15,9 @@ pub enum CoreError {
     BadCredentials,
     #[error("Too many failed sign-in attempts. Try again in {retry_after_secs} second{}.", if *.retry_after_secs == 1 { "" } else { "s" })]
     Throttled { retry_after_secs: u64 },
+    /// Too many passwords are being checked at once; nothing was attempted.
+    #[error("The server is busy checking other passwords. Try again in {retry_after_secs} second{}.", if *.retry_after_secs == 1 { "" } else { "s" })]
+    Busy { retry_after_secs: u64 },
     /// No valid session: never had one, or it ended for `reason`.
     #[error("{}", .0.map(EndReason::explanation).unwrap_or("You are not signed in."))]
     Unauthenticated(Option<EndReason>),
@@ -36,6 +39,16 @@ impl CoreError {
 
     pub fn internal(message: impl Into<String>) -> CoreError {
         CoreError::Internal(message.into())
+    }
+
+    /// How long the client should wait before trying again, for refusals that pass.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            CoreError::Throttled { retry_after_secs } | CoreError::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
     }
 }
 

@@ -54,11 +54,15 @@ impl Throttle {
         }
     }
 
-    /// `Err(seconds)` while either key must still wait.
-    pub fn check(&self, keys: &AttemptKeys) -> Result<(), u64> {
+    /// Reserves one attempt: `Err(seconds)` while either key must still wait, else the
+    /// attempt is counted as a failure at once, before the caller hashes anything, so
+    /// parallel guesses cannot all pass a check that is only recorded after the slow hash.
+    /// The reservation is undone for the address if the attempt succeeds.
+    pub fn reserve(&self, keys: AttemptKeys) -> Result<Reservation<'_>, u64> {
         let now = self.clock.now();
-        let entries = self.lock();
-        let wait = [(user_key(keys), PER_USER), (ip_key(keys), PER_IP)]
+        let mut entries = self.lock();
+        entries.retain(|_, failures| now - failures.last_at < FORGET_AFTER_MS);
+        let wait = [(user_key(&keys), PER_USER), (ip_key(&keys), PER_IP)]
             .into_iter()
             .filter_map(|(key, rule)| {
                 entries
@@ -68,17 +72,9 @@ impl Throttle {
             .max()
             .unwrap_or(0);
         if wait > 0 {
-            Err(((wait + 999) / 1000) as u64)
-        } else {
-            Ok(())
+            return Err(((wait + 999) / 1000) as u64);
         }
-    }
-
-    pub fn record_failure(&self, keys: &AttemptKeys) {
-        let now = self.clock.now();
-        let mut entries = self.lock();
-        entries.retain(|_, failures| now - failures.last_at < FORGET_AFTER_MS);
-        for key in [user_key(keys), ip_key(keys)] {
+        for key in [user_key(&keys), ip_key(&keys)] {
             let failures = entries.entry(key).or_insert(Failures {
                 count: 0,
                 last_at: now,
@@ -86,10 +82,10 @@ impl Throttle {
             failures.count += 1;
             failures.last_at = now;
         }
-    }
-
-    pub fn record_success(&self, keys: &AttemptKeys) {
-        self.lock().remove(&user_key(keys));
+        Ok(Reservation {
+            throttle: self,
+            keys,
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
@@ -98,6 +94,26 @@ impl Throttle {
         self.entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// An attempt that passed the throttle. It already counts as a failure; dropping it
+/// (wrong password, or the request abandoned mid-hash) leaves it that way.
+pub struct Reservation<'a> {
+    throttle: &'a Throttle,
+    keys: AttemptKeys,
+}
+
+impl Reservation<'_> {
+    /// The password was right: the user's count is cleared and the address gets its
+    /// attempt back (not its other failures: one right password must not unlock
+    /// guessing at every other account from the same address).
+    pub fn succeeded(self) {
+        let mut entries = self.throttle.lock();
+        entries.remove(&user_key(&self.keys));
+        if let Some(failures) = entries.get_mut(&ip_key(&self.keys)) {
+            failures.count = failures.count.saturating_sub(1);
+        }
     }
 }
 
@@ -131,60 +147,73 @@ mod tests {
         }
     }
 
+    /// One attempt that ends as a failure (the reservation is dropped).
+    fn fail(throttle: &Throttle, user: &str, ip: &str) -> Result<(), u64> {
+        throttle.reserve(keys(user, ip)).map(drop)
+    }
+
     #[test]
     fn free_failures_then_doubling_waits() {
         let clock = ManualClock::new(1_000_000);
         let throttle = Throttle::new(clock.clone());
-        let alice = keys("alice", "10.0.0.1");
-        for _ in 0..PER_USER.free_failures - 1 {
-            throttle.record_failure(&alice);
-            assert_eq!(throttle.check(&alice), Ok(()));
+        for _ in 0..PER_USER.free_failures {
+            assert_eq!(fail(&throttle, "alice", "10.0.0.1"), Ok(()));
         }
-        throttle.record_failure(&alice); // the 5th failure: 1 s wait
-        assert_eq!(throttle.check(&alice), Err(1));
+        // After the 5th failure: 1 s wait.
+        assert_eq!(fail(&throttle, "alice", "10.0.0.1"), Err(1));
         let message = crate::error::CoreError::Throttled {
             retry_after_secs: 1,
         }
         .to_string();
         assert!(message.ends_with("Try again in 1 second."), "{message}");
         clock.advance(1_000);
-        assert_eq!(throttle.check(&alice), Ok(()));
-        throttle.record_failure(&alice); // 6th: 2 s
-        assert_eq!(throttle.check(&alice), Err(2));
+        assert_eq!(fail(&throttle, "alice", "10.0.0.1"), Ok(())); // 6th: 2 s
+        assert_eq!(fail(&throttle, "alice", "10.0.0.1"), Err(2));
         // User names are case-insensitive; another IP does not escape the user's wait.
-        assert_eq!(throttle.check(&keys("ALICE", "10.9.9.9")), Err(2));
+        assert_eq!(fail(&throttle, "ALICE", "10.9.9.9"), Err(2));
         // Another user from another IP is not slowed.
-        assert_eq!(throttle.check(&keys("bob", "10.0.0.2")), Ok(()));
+        assert_eq!(fail(&throttle, "bob", "10.0.0.2"), Ok(()));
     }
 
     #[test]
     fn waits_are_capped_and_forgotten() {
         let clock = ManualClock::new(0);
         let throttle = Throttle::new(clock.clone());
-        let alice = keys("alice", "10.0.0.1");
         for _ in 0..40 {
-            throttle.record_failure(&alice);
+            fail(&throttle, "alice", "10.0.0.1").expect("waited long enough");
+            clock.advance(PER_USER.max_delay_ms);
         }
+        clock.advance(-PER_USER.max_delay_ms);
         assert_eq!(
-            throttle.check(&alice),
+            fail(&throttle, "alice", "10.0.0.1"),
             Err((PER_USER.max_delay_ms / 1000) as u64)
         );
         clock.advance(FORGET_AFTER_MS);
-        assert_eq!(throttle.check(&alice), Ok(()));
+        assert_eq!(fail(&throttle, "alice", "10.0.0.1"), Ok(()));
     }
 
     #[test]
-    fn success_clears_the_user_but_not_the_ip() {
+    fn a_success_clears_the_user_and_returns_only_its_own_attempt() {
         let clock = ManualClock::new(0);
         let throttle = Throttle::new(clock);
-        for n in 0..PER_IP.free_failures {
-            throttle.record_failure(&keys(&format!("user{n}"), "10.0.0.1"));
+        for _ in 0..PER_USER.free_failures - 1 {
+            fail(&throttle, "alice", "10.0.0.1").expect("free");
         }
-        throttle.record_success(&keys("user0", "10.0.0.1"));
-        assert!(
-            throttle.check(&keys("someone", "10.0.0.1")).is_err(),
-            "the IP stays slowed"
+        for _ in 0..3 * PER_USER.free_failures {
+            throttle
+                .reserve(keys("alice", "10.0.0.1"))
+                .expect("a user who keeps succeeding is never slowed")
+                .succeeded();
+        }
+        for n in 0..PER_IP.free_failures - (PER_USER.free_failures - 1) {
+            fail(&throttle, &format!("user{n}"), "10.0.0.1").expect("free");
+        }
+        // Successes gave back their own attempts, not the address's failures.
+        assert_eq!(
+            fail(&throttle, "someone", "10.0.0.1"),
+            Err(1),
+            "the address is slowed after its free failures"
         );
-        assert_eq!(throttle.check(&keys("someone", "10.0.0.2")), Ok(()));
+        assert_eq!(fail(&throttle, "someone", "10.0.0.2"), Ok(()));
     }
 }

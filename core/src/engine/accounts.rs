@@ -4,7 +4,7 @@
 use super::Engine;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Role};
-use crate::password::{hash_password, validate_password, verify_password};
+use crate::password::validate_password;
 use crate::store::{EndSelector, NewUser, User};
 
 const MAX_USERNAME_LEN: usize = 64;
@@ -24,7 +24,7 @@ impl Engine {
     pub async fn add_user(&self, username: &str, password: String, role: Role) -> CoreResult<User> {
         let username = validate_username(username)?;
         validate_password(&password)?;
-        let password_hash = hash_password(password).await?;
+        let password_hash = self.hashing.hash(password).await?;
         self.store
             .create_user(
                 NewUser {
@@ -69,7 +69,10 @@ impl Engine {
     ) -> CoreResult<usize> {
         let user = self.user_by_id(user_id).await?;
         let credentials = self.store.user_credentials(&user.username).await?;
-        let verified = verify_password(current, credentials.map(|c| c.password_hash)).await?;
+        let verified = self
+            .hashing
+            .verify(current, credentials.map(|c| c.password_hash))
+            .await?;
         if !verified {
             return Err(CoreError::invalid("The current password is wrong."));
         }
@@ -86,7 +89,7 @@ impl Engine {
         actor: &str,
     ) -> CoreResult<usize> {
         validate_password(&new)?;
-        let hash = hash_password(new).await?;
+        let hash = self.hashing.hash(new).await?;
         self.store.set_password(user.id, &hash).await?;
         let selector = match keep {
             KeepSessions::All => return Ok(0),

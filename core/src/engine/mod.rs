@@ -27,6 +27,7 @@ use crate::model::{
     EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, LiveEvent, Millis, Role, Session,
     SessionPage, TouchedSession, MAX_SEARCH_LEN,
 };
+use crate::password::HashGate;
 use crate::policy::Policy;
 use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore};
 use crate::throttle::Throttle;
@@ -69,6 +70,7 @@ pub struct Engine {
     hub: Hub,
     clock: SharedClock,
     throttle: Throttle,
+    hashing: HashGate,
     policy: RwLock<Arc<Policy>>,
     /// The store's settings version this process's policy was read at.
     policy_version: AtomicI64,
@@ -113,6 +115,7 @@ impl Engine {
             cache: SessionCache::default(),
             hub: Hub::default(),
             throttle: Throttle::new(clock.clone()),
+            hashing: HashGate::default(),
             clock,
             policy: RwLock::new(Arc::new(policy)),
             policy_version: AtomicI64::new(policy_version),

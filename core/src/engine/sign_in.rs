@@ -6,7 +6,6 @@ use super::{ClientInfo, Engine, SignedIn, CONSOLE_APP, SYSTEM_ACTOR};
 use crate::agent::{clamp_user_agent, parse_user_agent};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Millis, Role, SessionStatus};
-use crate::password::verify_password;
 use crate::policy::limits::{decide, Decision, LiveSummary};
 use crate::store::{EndSelector, NewSession, Scope, User, UserRef};
 use crate::throttle::AttemptKeys;
@@ -40,27 +39,27 @@ impl Engine {
             user: username.to_owned(),
             ip: client.ip.clone(),
         };
-        self.throttle
-            .check(&keys)
+        let attempt = self
+            .throttle
+            .reserve(keys)
             .map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
         let credentials = if username.len() <= MAX_USERNAME_LEN {
             self.store.user_credentials(username).await?
         } else {
             None
         };
-        let verified = verify_password(
-            password,
-            credentials.as_ref().map(|c| c.password_hash.clone()),
-        )
-        .await?;
+        let verified = self
+            .hashing
+            .verify(
+                password,
+                credentials.as_ref().map(|c| c.password_hash.clone()),
+            )
+            .await?;
         let user = match credentials {
             Some(credentials) if verified && !credentials.user.disabled => credentials.user,
-            _ => {
-                self.throttle.record_failure(&keys);
-                return Err(CoreError::BadCredentials);
-            }
+            _ => return Err(CoreError::BadCredentials),
         };
-        self.throttle.record_success(&keys);
+        attempt.succeeded();
         self.open_session(Subject::console(&user), client).await
     }
 

@@ -89,6 +89,9 @@ impl From<CoreError> for ApiError {
             CoreError::Throttled { .. } => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", err.to_string())
             }
+            CoreError::Busy { .. } => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", err.to_string())
+            }
             CoreError::Forbidden | CoreError::BadCredentials | CoreError::Internal(_) => {
                 tracing::error!(error = %err, "application API request failed");
                 ApiError::new(

@@ -1,0 +1,40 @@
+//! Sign-in throttling under concurrency and shared addresses, on a real SQLite file:
+//! the attempt is reserved before the password is hashed, and an address full of
+//! failures does not lock out a user nobody is guessing at.
+
+use futures_util::future::join_all;
+use sessions_core::engine::ClientInfo;
+use sessions_core::model::Role;
+use sessions_core::throttle::PER_USER;
+use sessions_core::CoreError;
+
+mod support;
+
+fn client(ip: &str) -> ClientInfo {
+    ClientInfo {
+        ip: ip.into(),
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0 Safari/537.36".into(),
+    }
+}
+
+#[tokio::test]
+async fn parallel_wrong_guesses_are_reserved_before_hashing() {
+    let f = support::fixture(&[("alice", Role::User)]).await;
+    let from = client("10.0.0.1");
+    let guesses = (0..16).map(|n| f.engine.sign_in("alice", format!("guess-{n}-nope"), &from));
+    let results = join_all(guesses).await;
+    let hashed = results
+        .iter()
+        .filter(|result| matches!(result, Err(CoreError::BadCredentials)))
+        .count();
+    let throttled = results
+        .iter()
+        .filter(|result| matches!(result, Err(CoreError::Throttled { .. })))
+        .count();
+    assert_eq!(
+        (hashed, throttled),
+        (PER_USER.free_failures as usize, 16 - PER_USER.free_failures as usize),
+        "only the free attempts may reach the password hash: {results:?}",
+        results = results.iter().map(|r| r.as_ref().err().map(ToString::to_string)).collect::<Vec<_>>()
+    );
+}
