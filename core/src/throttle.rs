@@ -1,7 +1,22 @@
-//! Slows down repeated failed sign-ins, per user name and per client IP. A few
+//! Slows down repeated failed sign-ins, per user name and per client address. A few
 //! failures are free; after that each one doubles the wait, up to a cap. Success
-//! clears the user's count (not the IP's: one right password must not unlock guessing
-//! at every other account from the same address).
+//! clears the user's count (not the address's: one right password must not unlock
+//! guessing at every other account from the same address).
+//!
+//! The address count does not apply to everyone behind the address. Many people share
+//! one (an office NAT, a proxy); refusing them all once it has too many failures would
+//! let anyone lock a whole office out, including users nobody is guessing at. So a
+//! failure is also counted for the pair (address, user name), and the address's wait
+//! only applies to names that have failed from that address recently:
+//! - a user with no recent failure from this address signs in as usual, however many
+//!   other names failed there;
+//! - a name that failed from this address (one being guessed there) waits for the
+//!   address as well as for itself.
+//!
+//! Guessing one password at many names from one address (spraying) thus gets one guess
+//! per name per `FORGET_AFTER_MS` once the address is over its limit; the per-user
+//! count limits guessing at one name from many addresses; and the hashing gate
+//! (`password::HashGate`) bounds the CPU and memory any of it costs.
 
 use crate::clock::SharedClock;
 use crate::model::{Millis, HOUR_MS, MINUTE_MS};
@@ -25,6 +40,12 @@ pub const PER_IP: ThrottleRule = ThrottleRule {
     free_failures: 20,
     base_delay_ms: 1_000,
     max_delay_ms: 15 * MINUTE_MS,
+};
+/// The rule of a count that does not slow anyone down (it is only kept).
+const NEVER_WAITS: ThrottleRule = ThrottleRule {
+    free_failures: u32::MAX,
+    base_delay_ms: 0,
+    max_delay_ms: 0,
 };
 /// Failures older than this are forgotten.
 const FORGET_AFTER_MS: Millis = HOUR_MS;
@@ -62,19 +83,24 @@ impl Throttle {
         let now = self.clock.now();
         let mut entries = self.lock();
         entries.retain(|_, failures| now - failures.last_at < FORGET_AFTER_MS);
-        let wait = [(user_key(&keys), PER_USER), (ip_key(&keys), PER_IP)]
-            .into_iter()
-            .filter_map(|(key, rule)| {
-                entries
-                    .get(&key)
-                    .map(|failures| remaining_wait(rule, *failures, now))
-            })
-            .max()
-            .unwrap_or(0);
+        let guessed_here = entries.contains_key(&pair_key(&keys));
+        let wait = [
+            (user_key(&keys), PER_USER),
+            // Only names already failing from this address wait for the address.
+            (ip_key(&keys), if guessed_here { PER_IP } else { NEVER_WAITS }),
+        ]
+        .into_iter()
+        .filter_map(|(key, rule)| {
+            entries
+                .get(&key)
+                .map(|failures| remaining_wait(rule, *failures, now))
+        })
+        .max()
+        .unwrap_or(0);
         if wait > 0 {
             return Err(((wait + 999) / 1000) as u64);
         }
-        for key in [user_key(&keys), ip_key(&keys)] {
+        for key in [user_key(&keys), ip_key(&keys), pair_key(&keys)] {
             let failures = entries.entry(key).or_insert(Failures {
                 count: 0,
                 last_at: now,
@@ -111,6 +137,7 @@ impl Reservation<'_> {
     pub fn succeeded(self) {
         let mut entries = self.throttle.lock();
         entries.remove(&user_key(&self.keys));
+        entries.remove(&pair_key(&self.keys));
         if let Some(failures) = entries.get_mut(&ip_key(&self.keys)) {
             failures.count = failures.count.saturating_sub(1);
         }
@@ -123,6 +150,11 @@ fn user_key(keys: &AttemptKeys) -> String {
 
 fn ip_key(keys: &AttemptKeys) -> String {
     format!("ip:{}", keys.ip)
+}
+
+/// The user name at the address; a space cannot occur in an address.
+fn pair_key(keys: &AttemptKeys) -> String {
+    format!("at:{} {}", keys.ip, keys.user.to_lowercase())
 }
 
 /// Milliseconds still to wait after `failures`, under `rule`, at `now`.
@@ -208,12 +240,33 @@ mod tests {
         for n in 0..PER_IP.free_failures - (PER_USER.free_failures - 1) {
             fail(&throttle, &format!("user{n}"), "10.0.0.1").expect("free");
         }
-        // Successes gave back their own attempts, not the address's failures.
+        // Successes gave back their own attempts, not the address's failures: a name
+        // that failed there now waits for the address.
         assert_eq!(
-            fail(&throttle, "someone", "10.0.0.1"),
+            fail(&throttle, "user0", "10.0.0.1"),
             Err(1),
             "the address is slowed after its free failures"
         );
-        assert_eq!(fail(&throttle, "someone", "10.0.0.2"), Ok(()));
+        assert_eq!(fail(&throttle, "user0", "10.0.0.2"), Ok(()));
+    }
+
+    #[test]
+    fn a_crowded_address_slows_only_the_names_failing_there() {
+        let clock = ManualClock::new(0);
+        let throttle = Throttle::new(clock);
+        for n in 0..PER_IP.free_failures {
+            fail(&throttle, &format!("user{n}"), "10.0.0.1").expect("free");
+        }
+        throttle
+            .reserve(keys("admin", "10.0.0.1"))
+            .expect("a name nobody guessed at is not slowed by the address")
+            .succeeded();
+        assert_eq!(fail(&throttle, "user3", "10.0.0.1"), Err(1));
+        // A new name gets one guess, then waits for the address too.
+        assert_eq!(fail(&throttle, "sprayed", "10.0.0.1"), Ok(()));
+        assert_eq!(fail(&throttle, "SPRAYED", "10.0.0.1"), Err(2));
+        // The admin, after a typo of their own there, waits like any name failing there.
+        assert_eq!(fail(&throttle, "admin", "10.0.0.1"), Ok(()));
+        assert_eq!(fail(&throttle, "admin", "10.0.0.1"), Err(4));
     }
 }

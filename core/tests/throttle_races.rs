@@ -38,3 +38,20 @@ async fn parallel_wrong_guesses_are_reserved_before_hashing() {
         results = results.iter().map(|r| r.as_ref().err().map(ToString::to_string)).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn failures_with_other_names_do_not_lock_out_a_user_nobody_guessed_at() {
+    let f = support::fixture(&[("alice", Role::User), ("root", Role::Admin)]).await;
+    let office = client("10.0.0.1");
+    for n in 0..20 {
+        let guess = f.engine.sign_in(&format!("user{n}"), "nope-nope".into(), &office).await;
+        assert!(matches!(guess, Err(CoreError::BadCredentials)), "guess {n}: {guess:?}", guess = guess.err());
+    }
+    f.engine
+        .sign_in("root", "root-password".into(), &office)
+        .await
+        .expect("the admin's right password still works from the crowded address");
+    // A name that failed from the crowded address waits for the address too.
+    let again = f.engine.sign_in("user3", "nope-nope".into(), &office).await;
+    assert!(matches!(again, Err(CoreError::Throttled { .. })), "{:?}", again.err());
+}
