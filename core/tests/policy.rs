@@ -468,6 +468,7 @@ async fn a_new_password_ends_the_other_sessions() {
             "guess-guess".into(),
             "fresh-password".into(),
             KeepSessions::This(here.session.id.clone()),
+            &client("10.0.0.1", CHROME),
         )
         .await;
     assert!(matches!(wrong, Err(CoreError::Invalid(_))));
@@ -478,6 +479,7 @@ async fn a_new_password_ends_the_other_sessions() {
             "alice-password".into(),
             "fresh-password".into(),
             KeepSessions::This(here.session.id.clone()),
+            &client("10.0.0.1", CHROME),
         )
         .await
         .expect("change");

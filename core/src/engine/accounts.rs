@@ -1,11 +1,12 @@
 //! Accounts: creating users, and the account changes that end sessions (a new
 //! password ends the other sessions by default; disabling or deleting ends all).
 
-use super::Engine;
+use super::{ClientInfo, Engine};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Role};
 use crate::password::validate_password;
 use crate::store::{EndSelector, NewUser, User};
+use crate::throttle::AttemptKeys;
 
 const MAX_USERNAME_LEN: usize = 64;
 
@@ -59,15 +60,25 @@ impl Engine {
             .ok_or_else(|| CoreError::NotFound("No such user.".into()))
     }
 
-    /// A user changing their own password: the current one must be right.
+    /// A user changing their own password: the current one must be right. Checking it
+    /// is a password guess like a sign-in, so it goes through the same throttle: a
+    /// stolen session cannot be used to guess the password faster than sign-in can.
     pub async fn change_own_password(
         &self,
         user_id: i64,
         current: String,
         new: String,
         keep: KeepSessions,
+        client: &ClientInfo,
     ) -> CoreResult<usize> {
         let user = self.user_by_id(user_id).await?;
+        let attempt = self
+            .throttle
+            .reserve(AttemptKeys {
+                user: user.username.clone(),
+                ip: client.ip.clone(),
+            })
+            .map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
         let credentials = self.store.user_credentials(&user.username).await?;
         let verified = self
             .hashing
@@ -76,6 +87,7 @@ impl Engine {
         if !verified {
             return Err(CoreError::invalid("The current password is wrong."));
         }
+        attempt.succeeded();
         self.set_password(&user, new, keep, &user.username).await
     }
 
