@@ -16,6 +16,7 @@ pub use accounts::KeepSessions;
 pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
 pub use applications::NewAppKey;
 pub use policy_changes::SavedSettings;
+pub use sign_in::SignInForm;
 
 use crate::cache::{CachedSession, SessionCache};
 use crate::clock::{SharedClock, SystemClock};

@@ -23,6 +23,13 @@ pub(super) struct SignInGate {
     recent: tokio::sync::Mutex<HashMap<(i64, ClientInfo), (Millis, SignedIn)>>,
 }
 
+/// What a browser's sign-in brings besides the credentials.
+#[derive(Default)]
+pub struct SignInForm {
+    /// The session cookie the browser still holds, if any.
+    pub previous: Option<Token>,
+}
+
 impl Engine {
     /// Checks the password and opens a new console session with a fresh token.
     pub async fn sign_in(
@@ -30,6 +37,21 @@ impl Engine {
         username: &str,
         password: String,
         client: &ClientInfo,
+    ) -> CoreResult<SignedIn> {
+        self.sign_in_form(username, password, client, SignInForm::default())
+            .await
+    }
+
+    /// `sign_in` from the sign-in form of a browser. A live session the browser still
+    /// holds is ended once the password is right (ASVS 7.2.4): one browser, one
+    /// session, and no token issued before an authentication outlives it. It ends as a
+    /// logout, which it is: the person left it by signing in again.
+    pub async fn sign_in_form(
+        &self,
+        username: &str,
+        password: String,
+        client: &ClientInfo,
+        form: SignInForm,
     ) -> CoreResult<SignedIn> {
         let username = username.trim();
         if username.is_empty() || password.is_empty() {
@@ -60,7 +82,26 @@ impl Engine {
             _ => return Err(CoreError::BadCredentials),
         };
         attempt.succeeded();
+        if let Some(previous) = &form.previous {
+            self.end_previous(previous, client, &user.username).await?;
+        }
         self.open_session(Subject::console(&user), client).await
+    }
+
+    /// Ends the console session `previous` belongs to, if it is live.
+    async fn end_previous(&self, previous: &Token, client: &ClientInfo, actor: &str) -> CoreResult<()> {
+        match self.peek(previous, client).await {
+            Ok(session) => {
+                let selector = EndSelector::Ids {
+                    ids: vec![session.id.clone()],
+                    scope: Scope::Everyone,
+                };
+                self.end(selector, EndReason::Logout, actor).await?;
+                Ok(())
+            }
+            Err(CoreError::Unauthenticated(_)) => Ok(()),
+            Err(err) => Err(err),
+        }
     }
 
     /// Opens a session for `subject` if the policy of its role allows it, ending the
