@@ -34,11 +34,17 @@ pub fn landing_path(role: Role) -> &'static str {
     }
 }
 
-/// Signs in; a session the browser still holds ends (see `Engine::sign_in_form`).
+/// Signs in; a session the browser still holds ends, and a form sent again with its
+/// used `nonce` opens nothing (see `Engine::sign_in_form`). Without a nonce (a
+/// script), every call is a new sign-in.
 #[server(prefix = "/rpc", endpoint = "sign_in")]
-pub async fn sign_in(username: String, password: String) -> Result<String, AppError> {
+pub async fn sign_in(
+    username: String,
+    password: String,
+    #[server(default)] nonce: String,
+) -> Result<String, AppError> {
     let engine = engine()?;
-    let form = SignInForm { previous: cookie_token()? };
+    let form = SignInForm { previous: cookie_token()?, nonce: Some(nonce) };
     let signed_in = engine.sign_in_form(&username, password, &client_info()?, form).await?;
     let lifetime = signed_in.session.expires_at - signed_in.session.created_at;
     set_cookie(&engine.cookies().issue(&signed_in.token, lifetime));

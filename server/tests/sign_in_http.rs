@@ -46,3 +46,28 @@ async fn signing_in_again_ends_the_session_the_browser_holds() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(json(&body)["username"].as_str(), Some("alice"));
 }
+
+#[tokio::test]
+async fn the_sign_in_form_sent_twice_opens_one_session() {
+    let server = TestServer::start(USERS);
+    let page = server.client().get(format!("{}/login", server.base)).send().await.expect("login page");
+    let html = page.text().await.expect("html");
+    let nonce = html
+        .split("name=\"nonce\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the form carries a nonce: {html}"))
+        .to_owned();
+    assert_eq!(nonce.len(), 32, "{nonce}");
+    let with_nonce = format!("&nonce={nonce}");
+    let (status, first, body) = sign_in(&server, "alice", &with_nonce, None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, second, body) = sign_in(&server, "alice", &with_nonce, None).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(second.is_empty(), "no second session, no cookie");
+    assert!(body.contains("already sent"), "{body}");
+    assert_eq!(server.call("whoami", Some(&first), "").await.0, 200, "the first is untouched");
+    let live = support::cli_json(&server.database_url, &["list", "--format", "json"]);
+    assert_eq!(live.as_array().map(Vec::len), Some(1), "{live}");
+}

@@ -7,6 +7,7 @@ mod accounts;
 mod app_sessions;
 mod applications;
 mod counts;
+mod form_nonce;
 mod live;
 mod policy_changes;
 mod publish;
@@ -15,6 +16,7 @@ mod sign_in;
 pub use accounts::KeepSessions;
 pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
 pub use applications::NewAppKey;
+pub use form_nonce::new_form_nonce;
 pub use policy_changes::SavedSettings;
 pub use sign_in::SignInForm;
 

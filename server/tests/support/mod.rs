@@ -166,9 +166,8 @@ impl TestServer {
         self.sign_in_from(user, password, USER_AGENT).await
     }
 
-    /// Signs in from a browser that sends `user_agent`. The server takes a second
-    /// sign-in of one user from one client within seconds for a repeat (same session),
-    /// so tests that want several sessions sign in from several "devices" (`device_agent`).
+    /// Signs in from a browser that sends `user_agent` (see `device_agent`), without a
+    /// form nonce: every call is a session of its own.
     pub async fn sign_in_from(&self, user: &str, password: &str, user_agent: &str) -> SignedIn {
         match self.try_sign_in_from(user, password, user_agent).await {
             Ok(signed_in) => signed_in,
