@@ -102,6 +102,11 @@ impl From<sessions_core::CoreError> for AppError {
             CoreError::Unauthenticated(reason) => AppError::unauthenticated(reason),
             CoreError::Forbidden => AppError::Forbidden,
             CoreError::Refused(message) => AppError::Refused(message),
+            CoreError::Unavailable(ref cause) => {
+                tracing::error!(error = %cause, "the session store failed");
+                let retry_after_secs = err.retry_after_secs().unwrap_or(sessions_core::error::STORE_RETRY_SECS);
+                AppError::Unavailable { message: err.to_string(), retry_after_secs }
+            }
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 AppError::Internal

@@ -26,9 +26,17 @@ pub enum CoreError {
     /// The session policy refuses (a limit, a network rule); the text says which.
     #[error("{0}")]
     Refused(String),
+    /// The store failed (unreachable, locked, broken). Nothing can be decided, so
+    /// nothing is: the caller answers "try again later", never "signed out" and never
+    /// "allowed". The text is the cause, for logs only.
+    #[error("The session store is not answering right now. Try again in a few seconds.")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
+
+/// What an `Unavailable` answer asks the client to wait.
+pub const STORE_RETRY_SECS: u64 = 5;
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
@@ -47,6 +55,7 @@ impl CoreError {
             CoreError::Throttled { retry_after_secs } | CoreError::Busy { retry_after_secs } => {
                 Some(*retry_after_secs)
             }
+            CoreError::Unavailable(_) => Some(STORE_RETRY_SECS),
             _ => None,
         }
     }
@@ -54,7 +63,7 @@ impl CoreError {
 
 impl From<sqlx::Error> for CoreError {
     fn from(err: sqlx::Error) -> CoreError {
-        CoreError::Internal(format!("database: {err}"))
+        CoreError::Unavailable(format!("database: {err}"))
     }
 }
 

@@ -34,6 +34,10 @@ impl From<CoreError> for Failure {
         match err {
             CoreError::Invalid(message) => Failure { message, code: 2 },
             CoreError::NotFound(message) => Failure { message, code: 3 },
+            CoreError::Unavailable(ref cause) => {
+                tracing::error!(error = %cause, "the database failed");
+                Failure { message: err.to_string(), code: 1 }
+            }
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 Failure { message: "internal error, see the log above".into(), code: 1 }
