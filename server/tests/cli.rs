@@ -4,7 +4,7 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{cli, database, device_agent, json, stderr, stdout, TestServer};
+use support::{cli, database, device_agent, json, missing_database, sqlite_path, stderr, stdout, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1"), ("alice", "user", "alice-password-1")];
 const CSV_HEADER: &str = "ID,User,App,Status,Role,IP,Country,Browser/OS,Signed in,Last seen,Expires";
@@ -243,4 +243,34 @@ fn history_on_an_empty_store_and_its_usage_errors() {
         assert!(stderr(&output).starts_with(expected), "{args:?}: {}", stderr(&output));
         assert!(stdout(&output).is_empty(), "{args:?} printed data");
     }
+}
+
+#[test]
+fn commands_refuse_a_missing_database_and_name_the_path() {
+    let (_dir, url) = missing_database();
+    let path = sqlite_path(&url);
+    let commands: [&[&str]; 8] = [
+        &["kill", "--all", "--yes"],
+        &["list"],
+        &["history"],
+        &["settings", "get"],
+        &["app", "list"],
+        &["user", "list"],
+        &["user", "disable", "alice"],
+        &["settings", "set", "idle_timeout_minutes", "45"],
+    ];
+    for args in commands {
+        let output = cli(&url, args, None);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with("error: no database at ") && stderr(&output).contains(&path.display().to_string()),
+            "{args:?} names the path it looked at: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty(), "{args:?} printed {}", stdout(&output));
+        assert!(!path.exists(), "{args:?} created the database");
+    }
+    let added = cli(&url, &["user", "add", "alice", "--role", "user", "--password-stdin"], Some("alice-password-1"));
+    assert!(added.status.success(), "`user add` starts a new database: {}", stderr(&added));
+    assert!(cli(&url, &["list"], None).status.success(), "and the others then work on it");
 }

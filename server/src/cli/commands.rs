@@ -2,7 +2,7 @@
 //! picks up the ends they record through the end log within a poll interval.
 
 use super::output::print_sessions;
-use super::{Command, GlobalArgs, KillArgs, ListArgs};
+use super::{Command, GlobalArgs, KillArgs, ListArgs, UserCommand};
 use sessions_core::model::{EndReason, ListQuery, PageAt, MAX_PAGE_SIZE};
 use sessions_core::store::{EndSelector, Scope};
 use sessions_core::{CoreError, Engine};
@@ -64,6 +64,10 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
         config.geo_db = None;
         Engine::open(&config).await
     };
+    let creates_database = matches!(command, Command::User(UserCommand::Add { .. }) | Command::Serve(_) | Command::Demo(_));
+    if !creates_database {
+        global.require_existing_database()?;
+    }
     match command {
         // main.rs runs the server itself; reaching here is a wiring mistake, not a panic.
         Command::Serve(_) => Err(Failure::usage("`serve` is not an administrative command")),

@@ -20,8 +20,16 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a test waits for something that should happen at once.
 pub const EVENT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A fresh database file in its own temporary directory.
+/// A fresh database file in its own temporary directory: an empty file, which SQLite
+/// takes for an empty database (administrative commands refuse a missing one).
 pub fn database() -> (tempfile::TempDir, String) {
+    let (dir, url) = missing_database();
+    std::fs::write(dir.path().join("test.db"), b"").expect("empty database file");
+    (dir, url)
+}
+
+/// The URL of a database file that does not exist, in its own temporary directory.
+pub fn missing_database() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = database_url(dir.path());
     (dir, url)
