@@ -274,3 +274,21 @@ fn commands_refuse_a_missing_database_and_name_the_path() {
     assert!(added.status.success(), "`user add` starts a new database: {}", stderr(&added));
     assert!(cli(&url, &["list"], None).status.success(), "and the others then work on it");
 }
+
+#[tokio::test]
+async fn csv_cells_that_spreadsheets_run_as_formulas_are_neutralised() {
+    let server = TestServer::start(USERS);
+    let key = server.api_add_app("shop");
+    let formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let (_, session) = server.api_create(&key, formula, "10.0.0.1").await;
+    let id = session["id"].as_str().expect("id").to_owned();
+    let live = stdout(&cli(&server.database_url, &["list", "--format", "csv"], None));
+    let row = live.lines().find(|line| line.starts_with(&id)).unwrap_or_else(|| panic!("{live}"));
+    assert!(row.contains(",\"'=HYPERLINK("), "the user cell starts with a quote: {row}");
+    assert!(!row.contains(",=") && !row.contains(",\"="), "no cell starts a formula: {row}");
+    assert!(cli(&server.database_url, &["kill", &id], None).status.success());
+    let history = stdout(&cli(&server.database_url, &["history", "--format", "csv"], None));
+    let row = history.lines().find(|line| line.starts_with(&id)).unwrap_or_else(|| panic!("{history}"));
+    assert!(row.contains(",\"'=HYPERLINK("), "{row}");
+    assert!(!row.contains(",=") && !row.contains(",\"="), "{row}");
+}
