@@ -1,5 +1,5 @@
-//! Slows down repeated failed sign-ins, per user name and per client address. A few
-//! failures are free; after that each one doubles the wait, up to a cap. Success
+//! Slows down repeated failed sign-ins, per user name and per client address, and
+//! failed API keys per calling address (`reserve_api_key`). A few failures are free; after that each one doubles the wait, up to a cap. Success
 //! clears the user's count (not the address's: one right password must not unlock
 //! guessing at every other account from the same address).
 //!
@@ -37,6 +37,14 @@ pub const PER_USER: ThrottleRule = ThrottleRule {
 };
 /// Addresses are shared (NAT, offices), so they get more room before slowing.
 pub const PER_IP: ThrottleRule = ThrottleRule {
+    free_failures: 20,
+    base_delay_ms: 1_000,
+    max_delay_ms: 15 * MINUTE_MS,
+};
+/// Unknown API keys from one address. An application's own servers call from a few
+/// addresses with a key that works; failures come from a misconfigured or hostile
+/// client, which may try again once a second after a few.
+pub const PER_IP_API_KEYS: ThrottleRule = ThrottleRule {
     free_failures: 20,
     base_delay_ms: 1_000,
     max_delay_ms: 15 * MINUTE_MS,
@@ -80,27 +88,59 @@ impl Throttle {
     /// parallel guesses cannot all pass a check that is only recorded after the slow hash.
     /// The reservation is undone for the address if the attempt succeeds.
     pub fn reserve(&self, keys: AttemptKeys) -> Result<Reservation<'_>, u64> {
+        let (user, ip, pair) = (user_key(&keys), ip_key(&keys), pair_key(&keys));
+        self.take(
+            |entries| {
+                // Only names already failing from this address wait for the address.
+                let guessed_here = entries.contains_key(&pair);
+                let ip_rule = if guessed_here { PER_IP } else { NEVER_WAITS };
+                vec![(user.clone(), PER_USER), (ip.clone(), ip_rule)]
+            },
+            vec![user.clone(), ip.clone(), pair.clone()],
+        )?;
+        Ok(Reservation {
+            throttle: self,
+            cleared: vec![user, pair],
+            given_back: ip,
+        })
+    }
+
+    /// Reserves one look-up of an API key this process does not know, from `ip`.
+    /// Failed keys are counted per address (`PER_IP_API_KEYS`): a client trying keys
+    /// gets a few free, then waits, and each try costs the store nothing meanwhile.
+    pub fn reserve_api_key(&self, ip: &str) -> Result<Reservation<'_>, u64> {
+        let key = format!("key-ip:{ip}");
+        self.take(|_| vec![(key.clone(), PER_IP_API_KEYS)], vec![key.clone()])?;
+        Ok(Reservation {
+            throttle: self,
+            cleared: Vec::new(),
+            given_back: key,
+        })
+    }
+
+    /// Under one lock: the longest wait among `waits` (keys and their rules, chosen
+    /// by `plan` from the current counts), or else one more failure on `counted`.
+    fn take(
+        &self,
+        plan: impl FnOnce(&HashMap<String, Failures>) -> Vec<(String, ThrottleRule)>,
+        counted: Vec<String>,
+    ) -> Result<(), u64> {
         let now = self.clock.now();
         let mut entries = self.lock();
         entries.retain(|_, failures| now - failures.last_at < FORGET_AFTER_MS);
-        let guessed_here = entries.contains_key(&pair_key(&keys));
-        let wait = [
-            (user_key(&keys), PER_USER),
-            // Only names already failing from this address wait for the address.
-            (ip_key(&keys), if guessed_here { PER_IP } else { NEVER_WAITS }),
-        ]
-        .into_iter()
-        .filter_map(|(key, rule)| {
-            entries
-                .get(&key)
-                .map(|failures| remaining_wait(rule, *failures, now))
-        })
-        .max()
-        .unwrap_or(0);
+        let wait = plan(&entries)
+            .into_iter()
+            .filter_map(|(key, rule)| {
+                entries
+                    .get(&key)
+                    .map(|failures| remaining_wait(rule, *failures, now))
+            })
+            .max()
+            .unwrap_or(0);
         if wait > 0 {
             return Err(((wait + 999) / 1000) as u64);
         }
-        for key in [user_key(&keys), ip_key(&keys), pair_key(&keys)] {
+        for key in counted {
             let failures = entries.entry(key).or_insert(Failures {
                 count: 0,
                 last_at: now,
@@ -108,10 +148,7 @@ impl Throttle {
             failures.count += 1;
             failures.last_at = now;
         }
-        Ok(Reservation {
-            throttle: self,
-            keys,
-        })
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
@@ -127,18 +164,22 @@ impl Throttle {
 /// (wrong password, or the request abandoned mid-hash) leaves it that way.
 pub struct Reservation<'a> {
     throttle: &'a Throttle,
-    keys: AttemptKeys,
+    /// Counts a success clears (the user's).
+    cleared: Vec<String>,
+    /// The count a success only gives its own attempt back to (the address's).
+    given_back: String,
 }
 
 impl Reservation<'_> {
-    /// The password was right: the user's count is cleared and the address gets its
+    /// The attempt succeeded: the user's count is cleared and the address gets its
     /// attempt back (not its other failures: one right password must not unlock
     /// guessing at every other account from the same address).
     pub fn succeeded(self) {
         let mut entries = self.throttle.lock();
-        entries.remove(&user_key(&self.keys));
-        entries.remove(&pair_key(&self.keys));
-        if let Some(failures) = entries.get_mut(&ip_key(&self.keys)) {
+        for key in &self.cleared {
+            entries.remove(key);
+        }
+        if let Some(failures) = entries.get_mut(&self.given_back) {
             failures.count = failures.count.saturating_sub(1);
         }
     }
