@@ -189,9 +189,14 @@ impl SessionCache {
         entries.forgotten_through = forgotten;
         entries.ends += 1;
         let number = entries.ends;
-        entries
-            .tombstones
-            .insert(id.to_owned(), Tombstone { at: now, number, reason });
+        entries.tombstones.insert(
+            id.to_owned(),
+            Tombstone {
+                at: now,
+                number,
+                reason,
+            },
+        );
     }
 
     pub fn get_id(&self, id: &str) -> Option<Arc<CachedSession>> {

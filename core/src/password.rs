@@ -181,14 +181,21 @@ mod tests {
     #[tokio::test]
     async fn a_full_gate_answers_busy_at_once_and_frees_its_turns() {
         let gate = HashGate::new(1, 2);
-        let held = gate.admitted.clone().try_acquire_many_owned(2).expect("free");
+        let held = gate
+            .admitted
+            .clone()
+            .try_acquire_many_owned(2)
+            .expect("free");
         let busy = gate.verify("a password".into(), None).await;
         assert!(
             matches!(busy, Err(CoreError::Busy { retry_after_secs }) if retry_after_secs == BUSY_RETRY_SECS),
             "{busy:?}"
         );
         drop(held);
-        assert!(!gate.verify("a password".into(), None).await.expect("a turn"));
+        assert!(!gate
+            .verify("a password".into(), None)
+            .await
+            .expect("a turn"));
         assert_eq!(gate.admitted.available_permits(), 2, "turns are given back");
     }
 }

@@ -10,9 +10,8 @@
 
 use super::{Engine, SYSTEM_ACTOR};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{Application, EndReason};
+use crate::model::{Application, EndReason, Millis};
 use crate::store::{EndSelector, NewApplication};
-use crate::model::Millis;
 use crate::token::{ApiKey, TokenHash};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -240,7 +239,10 @@ mod tests {
         assert!(table.lock_unknown().len() <= MAX_UNKNOWN);
         table.remember_unknown(hash, 0);
         table.clear();
-        assert!(!table.is_known_unknown(&hash, 1), "a change of the applications forgets them");
+        assert!(
+            !table.is_known_unknown(&hash, 1),
+            "a change of the applications forgets them"
+        );
     }
 
     #[test]

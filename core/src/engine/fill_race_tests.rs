@@ -40,7 +40,9 @@ async fn an_end_between_the_store_read_and_the_cache_fill_is_not_undone() {
         geo_db: None,
     };
     let clock = ManualClock::new(1_800_000_000_000);
-    let first = Engine::open_with_clock(&config, clock.clone()).await.expect("open");
+    let first = Engine::open_with_clock(&config, clock.clone())
+        .await
+        .expect("open");
     first
         .add_user("alice", "alice-password".into(), Role::User)
         .await
@@ -62,7 +64,12 @@ async fn an_end_between_the_store_read_and_the_cache_fill_is_not_undone() {
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(pause.clone());
     let check = tokio::spawn({
         let (engine, token, browser) = (engine.clone(), signed_in.token.clone(), browser.clone());
-        async move { engine.check(&token, &browser).await.map(|session| session.id.clone()) }
+        async move {
+            engine
+                .check(&token, &browser)
+                .await
+                .map(|session| session.id.clone())
+        }
     });
     pause.reached.notified().await;
     let selector = EndSelector::Ids {
@@ -77,12 +84,21 @@ async fn an_end_between_the_store_read_and_the_cache_fill_is_not_undone() {
     pause.resume.notify_one();
     let during = check.await.expect("check task");
     assert!(
-        matches!(during, Err(CoreError::Unauthenticated(Some(EndReason::Killed)))),
+        matches!(
+            during,
+            Err(CoreError::Unauthenticated(Some(EndReason::Killed)))
+        ),
         "the check that read before the kill is refused: {during:?}"
     );
-    let after = engine.check(&signed_in.token, &browser).await.map(|session| session.id.clone());
+    let after = engine
+        .check(&signed_in.token, &browser)
+        .await
+        .map(|session| session.id.clone());
     assert!(
-        matches!(after, Err(CoreError::Unauthenticated(Some(EndReason::Killed)))),
+        matches!(
+            after,
+            Err(CoreError::Unauthenticated(Some(EndReason::Killed)))
+        ),
         "and the next one too: {after:?}"
     );
 }

@@ -48,10 +48,15 @@ impl FormNonces {
     pub fn claim(&self, nonce: Option<&str>, now: Millis) -> CoreResult<NonceClaim<'_>> {
         let nonce = nonce.map(str::trim).filter(|nonce| !nonce.is_empty());
         let Some(nonce) = nonce else {
-            return Ok(NonceClaim { nonces: self, nonce: None });
+            return Ok(NonceClaim {
+                nonces: self,
+                nonce: None,
+            });
         };
         let well_formed = nonce.len() <= MAX_NONCE_LEN
-            && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && nonce
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !well_formed {
             return Err(CoreError::invalid(
                 "The sign-in form is damaged. Reload the page to sign in again.",
@@ -66,7 +71,10 @@ impl FormNonces {
             return Err(CoreError::invalid(REPEATED));
         }
         entries.insert(nonce.to_owned(), State::InFlight);
-        Ok(NonceClaim { nonces: self, nonce: Some(nonce.to_owned()) })
+        Ok(NonceClaim {
+            nonces: self,
+            nonce: Some(nonce.to_owned()),
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, State>> {
@@ -107,7 +115,9 @@ mod tests {
         nonces.claim(Some("abc"), 0).expect("given back").used(0);
         let again = nonces.claim(Some("abc"), USED_FOR_MS - 1);
         assert!(matches!(again, Err(CoreError::Invalid(ref m)) if m == REPEATED));
-        nonces.claim(Some("abc"), USED_FOR_MS).expect("forgotten after a while");
+        nonces
+            .claim(Some("abc"), USED_FOR_MS)
+            .expect("forgotten after a while");
         nonces.claim(None, 0).expect("no nonce").used(0);
         nonces.claim(Some(""), 0).expect("empty is none");
         assert!(nonces.claim(Some("<script>"), 0).is_err());

@@ -98,7 +98,12 @@ impl Engine {
     }
 
     /// Ends the console session `previous` belongs to, if it is live.
-    async fn end_previous(&self, previous: &Token, client: &ClientInfo, actor: &str) -> CoreResult<()> {
+    async fn end_previous(
+        &self,
+        previous: &Token,
+        client: &ClientInfo,
+        actor: &str,
+    ) -> CoreResult<()> {
         match self.peek(previous, client).await {
             Ok(session) => {
                 let selector = EndSelector::Ids {
