@@ -8,11 +8,12 @@ use sessions_core::model::{ListQuery, Role, SessionPage};
 
 #[cfg(feature = "ssr")]
 use crate::server_ctx::{
-    actor_name, client_info, current_session, engine, redirect_plain_form, require_admin, require_admin_viewing, set_cookie,
-    viewing_session,
+    actor_name, client_info, cookie_token, current_session, engine, redirect_plain_form, require_admin,
+    require_admin_viewing, set_cookie, viewing_session,
 };
 #[cfg(feature = "ssr")]
 use sessions_core::{
+    engine::SignInForm,
     model::{EndReason, MAX_SEARCH_LEN},
     store::{EndSelector, Scope},
 };
@@ -33,10 +34,18 @@ pub fn landing_path(role: Role) -> &'static str {
     }
 }
 
+/// Signs in; a session the browser still holds ends, and a form sent again with its
+/// used `nonce` opens nothing (see `Engine::sign_in_form`). Without a nonce (a
+/// script), every call is a new sign-in.
 #[server(prefix = "/rpc", endpoint = "sign_in")]
-pub async fn sign_in(username: String, password: String) -> Result<String, AppError> {
+pub async fn sign_in(
+    username: String,
+    password: String,
+    #[server(default)] nonce: String,
+) -> Result<String, AppError> {
     let engine = engine()?;
-    let signed_in = engine.sign_in(&username, password, &client_info()?).await?;
+    let form = SignInForm { previous: cookie_token()?, nonce: Some(nonce) };
+    let signed_in = engine.sign_in_form(&username, password, &client_info()?, form).await?;
     let lifetime = signed_in.session.expires_at - signed_in.session.created_at;
     set_cookie(&engine.cookies().issue(&signed_in.token, lifetime));
     let target = landing_path(signed_in.session.role);

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use sessions_core::model::Facets;
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, current_session, engine, redirect_plain_form, require_admin, require_admin_viewing};
+use crate::server_ctx::{
+    actor_name, client_info, current_session, engine, redirect_plain_form, require_admin, require_admin_viewing,
+};
 #[cfg(feature = "ssr")]
 use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
 
@@ -92,7 +94,7 @@ pub async fn change_password(
         return Err(AppError::BadRequest(PASSWORDS_DIFFER.into()));
     }
     let keep = if sign_out_others { KeepSessions::This(session.id.clone()) } else { KeepSessions::All };
-    let ended = engine()?.change_own_password(user_id, current, new, keep).await?;
+    let ended = engine()?.change_own_password(user_id, current, new, keep, &client_info()?).await?;
     redirect_plain_form(&crate::api::my_sessions_done(crate::api::PASSWORD_CHANGED, ended as u32));
     Ok(ended as u32)
 }

@@ -21,8 +21,13 @@ pub enum AppError {
     Refused(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// Slowed down (failed sign-ins); try again after `retry_after_secs`.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_secs: u64 },
+    /// The server cannot answer for now (busy, or its database is not answering);
+    /// nothing was done. Try again after `retry_after_secs`.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after_secs: u64 },
     #[error("Something went wrong on the server. It has been logged; please try again.")]
     Internal,
     /// The request did not reach the server or its answer was unreadable.
@@ -37,8 +42,19 @@ impl AppError {
             AppError::Unauthenticated { .. } => 401,
             AppError::Forbidden | AppError::Refused(_) => 403,
             AppError::NotFound(_) => 404,
-            AppError::TooManyRequests(_) => 429,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Unavailable { .. } => 503,
+        }
+    }
+
+    /// The `Retry-After` seconds of a refusal that asks to come back later.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs, .. } | AppError::Unavailable { retry_after_secs, .. } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 
@@ -79,10 +95,18 @@ impl From<sessions_core::CoreError> for AppError {
             CoreError::Invalid(message) => AppError::BadRequest(message),
             CoreError::NotFound(message) => AppError::NotFound(message),
             CoreError::BadCredentials => AppError::BadRequest(err.to_string()),
-            CoreError::Throttled { .. } => AppError::TooManyRequests(err.to_string()),
+            CoreError::Throttled { retry_after_secs } => {
+                AppError::TooManyRequests { message: err.to_string(), retry_after_secs }
+            }
+            CoreError::Busy { retry_after_secs } => AppError::Unavailable { message: err.to_string(), retry_after_secs },
             CoreError::Unauthenticated(reason) => AppError::unauthenticated(reason),
             CoreError::Forbidden => AppError::Forbidden,
             CoreError::Refused(message) => AppError::Refused(message),
+            CoreError::Unavailable(ref cause) => {
+                tracing::error!(error = %cause, "the session store failed");
+                let retry_after_secs = err.retry_after_secs().unwrap_or(sessions_core::error::STORE_RETRY_SECS);
+                AppError::Unavailable { message: err.to_string(), retry_after_secs }
+            }
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 AppError::Internal

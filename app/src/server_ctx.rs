@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use sessions_core::cache::CachedSession;
 use sessions_core::engine::ClientInfo;
 use sessions_core::model::Role;
+use sessions_core::token::Token;
 use sessions_core::Engine;
 use std::sync::Arc;
 
@@ -60,11 +61,7 @@ pub async fn viewing_session() -> Result<Arc<CachedSession>, AppError> {
 
 async fn session_for(activity: Activity) -> Result<Arc<CachedSession>, AppError> {
     let engine = engine()?;
-    let parts = request_parts()?;
-    let token = engine
-        .cookies()
-        .token_from_headers(cookie_headers(&parts.headers))
-        .ok_or_else(|| AppError::unauthenticated(None))?;
+    let token = cookie_token()?.ok_or_else(|| AppError::unauthenticated(None))?;
     let client = client_info()?;
     let checked = match activity {
         Activity::Person => engine.check(&token, &client).await,
@@ -80,6 +77,12 @@ async fn session_for(activity: Activity) -> Result<Arc<CachedSession>, AppError>
             Err(err)
         }
     }
+}
+
+/// The session token the request's cookie carries, live or not.
+pub fn cookie_token() -> Result<Option<Token>, AppError> {
+    let parts = request_parts()?;
+    Ok(engine()?.cookies().token_from_headers(cookie_headers(&parts.headers)))
 }
 
 /// The values of a request's `Cookie` headers.

@@ -2,13 +2,23 @@
 //! touches only memory: "last seen" moves in an atomic and is written to the store
 //! later, in batches, by the flusher. Ends are written through to the store first and
 //! then evicted here, so the cache never outlives a revocation.
+//!
+//! A check that misses reads the store and then fills the cache; an end committed
+//! between the two would be undone by the fill (the end evicts nothing, then the read's
+//! live copy goes in). So every end leaves a short-lived tombstone of its id, and a
+//! fill that finds one refuses. A read slower than a tombstone's life cannot tell, so
+//! it is retried (`Fill::Retry`): each fill carries the end count seen before its read.
 
-use crate::model::{AgentInfo, Millis, Role, Session, SessionStatus};
+use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionStatus};
 use crate::store::Touch;
 use crate::token::TokenHash;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
+
+/// How long an ended id is remembered: far longer than a store read takes.
+const TOMBSTONE_LIFE: Duration = Duration::from_secs(60);
 
 /// What a check needs of a session, plus its moving "last seen".
 #[derive(Debug)]
@@ -89,6 +99,31 @@ impl CachedSession {
 struct Entries {
     by_token: HashMap<TokenHash, Arc<CachedSession>>,
     by_id: HashMap<String, TokenHash>,
+    /// Recently ended ids: when, the end's number and its reason.
+    tombstones: HashMap<String, Tombstone>,
+    /// Ends recorded so far (numbers the tombstones).
+    ends: u64,
+    /// The highest end number whose tombstone was forgotten.
+    forgotten_through: u64,
+}
+
+struct Tombstone {
+    at: Instant,
+    number: u64,
+    reason: Option<EndReason>,
+}
+
+/// Taken before a store read that may fill the cache: how many ends were known then.
+#[derive(Clone, Copy, Debug)]
+pub struct FillTicket(u64);
+
+/// What filling the cache from a store read did.
+pub enum Fill {
+    Cached(Arc<CachedSession>),
+    /// The session ended while it was being read.
+    Ended(Option<EndReason>),
+    /// Tombstones that might matter were forgotten during the read: read again.
+    Retry,
 }
 
 #[derive(Default)]
@@ -112,6 +147,58 @@ impl SessionCache {
         cached
     }
 
+    /// Call before the store read whose result goes to `fill`.
+    pub fn fill_ticket(&self) -> FillTicket {
+        FillTicket(self.read().ends)
+    }
+
+    /// Caches a live session just read from the store, unless it ended meanwhile.
+    pub fn fill(&self, ticket: FillTicket, hash: TokenHash, session: &Session) -> Fill {
+        let mut entries = self.write();
+        if let Some(tombstone) = entries.tombstones.get(&session.id) {
+            return Fill::Ended(tombstone.reason);
+        }
+        if entries.forgotten_through > ticket.0 {
+            return Fill::Retry;
+        }
+        if let Some(existing) = entries.by_token.get(&hash) {
+            return Fill::Cached(existing.clone());
+        }
+        let cached = Arc::new(CachedSession::new(session));
+        entries.by_id.insert(session.id.clone(), hash);
+        entries.by_token.insert(hash, cached.clone());
+        Fill::Cached(cached)
+    }
+
+    /// Evicts an ended session and leaves its tombstone for fills in flight.
+    pub fn ended(&self, id: &str, reason: Option<EndReason>) {
+        let mut entries = self.write();
+        let now = Instant::now();
+        let entries = &mut *entries;
+        if let Some(hash) = entries.by_id.remove(id) {
+            entries.by_token.remove(&hash);
+        }
+        let mut forgotten = entries.forgotten_through;
+        entries.tombstones.retain(|_, tombstone| {
+            let keep = now.duration_since(tombstone.at) < TOMBSTONE_LIFE;
+            if !keep {
+                forgotten = forgotten.max(tombstone.number);
+            }
+            keep
+        });
+        entries.forgotten_through = forgotten;
+        entries.ends += 1;
+        let number = entries.ends;
+        entries.tombstones.insert(
+            id.to_owned(),
+            Tombstone {
+                at: now,
+                number,
+                reason,
+            },
+        );
+    }
+
     pub fn get_id(&self, id: &str) -> Option<Arc<CachedSession>> {
         let entries = self.read();
         entries
@@ -119,12 +206,6 @@ impl SessionCache {
             .get(id)
             .and_then(|hash| entries.by_token.get(hash))
             .cloned()
-    }
-
-    pub fn remove_id(&self, id: &str) -> Option<Arc<CachedSession>> {
-        let mut entries = self.write();
-        let hash = entries.by_id.remove(id)?;
-        entries.by_token.remove(&hash)
     }
 
     pub fn len(&self) -> usize {
@@ -271,11 +352,29 @@ mod tests {
         let hash = Token::generate().hash();
         cache.insert(hash, &session("a", 0));
         assert!(cache.get(&hash).is_some());
-        assert!(cache.remove_id("a").is_some());
+        cache.ended("a", Some(EndReason::Logout));
         assert!(cache.get(&hash).is_none());
         cache.insert(hash, &session("a", 0));
         cache.drop_expired(1_000_000);
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_fill_after_an_end_is_refused() {
+        let cache = SessionCache::default();
+        let hash = Token::generate().hash();
+        let ticket = cache.fill_ticket();
+        cache.ended("a", Some(EndReason::Killed));
+        assert!(matches!(
+            cache.fill(ticket, hash, &session("a", 0)),
+            Fill::Ended(Some(EndReason::Killed))
+        ));
+        assert!(cache.get(&hash).is_none());
+        let other = Token::generate().hash();
+        assert!(matches!(
+            cache.fill(cache.fill_ticket(), other, &session("b", 0)),
+            Fill::Cached(_)
+        ));
     }
 
     #[test]

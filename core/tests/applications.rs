@@ -31,11 +31,11 @@ async fn keys_are_shown_once_and_checked_by_hash() {
     let f = fixture(&[]).await;
     let created = f.engine.create_application("shop", "cli").await.expect("add");
     assert_eq!(created.application.key_prefix, &created.key.expose()[..10]);
-    let name = f.engine.authenticate_app(created.key.expose()).await.expect("auth");
+    let name = f.engine.authenticate_app(created.key.expose(), "10.0.0.1").await.expect("auth");
     assert_eq!(name.as_deref(), Some("shop"));
     let wrong = format!("{}A", &created.key.expose()[..45]);
-    assert_eq!(f.engine.authenticate_app(&wrong).await.expect("auth"), None);
-    assert_eq!(f.engine.authenticate_app("not a key").await.expect("auth"), None);
+    assert_eq!(f.engine.authenticate_app(&wrong, "10.0.0.1").await.expect("auth"), None);
+    assert_eq!(f.engine.authenticate_app("not a key", "10.0.0.1").await.expect("auth"), None);
     // Names are unique for ever, case-insensitively, and "console" is reserved.
     assert!(matches!(
         f.engine.create_application("SHOP", "cli").await,
@@ -149,11 +149,11 @@ async fn revoking_an_application_ends_its_sessions_and_its_key() {
     let f = fixture(&[]).await;
     let created = f.engine.create_application("shop", "cli").await.expect("add");
     let signed = f.engine.open_app_session("shop", ada("10.0.0.1")).await.expect("open");
-    assert!(f.engine.authenticate_app(created.key.expose()).await.expect("auth").is_some());
+    assert!(f.engine.authenticate_app(created.key.expose(), "10.0.0.1").await.expect("auth").is_some());
     let (revoked, ended) = f.engine.revoke_application("shop", "cli").await.expect("revoke");
     assert_eq!(ended, 1);
     assert!(revoked.revoked_at.is_some());
-    assert_eq!(f.engine.authenticate_app(created.key.expose()).await.expect("auth"), None);
+    assert_eq!(f.engine.authenticate_app(created.key.expose(), "10.0.0.1").await.expect("auth"), None);
     let refused = f.engine.check_for("shop", &signed.token, &client("10.0.0.1")).await;
     assert!(matches!(refused, Err(CoreError::Unauthenticated(Some(EndReason::Killed)))));
     assert!(matches!(
@@ -164,4 +164,28 @@ async fn revoking_an_application_ends_its_sessions_and_its_key() {
         f.engine.create_application("shop", "cli").await,
         Err(CoreError::Invalid(_))
     ));
+}
+
+#[tokio::test]
+async fn failed_keys_slow_their_address_and_a_known_key_still_works() {
+    let f = fixture(&[]).await;
+    let created = f.engine.create_application("shop", "cli").await.expect("add");
+    let key = created.key.expose();
+    // As the server's poller does after a change of the applications.
+    f.engine.reload_applications_if_changed().await.expect("reload");
+    assert!(f.engine.authenticate_app(key, "10.0.0.9").await.expect("auth").is_some());
+    let unknown = |n: u32| format!("sk_{n:Q>43}");
+    for n in 0..20 {
+        assert_eq!(f.engine.authenticate_app(&unknown(n), "10.0.0.9").await.expect("auth"), None);
+    }
+    let slowed = f.engine.authenticate_app(&unknown(20), "10.0.0.9").await;
+    assert!(matches!(slowed, Err(CoreError::Throttled { retry_after_secs: 1 })), "{slowed:?}");
+    assert_eq!(
+        f.engine.authenticate_app(&unknown(20), "10.0.0.8").await.expect("another address"),
+        None
+    );
+    assert!(
+        f.engine.authenticate_app(key, "10.0.0.9").await.expect("auth").is_some(),
+        "a key the server knows works from the slowed address"
+    );
 }

@@ -1,6 +1,6 @@
 //! The engine's rules end to end on a real SQLite file, with a manual clock.
 
-use sessions_core::engine::{ClientInfo, SignedIn};
+use sessions_core::engine::{ClientInfo, SignInForm, SignedIn};
 use sessions_core::model::{EndReason, ListQuery, LiveEvent, Role, MINUTE_MS};
 use sessions_core::store::{EndSelector, Scope};
 use sessions_core::{CoreError, Engine};
@@ -327,4 +327,69 @@ async fn malformed_and_foreign_ids_change_nothing() {
         f.engine.list(&long, Scope::Everyone).await,
         Err(CoreError::Invalid(_))
     ));
+}
+
+#[tokio::test]
+async fn a_new_sign_in_ends_the_session_the_browser_still_holds() {
+    let f = fixture().await;
+    let browser = client("10.0.0.1");
+    let old = sign_in(&f.engine, "alice", "10.0.0.1").await;
+    let form = SignInForm {
+        previous: Some(old.token.clone()),
+        ..SignInForm::default()
+    };
+    let new = f
+        .engine
+        .sign_in_form("alice", "alice-password".into(), &browser, form)
+        .await
+        .expect("sign in again");
+    assert_ne!(new.token, old.token);
+    assert_eq!(
+        refused_for(f.engine.check(&old.token, &browser).await),
+        Some(EndReason::Logout),
+        "the old session ended as a logout"
+    );
+    f.engine.check(&new.token, &browser).await.expect("the new one is live");
+    // A wrong password ends nothing.
+    let form = SignInForm {
+        previous: Some(new.token.clone()),
+        ..SignInForm::default()
+    };
+    let wrong = f.engine.sign_in_form("alice", "nope-nope".into(), &browser, form).await;
+    assert!(matches!(wrong, Err(CoreError::BadCredentials)));
+    f.engine.check(&new.token, &browser).await.expect("still live");
+}
+
+#[tokio::test]
+async fn every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_session() {
+    let f = fixture().await;
+    let browser = client("10.0.0.1");
+    // Same user, address and browser, at once: still two sessions, two tokens.
+    let first = sign_in(&f.engine, "alice", "10.0.0.1").await;
+    let second = sign_in(&f.engine, "alice", "10.0.0.1").await;
+    assert_ne!(first.token, second.token);
+    assert_ne!(first.session.id, second.session.id);
+
+    let form = || SignInForm {
+        nonce: Some("form-nonce-1".into()),
+        ..SignInForm::default()
+    };
+    let wrong = f.engine.sign_in_form("alice", "typo-typo".into(), &browser, form()).await;
+    assert!(matches!(wrong, Err(CoreError::BadCredentials)), "a failed try gives its nonce back");
+    f.engine
+        .sign_in_form("alice", "alice-password".into(), &browser, form())
+        .await
+        .expect("the corrected form");
+    let again = f.engine.sign_in_form("alice", "alice-password".into(), &browser, form()).await;
+    assert!(
+        matches!(&again, Err(CoreError::Invalid(message)) if message.contains("already sent")),
+        "{:?}",
+        again.err()
+    );
+    let query = ListQuery {
+        search: "alice".into(),
+        ..ListQuery::default()
+    };
+    let live = f.engine.list(&query, Scope::Everyone).await.expect("list");
+    assert_eq!(live.sessions.len(), 3, "the form sent twice opened one session");
 }

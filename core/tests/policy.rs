@@ -3,7 +3,7 @@
 //! ledger and retention.
 
 use sessions_core::catalogue::{SettingChange, SettingScope};
-use sessions_core::engine::{ClientInfo, KeepSessions, SignedIn};
+use sessions_core::engine::{ClientInfo, KeepSessions, SignInForm, SignedIn};
 use sessions_core::model::{EndReason, HistoryQuery, ListQuery, LiveEvent, Role, MINUTE_MS};
 use sessions_core::store::Scope;
 use sessions_core::{CoreError, Engine};
@@ -113,6 +113,27 @@ async fn per_user_limit_refuses_at_the_limit() {
             .await
             .expect("admins are unlimited");
     }
+}
+
+#[tokio::test]
+async fn a_third_browser_is_refused_even_like_the_first_and_at_once() {
+    let f = fixture().await;
+    f.set(SettingScope::Role(Role::User), "max_sessions_per_user", "2")
+        .await;
+    let chrome = client("10.0.0.1", CHROME);
+    let sign_in = |from| f.engine.sign_in("alice", "alice-password".into(), from);
+    let first = sign_in(&chrome).await.expect("1 of 2");
+    let iphone = client("10.0.0.1", IPHONE);
+    sign_in(&iphone).await.expect("2 of 2");
+    // A third browser that looks like the first, within seconds, gets no session
+    // (and certainly not the first one's).
+    let message = refused(sign_in(&chrome).await);
+    assert!(message.contains("at most 2 sessions per user"), "{message}");
+    assert_eq!(f.live_ids("alice").await.len(), 2);
+    f.engine
+        .check(&first.token, &client("10.0.0.1", CHROME))
+        .await
+        .expect("the first is untouched");
 }
 
 #[tokio::test]
@@ -235,25 +256,24 @@ async fn a_double_click_does_not_count_twice() {
     f.set(SettingScope::Default, "max_sessions_per_user", "1")
         .await;
     let ip = client("10.0.0.1", CHROME);
-    let first = f
-        .engine
-        .sign_in("alice", "alice-password".into(), &ip)
+    let form = || SignInForm {
+        nonce: Some("one-rendered-form".into()),
+        ..SignInForm::default()
+    };
+    f.engine
+        .sign_in_form("alice", "alice-password".into(), &ip, form())
         .await
         .expect("click");
     let second = f
         .engine
-        .sign_in("alice", "alice-password".into(), &ip)
-        .await
-        .expect("double click");
-    assert_eq!(first.session.id, second.session.id);
-    assert_eq!(first.token, second.token);
-    assert_eq!(f.live_ids("alice").await.len(), 1);
-    // A wrong password on the second click is still wrong.
-    let wrong = f
-        .engine
-        .sign_in("alice", "not-the-password".into(), &ip)
+        .sign_in_form("alice", "alice-password".into(), &ip, form())
         .await;
-    assert!(matches!(wrong, Err(CoreError::BadCredentials)));
+    assert!(
+        matches!(&second, Err(CoreError::Invalid(message)) if message.contains("already sent")),
+        "the same form again is no second session, and no refusal by the limit: {:?}",
+        second.err()
+    );
+    assert_eq!(f.live_ids("alice").await.len(), 1);
 }
 
 #[tokio::test]
@@ -468,6 +488,7 @@ async fn a_new_password_ends_the_other_sessions() {
             "guess-guess".into(),
             "fresh-password".into(),
             KeepSessions::This(here.session.id.clone()),
+            &client("10.0.0.1", CHROME),
         )
         .await;
     assert!(matches!(wrong, Err(CoreError::Invalid(_))));
@@ -478,6 +499,7 @@ async fn a_new_password_ends_the_other_sessions() {
             "alice-password".into(),
             "fresh-password".into(),
             KeepSessions::This(here.session.id.clone()),
+            &client("10.0.0.1", CHROME),
         )
         .await
         .expect("change");

@@ -4,7 +4,7 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{cli, database, device_agent, json, stderr, stdout, TestServer};
+use support::{cli, database, device_agent, json, missing_database, sqlite_path, stderr, stdout, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1"), ("alice", "user", "alice-password-1")];
 const CSV_HEADER: &str = "ID,User,App,Status,Role,IP,Country,Browser/OS,Signed in,Last seen,Expires";
@@ -243,4 +243,52 @@ fn history_on_an_empty_store_and_its_usage_errors() {
         assert!(stderr(&output).starts_with(expected), "{args:?}: {}", stderr(&output));
         assert!(stdout(&output).is_empty(), "{args:?} printed data");
     }
+}
+
+#[test]
+fn commands_refuse_a_missing_database_and_name_the_path() {
+    let (_dir, url) = missing_database();
+    let path = sqlite_path(&url);
+    let commands: [&[&str]; 8] = [
+        &["kill", "--all", "--yes"],
+        &["list"],
+        &["history"],
+        &["settings", "get"],
+        &["app", "list"],
+        &["user", "list"],
+        &["user", "disable", "alice"],
+        &["settings", "set", "idle_timeout_minutes", "45"],
+    ];
+    for args in commands {
+        let output = cli(&url, args, None);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with("error: no database at ") && stderr(&output).contains(&path.display().to_string()),
+            "{args:?} names the path it looked at: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty(), "{args:?} printed {}", stdout(&output));
+        assert!(!path.exists(), "{args:?} created the database");
+    }
+    let added = cli(&url, &["user", "add", "alice", "--role", "user", "--password-stdin"], Some("alice-password-1"));
+    assert!(added.status.success(), "`user add` starts a new database: {}", stderr(&added));
+    assert!(cli(&url, &["list"], None).status.success(), "and the others then work on it");
+}
+
+#[tokio::test]
+async fn csv_cells_that_spreadsheets_run_as_formulas_are_neutralised() {
+    let server = TestServer::start(USERS);
+    let key = server.api_add_app("shop");
+    let formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let (_, session) = server.api_create(&key, formula, "10.0.0.1").await;
+    let id = session["id"].as_str().expect("id").to_owned();
+    let live = stdout(&cli(&server.database_url, &["list", "--format", "csv"], None));
+    let row = live.lines().find(|line| line.starts_with(&id)).unwrap_or_else(|| panic!("{live}"));
+    assert!(row.contains(",\"'=HYPERLINK("), "the user cell starts with a quote: {row}");
+    assert!(!row.contains(",=") && !row.contains(",\"="), "no cell starts a formula: {row}");
+    assert!(cli(&server.database_url, &["kill", &id], None).status.success());
+    let history = stdout(&cli(&server.database_url, &["history", "--format", "csv"], None));
+    let row = history.lines().find(|line| line.starts_with(&id)).unwrap_or_else(|| panic!("{history}"));
+    assert!(row.contains(",\"'=HYPERLINK("), "{row}");
+    assert!(!row.contains(",=") && !row.contains(",\"="), "{row}");
 }

@@ -40,9 +40,17 @@ async fn wrong_passwords_get_one_message_and_then_a_wait() {
     for _ in 0..4 {
         server.call("sign_in", None, "username=alice&password=nope-nope").await;
     }
-    let (status, body) = server.call("sign_in", None, "username=alice&password=alice-password-1").await;
-    assert_eq!(status, 429, "{body}");
-    let message = json(&body)["TooManyRequests"].as_str().unwrap_or_default().to_owned();
+    let response = server
+        .rpc("sign_in", None, "username=alice&password=alice-password-1")
+        .header("Origin", &server.base)
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status().as_u16(), 429);
+    let retry_after = response.headers().get("retry-after").and_then(|value| value.to_str().ok()).map(str::to_owned);
+    let body = response.text().await.expect("body");
+    assert_eq!(retry_after.as_deref(), Some("1"), "the wait is in the Retry-After header: {body}");
+    let message = json(&body)["TooManyRequests"]["message"].as_str().unwrap_or_default().to_owned();
     assert!(message.starts_with("Too many failed sign-in attempts. Try again in "), "{body}");
 }
 

@@ -2,6 +2,7 @@
 
 use crate::api::SignIn;
 use leptos::prelude::*;
+use leptos::server::SharedValue;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use sessions_core::model::EndReason;
@@ -21,6 +22,11 @@ pub fn LoginPage() -> impl IntoView {
             crate::browser::go_to(&target);
         }
     });
+    // One nonce per rendered form, made on the server and carried to the browser with the
+    // page, so the form posted twice (double click, resent page) opens one session. A
+    // page rendered in the browser alone sends none: its button is disabled while a
+    // sign-in is pending.
+    let nonce = SharedValue::new(form_nonce).into_inner();
     view! {
         <Title text=crate::pages::page_title("Sign in")/>
         <main class="login-page" id="main">
@@ -30,6 +36,7 @@ pub fn LoginPage() -> impl IntoView {
                 {move || ended().map(|text| view! { <div class="flash info" role="status">{text}</div> })}
                 {move || error().map(|text| view! { <div class="flash failure" role="alert">{text}</div> })}
                 <ActionForm action=sign_in>
+                    <input type="hidden" name="nonce" value=nonce/>
                     <label for="username">"Username"</label>
                     <input id="username" name="username" type="text" autocomplete="username" required=true autofocus=true/>
                     <label for="password">"Password"</label>
@@ -41,4 +48,14 @@ pub fn LoginPage() -> impl IntoView {
             </div>
         </main>
     }
+}
+
+#[cfg(feature = "ssr")]
+fn form_nonce() -> String {
+    sessions_core::engine::new_form_nonce()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn form_nonce() -> String {
+    String::new()
 }

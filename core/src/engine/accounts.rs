@@ -1,11 +1,12 @@
 //! Accounts: creating users, and the account changes that end sessions (a new
 //! password ends the other sessions by default; disabling or deleting ends all).
 
-use super::Engine;
+use super::{ClientInfo, Engine};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Role};
-use crate::password::{hash_password, validate_password, verify_password};
+use crate::password::validate_password;
 use crate::store::{EndSelector, NewUser, User};
+use crate::throttle::AttemptKeys;
 
 const MAX_USERNAME_LEN: usize = 64;
 
@@ -24,7 +25,7 @@ impl Engine {
     pub async fn add_user(&self, username: &str, password: String, role: Role) -> CoreResult<User> {
         let username = validate_username(username)?;
         validate_password(&password)?;
-        let password_hash = hash_password(password).await?;
+        let password_hash = self.hashing.hash(password).await?;
         self.store
             .create_user(
                 NewUser {
@@ -59,20 +60,34 @@ impl Engine {
             .ok_or_else(|| CoreError::NotFound("No such user.".into()))
     }
 
-    /// A user changing their own password: the current one must be right.
+    /// A user changing their own password: the current one must be right. Checking it
+    /// is a password guess like a sign-in, so it goes through the same throttle: a
+    /// stolen session cannot be used to guess the password faster than sign-in can.
     pub async fn change_own_password(
         &self,
         user_id: i64,
         current: String,
         new: String,
         keep: KeepSessions,
+        client: &ClientInfo,
     ) -> CoreResult<usize> {
         let user = self.user_by_id(user_id).await?;
+        let attempt = self
+            .throttle
+            .reserve(AttemptKeys {
+                user: user.username.clone(),
+                ip: client.ip.clone(),
+            })
+            .map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
         let credentials = self.store.user_credentials(&user.username).await?;
-        let verified = verify_password(current, credentials.map(|c| c.password_hash)).await?;
+        let verified = self
+            .hashing
+            .verify(current, credentials.map(|c| c.password_hash))
+            .await?;
         if !verified {
             return Err(CoreError::invalid("The current password is wrong."));
         }
+        attempt.succeeded();
         self.set_password(&user, new, keep, &user.username).await
     }
 
@@ -86,7 +101,7 @@ impl Engine {
         actor: &str,
     ) -> CoreResult<usize> {
         validate_password(&new)?;
-        let hash = hash_password(new).await?;
+        let hash = self.hashing.hash(new).await?;
         self.store.set_password(user.id, &hash).await?;
         let selector = match keep {
             KeepSessions::All => return Ok(0),

@@ -2,19 +2,31 @@
 //! a table of key hashes this process has seen, filled on first use and dropped
 //! whenever the store's applications version moves (a key revoked by the CLI or
 //! another instance stops working within one poll).
+//!
+//! A key the store does not know costs two store reads, so unknown keys are refused
+//! from memory for a minute (a small negative cache), and failed keys are counted per
+//! calling address by the throttle: after a few, the address waits before any more of
+//! its keys are looked up.
 
 use super::{Engine, SYSTEM_ACTOR};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{Application, EndReason};
+use crate::model::{Application, EndReason, Millis};
 use crate::store::{EndSelector, NewApplication};
 use crate::token::{ApiKey, TokenHash};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The console's own sessions are kept under this name; no application may take it.
 const RESERVED_NAMES: [&str; 2] = [super::CONSOLE_APP, SYSTEM_ACTOR];
 const MAX_NAME_LEN: usize = 40;
+/// How long an unknown key is refused from memory. A key created meanwhile cannot be
+/// in it (keys are random, so none is presented before it exists); a revoked one
+/// stays revoked.
+const UNKNOWN_FOR_MS: Millis = 60_000;
+/// At most this many unknown keys are remembered (~100 KB): a flood of random keys
+/// replaces the memory, never grows it.
+const MAX_UNKNOWN: usize = 1024;
 
 /// Keys known good in this process, by hash, with the application's name.
 #[derive(Default)]
@@ -22,6 +34,8 @@ pub(super) struct KeyTable {
     by_hash: RwLock<HashMap<TokenHash, Arc<str>>>,
     /// The store's applications version the table is valid for.
     version: AtomicI64,
+    /// Well-formed keys the store did not know (or knew revoked), with when.
+    unknown: Mutex<HashMap<TokenHash, Millis>>,
 }
 
 impl KeyTable {
@@ -41,6 +55,30 @@ impl KeyTable {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clear();
+        self.lock_unknown().clear();
+    }
+
+    fn is_known_unknown(&self, hash: &TokenHash, now: Millis) -> bool {
+        self.lock_unknown()
+            .get(hash)
+            .is_some_and(|at| now - *at < UNKNOWN_FOR_MS)
+    }
+
+    fn remember_unknown(&self, hash: TokenHash, now: Millis) {
+        let mut unknown = self.lock_unknown();
+        if unknown.len() >= MAX_UNKNOWN {
+            unknown.retain(|_, at| now - *at < UNKNOWN_FOR_MS);
+            if unknown.len() >= MAX_UNKNOWN {
+                unknown.clear();
+            }
+        }
+        unknown.insert(hash, now);
+    }
+
+    fn lock_unknown(&self) -> std::sync::MutexGuard<'_, HashMap<TokenHash, Millis>> {
+        self.unknown
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<TokenHash, Arc<str>>> {
@@ -105,13 +143,26 @@ impl Engine {
 
     /// The application a presented key belongs to, or `None` for a key that is
     /// malformed, unknown or revoked. Memory only once a key has been seen.
-    pub async fn authenticate_app(&self, presented: &str) -> CoreResult<Option<Arc<str>>> {
+    /// `Throttled` when `ip` (the caller's address) presented too many failed keys.
+    pub async fn authenticate_app(
+        &self,
+        presented: &str,
+        ip: &str,
+    ) -> CoreResult<Option<Arc<str>>> {
         let Some(key) = ApiKey::parse(presented) else {
             return Ok(None);
         };
         let hash = key.hash();
         if let Some(name) = self.keys.get(&hash) {
             return Ok(Some(name));
+        }
+        let attempt = self
+            .throttle
+            .reserve_api_key(ip)
+            .map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
+        let now = self.now();
+        if self.keys.is_known_unknown(&hash, now) {
+            return Ok(None);
         }
         let version = self.store.applications_version().await?;
         let found = self.store.application_by_key(&hash).await?;
@@ -122,9 +173,13 @@ impl Engine {
                 if self.keys.version.load(Ordering::SeqCst) == version {
                     self.keys.insert(hash, name.clone());
                 }
+                attempt.succeeded();
                 Ok(Some(name))
             }
-            _ => Ok(None),
+            _ => {
+                self.keys.remember_unknown(hash, now);
+                Ok(None)
+            }
         }
     }
 
@@ -169,7 +224,26 @@ fn validate_app_name(name: &str) -> CoreResult<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::validate_app_name;
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_remembered_for_a_while_and_bounded() {
+        let table = KeyTable::default();
+        let hash = ApiKey::generate().hash();
+        table.remember_unknown(hash, 0);
+        assert!(table.is_known_unknown(&hash, UNKNOWN_FOR_MS - 1));
+        assert!(!table.is_known_unknown(&hash, UNKNOWN_FOR_MS));
+        for _ in 0..3 * MAX_UNKNOWN {
+            table.remember_unknown(ApiKey::generate().hash(), 0);
+        }
+        assert!(table.lock_unknown().len() <= MAX_UNKNOWN);
+        table.remember_unknown(hash, 0);
+        table.clear();
+        assert!(
+            !table.is_known_unknown(&hash, 1),
+            "a change of the applications forgets them"
+        );
+    }
 
     #[test]
     fn application_names() {

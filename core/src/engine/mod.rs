@@ -7,6 +7,9 @@ mod accounts;
 mod app_sessions;
 mod applications;
 mod counts;
+#[cfg(test)]
+mod fill_race_tests;
+mod form_nonce;
 mod live;
 mod policy_changes;
 mod publish;
@@ -15,9 +18,11 @@ mod sign_in;
 pub use accounts::KeepSessions;
 pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
 pub use applications::NewAppKey;
+pub use form_nonce::new_form_nonce;
 pub use policy_changes::SavedSettings;
+pub use sign_in::SignInForm;
 
-use crate::cache::{CachedSession, SessionCache};
+use crate::cache::{CachedSession, Fill, SessionCache};
 use crate::clock::{SharedClock, SystemClock};
 use crate::cookie::CookiePolicy;
 use crate::error::{CoreError, CoreResult};
@@ -27,10 +32,11 @@ use crate::model::{
     EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, LiveEvent, Millis, Role, Session,
     SessionPage, TouchedSession, MAX_SEARCH_LEN,
 };
+use crate::password::HashGate;
 use crate::policy::Policy;
 use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore};
 use crate::throttle::Throttle;
-use crate::token::{is_session_id, Token};
+use crate::token::{is_session_id, Token, TokenHash};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicI64;
@@ -69,6 +75,7 @@ pub struct Engine {
     hub: Hub,
     clock: SharedClock,
     throttle: Throttle,
+    hashing: HashGate,
     policy: RwLock<Arc<Policy>>,
     /// The store's settings version this process's policy was read at.
     policy_version: AtomicI64,
@@ -83,6 +90,9 @@ pub struct Engine {
     /// Ids this process ended itself and already announced; the end-log poller skips them.
     announced_ends: Mutex<HashSet<String>>,
     counts: counts::LiveCounts,
+    /// Tests hold a check between its store read and its cache fill here.
+    #[cfg(test)]
+    fill_pause: Mutex<Option<Arc<fill_race_tests::FillPause>>>,
 }
 
 /// Whether a check is someone's activity (it moves "last seen") or only a look.
@@ -113,6 +123,7 @@ impl Engine {
             cache: SessionCache::default(),
             hub: Hub::default(),
             throttle: Throttle::new(clock.clone()),
+            hashing: HashGate::default(),
             clock,
             policy: RwLock::new(Arc::new(policy)),
             policy_version: AtomicI64::new(policy_version),
@@ -126,6 +137,8 @@ impl Engine {
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
             counts,
+            #[cfg(test)]
+            fill_pause: Mutex::new(None),
         });
         engine.reload_applications_if_changed().await?;
         Ok(engine)
@@ -196,18 +209,7 @@ impl Engine {
         let hash = token.hash();
         let cached = match self.cache.get(&hash) {
             Some(cached) => cached,
-            None => {
-                let session = self
-                    .store
-                    .session_by_token(&hash)
-                    .await?
-                    .filter(|session| session.application == application)
-                    .ok_or(CoreError::Unauthenticated(None))?;
-                if session.ended_at.is_some() {
-                    return Err(CoreError::Unauthenticated(session.end_reason));
-                }
-                self.cache.insert(hash, &session)
-            }
+            None => self.fill_from_store(application, hash).await?,
         };
         if cached.application != application {
             return Err(CoreError::Unauthenticated(None));
@@ -247,6 +249,34 @@ impl Engine {
             cached.touch(now, &client.ip);
         }
         Ok(cached)
+    }
+
+    /// A cache miss: the session from the store, cached unless an end came first
+    /// (see `cache` on why an end between the read and the fill must win).
+    async fn fill_from_store(
+        &self,
+        application: &str,
+        hash: TokenHash,
+    ) -> CoreResult<Arc<CachedSession>> {
+        loop {
+            let ticket = self.cache.fill_ticket();
+            let session = self
+                .store
+                .session_by_token(&hash)
+                .await?
+                .filter(|session| session.application == application)
+                .ok_or(CoreError::Unauthenticated(None))?;
+            if session.ended_at.is_some() {
+                return Err(CoreError::Unauthenticated(session.end_reason));
+            }
+            #[cfg(test)]
+            self.pause_before_fill().await;
+            match self.cache.fill(ticket, hash, &session) {
+                Fill::Cached(cached) => return Ok(cached),
+                Fill::Ended(reason) => return Err(CoreError::Unauthenticated(reason)),
+                Fill::Retry => continue,
+            }
+        }
     }
 
     // ---- listing and ending --------------------------------------------------------

@@ -59,7 +59,7 @@ impl Engine {
             return;
         }
         for session in &mut sessions {
-            self.cache.remove_id(&session.id);
+            self.cache.ended(&session.id, session.end_reason);
             self.fill_idle_deadline(session);
         }
         self.counts.remove(&sessions);

@@ -1,27 +1,35 @@
 //! Sign-in: the password, then the session policy (network rules, concurrent limits),
 //! then a fresh session. Limits are decided and the session inserted under one lock,
-//! so two sign-ins racing each other cannot both slip under a limit.
+//! so two sign-ins racing each other cannot both slip under a limit. Every sign-in
+//! gets a token of its own; a form sent twice is caught by its nonce (`form_nonce`).
 
+use super::form_nonce::FormNonces;
 use super::{ClientInfo, Engine, SignedIn, CONSOLE_APP, SYSTEM_ACTOR};
 use crate::agent::{clamp_user_agent, parse_user_agent};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{EndReason, Millis, Role, SessionStatus};
-use crate::password::verify_password;
+use crate::model::{EndReason, Role, SessionStatus};
 use crate::policy::limits::{decide, Decision, LiveSummary};
 use crate::store::{EndSelector, NewSession, Scope, User, UserRef};
 use crate::throttle::AttemptKeys;
 use crate::token::{new_session_id, Token};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 const MAX_USERNAME_LEN: usize = 64;
-/// A second sign-in of the same user from the same browser within this window is a
-/// double-click (or a resubmitted form): it gets the session the first one opened.
-const REPEAT_WINDOW_MS: Millis = 5_000;
 
-/// Serialises the limit check and the insert, and remembers very recent sign-ins.
+/// Serialises the limit check and the insert; holds the sign-in forms in use.
 #[derive(Default)]
 pub(super) struct SignInGate {
-    recent: tokio::sync::Mutex<HashMap<(i64, ClientInfo), (Millis, SignedIn)>>,
+    limits: tokio::sync::Mutex<()>,
+    nonces: FormNonces,
+}
+
+/// What a browser's sign-in brings besides the credentials.
+#[derive(Default)]
+pub struct SignInForm {
+    /// The session cookie the browser still holds, if any.
+    pub previous: Option<Token>,
+    /// The one-time nonce of the form, if the page sent one.
+    pub nonce: Option<String>,
 }
 
 impl Engine {
@@ -32,6 +40,22 @@ impl Engine {
         password: String,
         client: &ClientInfo,
     ) -> CoreResult<SignedIn> {
+        self.sign_in_form(username, password, client, SignInForm::default())
+            .await
+    }
+
+    /// `sign_in` from the sign-in form of a browser. A live session the browser still
+    /// holds is ended once the password is right (ASVS 7.2.4): one browser, one
+    /// session, and no token issued before an authentication outlives it. It ends as a
+    /// logout, which it is: the person left it by signing in again. A form sent again
+    /// with a nonce already used is refused before anything is checked.
+    pub async fn sign_in_form(
+        &self,
+        username: &str,
+        password: String,
+        client: &ClientInfo,
+        form: SignInForm,
+    ) -> CoreResult<SignedIn> {
         let username = username.trim();
         if username.is_empty() || password.is_empty() {
             return Err(CoreError::invalid("Enter your username and password."));
@@ -40,28 +64,58 @@ impl Engine {
             user: username.to_owned(),
             ip: client.ip.clone(),
         };
-        self.throttle
-            .check(&keys)
+        let form_use = self
+            .sign_ins
+            .nonces
+            .claim(form.nonce.as_deref(), self.now())?;
+        let attempt = self
+            .throttle
+            .reserve(keys)
             .map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
         let credentials = if username.len() <= MAX_USERNAME_LEN {
             self.store.user_credentials(username).await?
         } else {
             None
         };
-        let verified = verify_password(
-            password,
-            credentials.as_ref().map(|c| c.password_hash.clone()),
-        )
-        .await?;
+        let verified = self
+            .hashing
+            .verify(
+                password,
+                credentials.as_ref().map(|c| c.password_hash.clone()),
+            )
+            .await?;
         let user = match credentials {
             Some(credentials) if verified && !credentials.user.disabled => credentials.user,
-            _ => {
-                self.throttle.record_failure(&keys);
-                return Err(CoreError::BadCredentials);
-            }
+            _ => return Err(CoreError::BadCredentials),
         };
-        self.throttle.record_success(&keys);
-        self.open_session(Subject::console(&user), client).await
+        attempt.succeeded();
+        if let Some(previous) = &form.previous {
+            self.end_previous(previous, client, &user.username).await?;
+        }
+        let signed_in = self.open_session(Subject::console(&user), client).await?;
+        form_use.used(self.now());
+        Ok(signed_in)
+    }
+
+    /// Ends the console session `previous` belongs to, if it is live.
+    async fn end_previous(
+        &self,
+        previous: &Token,
+        client: &ClientInfo,
+        actor: &str,
+    ) -> CoreResult<()> {
+        match self.peek(previous, client).await {
+            Ok(session) => {
+                let selector = EndSelector::Ids {
+                    ids: vec![session.id.clone()],
+                    scope: Scope::Everyone,
+                };
+                self.end(selector, EndReason::Logout, actor).await?;
+                Ok(())
+            }
+            Err(CoreError::Unauthenticated(_)) => Ok(()),
+            Err(err) => Err(err),
+        }
     }
 
     /// Opens a session for `subject` if the policy of its role allows it, ending the
@@ -78,15 +132,8 @@ impl Engine {
             .check_str(&client.ip)
             .map_err(CoreError::Refused)?;
 
-        let mut recent = self.sign_ins.recent.lock().await;
+        let _limits = self.sign_ins.limits.lock().await;
         let now = self.now();
-        recent.retain(|_, (at, _)| now - *at < REPEAT_WINDOW_MS);
-        let repeat_key = subject.repeat_key().map(|key| (key, client.clone()));
-        if let Some((_, signed_in)) = repeat_key.as_ref().and_then(|key| recent.get(key)) {
-            if self.cache.get(&signed_in.token.hash()).is_some() {
-                return Ok(signed_in.clone());
-            }
-        }
 
         let user_agent = clamp_user_agent(&client.user_agent);
         let agent = parse_user_agent(&user_agent);
@@ -159,11 +206,7 @@ impl Engine {
         self.fill_idle_deadline(&mut session);
         self.cache.insert(token.hash(), &session);
         self.publish_created(&session);
-        let signed_in = SignedIn { session, token };
-        if let Some(key) = repeat_key {
-            recent.insert(key, (now, signed_in.clone()));
-        }
-        Ok(signed_in)
+        Ok(SignedIn { session, token })
     }
 }
 
@@ -200,11 +243,5 @@ impl Subject {
             }),
             (None, None) => None,
         }
-    }
-
-    /// Only a person at the console double-clicks "Sign in"; an application asking
-    /// twice wants two sessions.
-    fn repeat_key(&self) -> Option<i64> {
-        self.account
     }
 }

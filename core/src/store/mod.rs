@@ -22,6 +22,7 @@ use crate::model::{
 use crate::policy::limits::LiveSummary;
 use crate::token::TokenHash;
 use async_trait::async_trait;
+use std::str::FromStr;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -257,6 +258,17 @@ pub struct NewApplication {
 }
 
 pub type SharedStore = Arc<dyn Store>;
+
+/// The file a `sqlite:` URL names, so a caller can tell whether the database exists
+/// before opening creates it. `None` for other URLs and in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .ok()
+        .map(|options| options.get_filename().to_path_buf())
+}
 
 /// Opens the store named by `url`, creating and migrating it as needed.
 pub async fn open(url: &str) -> CoreResult<SharedStore> {

@@ -15,6 +15,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub reason: Option<EndReason>,
+    /// `Retry-After` seconds, for answers that ask to come back later.
+    pub retry_after: Option<u64>,
 }
 
 /// Every error response: `{"error": {"code", "message", "reason"?}}`.
@@ -30,7 +32,7 @@ pub struct ErrorDetail {
     /// `invalid_field`, `malformed_token`, `malformed_session_id`, `session_unknown`,
     /// `session_ended`, `session_idle`, `session_expired`, `ip_changed`, `ip_not_allowed`,
     /// `refused_by_policy`, `session_not_found`, `not_found`, `method_not_allowed`,
-    /// `rate_limited`, `internal`.
+    /// `rate_limited`, `busy`, `unavailable` (503, with `Retry-After`), `internal`.
     pub code: String,
     /// A sentence for people; may change between versions.
     pub message: String,
@@ -47,6 +49,7 @@ impl ApiError {
             code,
             message: message.into(),
             reason: None,
+            retry_after: None,
         }
     }
 
@@ -77,7 +80,8 @@ impl ApiError {
 
 impl From<CoreError> for ApiError {
     fn from(err: CoreError) -> ApiError {
-        match err {
+        let retry_after = err.retry_after_secs();
+        let mapped = match err {
             CoreError::Invalid(message) => ApiError::invalid_field(message),
             CoreError::NotFound(message) => {
                 ApiError::new(StatusCode::NOT_FOUND, "session_not_found", message)
@@ -89,6 +93,13 @@ impl From<CoreError> for ApiError {
             CoreError::Throttled { .. } => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", err.to_string())
             }
+            CoreError::Busy { .. } => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", err.to_string())
+            }
+            CoreError::Unavailable(ref cause) => {
+                tracing::error!(error = %cause, "the session store failed");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", err.to_string())
+            }
             CoreError::Forbidden | CoreError::BadCredentials | CoreError::Internal(_) => {
                 tracing::error!(error = %err, "application API request failed");
                 ApiError::new(
@@ -97,7 +108,8 @@ impl From<CoreError> for ApiError {
                     "Something went wrong on our side; it has been logged.",
                 )
             }
-        }
+        };
+        ApiError { retry_after, ..mapped }
     }
 }
 
@@ -135,6 +147,10 @@ impl IntoResponse for ApiError {
                 reason: self.reason,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -4,11 +4,13 @@
 use super::error::ApiError;
 use super::ApiState;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
+use sessions_core::CoreError;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The calling application, authenticated by `Authorization: Bearer <key>`.
@@ -34,13 +36,31 @@ impl FromRequestParts<ApiState> for CallingApp {
                     "Send the application key as `Authorization: Bearer <key>`.",
                 )
             })?;
-        match state.engine.authenticate_app(presented).await? {
-            Some(name) => Ok(CallingApp(name)),
-            None => Err(ApiError::new(
+        // The caller is the application's server: its socket address, not the end
+        // user's address it reports in the body.
+        let caller = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_canonical().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        match state.engine.authenticate_app(presented, &caller).await {
+            Ok(Some(name)) => Ok(CallingApp(name)),
+            Ok(None) => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_api_key",
                 "The application key is not valid (unknown, malformed or revoked).",
             )),
+            Err(CoreError::Throttled { retry_after_secs }) => Err(ApiError {
+                retry_after: Some(retry_after_secs),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!(
+                        "Too many invalid API keys from this address. Try again in {retry_after_secs} s."
+                    ),
+                )
+            }),
+            Err(err) => Err(err.into()),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! picks up the ends they record through the end log within a poll interval.
 
 use super::output::print_sessions;
-use super::{Command, GlobalArgs, KillArgs, ListArgs};
+use super::{Command, GlobalArgs, KillArgs, ListArgs, UserCommand};
 use sessions_core::model::{EndReason, ListQuery, PageAt, MAX_PAGE_SIZE};
 use sessions_core::store::{EndSelector, Scope};
 use sessions_core::{CoreError, Engine};
@@ -34,6 +34,10 @@ impl From<CoreError> for Failure {
         match err {
             CoreError::Invalid(message) => Failure { message, code: 2 },
             CoreError::NotFound(message) => Failure { message, code: 3 },
+            CoreError::Unavailable(ref cause) => {
+                tracing::error!(error = %cause, "the database failed");
+                Failure { message: err.to_string(), code: 1 }
+            }
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 Failure { message: "internal error, see the log above".into(), code: 1 }
@@ -60,6 +64,10 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
         config.geo_db = None;
         Engine::open(&config).await
     };
+    let creates_database = matches!(command, Command::User(UserCommand::Add { .. }) | Command::Serve(_) | Command::Demo(_));
+    if !creates_database {
+        global.require_existing_database()?;
+    }
     match command {
         // main.rs runs the server itself; reaching here is a wiring mistake, not a panic.
         Command::Serve(_) => Err(Failure::usage("`serve` is not an administrative command")),

@@ -2,6 +2,7 @@
 //! acts on the database that is actually in use, and a password in a URL never reaches
 //! the terminal.
 
+use super::commands::Failure;
 use super::GlobalArgs;
 
 /// The `--database-url` default, also the Makefile's.
@@ -11,6 +12,24 @@ impl GlobalArgs {
     /// The database URL fit to print: a password in it is replaced by `****`.
     pub fn shown_database_url(&self) -> String {
         redact_password(&self.database_url)
+    }
+
+    /// Refuses a SQLite database file that does not exist. Administrative commands act
+    /// on an existing database: opening would create an empty one, and a mistyped
+    /// `--database-url` would then "succeed" (`kill --all --yes` printing "Ended 0
+    /// sessions."). Only `serve` and `user add` start a new database.
+    pub(super) fn require_existing_database(&self) -> Result<(), Failure> {
+        match sessions_core::store::sqlite_file(&self.database_url) {
+            Some(path) if !path.exists() => Err(Failure {
+                message: format!(
+                    "no database at {} (from --database-url {}): check the URL; `sessions serve` or `sessions user add` create a new database",
+                    path.display(),
+                    self.shown_database_url()
+                ),
+                code: 1,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// A `sessions ARGS` command line that acts on this database: the binary as it was

@@ -36,10 +36,22 @@ pub fn print_records<T: Serialize>(
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(columns).map_err(std::io::Error::other)?;
             for row in rows {
-                writer.write_record(row).map_err(std::io::Error::other)?;
+                writer.write_record(row.into_iter().map(csv_cell)).map_err(std::io::Error::other)?;
             }
             writer.flush()
         }
+    }
+}
+
+/// A CSV cell as a spreadsheet will read it. Text starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return is taken for a formula by Excel, LibreOffice and Google
+/// Sheets (CSV injection), and session data is full of text others chose: user names
+/// sent by applications, user agents. A leading `'` makes them show it as text.
+pub fn csv_cell(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
     }
 }
 
@@ -66,4 +78,19 @@ pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<(
         })
         .collect();
     print_records(&SESSION_COLUMNS, rows, &sessions, format, "No live sessions.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formula_starts_are_neutralised() {
+        for risky in ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"] {
+            assert_eq!(csv_cell(risky.into()), format!("'{risky}"), "{risky:?}");
+        }
+        for plain in ["alice", "", "10.0.0.1", "2026-11-23 10:00", "a=b", " =x", "'quoted"] {
+            assert_eq!(csv_cell(plain.into()), plain, "{plain:?}");
+        }
+    }
 }

@@ -6,19 +6,23 @@ use app::api::landing_path;
 use app::browser::login_path;
 use app::server_ctx::cookie_headers;
 use axum::extract::{Request, State};
-use axum::http::header;
+use app::error::AppError;
+use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sessions_core::cache::CachedSession;
 use sessions_core::engine::ClientInfo;
 use sessions_core::model::{EndReason, Role};
 use sessions_core::token::Token;
+use sessions_core::error::STORE_RETRY_SECS;
 use sessions_core::{CoreError, Engine};
 use std::sync::Arc;
 
 enum Visitor {
     SignedIn(Arc<CachedSession>),
     SignedOut(Option<EndReason>),
+    /// The check could not be made (the store failed): neither signed in nor out.
+    Unknown(CoreError),
 }
 
 /// The session token and client of a request, read before any await (a `Request` is
@@ -37,11 +41,19 @@ async fn visitor(engine: &Engine, (token, client): (Option<Token>, ClientInfo)) 
     match engine.check(&token, &client).await {
         Ok(session) => Visitor::SignedIn(session),
         Err(CoreError::Unauthenticated(reason)) => Visitor::SignedOut(reason),
-        Err(err) => {
-            tracing::error!(error = %err, "session check failed");
-            Visitor::SignedOut(None)
-        }
+        Err(err) => Visitor::Unknown(err),
     }
+}
+
+/// A check that failed is no sign-out: the cookie stays and the page says to retry
+/// (a logout here would sign everyone out whenever the database hiccups; letting the
+/// request through would serve a page to a session that may have been killed).
+fn unavailable(err: CoreError) -> Response {
+    let err = AppError::from(err);
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let retry_after = err.retry_after_secs().unwrap_or(STORE_RETRY_SECS);
+    let headers = [(header::RETRY_AFTER, retry_after.to_string()), (header::CACHE_CONTROL, "no-store".into())];
+    (status, headers, err.to_string()).into_response()
 }
 
 pub async fn pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -64,6 +76,7 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
             let clear = [(header::SET_COOKIE, state.engine.cookies().clear())];
             (clear, Redirect::to(&login_path(reason))).into_response()
         }
+        Visitor::Unknown(err) => unavailable(err),
     }
 }
 
@@ -73,5 +86,6 @@ pub async fn home(State(state): State<AppState>, request: Request) -> Response {
     match visitor(&state.engine, credentials).await {
         Visitor::SignedIn(session) => Redirect::to(landing_path(session.role)).into_response(),
         Visitor::SignedOut(_) => Redirect::to("/login").into_response(),
+        Visitor::Unknown(err) => unavailable(err),
     }
 }

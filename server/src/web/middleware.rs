@@ -74,6 +74,9 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(seconds) = error.retry_after_secs() {
+            parts.headers.insert(header::RETRY_AFTER, seconds.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

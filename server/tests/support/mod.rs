@@ -20,8 +20,16 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a test waits for something that should happen at once.
 pub const EVENT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A fresh database file in its own temporary directory.
+/// A fresh database file in its own temporary directory: an empty file, which SQLite
+/// takes for an empty database (administrative commands refuse a missing one).
 pub fn database() -> (tempfile::TempDir, String) {
+    let (dir, url) = missing_database();
+    std::fs::write(dir.path().join("test.db"), b"").expect("empty database file");
+    (dir, url)
+}
+
+/// The URL of a database file that does not exist, in its own temporary directory.
+pub fn missing_database() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = database_url(dir.path());
     (dir, url)
@@ -166,9 +174,8 @@ impl TestServer {
         self.sign_in_from(user, password, USER_AGENT).await
     }
 
-    /// Signs in from a browser that sends `user_agent`. The server takes a second
-    /// sign-in of one user from one client within seconds for a repeat (same session),
-    /// so tests that want several sessions sign in from several "devices" (`device_agent`).
+    /// Signs in from a browser that sends `user_agent` (see `device_agent`), without a
+    /// form nonce: every call is a session of its own.
     pub async fn sign_in_from(&self, user: &str, password: &str, user_agent: &str) -> SignedIn {
         match self.try_sign_in_from(user, password, user_agent).await {
             Ok(signed_in) => signed_in,
