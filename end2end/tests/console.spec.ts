@@ -1,9 +1,7 @@
 import { test, expect } from "@playwright/test";
 import { callServerFn, hydrated, sessionEntry, signIn, signedInBrowser, currentSessionId, killButton, killAllOfUser, openFilters } from "./helpers";
 
-// A second device of the same person: the server takes two sign-ins from one browser
-// within seconds for a repeated click (one session), so the second device says it is
-// another browser.
+// A second device of the same person, with its own browser name so the rows differ.
 const OTHER_DEVICE = {
   userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
 };

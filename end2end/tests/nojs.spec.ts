@@ -4,8 +4,7 @@ import { passwordOf, signOutFromBar, UserName } from "./helpers";
 // Every page works before its WASM has loaded: with JavaScript off, the forms post to
 // the server, which answers with a page that says what happened (never raw JSON).
 
-// Other devices of the same person: the server takes two sign-ins from one browser
-// within seconds for a repeated click (one session), so each says it is another browser.
+// Other devices of the same person, each with its own browser name so the cards differ.
 const OTHER_DEVICES = [
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",

@@ -135,8 +135,7 @@ test.describe("settings", () => {
     expect((await callServerFn(page, "kill_all", "include_mine=false")).status).toBe(200);
     const before = await storedValues(page);
     const older = await signedInBrowser(browser, "alice");
-    // Another browser: the same one signing in again within seconds would be taken
-    // for a double-click and handed the same session.
+    // Another browser, so the two sessions are told apart on the page.
     const newer = await signedInBrowser(browser, "alice", { userAgent: FIREFOX });
     try {
       await page.goto("/admin/settings");

@@ -97,6 +97,13 @@ impl LiveList {
         self.own_kills.update_value(|own| own.extend(ids));
     }
 
+    /// Ids of the rows shown whose session `wanted` picks (say, all of one user's).
+    pub fn ids_where(&self, wanted: impl Fn(&Session) -> bool) -> Vec<String> {
+        self.rows.with_untracked(|rows| {
+            rows.iter().filter(|row| wanted(&row.session)).map(|row| row.id().to_owned()).collect()
+        })
+    }
+
     pub fn apply(&self, event: &LiveEvent, frozen: bool) {
         match event {
             LiveEvent::Created { session } => self.created(session, frozen),

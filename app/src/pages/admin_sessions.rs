@@ -157,6 +157,12 @@ pub fn AdminSessionsPage() -> impl IntoView {
         };
         guard.ask(skip, format!("Kill all sessions of {name}?"), detail, move || {
             let (name, target) = (name.clone(), target.clone());
+            // The server spares the admin's own session: it is not expected to end.
+            let own = current.get_untracked();
+            let shown = list.ids_where(|session| {
+                UserTarget::of(session).as_ref() == Some(&target) && own.as_deref() != Some(session.id.as_str())
+            });
+            list.expect_kills(shown);
             async move {
                 let count = match target {
                     UserTarget::Account(user_id) => kill_user_sessions(user_id, false).await?,
