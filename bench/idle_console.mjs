@@ -6,7 +6,7 @@
 //   node bench/idle_console.mjs [path/to/sessions] [seconds]
 //
 // Needs the site built (`cargo leptos build` or `--release`) and Playwright from
-// .tools/node_modules (scripts/setup.sh --test installs it). Prints one Markdown table row.
+// end2end/node_modules (scripts/setup.sh --test installs it). Prints one Markdown table row.
 import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(path.join(root, ".tools", "node_modules", "index.js"));
+const require = createRequire(path.join(root, "end2end", "package.json"));
 const { chromium } = require("@playwright/test");
 
 const bin = path.resolve(process.argv[2] ?? path.join(root, "target", "release", "sessions"));
