@@ -224,6 +224,7 @@ run_tower_sessions() {
 run_sessions() {
   local port pid code api key token sid db="$WORK/sessions-$SETUP.db"
   local url="sqlite://$db"
+  : >"$db" # only `serve` and `user add` create a missing database
   key=$("$BIN" --database-url "$url" app add bench --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])') \
     || die "sessions app add bench --format json gave no key"
   port=$(free_port)

@@ -52,10 +52,15 @@ trap 'exit 130' INT TERM
 
 DATABASE_URL="sqlite://$WORK/sessions.db"
 # Nothing from the caller's environment may point the server elsewhere.
+# The site is the one built with the binary (target/site, found beside it): the server
+# checks at start that its hash file names that site's wasm, and says so in the log.
 SESSIONS=(env -u DATABASE_URL -u SESSIONS_ADDR -u SESSIONS_ADMIN_PASSWORD -u SESSIONS_INSECURE_COOKIES
-    LEPTOS_SITE_ROOT="$WORK/site" RUST_LOG="${RUST_LOG:-warn}" "$BIN")
+    -u LEPTOS_SITE_ROOT RUST_LOG="${RUST_LOG:-warn}" "$BIN")
 
-# The key first: the server reads keys it has not seen from the database anyway.
+# The key first: the server reads keys it has not seen from the database anyway. Only
+# `serve` and `user add` create a database (a mistyped path must not become a new one):
+# start from an empty file.
+: >"$WORK/sessions.db"
 KEY=$("${SESSIONS[@]}" app add fuzz --format json --database-url "$DATABASE_URL" | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 [[ $KEY == sk_* ]] || fail "sessions app add printed no key"
 

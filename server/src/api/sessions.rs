@@ -32,6 +32,8 @@ fn created(signed_in: SignedIn) -> (StatusCode, Json<CreatedSession>) {
         (status = 201, description = "Created; the token is returned only here", body = CreatedSession),
         (status = 400, description = "Not JSON or not the documented object", body = ErrorBody),
         (status = 401, description = "Missing or invalid application key", body = ErrorBody),
+        (status = 429, description = "Too many invalid application keys from this address (rate_limited); see Retry-After", body = ErrorBody),
+        (status = 503, description = "The store is unavailable (unavailable); see Retry-After", body = ErrorBody),
         (status = 403, description = "Refused by a concurrent limit or a network rule", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
@@ -59,6 +61,8 @@ pub async fn create(
         (status = 201, description = "Created; the token is returned only here", body = CreatedSession),
         (status = 400, description = "Not JSON or not the documented object", body = ErrorBody),
         (status = 401, description = "Missing or invalid application key", body = ErrorBody),
+        (status = 429, description = "Too many invalid application keys from this address (rate_limited); see Retry-After", body = ErrorBody),
+        (status = 503, description = "The store is unavailable (unavailable); see Retry-After", body = ErrorBody),
         (status = 403, description = "Refused by a limit or a network rule", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
@@ -80,6 +84,8 @@ pub async fn create_guest(
         (status = 200, description = "The session is live", body = ApiSession),
         (status = 400, description = "Malformed token, or not JSON", body = ErrorBody),
         (status = 401, description = "Missing or invalid key, or no live session: code session_unknown, session_ended, session_idle, session_expired, ip_changed or ip_not_allowed", body = ErrorBody),
+        (status = 429, description = "Too many invalid application keys from this address (rate_limited); see Retry-After", body = ErrorBody),
+        (status = 503, description = "The store is unavailable (unavailable); see Retry-After", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 422, description = "ip or user_agent out of range", body = ErrorBody),
@@ -102,6 +108,8 @@ pub async fn check(
         (status = 204, description = "Ended (or had already ended)"),
         (status = 400, description = "Malformed token, or not JSON", body = ErrorBody),
         (status = 401, description = "Missing or invalid key, or session_unknown", body = ErrorBody),
+        (status = 429, description = "Too many invalid application keys from this address (rate_limited); see Retry-After", body = ErrorBody),
+        (status = 503, description = "The store is unavailable (unavailable); see Retry-After", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not application/json", body = ErrorBody),
     ))]
@@ -122,6 +130,8 @@ pub async fn logout(
         (status = 204, description = "Ended"),
         (status = 400, description = "Malformed session id", body = ErrorBody),
         (status = 401, description = "Missing or invalid application key", body = ErrorBody),
+        (status = 429, description = "Too many invalid application keys from this address (rate_limited); see Retry-After", body = ErrorBody),
+        (status = 503, description = "The store is unavailable (unavailable); see Retry-After", body = ErrorBody),
         (status = 404, description = "No live session of this application has that id", body = ErrorBody),
     ))]
 pub async fn end_by_id(
@@ -153,6 +163,8 @@ pub struct EndUserParams {
         (status = 200, description = "How many sessions ended", body = EndedCount),
         (status = 400, description = "Malformed session id in keep", body = ErrorBody),
         (status = 401, description = "Missing or invalid application key", body = ErrorBody),
+        (status = 429, description = "Too many invalid application keys from this address (rate_limited); see Retry-After", body = ErrorBody),
+        (status = 503, description = "The store is unavailable (unavailable); see Retry-After", body = ErrorBody),
         (status = 422, description = "user_id or reason out of range", body = ErrorBody),
     ))]
 pub async fn end_user(
@@ -199,6 +211,8 @@ pub struct ListParams {
     responses(
         (status = 200, description = "One page of live sessions", body = SessionList),
         (status = 401, description = "Missing or invalid application key", body = ErrorBody),
+        (status = 429, description = "Too many invalid application keys from this address (rate_limited); see Retry-After", body = ErrorBody),
+        (status = 503, description = "The store is unavailable (unavailable); see Retry-After", body = ErrorBody),
         (status = 422, description = "limit, cursor or user_id out of range", body = ErrorBody),
     ))]
 pub async fn list(
