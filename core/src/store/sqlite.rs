@@ -581,8 +581,8 @@ fn push_live_filter(query: &mut QueryBuilder<Sqlite>, list: &ListQuery, scope: &
             .push_bind(anywhere.clone())
             .push(" ESCAPE '\\' OR id LIKE ")
             .push_bind(format!("{escaped}%"))
-            // Guests have no user name; the console calls them "Guest".
-            .push(" ESCAPE '\\' OR (username IS NULL AND 'guest' LIKE ")
+            // Guests have no user name (stored empty); the console calls them "Guest".
+            .push(" ESCAPE '\\' OR (username = '' AND 'guest' LIKE ")
             .push_bind(anywhere)
             .push(" ESCAPE '\\'))");
     }
