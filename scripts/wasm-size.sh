@@ -11,8 +11,13 @@ LIMIT="${WASM_GZIP_LIMIT:-1572864}"   # 1.5 MiB
 # The name carries a content hash with cargo-leptos `hash-files` (sessions.HASH.wasm);
 # without it, sessions.wasm or sessions_bg.wasm. Each build empties the site first, so
 # there is one.
+# nullglob drops only patterns that match nothing; the plain names are kept only when
+# the file exists.
 shopt -s nullglob
-found=("$PKG"/sessions.wasm "$PKG"/sessions_bg.wasm "$PKG"/sessions.*.wasm)
+found=()
+for candidate in "$PKG"/sessions.wasm "$PKG"/sessions_bg.wasm "$PKG"/sessions.*.wasm; do
+    [ -f "$candidate" ] && found+=("$candidate")
+done
 shopt -u nullglob
 [ "${#found[@]}" -gt 0 ] || { echo "wasm-size: no sessions*.wasm in $PKG; build first" >&2; exit 1; }
 [ "${#found[@]}" -eq 1 ] || { echo "wasm-size: several wasm files in $PKG: ${found[*]}; rebuild" >&2; exit 1; }
