@@ -12,7 +12,7 @@
 use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionStatus};
 use crate::store::Touch;
 use crate::token::TokenHash;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
@@ -101,6 +101,9 @@ struct Entries {
     by_id: HashMap<String, TokenHash>,
     /// Recently ended ids: when, the end's number and its reason.
     tombstones: HashMap<String, Tombstone>,
+    /// The same ids, oldest end first: expired ones are dropped from the front, so an
+    /// end costs O(1) even when a bulk kill leaves thousands of tombstones.
+    tombstone_order: VecDeque<(Instant, String)>,
     /// Ends recorded so far (numbers the tombstones).
     ends: u64,
     /// The highest end number whose tombstone was forgotten.
@@ -178,17 +181,21 @@ impl SessionCache {
         if let Some(hash) = entries.by_id.remove(id) {
             entries.by_token.remove(&hash);
         }
-        let mut forgotten = entries.forgotten_through;
-        entries.tombstones.retain(|_, tombstone| {
-            let keep = now.duration_since(tombstone.at) < TOMBSTONE_LIFE;
-            if !keep {
-                forgotten = forgotten.max(tombstone.number);
+        while let Some((at, _)) = entries.tombstone_order.front() {
+            if now.duration_since(*at) < TOMBSTONE_LIFE {
+                break;
             }
-            keep
-        });
-        entries.forgotten_through = forgotten;
+            let Some((at, expired)) = entries.tombstone_order.pop_front() else { break };
+            // The id may have ended again since (a later tombstone): keep that one.
+            if entries.tombstones.get(&expired).is_some_and(|tombstone| tombstone.at == at) {
+                if let Some(tombstone) = entries.tombstones.remove(&expired) {
+                    entries.forgotten_through = entries.forgotten_through.max(tombstone.number);
+                }
+            }
+        }
         entries.ends += 1;
         let number = entries.ends;
+        entries.tombstone_order.push_back((now, id.to_owned()));
         entries.tombstones.insert(
             id.to_owned(),
             Tombstone {
