@@ -3,11 +3,11 @@ import AxeBuilder from "@axe-core/playwright";
 import { hydrated, signIn } from "./helpers";
 
 // axe-core on the pages, at the projects' widths (desktop 1280 px, phone 390 px), in
-// the light and the dark colour scheme: no violations. The admin console
-// (/admin/sessions) is checked by its own spec.
+// the light and the dark colour scheme: no violations.
 
 const PAGES: { path: string; as: "admin" | "alice" | null; ready: string }[] = [
   { path: "/login", as: null, ready: "Sessions" },
+  { path: "/admin/sessions", as: "admin", ready: "Sessions" },
   { path: "/account/sessions", as: "alice", ready: "My sessions" },
   { path: "/admin/history", as: "admin", ready: "History" },
   { path: "/admin/settings", as: "admin", ready: "Settings" },
@@ -22,6 +22,10 @@ const WASM_ONLY: Record<string, (page: Page) => Promise<void>> = {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
     await expect(page).toHaveURL(/\/login$/); // no form redirect: the WASM called the server
+  },
+  "/admin/sessions": async (page) => {
+    await page.keyboard.press("/");
+    await expect(page.getByLabel("Search")).toBeFocused();
   },
   "/account/sessions": async (page) => {
     await page.getByRole("button", { name: "Sign out all other sessions" }).click();
