@@ -87,13 +87,16 @@ pub fn focus_leaves(event: &leptos::ev::FocusEvent) -> bool {
     }
 }
 
-/// Phone layout below this width (the CSS uses the same breakpoint).
-pub const NARROW_MAX_PX: f64 = 640.0;
+/// Phone layout at this width and below: the CSS's own breakpoint, as a media query.
+#[cfg(feature = "hydrate")]
+const NARROW_MEDIA: &str = "(max-width: 640px)";
 
-/// Whether the viewport is phone-sized; `None` on the server.
+/// Whether the viewport is phone-sized; `None` on the server. Asked as a media query,
+/// not `innerWidth`: on a phone a page wider than the screen (the table, say) widens
+/// the layout viewport and `innerWidth` with it, so the table would never give way.
 pub fn viewport_is_narrow() -> Option<bool> {
     #[cfg(feature = "hydrate")]
-    return web_sys::window()?.inner_width().ok()?.as_f64().map(|width| width <= NARROW_MAX_PX);
+    return web_sys::window()?.match_media(NARROW_MEDIA).ok()?.map(|query| query.matches());
     #[cfg(not(feature = "hydrate"))]
     None
 }

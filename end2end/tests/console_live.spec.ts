@@ -30,6 +30,15 @@ async function createSessions(page: Page, key: string, people: string[]): Promis
   return ids;
 }
 
+async function createGuest(page: Page, key: string): Promise<string> {
+  const response = await page.request.post("/api/v1/guest-sessions", {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { ip: "203.0.113.10", user_agent: FIREFOX },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()).session.id;
+}
+
 async function endSession(page: Page, key: string, id: string): Promise<void> {
   const response = await page.request.delete(`/api/v1/sessions/${id}`, { headers: { Authorization: `Bearer ${key}` } });
   expect(response.status(), await response.text()).toBeLessThan(300);
@@ -154,7 +163,9 @@ test.describe("live console", () => {
       await signIn(page, "admin");
       const key = await newApplication(page, unique("wide"));
       await createSessions(page, key, ["Maximilian Alexander Wolfeschlegelstein", "Bo"]);
+      await createGuest(page, key);
       await expectEveryKillOnScreen(page, width);
+      await expectTableClear(page);
     });
   }
 
@@ -169,6 +180,27 @@ test.describe("live console", () => {
     expect(size.width).toBeGreaterThanOrEqual(24);
     expect(size.height).toBeGreaterThanOrEqual(24);
   });
+
+  test("a phone-sized touch screen gets cards whatever its browser says it is", async ({ browser }, info) => {
+    test.skip(info.project.name === "phone", "makes its own phone-sized context");
+    // A desktop user agent (no server hint) on a 390 px touch screen: the table the server
+    // sends first must give way to cards once the page runs.
+    const desktopAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      userAgent: desktopAgent,
+    });
+    try {
+      const page = await context.newPage();
+      await signIn(page, "admin");
+      await expect(page.locator("[data-layout]")).toHaveAttribute("data-layout", "cards");
+      await expectEveryKillOnScreen(page, 390);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 async function expectEveryKillOnScreen(page: Page, width: number): Promise<void> {
@@ -178,9 +210,33 @@ async function expectEveryKillOnScreen(page: Page, width: number): Promise<void>
   const kills = page.getByRole("button", { name: /^Kill session of / });
   const count = await kills.count();
   expect(count).toBeGreaterThan(0);
+  const rightEdges = new Set<number>();
   for (let i = 0; i < count; i++) {
     const box = (await kills.nth(i).boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(width);
+    rightEdges.add(Math.round(box.x + box.width));
   }
+  // One column of Kill buttons: a guest's row (no "⋯" menu) lines up with the others.
+  expect([...rightEdges], "Kill buttons out of line").toHaveLength(1);
+}
+
+/** The desktop table: every column clear of the sticky actions, menus clear of Kill. */
+async function expectTableClear(page: Page): Promise<void> {
+  // The table fits its box: no column slides under the sticky actions column.
+  const hidden = await page.evaluate(() => {
+    const wrap = document.querySelector(".table-wrap")!;
+    return wrap.scrollWidth - wrap.clientWidth;
+  });
+  expect(hidden, "columns hidden under the actions column").toBeLessThanOrEqual(0);
+  // An open row menu leaves its row's Kill uncovered.
+  const row = page.locator("tr[data-session-id]", { has: page.getByRole("button", { name: /^More actions/ }) }).first();
+  await row.getByRole("button", { name: /^More actions/ }).click();
+  await expect(row.getByRole("menuitem")).toBeVisible();
+  const kill = (await killButton(row).boundingBox())!;
+  const onTop = await page.evaluate(
+    ([x, y]) => document.elementFromPoint(x, y)?.closest("button")?.getAttribute("aria-label") ?? null,
+    [kill.x + kill.width / 2, kill.y + kill.height / 2],
+  );
+  expect(onTop).toMatch(/^Kill session of /);
 }

@@ -204,7 +204,8 @@ fn kill_button(row: &Row, name: &str, state: ViewState) -> AnyView {
 /// with a spacer so Kill stays aligned.
 fn row_menu(session: &Session, name: &str, state: ViewState) -> AnyView {
     let Some((target, user)) = UserTarget::of(session).zip(session.username.clone()) else {
-        return view! { <span class="menu-spacer" aria-hidden="true"></span> }.into_any();
+        // The same box as "⋯", unseen, so the spacer can never drift from its width.
+        return view! { <span class="button small icon-button menu-spacer" aria-hidden="true">"⋯"</span> }.into_any();
     };
     let label = format!("Kill all sessions of {user}");
     let on_choose = Callback::new(move |event: leptos::ev::MouseEvent| {
