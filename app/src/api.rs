@@ -8,8 +8,8 @@ use sessions_core::model::{ListQuery, Role, SessionPage};
 
 #[cfg(feature = "ssr")]
 use crate::server_ctx::{
-    actor_name, client_info, cookie_token, current_session, engine, redirect_plain_form, require_admin,
-    require_admin_viewing, set_cookie, viewing_session,
+    actor_name, client_info, cookie_token, current_session, engine, redirect_plain_form,
+    require_admin, require_admin_viewing, set_cookie, viewing_session,
 };
 #[cfg(feature = "ssr")]
 use sessions_core::{
@@ -44,8 +44,13 @@ pub async fn sign_in(
     #[server(default)] nonce: String,
 ) -> Result<String, AppError> {
     let engine = engine()?;
-    let form = SignInForm { previous: cookie_token()?, nonce: Some(nonce) };
-    let signed_in = engine.sign_in_form(&username, password, &client_info()?, form).await?;
+    let form = SignInForm {
+        previous: cookie_token()?,
+        nonce: Some(nonce),
+    };
+    let signed_in = engine
+        .sign_in_form(&username, password, &client_info()?, form)
+        .await?;
     let lifetime = signed_in.session.expires_at - signed_in.session.created_at;
     set_cookie(&engine.cookies().issue(&signed_in.token, lifetime));
     let target = landing_path(signed_in.session.role);
@@ -58,8 +63,13 @@ pub async fn sign_out() -> Result<(), AppError> {
     let engine = engine()?;
     set_cookie(&engine.cookies().clear());
     if let Ok(session) = current_session().await {
-        let selector = EndSelector::Ids { ids: vec![session.id.clone()], scope: Scope::Everyone };
-        engine.end(selector, EndReason::Logout, &actor_name(&session)).await?;
+        let selector = EndSelector::Ids {
+            ids: vec![session.id.clone()],
+            scope: Scope::Everyone,
+        };
+        engine
+            .end(selector, EndReason::Logout, &actor_name(&session))
+            .await?;
     }
     leptos_axum::redirect("/login");
     Ok(())
@@ -68,14 +78,20 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "whoami")]
 pub async fn whoami() -> Result<Me, AppError> {
     let session = viewing_session().await?;
-    Ok(Me { session_id: session.id.clone(), username: actor_name(&session), role: session.role })
+    Ok(Me {
+        session_id: session.id.clone(),
+        username: actor_name(&session),
+        role: session.role,
+    })
 }
 
 /// One page of every live session (admins only).
 #[server(prefix = "/rpc", endpoint = "list_sessions")]
 pub async fn list_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
     require_admin_viewing().await?;
-    Ok(engine()?.list(&checked_filter(query)?, Scope::Everyone).await?)
+    Ok(engine()?
+        .list(&checked_filter(query)?, Scope::Everyone)
+        .await?)
 }
 
 /// Refuses a malformed filter with a 400 that says what is wrong (the store would only
@@ -83,7 +99,11 @@ pub async fn list_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
 #[cfg(feature = "ssr")]
 fn checked_filter(mut query: ListQuery) -> Result<ListQuery, AppError> {
     let filter = &mut query.filter;
-    if filter.application.as_ref().is_some_and(|application| application.chars().count() > MAX_SEARCH_LEN) {
+    if filter
+        .application
+        .as_ref()
+        .is_some_and(|application| application.chars().count() > MAX_SEARCH_LEN)
+    {
         let message = format!("The application filter is longer than {MAX_SEARCH_LEN} characters.");
         return Err(AppError::BadRequest(message));
     }
@@ -105,17 +125,34 @@ pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
     if ids.is_empty() {
         return Err(AppError::BadRequest("No session was selected.".into()));
     }
-    let selector = EndSelector::Ids { ids, scope: Scope::Everyone };
-    let ended = engine()?.end(selector, EndReason::Killed, &actor_name(&admin)).await?;
-    Ok(ended.len() as u32)
+    let selector = EndSelector::Ids {
+        ids,
+        scope: Scope::Everyone,
+    };
+    let count = engine()?
+        .end(selector, EndReason::Killed, &actor_name(&admin))
+        .await?
+        .len() as u32;
+    redirect_plain_form(&console_done(KILLED, count));
+    Ok(count)
 }
 
 /// Ends every live session; the caller's own survives unless `include_mine`.
 #[server(prefix = "/rpc", endpoint = "kill_all")]
 pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
     let admin = require_admin().await?;
-    let keep = if include_mine { Vec::new() } else { vec![admin.id.clone()] };
-    let ended = engine()?.end(EndSelector::AllExcept(keep), EndReason::Killed, &actor_name(&admin)).await?;
+    let keep = if include_mine {
+        Vec::new()
+    } else {
+        vec![admin.id.clone()]
+    };
+    let ended = engine()?
+        .end(
+            EndSelector::AllExcept(keep),
+            EndReason::Killed,
+            &actor_name(&admin),
+        )
+        .await?;
     Ok(ended.len() as u32)
 }
 
@@ -124,7 +161,9 @@ pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
 pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
     let session = viewing_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
-    Ok(engine()?.list(&checked_filter(query)?, Scope::User(user_id)).await?)
+    Ok(engine()?
+        .list(&checked_filter(query)?, Scope::User(user_id))
+        .await?)
 }
 
 /// Signs out some of the caller's own sessions. Ids of anyone else's sessions are
@@ -136,10 +175,17 @@ pub async fn sign_out_sessions(ids: Vec<String>) -> Result<u32, AppError> {
     if ids.is_empty() {
         return Err(AppError::BadRequest("No session was selected.".into()));
     }
-    let selector = EndSelector::Ids { ids, scope: Scope::User(user_id) };
-    let ended = engine()?.end(selector, EndReason::Logout, &actor_name(&session)).await?;
+    let selector = EndSelector::Ids {
+        ids,
+        scope: Scope::User(user_id),
+    };
+    let ended = engine()?
+        .end(selector, EndReason::Logout, &actor_name(&session))
+        .await?;
     if ended.is_empty() {
-        return Err(AppError::NotFound("No such session of yours is live.".into()));
+        return Err(AppError::NotFound(
+            "No such session of yours is live.".into(),
+        ));
     }
     let count = ended.len() as u32;
     redirect_plain_form(&my_sessions_done(SIGNED_OUT, count));
@@ -151,8 +197,14 @@ pub async fn sign_out_sessions(ids: Vec<String>) -> Result<u32, AppError> {
 pub async fn sign_out_others() -> Result<u32, AppError> {
     let session = current_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
-    let selector = EndSelector::UserExcept { user_id, keep: session.id.clone() };
-    let count = engine()?.end(selector, EndReason::Logout, &actor_name(&session)).await?.len() as u32;
+    let selector = EndSelector::UserExcept {
+        user_id,
+        keep: session.id.clone(),
+    };
+    let count = engine()?
+        .end(selector, EndReason::Logout, &actor_name(&session))
+        .await?
+        .len() as u32;
     redirect_plain_form(&my_sessions_done(SIGNED_OUT, count));
     Ok(count)
 }
@@ -162,9 +214,23 @@ pub const SIGNED_OUT: &str = "signed-out";
 /// `?done=` of My sessions after a password change by a plain form post.
 pub const PASSWORD_CHANGED: &str = "password";
 
+/// `?done=` of the console after a Kill by a plain form post.
+pub const KILLED: &str = "killed";
+
+/// The console, saying what a plain form post did.
+pub fn console_done(what: &str, count: u32) -> String {
+    format!(
+        "/admin/sessions?{}",
+        crate::components::form_feedback::done_query(what, count)
+    )
+}
+
 /// My sessions, saying what a plain form post did.
 pub fn my_sessions_done(what: &str, count: u32) -> String {
-    format!("/account/sessions?{}", crate::components::form_feedback::done_query(what, count))
+    format!(
+        "/account/sessions?{}",
+        crate::components::form_feedback::done_query(what, count)
+    )
 }
 
 /// Something the person did on a page that asks the server nothing (a click, a key):

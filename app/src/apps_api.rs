@@ -29,14 +29,21 @@ pub async fn list_applications() -> Result<Vec<Application>, AppError> {
 #[server(prefix = "/rpc", endpoint = "add_application", input = Json)]
 pub async fn add_application(name: String) -> Result<AddedApplication, AppError> {
     let admin = require_admin().await?;
-    let created = engine()?.create_application(&name, &actor_name(&admin)).await?;
-    Ok(AddedApplication { name: created.application.name, key: created.key.expose().to_owned() })
+    let created = engine()?
+        .create_application(&name, &actor_name(&admin))
+        .await?;
+    Ok(AddedApplication {
+        name: created.application.name,
+        key: created.key.expose().to_owned(),
+    })
 }
 
 /// Revokes an application's key and ends its live sessions; returns how many ended.
 #[server(prefix = "/rpc", endpoint = "revoke_application", input = Json)]
 pub async fn revoke_application(name: String) -> Result<u32, AppError> {
     let admin = require_admin().await?;
-    let (_, ended) = engine()?.revoke_application(&name, &actor_name(&admin)).await?;
+    let (_, ended) = engine()?
+        .revoke_application(&name, &actor_name(&admin))
+        .await?;
     Ok(ended as u32)
 }

@@ -47,7 +47,10 @@ pub fn login_path(reason: Option<sessions_core::model::EndReason>) -> String {
 /// for the WASM to be in charge before they click.
 pub fn mark_hydrated() {
     #[cfg(feature = "hydrate")]
-    if let Some(body) = web_sys::window().and_then(|window| window.document()).and_then(|doc| doc.body()) {
+    if let Some(body) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|doc| doc.body())
+    {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }
@@ -73,8 +76,12 @@ pub fn focus_leaves(event: &leptos::ev::FocusEvent) -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        let container = event.current_target().and_then(|target| target.dyn_into::<web_sys::Node>().ok());
-        let next = event.related_target().and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        let container = event
+            .current_target()
+            .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        let next = event
+            .related_target()
+            .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
         match (container, next) {
             (Some(container), Some(next)) => !container.contains(Some(&next)),
             _ => true,
@@ -96,7 +103,10 @@ const NARROW_MEDIA: &str = "(max-width: 640px)";
 /// the layout viewport and `innerWidth` with it, so the table would never give way.
 pub fn viewport_is_narrow() -> Option<bool> {
     #[cfg(feature = "hydrate")]
-    return web_sys::window()?.match_media(NARROW_MEDIA).ok()?.map(|query| query.matches());
+    return web_sys::window()?
+        .match_media(NARROW_MEDIA)
+        .ok()?
+        .map(|query| query.matches());
     #[cfg(not(feature = "hydrate"))]
     None
 }
@@ -105,7 +115,10 @@ pub fn viewport_is_narrow() -> Option<bool> {
 /// hydration must start from; `None` on the server or when absent.
 pub fn rendered_layout(element_id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
-    return web_sys::window()?.document()?.get_element_by_id(element_id)?.get_attribute("data-layout");
+    return web_sys::window()?
+        .document()?
+        .get_element_by_id(element_id)?
+        .get_attribute("data-layout");
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = element_id;
@@ -124,7 +137,10 @@ pub fn report_activity_while_open() {
         let ping = move || {
             let now = now_ms();
             // The sign-in page has no session to keep alive (the call would be a 401).
-            let signed_out = window().location().pathname().is_ok_and(|path| path.starts_with("/login"));
+            let signed_out = window()
+                .location()
+                .pathname()
+                .is_ok_and(|path| path.starts_with("/login"));
             if !signed_out && now - last_sent.get_value() >= 60_000 {
                 last_sent.set_value(now);
                 leptos::task::spawn_local(async {

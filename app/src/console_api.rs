@@ -4,14 +4,19 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use sessions_core::model::Facets;
+use sessions_core::model::{Facets, Session};
 
 #[cfg(feature = "ssr")]
 use crate::server_ctx::{
-    actor_name, client_info, current_session, engine, redirect_plain_form, require_admin, require_admin_viewing,
+    actor_name, client_info, current_session, engine, redirect_plain_form, require_admin,
+    require_admin_viewing,
 };
 #[cfg(feature = "ssr")]
-use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
+use sessions_core::{
+    engine::KeepSessions,
+    model::{EndReason, ListQuery},
+    store::{EndSelector, Scope},
+};
 
 /// The values of the console's filter chips, each with its count of live sessions
 /// (admins only). `""` in `countries` stands for "unknown".
@@ -19,6 +24,27 @@ use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
 pub async fn session_facets() -> Result<Facets, AppError> {
     require_admin_viewing().await?;
     Ok(engine()?.facets().await?)
+}
+
+/// One live session by its id (admins only): the one a Kill without JavaScript asks
+/// to confirm.
+#[server(prefix = "/rpc", endpoint = "live_session")]
+pub async fn live_session(id: String) -> Result<Session, AppError> {
+    require_admin_viewing().await?;
+    let gone = || AppError::NotFound("This session has ended or does not exist.".into());
+    if !sessions_core::token::is_session_id(&id) {
+        return Err(gone());
+    }
+    // The console's search matches ids: the read that already applies the live rules.
+    let query = ListQuery {
+        search: id.clone(),
+        ..ListQuery::default()
+    };
+    let page = engine()?.list(&query, Scope::Everyone).await?;
+    page.sessions
+        .into_iter()
+        .find(|session| session.id == id)
+        .ok_or_else(gone)
 }
 
 /// Ends every live session of one user (admins only) and returns how many ended. The
@@ -32,9 +58,14 @@ pub async fn kill_user_sessions(user_id: i64, include_mine: bool) -> Result<u32,
     let selector = if include_mine {
         EndSelector::User(user.id)
     } else {
-        EndSelector::UserExcept { user_id: user.id, keep: admin.id.clone() }
+        EndSelector::UserExcept {
+            user_id: user.id,
+            keep: admin.id.clone(),
+        }
     };
-    let ended = engine.end(selector, EndReason::Killed, &actor_name(&admin)).await?;
+    let ended = engine
+        .end(selector, EndReason::Killed, &actor_name(&admin))
+        .await?;
     Ok(ended.len() as u32)
 }
 
@@ -43,7 +74,10 @@ pub async fn kill_user_sessions(user_id: i64, include_mine: bool) -> Result<u32,
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserTarget {
     Account(i64),
-    AppUser { application: String, user_id: String },
+    AppUser {
+        application: String,
+        user_id: String,
+    },
 }
 
 impl UserTarget {
@@ -68,7 +102,11 @@ pub async fn kill_app_user_sessions(application: String, user_id: String) -> Res
     let engine = engine()?;
     let ended = engine
         .end(
-            EndSelector::ExternalUser { application, user: user_id, keep: None },
+            EndSelector::ExternalUser {
+                application,
+                user: user_id,
+                keep: None,
+            },
             EndReason::Killed,
             &actor_name(&admin),
         )
@@ -93,9 +131,18 @@ pub async fn change_password(
     if new != repeat {
         return Err(AppError::BadRequest(PASSWORDS_DIFFER.into()));
     }
-    let keep = if sign_out_others { KeepSessions::This(session.id.clone()) } else { KeepSessions::All };
-    let ended = engine()?.change_own_password(user_id, current, new, keep, &client_info()?).await?;
-    redirect_plain_form(&crate::api::my_sessions_done(crate::api::PASSWORD_CHANGED, ended as u32));
+    let keep = if sign_out_others {
+        KeepSessions::This(session.id.clone())
+    } else {
+        KeepSessions::All
+    };
+    let ended = engine()?
+        .change_own_password(user_id, current, new, keep, &client_info()?)
+        .await?;
+    redirect_plain_form(&crate::api::my_sessions_done(
+        crate::api::PASSWORD_CHANGED,
+        ended as u32,
+    ));
     Ok(ended as u32)
 }
 

@@ -13,7 +13,10 @@ pub enum AppError {
     BadRequest(String),
     /// Not signed in; `reason` says why the session ended when it did.
     #[error("{message}")]
-    Unauthenticated { message: String, reason: Option<EndReason> },
+    Unauthenticated {
+        message: String,
+        reason: Option<EndReason>,
+    },
     #[error("You are not allowed to do that.")]
     Forbidden,
     /// The session policy refused (a limit, a network rule); the text says which.
@@ -23,11 +26,17 @@ pub enum AppError {
     NotFound(String),
     /// Slowed down (failed sign-ins); try again after `retry_after_secs`.
     #[error("{message}")]
-    TooManyRequests { message: String, retry_after_secs: u64 },
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The server cannot answer for now (busy, or its database is not answering);
     /// nothing was done. Try again after `retry_after_secs`.
     #[error("{message}")]
-    Unavailable { message: String, retry_after_secs: u64 },
+    Unavailable {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("Something went wrong on the server. It has been logged; please try again.")]
     Internal,
     /// The request did not reach the server or its answer was unreadable.
@@ -51,16 +60,24 @@ impl AppError {
     /// The `Retry-After` seconds of a refusal that asks to come back later.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AppError::TooManyRequests { retry_after_secs, .. } | AppError::Unavailable { retry_after_secs, .. } => {
-                Some(*retry_after_secs)
+            AppError::TooManyRequests {
+                retry_after_secs, ..
             }
+            | AppError::Unavailable {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
             _ => None,
         }
     }
 
     pub fn unauthenticated(reason: Option<EndReason>) -> AppError {
-        let message = reason.map(EndReason::explanation).unwrap_or("You are not signed in.");
-        AppError::Unauthenticated { message: message.to_owned(), reason }
+        let message = reason
+            .map(EndReason::explanation)
+            .unwrap_or("You are not signed in.");
+        AppError::Unauthenticated {
+            message: message.to_owned(),
+            reason,
+        }
     }
 }
 
@@ -75,7 +92,9 @@ impl FromServerFnError for AppError {
                 AppError::BadRequest(format!("The request could not be read: {message}"))
             }
             ServerFnErrorErr::UnsupportedRequestMethod(message) => AppError::BadRequest(message),
-            ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => AppError::Transport(message),
+            ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
+                AppError::Transport(message)
+            }
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function failed");
@@ -95,17 +114,26 @@ impl From<sessions_core::CoreError> for AppError {
             CoreError::Invalid(message) => AppError::BadRequest(message),
             CoreError::NotFound(message) => AppError::NotFound(message),
             CoreError::BadCredentials => AppError::BadRequest(err.to_string()),
-            CoreError::Throttled { retry_after_secs } => {
-                AppError::TooManyRequests { message: err.to_string(), retry_after_secs }
-            }
-            CoreError::Busy { retry_after_secs } => AppError::Unavailable { message: err.to_string(), retry_after_secs },
+            CoreError::Throttled { retry_after_secs } => AppError::TooManyRequests {
+                message: err.to_string(),
+                retry_after_secs,
+            },
+            CoreError::Busy { retry_after_secs } => AppError::Unavailable {
+                message: err.to_string(),
+                retry_after_secs,
+            },
             CoreError::Unauthenticated(reason) => AppError::unauthenticated(reason),
             CoreError::Forbidden => AppError::Forbidden,
             CoreError::Refused(message) => AppError::Refused(message),
             CoreError::Unavailable(ref cause) => {
                 tracing::error!(error = %cause, "the session store failed");
-                let retry_after_secs = err.retry_after_secs().unwrap_or(sessions_core::error::STORE_RETRY_SECS);
-                AppError::Unavailable { message: err.to_string(), retry_after_secs }
+                let retry_after_secs = err
+                    .retry_after_secs()
+                    .unwrap_or(sessions_core::error::STORE_RETRY_SECS);
+                AppError::Unavailable {
+                    message: err.to_string(),
+                    retry_after_secs,
+                }
             }
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
@@ -130,6 +158,9 @@ mod tests {
         let err = AppError::unauthenticated(Some(EndReason::Killed));
         let json = serde_json::to_string(&err).expect("serialize");
         assert_eq!(serde_json::from_str::<AppError>(&json).expect("parse"), err);
-        assert_eq!(err.to_string(), "Your session was ended by an administrator.");
+        assert_eq!(
+            err.to_string(),
+            "Your session was ended by an administrator."
+        );
     }
 }

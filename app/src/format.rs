@@ -21,7 +21,12 @@ pub fn time_left(deadline: Millis, now: Millis) -> String {
     if secs <= 0 {
         return "expired".into();
     }
-    let (days, hours, minutes, seconds) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    let (days, hours, minutes, seconds) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
     if days > 0 {
         format!("{days} d {hours} h")
     } else if hours > 0 {
@@ -38,7 +43,12 @@ pub fn utc(at: Millis) -> String {
     let secs = at.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 // Howard Hinnant's days-to-civil algorithm: a calendar date without a date crate in the wasm.
@@ -91,7 +101,10 @@ pub fn country(code: Option<&str>) -> String {
     match code.and_then(country_code) {
         Some(code) => {
             // Regional indicator symbols: 'A' → U+1F1E6, and so on; a pair shows as a flag.
-            let flag: String = code.chars().filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32))).collect();
+            let flag: String = code
+                .chars()
+                .filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32)))
+                .collect();
             format!("{flag} {code}")
         }
         None => "—".into(),
@@ -100,12 +113,14 @@ pub fn country(code: Option<&str>) -> String {
 
 /// The tooltip of a country cell: the code, or "Unknown".
 pub fn country_title(code: Option<&str>) -> String {
-    code.and_then(country_code).unwrap_or_else(|| "Unknown".into())
+    code.and_then(country_code)
+        .unwrap_or_else(|| "Unknown".into())
 }
 
 /// A well-formed two-letter code in upper case; anything else counts as unknown.
 fn country_code(code: &str) -> Option<String> {
-    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic())).then(|| code.to_ascii_uppercase())
+    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then(|| code.to_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -119,7 +134,11 @@ mod tests {
         assert_eq!(ago(0, 5 * 60_000), "5 min ago");
         assert_eq!(ago(0, 3 * 3_600_000), "3 h ago");
         assert_eq!(ago(0, 50 * 3_600_000), "2 d ago");
-        assert_eq!(ago(10_000, 0), "just now", "clock skew never shows negative times");
+        assert_eq!(
+            ago(10_000, 0),
+            "just now",
+            "clock skew never shows negative times"
+        );
     }
 
     #[test]
@@ -134,7 +153,11 @@ mod tests {
     #[test]
     fn utc_dates() {
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_795_000_000_000), "2026-11-18 11:06:40 UTC", "checked with `date -u -d @1795000000`");
+        assert_eq!(
+            utc(1_795_000_000_000),
+            "2026-11-18 11:06:40 UTC",
+            "checked with `date -u -d @1795000000`"
+        );
     }
 
     #[test]
@@ -146,7 +169,11 @@ mod tests {
     #[test]
     fn countries_with_flags() {
         assert_eq!(country(Some("NL")), "\u{1F1F3}\u{1F1F1} NL");
-        assert_eq!(country(Some("de")), "\u{1F1E9}\u{1F1EA} DE", "lower case is read as the code");
+        assert_eq!(
+            country(Some("de")),
+            "\u{1F1E9}\u{1F1EA} DE",
+            "lower case is read as the code"
+        );
         assert_eq!(country_title(Some("NL")), "NL");
         for unknown in [None, Some(""), Some("NLD"), Some("1A")] {
             assert_eq!(country(unknown), "—", "{unknown:?}");

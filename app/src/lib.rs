@@ -21,6 +21,7 @@ use leptos_router::{path, SsrMode};
 use pages::admin_sessions::AdminSessionsPage;
 use pages::applications::ApplicationsPage;
 use pages::history::HistoryPage;
+use pages::kill_confirm::KillConfirmPage;
 use pages::login::LoginPage;
 use pages::my_sessions::MySessionsPage;
 use pages::settings::SettingsPage;
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <main class="not-found"><h1>"Page not found"</h1><a href="/">"Back to Sessions"</a></main> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/admin/sessions") view=AdminSessionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/sessions/kill") view=KillConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/sessions") view=MySessionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/history") view=HistoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/settings") view=SettingsPage ssr=SsrMode::Async/>

@@ -88,7 +88,9 @@ mod client {
                     let _ = socket.close();
                     return;
                 }
-                let Some(text) = message.data().as_string() else { return };
+                let Some(text) = message.data().as_string() else {
+                    return;
+                };
                 match serde_json::from_str::<LiveEvent>(&text) {
                     Ok(LiveEvent::SignedOut { reason }) => {
                         handle.stop();
@@ -146,12 +148,20 @@ mod client {
             if WATCHING.with(|watching| watching.replace(true)) {
                 return;
             }
-            let Some(window) = web_sys::window() else { return };
-            let on_leave = Closure::<dyn FnMut()>::new(|| LEAVING.with(|leaving| leaving.set(true)));
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let on_leave =
+                Closure::<dyn FnMut()>::new(|| LEAVING.with(|leaving| leaving.set(true)));
             // A page restored from the back/forward cache is no longer leaving.
-            let on_show = Closure::<dyn FnMut()>::new(|| LEAVING.with(|leaving| leaving.set(false)));
-            let _ = window.add_event_listener_with_callback("beforeunload", on_leave.as_ref().unchecked_ref());
-            let _ = window.add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
+            let on_show =
+                Closure::<dyn FnMut()>::new(|| LEAVING.with(|leaving| leaving.set(false)));
+            let _ = window.add_event_listener_with_callback(
+                "beforeunload",
+                on_leave.as_ref().unchecked_ref(),
+            );
+            let _ = window
+                .add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
             on_leave.forget();
             on_show.forget();
         }
@@ -164,7 +174,11 @@ mod client {
 
     fn live_url() -> Option<String> {
         let location = web_sys::window()?.location();
-        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
         Some(format!("{scheme}://{}/live", location.host().ok()?))
     }
 }

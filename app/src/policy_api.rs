@@ -36,22 +36,32 @@ const SETTINGS_CHANGES_PAGE: i64 = 50;
 pub async fn get_settings() -> Result<SettingsView, AppError> {
     require_admin_viewing().await?;
     let engine = engine()?;
-    Ok(SettingsView { values: engine.policy().values().clone(), geo_loaded: engine.geo_loaded() })
+    Ok(SettingsView {
+        values: engine.policy().values().clone(),
+        geo_loaded: engine.geo_loaded(),
+    })
 }
 
 /// What saving `changes` would end now; refuses invalid values exactly as saving would.
 #[server(prefix = "/rpc", endpoint = "preview_settings", input = Json)]
 pub async fn preview_settings(changes: Vec<SettingChange>) -> Result<Impact, AppError> {
     let admin = require_admin().await?;
-    Ok(engine()?.preview_settings(&changes, Some(&admin.id)).await?)
+    Ok(engine()?
+        .preview_settings(&changes, Some(&admin.id))
+        .await?)
 }
 
 /// Saves every change or none, and applies it at once.
 #[server(prefix = "/rpc", endpoint = "save_settings", input = Json)]
 pub async fn save_settings(changes: Vec<SettingChange>) -> Result<SaveOutcome, AppError> {
     let admin = require_admin().await?;
-    let saved = engine()?.save_settings(&changes, &actor_name(&admin), Some(&admin.id)).await?;
-    Ok(SaveOutcome { changed: saved.changes.len(), impact: saved.impact })
+    let saved = engine()?
+        .save_settings(&changes, &actor_name(&admin), Some(&admin.id))
+        .await?;
+    Ok(SaveOutcome {
+        changed: saved.changes.len(),
+        impact: saved.impact,
+    })
 }
 
 /// Ended sessions, newest first.
@@ -65,5 +75,7 @@ pub async fn session_history(query: HistoryQuery) -> Result<HistoryPage, AppErro
 #[server(prefix = "/rpc", endpoint = "settings_changes", input = Json)]
 pub async fn settings_changes() -> Result<Vec<SettingsChangeRecord>, AppError> {
     require_admin_viewing().await?;
-    Ok(engine()?.settings_changes(SETTINGS_CHANGES_PAGE, None).await?)
+    Ok(engine()?
+        .settings_changes(SETTINGS_CHANGES_PAGE, None)
+        .await?)
 }

@@ -35,7 +35,10 @@ pub fn client_info() -> Result<ClientInfo, AppError> {
         .extensions
         .get::<ClientInfo>()
         .cloned()
-        .unwrap_or_else(|| ClientInfo { ip: "unknown".into(), user_agent: String::new() }))
+        .unwrap_or_else(|| ClientInfo {
+            ip: "unknown".into(),
+            user_agent: String::new(),
+        }))
 }
 
 /// Whether a request counts as something the person did. Only what a person does keeps
@@ -82,12 +85,17 @@ async fn session_for(activity: Activity) -> Result<Arc<CachedSession>, AppError>
 /// The session token the request's cookie carries, live or not.
 pub fn cookie_token() -> Result<Option<Token>, AppError> {
     let parts = request_parts()?;
-    Ok(engine()?.cookies().token_from_headers(cookie_headers(&parts.headers)))
+    Ok(engine()?
+        .cookies()
+        .token_from_headers(cookie_headers(&parts.headers)))
 }
 
 /// The values of a request's `Cookie` headers.
 pub fn cookie_headers(headers: &http::HeaderMap) -> impl Iterator<Item = &str> {
-    headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok())
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
 }
 
 pub async fn require_admin() -> Result<Arc<CachedSession>, AppError> {
@@ -107,7 +115,9 @@ fn admin_only(session: Arc<CachedSession>) -> Result<Arc<CachedSession>, AppErro
 }
 
 pub fn set_cookie(value: &str) {
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
     match HeaderValue::from_str(value) {
         Ok(value) => response.append_header(SET_COOKIE, value),
         Err(err) => tracing::error!(error = %err, "unrepresentable cookie header"),
@@ -116,15 +126,28 @@ pub fn set_cookie(value: &str) {
 
 /// The name recorded as `ended_by` for something the caller ended.
 pub fn actor_name(session: &CachedSession) -> String {
-    session.username.clone().unwrap_or_else(|| format!("session {}", &session.id[..8.min(session.id.len())]))
+    session
+        .username
+        .clone()
+        .unwrap_or_else(|| format!("session {}", &session.id[..8.min(session.id.len())]))
 }
 
 /// Whether the page request comes from a phone (by its user agent), so the first
 /// render can be the phone layout.
 pub fn request_from_phone() -> bool {
     use_context::<Parts>()
-        .and_then(|parts| parts.headers.get(http::header::USER_AGENT)?.to_str().ok().map(str::to_owned))
-        .is_some_and(|agent| sessions_core::agent::parse_user_agent(&agent).device == sessions_core::model::DeviceClass::Phone)
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::USER_AGENT)?
+                .to_str()
+                .ok()
+                .map(str::to_owned)
+        })
+        .is_some_and(|agent| {
+            sessions_core::agent::parse_user_agent(&agent).device
+                == sessions_core::model::DeviceClass::Phone
+        })
 }
 
 /// Whether the request is a plain HTML form post (the page's WASM has not loaded or

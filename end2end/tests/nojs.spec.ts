@@ -47,6 +47,7 @@ test.describe("without JavaScript", () => {
   });
 
   test("My sessions: sign out one and all other sessions, password errors on the page", async ({ page, browser }) => {
+    test.slow(); // three browsers sign in
     const otherContexts = [];
     for (const userAgent of OTHER_DEVICES) {
       const context = await browser.newContext({ userAgent, javaScriptEnabled: false });
@@ -91,5 +92,37 @@ test.describe("without JavaScript", () => {
     await expect(page.locator("form.password-form").getByRole("alert")).toHaveText("The new password and its repetition differ.");
 
     for (const context of otherContexts) await context.close();
+  });
+
+  test("console: Kill asks on a page of its own, then ends the session", async ({ page, browser }) => {
+    test.slow(); // two browsers sign in
+    const carolContext = await browser.newContext({ userAgent: OTHER_DEVICES[0], javaScriptEnabled: false });
+    await signInWithoutScripts(await carolContext.newPage(), "carol");
+    await signInWithoutScripts(page, "admin");
+    await page.goto("/admin/sessions?q=carol");
+    const kill = page.getByRole("button", { name: /^Kill session of carol/ }).first();
+
+    // Cancel leaves everything as it was.
+    await kill.click();
+    await expect(page).toHaveURL(/\/admin\/sessions\/kill\?id=/);
+    await expect(page.getByText(/^Kill carol's Sessions console session — Firefox .* on Windows/)).toBeVisible();
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await expect(page).toHaveURL(/\/admin\/sessions$/);
+
+    await page.goto("/admin/sessions?q=carol");
+    const before = await page.getByRole("button", { name: /^Kill session of carol/ }).count();
+    await kill.click();
+    const id = new URL(page.url()).searchParams.get("id")!;
+    await page.getByRole("button", { name: "Kill", exact: true }).click();
+    await expect(page).toHaveURL(/\/admin\/sessions\?done=killed&count=1$/);
+    await expect(page.getByRole("status")).toContainText("1 session ended.");
+    await expect(page.locator(`[data-session-id="${id}"]`)).toHaveCount(0);
+
+    // The same page again: the session is gone, and the page says so.
+    await page.goto(`/admin/sessions/kill?id=${id}`);
+    await expect(page.getByRole("alert")).toHaveText("This session has ended or does not exist.");
+    await expect(page.getByRole("button", { name: "Kill", exact: true })).toHaveCount(0);
+    expect(before).toBeGreaterThanOrEqual(1);
+    await carolContext.close();
   });
 });

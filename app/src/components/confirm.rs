@@ -48,7 +48,11 @@ impl ActionGuard {
             self.run(action());
         } else {
             let on_confirm = Arc::new(move || self.run(action()));
-            self.pending.set(Some(Confirmation { title, detail, on_confirm }));
+            self.pending.set(Some(Confirmation {
+                title,
+                detail,
+                on_confirm,
+            }));
         }
     }
 
@@ -120,9 +124,13 @@ mod modal {
     }
 
     pub fn show(dialog: NodeRef<html::Dialog>, open: bool) {
-        let Some(dialog) = dialog.get_untracked() else { return };
+        let Some(dialog) = dialog.get_untracked() else {
+            return;
+        };
         if open && !dialog.open() {
-            let opener = document().active_element().and_then(|element| element.dyn_into::<HtmlElement>().ok());
+            let opener = document()
+                .active_element()
+                .and_then(|element| element.dyn_into::<HtmlElement>().ok());
             OPENER.with(|slot| *slot.borrow_mut() = opener);
             if dialog.show_modal().is_err() {
                 dialog.set_open(true);

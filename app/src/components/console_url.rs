@@ -8,7 +8,9 @@ use sessions_core::model::{ListFilter, ListQuery, PageAt, Role, SessionStatus, S
 /// values fall back to the default rather than failing the page.
 pub fn query_from_params(get: impl Fn(&str) -> Option<String>, limit: u32) -> ListQuery {
     let text = |key: &str| get(key).filter(|value| !value.is_empty());
-    let sort = text("sort").and_then(|key| SortKey::parse(&key)).unwrap_or_default();
+    let sort = text("sort")
+        .and_then(|key| SortKey::parse(&key))
+        .unwrap_or_default();
     let dir = match text("dir").as_deref() {
         Some("asc") => SortDir::Asc,
         Some("desc") => SortDir::Desc,
@@ -24,9 +26,22 @@ pub fn query_from_params(get: impl Fn(&str) -> Option<String>, limit: u32) -> Li
         role: text("role").and_then(|role| Role::parse(&role)),
         status: text("status").and_then(|status| SessionStatus::parse(&status)),
         // "unknown" stands for sessions without a country (the store's `Some("")`).
-        country: get("country").map(|code| if code == "unknown" { String::new() } else { code }),
+        country: get("country").map(|code| {
+            if code == "unknown" {
+                String::new()
+            } else {
+                code
+            }
+        }),
     };
-    ListQuery { search: get("q").unwrap_or_default(), filter, sort, dir, page, limit }
+    ListQuery {
+        search: get("q").unwrap_or_default(),
+        filter,
+        sort,
+        dir,
+        page,
+        limit,
+    }
 }
 
 /// `?q=…&app=…` for `query` (empty when everything is at its default).
@@ -46,13 +61,28 @@ pub fn query_to_search(query: &ListQuery) -> String {
         pairs.push(("status", status.as_str().into()));
     }
     if let Some(country) = &filter.country {
-        pairs.push(("country", if country.is_empty() { "unknown".into() } else { country.clone() }));
+        pairs.push((
+            "country",
+            if country.is_empty() {
+                "unknown".into()
+            } else {
+                country.clone()
+            },
+        ));
     }
     if query.sort != SortKey::default() {
         pairs.push(("sort", query.sort.as_str().into()));
     }
     if query.dir != default_dir(query.sort) {
-        pairs.push(("dir", if query.dir == SortDir::Asc { "asc" } else { "desc" }.into()));
+        pairs.push((
+            "dir",
+            if query.dir == SortDir::Asc {
+                "asc"
+            } else {
+                "desc"
+            }
+            .into(),
+        ));
     }
     match &query.page {
         PageAt::First => {}
@@ -62,7 +92,10 @@ pub fn query_to_search(query: &ListQuery) -> String {
     if pairs.is_empty() {
         return String::new();
     }
-    let encoded: Vec<String> = pairs.into_iter().map(|(key, value)| format!("{key}={}", encode(&value))).collect();
+    let encoded: Vec<String> = pairs
+        .into_iter()
+        .map(|(key, value)| format!("{key}={}", encode(&value)))
+        .collect();
     format!("?{}", encoded.join("&"))
 }
 
@@ -123,7 +156,13 @@ mod tests {
     #[test]
     fn the_default_view_has_no_parameters() {
         assert_eq!(query_to_search(&parse("")), "");
-        assert_eq!(parse(""), ListQuery { limit: 50, ..ListQuery::default() });
+        assert_eq!(
+            parse(""),
+            ListQuery {
+                limit: 50,
+                ..ListQuery::default()
+            }
+        );
     }
 
     #[test]

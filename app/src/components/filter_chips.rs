@@ -13,22 +13,43 @@ pub fn FilterChips(
     set_filter: Callback<ListFilter>,
 ) -> impl IntoView {
     let applications = move || {
-        let values = facets.with(|f| f.applications.iter().map(|(app, n)| (app.clone(), app.clone(), *n)).collect());
+        let values = facets.with(|f| {
+            f.applications
+                .iter()
+                .map(|(app, n)| (app.clone(), app.clone(), *n))
+                .collect()
+        });
         keep_chosen(values, filter.with(get_application), |app| app.to_owned())
     };
     let roles = move || {
-        let values = facets.with(|f| f.roles.iter().map(|(role, n)| (role.as_str().to_owned(), role.as_str().to_owned(), *n)).collect());
+        let values = facets.with(|f| {
+            f.roles
+                .iter()
+                .map(|(role, n)| (role.as_str().to_owned(), role.as_str().to_owned(), *n))
+                .collect()
+        });
         keep_chosen(values, filter.with(get_role), |role| role.to_owned())
     };
     let statuses = move || {
-        let values = facets
-            .with(|f| f.statuses.iter().map(|(status, n)| (status.as_str().to_owned(), status.label().to_owned(), *n)).collect());
+        let values = facets.with(|f| {
+            f.statuses
+                .iter()
+                .map(|(status, n)| (status.as_str().to_owned(), status.label().to_owned(), *n))
+                .collect()
+        });
         keep_chosen(values, filter.with(get_status), |status| {
-            SessionStatus::parse(status).map(|status| status.label().to_owned()).unwrap_or_else(|| status.to_owned())
+            SessionStatus::parse(status)
+                .map(|status| status.label().to_owned())
+                .unwrap_or_else(|| status.to_owned())
         })
     };
     let countries = move || {
-        let values = facets.with(|f| f.countries.iter().map(|(code, n)| (code.clone(), country_label(code), *n)).collect());
+        let values = facets.with(|f| {
+            f.countries
+                .iter()
+                .map(|(code, n)| (code.clone(), country_label(code), *n))
+                .collect()
+        });
         keep_chosen(values, filter.with(get_country), country_label)
     };
     let any = move || !filter.with(ListFilter::is_empty);
@@ -110,7 +131,11 @@ fn ChipRow(
         };
         let toggle = move |_| {
             let mut next = filter.get_untracked();
-            let chosen = if get(&next).as_deref() == Some(value.as_str()) { None } else { Some(value.clone()) };
+            let chosen = if get(&next).as_deref() == Some(value.as_str()) {
+                None
+            } else {
+                Some(value.clone())
+            };
             set(&mut next, chosen);
             set_filter.run(next);
         };

@@ -23,7 +23,10 @@ pub fn form_done() -> Option<(String, u32)> {
     let query = use_query_map();
     query.with_untracked(|query| {
         let done = query.get("done")?;
-        let count = query.get("count").and_then(|count| count.parse().ok()).unwrap_or(0);
+        let count = query
+            .get("count")
+            .and_then(|count| count.parse().ok())
+            .unwrap_or(0);
         Some((done, count))
     })
 }

@@ -29,7 +29,11 @@ pub fn OsIcon(name: String) -> impl IntoView {
     let lower = name.to_lowercase();
     let path = if lower.contains("windows") {
         "M2 4l7-1v7H2zM10 3l8-1v8h-8zM2 11h7v7l-7-1zM10 11h8v8l-8-1z"
-    } else if lower.contains("mac") || lower.contains("ios") || lower.contains("iphone") || lower.contains("ipad") {
+    } else if lower.contains("mac")
+        || lower.contains("ios")
+        || lower.contains("iphone")
+        || lower.contains("ipad")
+    {
         "M13.5 3c.1 1.2-.4 2.3-1.1 3-.7.8-1.7 1.2-2.7 1.1-.1-1.1.5-2.3 1.1-2.9.8-.8 1.9-1.2 2.7-1.2zM16.6 14.3c-.5 1.1-.7 1.5-1.3 2.5-.9 1.3-2.1 2.9-3.6 2.9-1.3 0-1.7-.9-3.5-.9s-2.2.9-3.5.9c-1.5 0-2.6-1.5-3.5-2.8C-.9 13.4 1.3 7.5 5 7.4c1.3 0 2.2.9 3.3.9 1 0 1.8-.9 3.4-.9 1.2 0 2.5.7 3.4 1.8-3 1.7-2.5 6 .5 5.1z"
     } else if lower.contains("android") {
         "M4 8h12v7a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1zM5 7a5 4 0 0 1 10 0zM7.5 5.2a.6.6 0 1 0 0 .1zM12.5 5.2a.6.6 0 1 0 0 .1z"

@@ -39,7 +39,11 @@ impl Row {
             idle_deadline: session.idle_deadline,
             last_ip: session.last_ip.clone(),
         };
-        Row { session: Arc::new(session), seen: RwSignal::new(seen), ended: RwSignal::new(None) }
+        Row {
+            session: Arc::new(session),
+            seen: RwSignal::new(seen),
+            ended: RwSignal::new(None),
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -85,7 +89,8 @@ impl LiveList {
         self.base_total.set(page.total);
         self.total_change.set(0);
         self.waiting.set(Vec::new());
-        self.rows.set(page.sessions.into_iter().map(Row::new).collect());
+        self.rows
+            .set(page.sessions.into_iter().map(Row::new).collect());
     }
 
     pub fn load_facets(&self, facets: Facets) {
@@ -100,7 +105,10 @@ impl LiveList {
     /// Ids of the rows shown whose session `wanted` picks (say, all of one user's).
     pub fn ids_where(&self, wanted: impl Fn(&Session) -> bool) -> Vec<String> {
         self.rows.with_untracked(|rows| {
-            rows.iter().filter(|row| wanted(&row.session)).map(|row| row.id().to_owned()).collect()
+            rows.iter()
+                .filter(|row| wanted(&row.session))
+                .map(|row| row.id().to_owned())
+                .collect()
         })
     }
 
@@ -130,7 +138,10 @@ impl LiveList {
     }
 
     fn created(&self, session: &Session, frozen: bool) {
-        if self.rows.with_untracked(|rows| rows.iter().any(|row| row.id() == session.id)) {
+        if self
+            .rows
+            .with_untracked(|rows| rows.iter().any(|row| row.id() == session.id))
+        {
             return;
         }
         self.facets.update(|facets| {
@@ -158,12 +169,17 @@ impl LiveList {
         if self.query.with_value(|query| query.matches(session)) {
             self.total_change.update(|change| *change -= 1);
         }
-        self.waiting.update(|waiting| waiting.retain(|waiting| waiting.id != session.id));
-        let own = self.own_kills.try_update_value(|own| own.remove(&session.id)).unwrap_or(false);
+        self.waiting
+            .update(|waiting| waiting.retain(|waiting| waiting.id != session.id));
+        let own = self
+            .own_kills
+            .try_update_value(|own| own.remove(&session.id))
+            .unwrap_or(false);
         if frozen && !own {
             self.rows.with_untracked(|rows| {
                 if let Some(row) = rows.iter().find(|row| row.id() == session.id) {
-                    row.ended.set(Some(session.end_reason.unwrap_or(EndReason::Killed)));
+                    row.ended
+                        .set(Some(session.end_reason.unwrap_or(EndReason::Killed)));
                 }
             });
         } else {
@@ -174,9 +190,12 @@ impl LiveList {
     /// The admin let go of the list: drop ended rows and, on the newest-first first
     /// page, show the sessions that waited.
     pub fn settle(&self) {
-        let any_ended = self.rows.with_untracked(|rows| rows.iter().any(|row| row.ended.get_untracked().is_some()));
+        let any_ended = self
+            .rows
+            .with_untracked(|rows| rows.iter().any(|row| row.ended.get_untracked().is_some()));
         if any_ended {
-            self.rows.update(|rows| rows.retain(|row| row.ended.get_untracked().is_none()));
+            self.rows
+                .update(|rows| rows.retain(|row| row.ended.get_untracked().is_none()));
         }
         if self.shows_newest() && !self.waiting.with_untracked(Vec::is_empty) {
             let waiting = self.waiting.try_update(std::mem::take).unwrap_or_default();
@@ -188,7 +207,9 @@ impl LiveList {
     /// place is known without asking (the top).
     fn shows_newest(&self) -> bool {
         self.query.with_value(|query| {
-            query.page == PageAt::First && query.sort == SortKey::Created && query.dir == SortDir::Desc
+            query.page == PageAt::First
+                && query.sort == SortKey::Created
+                && query.dir == SortDir::Desc
         })
     }
 
@@ -203,13 +224,20 @@ impl LiveList {
     }
 
     fn remove(&self, id: &str) {
-        if self.rows.with_untracked(|rows| rows.iter().any(|row| row.id() == id)) {
+        if self
+            .rows
+            .with_untracked(|rows| rows.iter().any(|row| row.id() == id))
+        {
             self.rows.update(|rows| rows.retain(|row| row.id() != id));
         }
     }
 
     /// Every live session, from the chip counts (each session has exactly one status).
     pub fn live_total(&self) -> Option<i64> {
-        self.facets.with(|facets| facets.as_ref().map(|facets| facets.statuses.iter().map(|(_, n)| n).sum()))
+        self.facets.with(|facets| {
+            facets
+                .as_ref()
+                .map(|facets| facets.statuses.iter().map(|(_, n)| n).sum())
+        })
     }
 }

@@ -38,9 +38,20 @@ pub fn PasswordForm(flash: RwSignal<Option<Flash>>, on_changed: Callback<()>) ->
         }
         problem.set(None);
         busy.set(true);
-        let (current_text, new_text, repeat_text) = (current.get_untracked(), new.get_untracked(), repeat.get_untracked());
+        let (current_text, new_text, repeat_text) = (
+            current.get_untracked(),
+            new.get_untracked(),
+            repeat.get_untracked(),
+        );
         leptos::task::spawn_local(async move {
-            match change_password(current_text, new_text, repeat_text, sign_out_others.get_untracked()).await {
+            match change_password(
+                current_text,
+                new_text,
+                repeat_text,
+                sign_out_others.get_untracked(),
+            )
+            .await
+            {
                 Ok(ended) => {
                     flash.set(Some(Flash::Success(password_changed(ended))));
                     for field in [current, new, repeat] {

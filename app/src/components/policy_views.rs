@@ -1,9 +1,9 @@
 //! Read-only views of the policy: what a change would end, and the ledger of changes.
 
 use crate::components::setting_row::display;
+use crate::error::AppError;
 use crate::format::utc;
 use crate::pages::settings::Preview;
-use crate::error::AppError;
 use leptos::prelude::*;
 use sessions_core::catalogue::{spec, SettingScope, SettingsChangeRecord};
 
@@ -13,14 +13,22 @@ const USERS_SHOWN: usize = 10;
 pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
     move || match preview.get() {
         Preview::Idle => view! { <p class="impact">"No unsaved changes."</p> }.into_any(),
-        Preview::Checking => view! { <p class="impact">"Checking what saving would do…"</p> }.into_any(),
-        Preview::Invalid(message) => view! { <p class="impact invalid" role="alert">{message}</p> }.into_any(),
+        Preview::Checking => {
+            view! { <p class="impact">"Checking what saving would do…"</p> }.into_any()
+        }
+        Preview::Invalid(message) => {
+            view! { <p class="impact invalid" role="alert">{message}</p> }.into_any()
+        }
         Preview::Ready(impact) if impact.sessions == 0 => {
             view! { <p class="impact" data-ended="0">"Saving ends no session now."</p> }.into_any()
         }
         Preview::Ready(impact) => {
             let count = impact.sessions;
-            let headline = if count == 1 { "Saving will end 1 session".to_owned() } else { format!("Saving will end {count} sessions") };
+            let headline = if count == 1 {
+                "Saving will end 1 session".to_owned()
+            } else {
+                format!("Saving will end {count} sessions")
+            };
             let hidden = impact.users.len().saturating_sub(USERS_SHOWN);
             let users = impact
                 .users
@@ -30,8 +38,12 @@ pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join(", ");
             let more = (hidden > 0).then(|| format!(" and {hidden} more"));
-            let reasons =
-                impact.reasons.iter().map(|(reason, n)| format!("{}: {n}", reason.label())).collect::<Vec<_>>().join(", ");
+            let reasons = impact
+                .reasons
+                .iter()
+                .map(|(reason, n)| format!("{}: {n}", reason.label()))
+                .collect::<Vec<_>>()
+                .join(", ");
             let own = if impact.includes_own {
                 view! { <strong class="own-affected">"Your own session is among them: you will be signed out."</strong> }.into_any()
             } else {

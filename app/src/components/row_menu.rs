@@ -24,7 +24,13 @@ pub fn RowMenu(
     let set_open = move |value: bool| {
         if open.get_untracked() != value {
             open.set(value);
-            open_menus.update(|n| if value { *n += 1 } else { *n = n.saturating_sub(1) });
+            open_menus.update(|n| {
+                if value {
+                    *n += 1
+                } else {
+                    *n = n.saturating_sub(1)
+                }
+            });
         }
     };
     on_cleanup(move || {

@@ -30,7 +30,11 @@ pub struct ViewState {
 
 /// "Elsa Lindqvist, helpdesk": whose session a row is, for names of its buttons.
 pub fn row_name(session: &Session) -> String {
-    format!("{}, {}", display_user(session), application_label(&session.application))
+    format!(
+        "{}, {}",
+        display_user(session),
+        application_label(&session.application)
+    )
 }
 
 /// The console's own sessions are "console" in the store; people read "Sessions console".
@@ -117,14 +121,24 @@ fn user_cell(session: &Session, is_current: Signal<bool>) -> AnyView {
 }
 
 fn status_badge(status: SessionStatus) -> AnyView {
-    view! { <span class=format!("badge status-{}", status.as_str())>{status.label()}</span> }.into_any()
+    view! { <span class=format!("badge status-{}", status.as_str())>{status.label()}</span> }
+        .into_any()
 }
 
 fn ip_button(row: &Row, state: ViewState) -> AnyView {
     let seen = row.seen;
     let (id_shown, id_toggle) = (row.id().to_owned(), row.id().to_owned());
-    let shown = Signal::derive(move || state.revealed.with(|revealed| revealed.contains(&id_shown)));
-    let text = move || seen.with(|seen| if shown.get() { seen.last_ip.clone() } else { mask_ip(&seen.last_ip) });
+    let shown =
+        Signal::derive(move || state.revealed.with(|revealed| revealed.contains(&id_shown)));
+    let text = move || {
+        seen.with(|seen| {
+            if shown.get() {
+                seen.last_ip.clone()
+            } else {
+                mask_ip(&seen.last_ip)
+            }
+        })
+    };
     view! {
         <button
             class="ip-badge"
@@ -146,12 +160,19 @@ fn ip_button(row: &Row, state: ViewState) -> AnyView {
 /// The two-letter code (emoji flags are empty boxes on Linux and letters on Windows).
 fn country_cell(code: Option<&str>) -> AnyView {
     let title = country_title(code);
-    let text = code.filter(|code| code.len() == 2).map(str::to_ascii_uppercase).unwrap_or_else(|| "—".into());
+    let text = code
+        .filter(|code| code.len() == 2)
+        .map(str::to_ascii_uppercase)
+        .unwrap_or_else(|| "—".into());
     view! { <span class="country-code" title=title>{text}</span> }.into_any()
 }
 
 fn device_cell(session: &Session) -> AnyView {
-    let summary = format!("{} · {}", agent_summary(session), session.agent.device.as_str());
+    let summary = format!(
+        "{} · {}",
+        agent_summary(session),
+        session.agent.device.as_str()
+    );
     let title = summary.clone();
     view! {
         <span class="device-cell" title=title>
@@ -171,7 +192,12 @@ fn activity_cell(row: &Row, state: ViewState) -> AnyView {
     let deadline = move || seen.with(|seen| seen.idle_deadline.min(expires_at));
     let title = move || {
         let last_seen = seen.with(|seen| seen.last_seen_at);
-        format!("Signed in {}\nLast seen {}\nEnds {}", utc(created), utc(last_seen), utc(deadline()))
+        format!(
+            "Signed in {}\nLast seen {}\nEnds {}",
+            utc(created),
+            utc(last_seen),
+            utc(deadline())
+        )
     };
     view! {
         <div class="activity" title=title>
@@ -184,18 +210,31 @@ fn activity_cell(row: &Row, state: ViewState) -> AnyView {
     .into_any()
 }
 
+/// The page that asks to confirm a Kill without the WASM (`pages::kill_confirm`).
+pub const KILL_PAGE: &str = "/admin/sessions/kill";
+
+/// Kill is a form that opens the confirm page, so it works before the WASM has loaded;
+/// with the WASM, the click opens the dialog instead.
 fn kill_button(row: &Row, name: &str, state: ViewState) -> AnyView {
     let session = row.session.clone();
+    let id = session.id.clone();
     let ended = row.ended;
     view! {
-        <button
-            class="button danger small kill"
-            aria-label=format!("Kill session of {name}")
-            disabled=move || ended.get().is_some()
-            on:click=move |event| state.on_kill.run((session.clone(), skips_confirmation(&event)))
-        >
-            {move || if ended.get().is_some() { "Ended" } else { "Kill" }}
-        </button>
+        <form class="kill-form" method="get" action=KILL_PAGE>
+            <input type="hidden" name="id" value=id/>
+            <button
+                class="button danger small kill"
+                type="submit"
+                aria-label=format!("Kill session of {name}")
+                disabled=move || ended.get().is_some()
+                on:click=move |event| {
+                    event.prevent_default();
+                    state.on_kill.run((session.clone(), skips_confirmation(&event)))
+                }
+            >
+                {move || if ended.get().is_some() { "Ended" } else { "Kill" }}
+            </button>
+        </form>
     }
     .into_any()
 }
@@ -209,7 +248,9 @@ fn row_menu(session: &Session, name: &str, state: ViewState) -> AnyView {
     };
     let label = format!("Kill all sessions of {user}");
     let on_choose = Callback::new(move |event: leptos::ev::MouseEvent| {
-        state.on_kill_user.run((target.clone(), user.clone(), skips_confirmation(&event)))
+        state
+            .on_kill_user
+            .run((target.clone(), user.clone(), skips_confirmation(&event)))
     });
     view! {
         <RowMenu

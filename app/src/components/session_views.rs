@@ -17,12 +17,16 @@ pub fn SessionTable(
 ) -> impl IntoView {
     let all_selected = Signal::derive(move || {
         rows.with(|rows| {
-            !rows.is_empty() && state.selected.with(|selected| rows.iter().all(|row| selected.contains(row.id())))
+            !rows.is_empty()
+                && state
+                    .selected
+                    .with(|selected| rows.iter().all(|row| selected.contains(row.id())))
         })
     });
     let toggle_all = move |_| {
         let select = !all_selected.get_untracked();
-        let ids: Vec<String> = rows.with_untracked(|rows| rows.iter().map(|row| row.id().to_owned()).collect());
+        let ids: Vec<String> =
+            rows.with_untracked(|rows| rows.iter().map(|row| row.id().to_owned()).collect());
         state.selected.update(|selected| {
             for id in ids {
                 if select {

@@ -17,26 +17,31 @@ pub fn SettingRow(
     let inherited = move || {
         values.with_value(|values| match scope {
             SettingScope::Default => spec.default.to_owned(),
-            SettingScope::Role(_) => values.get(SettingScope::Default, spec.key).unwrap_or(spec.default).to_owned(),
+            SettingScope::Role(_) => values
+                .get(SettingScope::Default, spec.key)
+                .unwrap_or(spec.default)
+                .to_owned(),
         })
     };
     // What the control shows: the draft, else the stored value, else what is inherited.
     let shown = {
         let draft_key = draft_key.clone();
-        Signal::derive(move || {
-            match drafts.with(|drafts| drafts.get(&draft_key).cloned()) {
+        Signal::derive(
+            move || match drafts.with(|drafts| drafts.get(&draft_key).cloned()) {
                 Some(Some(value)) => value,
                 Some(None) => inherited(),
                 None => stored().unwrap_or_else(inherited),
-            }
-        })
+            },
+        )
     };
     let overridden = {
         let draft_key = draft_key.clone();
-        Signal::derive(move || match drafts.with(|drafts| drafts.get(&draft_key).cloned()) {
-            Some(draft) => draft.is_some(),
-            None => stored().is_some(),
-        })
+        Signal::derive(
+            move || match drafts.with(|drafts| drafts.get(&draft_key).cloned()) {
+                Some(draft) => draft.is_some(),
+                None => stored().is_some(),
+            },
+        )
     };
     let dirty = {
         let draft_key = draft_key.clone();
@@ -67,7 +72,11 @@ pub fn SettingRow(
             })
         }
     };
-    let id = format!("setting-{}-{}", scope.as_str().replace('*', "all"), spec.key);
+    let id = format!(
+        "setting-{}-{}",
+        scope.as_str().replace('*', "all"),
+        spec.key
+    );
     let is_role = matches!(scope, SettingScope::Role(_));
     let control = control(spec, id.clone(), shown, set);
     let ip_warning = (spec.key == "allow_ip_change").then(|| {
@@ -103,7 +112,12 @@ pub fn SettingRow(
     }
 }
 
-fn control(spec: &'static SettingSpec, id: String, shown: Signal<String>, set: impl Fn(String) + Clone + 'static) -> AnyView {
+fn control(
+    spec: &'static SettingSpec,
+    id: String,
+    shown: Signal<String>,
+    set: impl Fn(String) + Clone + 'static,
+) -> AnyView {
     match spec.kind {
         SettingKind::Number { min, max, unit } => view! {
             <span class="number-input">
@@ -148,9 +162,11 @@ pub fn display(spec: &SettingSpec, value: &str) -> String {
         SettingKind::Number { unit, .. } => format!("{value} {unit}"),
         SettingKind::Limit { .. } if value == "0" => "no limit".into(),
         SettingKind::Toggle => if value == "true" { "on" } else { "off" }.into(),
-        SettingKind::Choice(choices) => {
-            choices.iter().find(|(stored, _)| *stored == value).map(|(_, label)| (*label).to_owned()).unwrap_or_else(|| value.to_owned())
-        }
+        SettingKind::Choice(choices) => choices
+            .iter()
+            .find(|(stored, _)| *stored == value)
+            .map(|(_, label)| (*label).to_owned())
+            .unwrap_or_else(|| value.to_owned()),
         SettingKind::Ranges if value.is_empty() => "none".into(),
         _ => value.to_owned(),
     }

@@ -2,12 +2,13 @@
 //! filters, sort, page) is in the URL; rows change in place from live events (see
 //! `live_list`), so an idle console asks the server for nothing but its live channel.
 
-use crate::api::{kill_all, kill_sessions, list_sessions, whoami};
+use crate::api::{kill_all, kill_sessions, list_sessions, whoami, KILLED};
 use crate::browser::{after, focus_leaves, viewport_is_narrow};
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::console_url::{default_dir, query_from_params, query_to_search};
 use crate::components::filter_chips::FilterChips;
 use crate::components::flash::{Flash, FlashMessage};
+use crate::components::form_feedback::form_done;
 use crate::components::live_list::LiveList;
 use crate::components::session_parts::{application_label, ViewState};
 use crate::components::session_views::{SessionCards, SessionTable};
@@ -22,7 +23,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
-use sessions_core::model::{ListFilter, ListQuery, PageAt, Session, SortDir, SortKey, DEFAULT_PAGE_SIZE};
+use sessions_core::model::{
+    ListFilter, ListQuery, PageAt, Session, SortDir, SortKey, DEFAULT_PAGE_SIZE,
+};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -42,14 +45,27 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let navigate: Option<StoredValue<fn(&str, NavigateOptions), LocalStorage>> = None;
     let narrow = RwSignal::new(initial_narrow());
     let query = Memo::new(move |_| {
-        let limit = if narrow.get() { PHONE_PAGE_SIZE } else { DEFAULT_PAGE_SIZE };
+        let limit = if narrow.get() {
+            PHONE_PAGE_SIZE
+        } else {
+            DEFAULT_PAGE_SIZE
+        };
         params.with(|params| query_from_params(|key| params.get(key), limit))
     });
     // Goes to another view of the list; typing in the search replaces the history entry.
     let show = move |next: ListQuery, replace: bool| {
         let path = format!("/admin/sessions{}", query_to_search(&next));
         if let Some(navigate) = navigate {
-            navigate.with_value(|navigate| navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() }));
+            navigate.with_value(|navigate| {
+                navigate(
+                    &path,
+                    NavigateOptions {
+                        replace,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                )
+            });
         }
     };
     let refetches = RwSignal::new(0_u32);
@@ -64,7 +80,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let selected = RwSignal::new(HashSet::<String>::new());
     let revealed = RwSignal::new(HashSet::<String>::new());
     let include_mine = RwSignal::new(false);
-    let flash = RwSignal::new(None::<Flash>);
+    let flash = RwSignal::new(flash_from_form_post());
     let pending = RwSignal::new(None::<Confirmation>);
     let open_menus = RwSignal::new(0_u32);
     let filters_open = RwSignal::new(false);
@@ -78,7 +94,15 @@ pub fn AdminSessionsPage() -> impl IntoView {
             || pending.with(Option::is_some)
             || open_menus.get() > 0
     });
-    Effect::watch(move || frozen.get(), move |frozen, _, _| if !*frozen { list.settle() }, false);
+    Effect::watch(
+        move || frozen.get(),
+        move |frozen, _, _| {
+            if !*frozen {
+                list.settle()
+            }
+        },
+        false,
+    );
 
     Effect::new(move |_| {
         let handle = connect(move |signal| match signal {
@@ -110,7 +134,12 @@ pub fn AdminSessionsPage() -> impl IntoView {
                 .ok()
                 .flatten()
                 .is_some();
-            if event.key() == "/" && !typing && !event.ctrl_key() && !event.meta_key() && !event.alt_key() {
+            if event.key() == "/"
+                && !typing
+                && !event.ctrl_key()
+                && !event.meta_key()
+                && !event.alt_key()
+            {
                 if let Some(input) = search_box.get_untracked() {
                     event.prevent_default();
                     let _ = input.focus();
@@ -121,7 +150,11 @@ pub fn AdminSessionsPage() -> impl IntoView {
     });
 
     let server_now = Signal::derive(move || {
-        sessions.get().and_then(|(_, page)| page.ok()).map(|page| page.now).unwrap_or_default()
+        sessions
+            .get()
+            .and_then(|(_, page)| page.ok())
+            .map(|page| page.now)
+            .unwrap_or_default()
     });
     let now = ticking_now(server_now);
     let current = Signal::derive(move || me.get().and_then(Result::ok).map(|me| me.session_id));
@@ -134,54 +167,77 @@ pub fn AdminSessionsPage() -> impl IntoView {
     };
     let on_kill = Callback::new(move |(session, skip): (Arc<Session>, bool)| {
         let mine = current.get_untracked().as_deref() == Some(session.id.as_str());
-        let detail = if mine {
-            "This is the session you are using now: you will be signed out.".to_owned()
-        } else {
-            "It will be signed out at once.".to_owned()
-        };
         let id = session.id.clone();
-        guard.ask(skip, kill_title(&session), detail, move || {
-            let ids = vec![id.clone()];
-            list.expect_kills(ids.clone());
-            async move { kill_sessions(ids).await.map(|count| format!("{} ended.", sessions_count(count))) }
-        });
+        guard.ask(
+            skip,
+            kill_title(&session),
+            kill_detail(mine).to_owned(),
+            move || {
+                let ids = vec![id.clone()];
+                list.expect_kills(ids.clone());
+                async move {
+                    kill_sessions(ids)
+                        .await
+                        .map(|count| format!("{} ended.", sessions_count(count)))
+                }
+            },
+        );
     });
     let on_kill_user = Callback::new(move |(target, name, skip): (UserTarget, String, bool)| {
         // The admin's own current session is always spared (the server does the same).
         let mine = matches!(target, UserTarget::Account(_))
-            && me.get_untracked().and_then(Result::ok).is_some_and(|me| me.username == name);
+            && me
+                .get_untracked()
+                .and_then(Result::ok)
+                .is_some_and(|me| me.username == name);
         let detail = if mine {
             format!("Every session of {name} will be signed out at once, except the one you are using now.")
         } else {
             format!("Every session of {name} will be signed out at once.")
         };
-        guard.ask(skip, format!("Kill all sessions of {name}?"), detail, move || {
-            let (name, target) = (name.clone(), target.clone());
-            // The server spares the admin's own session: it is not expected to end.
-            let own = current.get_untracked();
-            let shown = list.ids_where(|session| {
-                UserTarget::of(session).as_ref() == Some(&target) && own.as_deref() != Some(session.id.as_str())
-            });
-            list.expect_kills(shown);
-            async move {
-                let count = match target {
-                    UserTarget::Account(user_id) => kill_user_sessions(user_id, false).await?,
-                    UserTarget::AppUser { application, user_id } => {
-                        kill_app_user_sessions(application, user_id).await?
-                    }
-                };
-                Ok(format!("Ended {} of {name}.", sessions_count(count)))
-            }
-        });
+        guard.ask(
+            skip,
+            format!("Kill all sessions of {name}?"),
+            detail,
+            move || {
+                let (name, target) = (name.clone(), target.clone());
+                // The server spares the admin's own session: it is not expected to end.
+                let own = current.get_untracked();
+                let shown = list.ids_where(|session| {
+                    UserTarget::of(session).as_ref() == Some(&target)
+                        && own.as_deref() != Some(session.id.as_str())
+                });
+                list.expect_kills(shown);
+                async move {
+                    let count = match target {
+                        UserTarget::Account(user_id) => kill_user_sessions(user_id, false).await?,
+                        UserTarget::AppUser {
+                            application,
+                            user_id,
+                        } => kill_app_user_sessions(application, user_id).await?,
+                    };
+                    Ok(format!("Ended {} of {name}.", sessions_count(count)))
+                }
+            },
+        );
     });
     let kill_selected = move |event: leptos::ev::MouseEvent| {
         let ids: Vec<String> = selected.get_untracked().into_iter().collect();
         let title = format!("Kill {} selected?", sessions_count(ids.len() as u32));
-        guard.ask(skips_confirmation(&event), title, "They will be signed out at once.".into(), move || {
-            let ids = ids.clone();
-            list.expect_kills(ids.clone());
-            async move { kill_sessions(ids).await.map(|count| format!("{} ended.", sessions_count(count))) }
-        });
+        guard.ask(
+            skips_confirmation(&event),
+            title,
+            "They will be signed out at once.".into(),
+            move || {
+                let ids = ids.clone();
+                list.expect_kills(ids.clone());
+                async move {
+                    kill_sessions(ids)
+                        .await
+                        .map(|count| format!("{} ended.", sessions_count(count)))
+                }
+            },
+        );
     };
     let kill_everything = move |event: leptos::ev::MouseEvent| {
         let mine = include_mine.get_untracked();
@@ -189,28 +245,42 @@ pub fn AdminSessionsPage() -> impl IntoView {
         let title = if mine {
             format!("Kill all {}, yours included?", sessions_count(live as u32))
         } else {
-            format!("Kill all {} except yours?", sessions_count((live - 1).max(0) as u32))
+            format!(
+                "Kill all {} except yours?",
+                sessions_count((live - 1).max(0) as u32)
+            )
         };
         let detail = "Everyone affected is signed out at once.".to_owned();
         guard.ask(skips_confirmation(&event), title, detail, move || {
-            let ids: Vec<String> = list.rows.with_untracked(|rows| rows.iter().map(|row| row.id().to_owned()).collect());
+            let ids: Vec<String> = list
+                .rows
+                .with_untracked(|rows| rows.iter().map(|row| row.id().to_owned()).collect());
             list.expect_kills(ids);
-            async move { kill_all(mine).await.map(|count| format!("{} ended.", sessions_count(count))) }
+            async move {
+                kill_all(mine)
+                    .await
+                    .map(|count| format!("{} ended.", sessions_count(count)))
+            }
         });
     };
 
     // Search as you type, sent after a pause; the URL keeps one entry per search.
     let typed = RwSignal::new(query.get_untracked().search);
-    Effect::watch(move || query.with(|query| query.search.clone()), move |search, _, _| {
-        if typed.get_untracked() != *search {
-            typed.set(search.clone());
-        }
-    }, false);
+    Effect::watch(
+        move || query.with(|query| query.search.clone()),
+        move |search, _, _| {
+            if typed.get_untracked() != *search {
+                typed.set(search.clone());
+            }
+        },
+        false,
+    );
     let on_search = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
         typed.set(value.clone());
         after(250, move || {
-            if typed.get_untracked() == value && query.with_untracked(|query| query.search != value) {
+            if typed.get_untracked() == value && query.with_untracked(|query| query.search != value)
+            {
                 let mut next = query.get_untracked();
                 next.search = value;
                 next.page = PageAt::First;
@@ -227,7 +297,11 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let on_sort = Callback::new(move |key: SortKey| {
         let mut next = query.get_untracked();
         next.dir = if next.sort == key {
-            if next.dir == SortDir::Asc { SortDir::Desc } else { SortDir::Asc }
+            if next.dir == SortDir::Asc {
+                SortDir::Desc
+            } else {
+                SortDir::Asc
+            }
         } else {
             default_dir(key)
         };
@@ -244,15 +318,28 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let filter_count = move || {
         query.with(|query| {
             let f = &query.filter;
-            [f.application.is_some(), f.role.is_some(), f.status.is_some(), f.country.is_some()]
-                .into_iter()
-                .filter(|set| *set)
-                .count()
+            [
+                f.application.is_some(),
+                f.role.is_some(),
+                f.status.is_some(),
+                f.country.is_some(),
+            ]
+            .into_iter()
+            .filter(|set| *set)
+            .count()
         })
     };
     let waiting = move || list.waiting.with(Vec::len);
     let any_waiting = move || waiting() > 0;
-    let state = ViewState { now, current, selected, revealed, on_kill, on_kill_user, open_menus };
+    let state = ViewState {
+        now,
+        current,
+        selected,
+        revealed,
+        on_kill,
+        on_kill_user,
+        open_menus,
+    };
 
     view! {
         <Title text=page_title("All sessions")/>
@@ -366,13 +453,36 @@ pub fn AdminSessionsPage() -> impl IntoView {
     }
 }
 
+/// What the console says first when a Kill posted without the WASM brought it here.
+fn flash_from_form_post() -> Option<Flash> {
+    match form_done()? {
+        (what, count) if what == KILLED => {
+            Some(Flash::Success(format!("{} ended.", sessions_count(count))))
+        }
+        _ => None,
+    }
+}
+
+/// What killing one session does, for the admin asked to confirm it.
+pub(crate) fn kill_detail(mine: bool) -> &'static str {
+    if mine {
+        "This is the session you are using now: you will be signed out."
+    } else {
+        "It will be signed out at once."
+    }
+}
+
 /// "Kill Elsa Lindqvist's helpdesk session — Firefox 125 on Windows, SE?"
-fn kill_title(session: &Session) -> String {
+pub(crate) fn kill_title(session: &Session) -> String {
     let whose = match &session.username {
         Some(name) => format!("{name}'s"),
         None => "this guest's".to_owned(),
     };
-    let place = session.country.as_deref().map(|code| format!(", {code}")).unwrap_or_default();
+    let place = session
+        .country
+        .as_deref()
+        .map(|code| format!(", {code}"))
+        .unwrap_or_default();
     format!(
         "Kill {whose} {} session — {}{place}?",
         application_label(&session.application),
@@ -405,7 +515,13 @@ fn SessionList(
     let sort = Signal::derive(move || query.with(|query| query.sort));
     let dir = Signal::derive(move || query.with(|query| query.dir));
     let rows = list.rows;
-    let shown = move || format!("{} of {}", rows.with(Vec::len), list.base_total.get() + list.total_change.get());
+    let shown = move || {
+        format!(
+            "{} of {}",
+            rows.with(Vec::len),
+            list.base_total.get() + list.total_change.get()
+        )
+    };
     view! {
         <Show
             when=move || !empty()
@@ -443,11 +559,21 @@ fn SortPicker(query: Memo<ListQuery>, on_pick: Callback<(SortKey, SortDir)>) -> 
         (SortKey::Application, SortDir::Asc, "Application A–Z"),
         (SortKey::Ip, SortDir::Asc, "IP address"),
     ];
-    let value = |key: SortKey, dir: SortDir| format!("{}:{}", key.as_str(), if dir == SortDir::Asc { "asc" } else { "desc" });
+    let value = |key: SortKey, dir: SortDir| {
+        format!(
+            "{}:{}",
+            key.as_str(),
+            if dir == SortDir::Asc { "asc" } else { "desc" }
+        )
+    };
     let current = move || query.with(|query| value(query.sort, query.dir));
     let on_change = move |event: leptos::ev::Event| {
         let picked = event_target_value(&event);
-        if let Some((key, dir)) = CHOICES.iter().find(|(key, dir, _)| value(*key, *dir) == picked).map(|(k, d, _)| (*k, *d)) {
+        if let Some((key, dir)) = CHOICES
+            .iter()
+            .find(|(key, dir, _)| value(*key, *dir) == picked)
+            .map(|(k, d, _)| (*k, *d))
+        {
             on_pick.run((key, dir));
         }
     };
@@ -465,4 +591,3 @@ fn SortPicker(query: Memo<ListQuery>, on_pick: Callback<(SortKey, SortDir)>) -> 
         </select>
     }
 }
-

@@ -6,15 +6,15 @@ use crate::api::whoami;
 use crate::apps_api::{add_application, list_applications, revoke_application, AddedApplication};
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
+use crate::components::console_url::query_to_search;
 use crate::components::flash::{Flash, FlashMessage};
 use crate::format::{sessions_count, utc};
 use crate::live::connect;
-use crate::components::console_url::query_to_search;
 use crate::pages::{page_title, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use sessions_core::model::{ListFilter, ListQuery};
 use sessions_core::model::Application;
+use sessions_core::model::{ListFilter, ListQuery};
 
 /// (application name, its live sessions, skip the confirmation)
 type OnRevoke = Callback<(String, i64, bool)>;
@@ -45,7 +45,11 @@ pub fn ApplicationsPage() -> impl IntoView {
         on_cleanup(move || handle.stop());
     });
 
-    let guard = ActionGuard { pending, flash, done: Callback::new(move |()| reload()) };
+    let guard = ActionGuard {
+        pending,
+        flash,
+        done: Callback::new(move |()| reload()),
+    };
     let on_revoke: OnRevoke = Callback::new(move |(name, live, skip): (String, i64, bool)| {
         let ending = match live {
             0 => "It has no live session.".to_owned(),
@@ -57,7 +61,10 @@ pub fn ApplicationsPage() -> impl IntoView {
             let name = name.clone();
             async move {
                 let ended = revoke_application(name.clone()).await?;
-                Ok(format!("Revoked {name}: its key no longer works. {} ended.", sessions_count(ended)))
+                Ok(format!(
+                    "Revoked {name}: its key no longer works. {} ended.",
+                    sessions_count(ended)
+                ))
             }
         });
     });
@@ -93,7 +100,11 @@ pub fn ApplicationsPage() -> impl IntoView {
 }
 
 #[component]
-fn AddForm(flash: RwSignal<Option<Flash>>, new_key: RwSignal<Option<AddedApplication>>, on_added: Callback<()>) -> impl IntoView {
+fn AddForm(
+    flash: RwSignal<Option<Flash>>,
+    new_key: RwSignal<Option<AddedApplication>>,
+    on_added: Callback<()>,
+) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -103,7 +114,10 @@ fn AddForm(flash: RwSignal<Option<Flash>>, new_key: RwSignal<Option<AddedApplica
         leptos::task::spawn_local(async move {
             match add_application(wanted).await {
                 Ok(added) => {
-                    flash.set(Some(Flash::Success(format!("Added {}. Copy its API key below.", added.name))));
+                    flash.set(Some(Flash::Success(format!(
+                        "Added {}. Copy its API key below.",
+                        added.name
+                    ))));
                     new_key.set(Some(added));
                     name.set(String::new());
                     on_added.run(());
@@ -164,22 +178,26 @@ fn NewKeyPanel(new_key: RwSignal<Option<AddedApplication>>) -> impl IntoView {
 #[component]
 fn AppList(apps: Vec<Application>, on_revoke: OnRevoke) -> impl IntoView {
     if apps.is_empty() {
-        return view! { <p class="empty">"No application yet. Add one to get its API key."</p> }.into_any();
+        return view! { <p class="empty">"No application yet. Add one to get its API key."</p> }
+            .into_any();
     }
-    let rows = apps.iter().map(|app| {
-        let facts = Facts::new(app, on_revoke);
-        view! {
-            <tr class:revoked=facts.revoked data-app=app.name.clone()>
-                <td class="user-name">{app.name.clone()}</td>
-                <td class="key-prefix">{facts.key.clone()}</td>
-                <td title=facts.created_exact.clone()>{facts.created.clone()}</td>
-                <td>{app.created_by.clone()}</td>
-                <td class="live-count">{live_link(&app.name, app.live_sessions)}</td>
-                <td>{facts.status()}</td>
-                <td class="actions">{facts.revoke()}</td>
-            </tr>
-        }
-    }).collect_view();
+    let rows = apps
+        .iter()
+        .map(|app| {
+            let facts = Facts::new(app, on_revoke);
+            view! {
+                <tr class:revoked=facts.revoked data-app=app.name.clone()>
+                    <td class="user-name">{app.name.clone()}</td>
+                    <td class="key-prefix">{facts.key.clone()}</td>
+                    <td title=facts.created_exact.clone()>{facts.created.clone()}</td>
+                    <td>{app.created_by.clone()}</td>
+                    <td class="live-count">{live_link(&app.name, app.live_sessions)}</td>
+                    <td>{facts.status()}</td>
+                    <td class="actions">{facts.revoke()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let cards = apps.iter().map(|app| {
         let facts = Facts::new(app, on_revoke);
         view! {
@@ -215,7 +233,13 @@ fn AppList(apps: Vec<Application>, on_revoke: OnRevoke) -> impl IntoView {
 
 /// The live count, linking to the console filtered by this application.
 fn live_link(name: &str, live: i64) -> impl IntoView {
-    let filter = ListQuery { filter: ListFilter { application: Some(name.to_owned()), ..ListFilter::default() }, ..ListQuery::default() };
+    let filter = ListQuery {
+        filter: ListFilter {
+            application: Some(name.to_owned()),
+            ..ListFilter::default()
+        },
+        ..ListQuery::default()
+    };
     let href = format!("/admin/sessions{}", query_to_search(&filter));
     view! { <a href=href title=format!("Live sessions of {name} in the console")>{live}</a> }
 }
@@ -253,7 +277,11 @@ impl Facts {
         match self.revoked_at {
             None => view! { <span class="badge status-authenticated">"Active"</span> }.into_any(),
             Some(at) => {
-                let by = self.revoked_by.as_ref().map(|by| format!(" by {by}")).unwrap_or_default();
+                let by = self
+                    .revoked_by
+                    .as_ref()
+                    .map(|by| format!(" by {by}"))
+                    .unwrap_or_default();
                 let title = format!("{}{by}", utc(at));
                 view! { <span class="badge status-guest" title=title>{format!("Revoked {}", &utc(at)[..10])}</span> }.into_any()
             }
@@ -291,22 +319,38 @@ fn copy_key(key: &str, shown: NodeRef<leptos::html::Code>, done: Callback<bool>)
     {
         use js_sys::{Function, Promise, Reflect};
         use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-        let get = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
+        let get = |target: &JsValue, name: &str| {
+            Reflect::get(target, &JsValue::from_str(name))
+                .ok()
+                .filter(|v| !v.is_undefined())
+        };
         let select_shown = move || {
             let selection = web_sys::window().and_then(|w| get(&w, "getSelection").map(|f| (w, f)));
-            if let (Some((window, get_selection)), Some(element)) = (selection, shown.get_untracked()) {
-                let Ok(function) = get_selection.dyn_into::<Function>() else { return };
+            if let (Some((window, get_selection)), Some(element)) =
+                (selection, shown.get_untracked())
+            {
+                let Ok(function) = get_selection.dyn_into::<Function>() else {
+                    return;
+                };
                 if let Ok(selection) = function.call0(&window) {
-                    if let Some(Ok(select_all)) = get(&selection, "selectAllChildren").map(|f| f.dyn_into::<Function>()) {
+                    if let Some(Ok(select_all)) =
+                        get(&selection, "selectAllChildren").map(|f| f.dyn_into::<Function>())
+                    {
                         let _ = select_all.call1(&selection, &element);
                     }
                 }
             }
         };
-        let clipboard = web_sys::window().and_then(|w| get(&w, "navigator")).and_then(|n| get(&n, "clipboard"));
+        let clipboard = web_sys::window()
+            .and_then(|w| get(&w, "navigator"))
+            .and_then(|n| get(&n, "clipboard"));
         let promise = clipboard.and_then(|clipboard| {
             let write = get(&clipboard, "writeText")?.dyn_into::<Function>().ok()?;
-            write.call1(&clipboard, &JsValue::from_str(key)).ok()?.dyn_into::<Promise>().ok()
+            write
+                .call1(&clipboard, &JsValue::from_str(key))
+                .ok()?
+                .dyn_into::<Promise>()
+                .ok()
         });
         match promise {
             Some(promise) => {
@@ -326,8 +370,14 @@ fn copy_key(key: &str, shown: NodeRef<leptos::html::Code>, done: Callback<bool>)
                 select_shown();
                 let copied = web_sys::window()
                     .and_then(|w| w.document())
-                    .and_then(|d| get(&d, "execCommand").and_then(|f| f.dyn_into::<Function>().ok()).map(|f| (d, f)))
-                    .and_then(|(document, exec)| exec.call1(&document, &JsValue::from_str("copy")).ok())
+                    .and_then(|d| {
+                        get(&d, "execCommand")
+                            .and_then(|f| f.dyn_into::<Function>().ok())
+                            .map(|f| (d, f))
+                    })
+                    .and_then(|(document, exec)| {
+                        exec.call1(&document, &JsValue::from_str("copy")).ok()
+                    })
                     .is_some_and(|answer| answer.is_truthy());
                 done.run(copied);
             }

@@ -31,7 +31,15 @@ pub fn HistoryPage() -> impl IntoView {
         false,
     );
     let history = Resource::new(
-        move || (user.get(), reason.get(), from.get(), until.get(), cursors.get().last().cloned()),
+        move || {
+            (
+                user.get(),
+                reason.get(),
+                from.get(),
+                until.get(),
+                cursors.get().last().cloned(),
+            )
+        },
         |(user, reason, from, until, after)| {
             let query = HistoryQuery {
                 user,
@@ -101,33 +109,54 @@ pub fn HistoryPage() -> impl IntoView {
 }
 
 #[component]
-fn HistoryList(page: HistoryPage, cursors: RwSignal<Vec<String>>, now: Signal<i64>, filtered: bool) -> impl IntoView {
-    let HistoryPage { sessions, total, next } = page;
-    let heading = if total == 1 { "1 ended session".to_owned() } else { format!("{total} ended sessions") };
+fn HistoryList(
+    page: HistoryPage,
+    cursors: RwSignal<Vec<String>>,
+    now: Signal<i64>,
+    filtered: bool,
+) -> impl IntoView {
+    let HistoryPage {
+        sessions,
+        total,
+        next,
+    } = page;
+    let heading = if total == 1 {
+        "1 ended session".to_owned()
+    } else {
+        format!("{total} ended sessions")
+    };
     if sessions.is_empty() {
-        let empty = if filtered { "No ended session matches." } else { "No ended sessions yet." };
-        return view! { <p class="history-total">{heading}</p><p class="empty">{empty}</p> }.into_any();
-    }
-    let rows = sessions.iter().map(|session| {
-        let facts = EndFacts::new(session);
-        let ended = {
-            let facts = facts.clone();
-            move || facts.ended(now.get())
+        let empty = if filtered {
+            "No ended session matches."
+        } else {
+            "No ended sessions yet."
         };
-        view! {
-            <tr data-session-id=session.id.clone()>
-                <td>{facts.user.clone()}</td>
-                <td>{session.application.clone()}</td>
-                <td>{session.role.as_str()}</td>
-                <td class="ended" title=facts.ended_exact.clone()>{ended}</td>
-                <td class="reason">{facts.reason}</td>
-                <td>{facts.ended_by.clone()}</td>
-                <td class="ip"><IpAddress ip=session.last_ip.clone()/></td>
-                <td>{country(session.country.as_deref())}</td>
-                <td class="agent-text">{agent_summary(session)}</td>
-            </tr>
-        }
-    }).collect_view();
+        return view! { <p class="history-total">{heading}</p><p class="empty">{empty}</p> }
+            .into_any();
+    }
+    let rows = sessions
+        .iter()
+        .map(|session| {
+            let facts = EndFacts::new(session);
+            let ended = {
+                let facts = facts.clone();
+                move || facts.ended(now.get())
+            };
+            view! {
+                <tr data-session-id=session.id.clone()>
+                    <td>{facts.user.clone()}</td>
+                    <td>{session.application.clone()}</td>
+                    <td>{session.role.as_str()}</td>
+                    <td class="ended" title=facts.ended_exact.clone()>{ended}</td>
+                    <td class="reason">{facts.reason}</td>
+                    <td>{facts.ended_by.clone()}</td>
+                    <td class="ip"><IpAddress ip=session.last_ip.clone()/></td>
+                    <td>{country(session.country.as_deref())}</td>
+                    <td class="agent-text">{agent_summary(session)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let cards = sessions.iter().map(|session| {
         let facts = EndFacts::new(session);
         let ended = {

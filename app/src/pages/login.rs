@@ -12,10 +12,19 @@ pub fn LoginPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let ended = move || {
-        query.with(|query| query.get("ended").and_then(|reason| EndReason::parse(&reason)).map(EndReason::explanation))
+        query.with(|query| {
+            query
+                .get("ended")
+                .and_then(|reason| EndReason::parse(&reason))
+                .map(EndReason::explanation)
+        })
     };
     let error = move || {
-        sign_in.value().get().and_then(|result| result.err()).map(|err| err.to_string())
+        sign_in
+            .value()
+            .get()
+            .and_then(|result| result.err())
+            .map(|err| err.to_string())
     };
     Effect::new(move |_| {
         if let Some(Ok(target)) = sign_in.value().get() {

@@ -1,6 +1,7 @@
 pub mod admin_sessions;
 pub mod applications;
 pub mod history;
+pub mod kill_confirm;
 pub mod login;
 pub mod my_sessions;
 pub mod settings;

@@ -1,11 +1,14 @@
 //! `/account/sessions`: the signed-in person's own devices, live.
 
-use crate::api::{my_sessions, sign_out_others, sign_out_sessions, whoami, SignOutOthers, SignOutSessions, PASSWORD_CHANGED, SIGNED_OUT};
+use crate::api::{
+    my_sessions, sign_out_others, sign_out_sessions, whoami, SignOutOthers, SignOutSessions,
+    PASSWORD_CHANGED, SIGNED_OUT,
+};
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
-use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
 use crate::components::form_feedback::{form_done, form_error};
+use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
 use crate::components::password_form::{password_changed, PasswordForm};
 use crate::format::{agent_summary, ago, sessions_count, time_left, utc};
 use crate::live::connect;
@@ -33,7 +36,10 @@ fn flash_from_form_post() -> Option<Flash> {
         return Some(Flash::Failure(err.to_string()));
     }
     match form_done()? {
-        (what, count) if what == SIGNED_OUT => Some(Flash::Success(format!("Signed out {}.", sessions_count(count)))),
+        (what, count) if what == SIGNED_OUT => Some(Flash::Success(format!(
+            "Signed out {}.",
+            sessions_count(count)
+        ))),
         (what, count) if what == PASSWORD_CHANGED => Some(Flash::Success(password_changed(count))),
         _ => None,
     }
@@ -47,17 +53,30 @@ pub fn MySessionsPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| whoami());
     let sessions = Resource::new(
         move || version.get(),
-        |_| my_sessions(ListQuery { limit: MAX_PAGE_SIZE, ..ListQuery::default() }),
+        |_| {
+            my_sessions(ListQuery {
+                limit: MAX_PAGE_SIZE,
+                ..ListQuery::default()
+            })
+        },
     );
     let now = ticking_now(Signal::derive(move || {
-        sessions.get().and_then(|page| page.ok()).map(|page| page.now).unwrap_or_default()
+        sessions
+            .get()
+            .and_then(|page| page.ok())
+            .map(|page| page.now)
+            .unwrap_or_default()
     }));
     Effect::new(move |_| {
         let handle = connect(move |_| after(250, move || version.update(|v| *v += 1)));
         on_cleanup(move || handle.stop());
     });
 
-    let guard = ActionGuard { pending, flash, done: Callback::new(move |()| version.update(|v| *v += 1)) };
+    let guard = ActionGuard {
+        pending,
+        flash,
+        done: Callback::new(move |()| version.update(|v| *v += 1)),
+    };
     let detail = || "That device will have to sign in again.".to_owned();
     let signed_out = |count: u32| format!("Signed out {}.", sessions_count(count));
     let on_sign_out = Callback::new(move |(id, skip): (String, bool)| {
@@ -69,9 +88,12 @@ pub fn MySessionsPage() -> impl IntoView {
     let sign_out_everywhere = move |event: leptos::ev::MouseEvent| {
         // The form is for pages without their WASM; here the dialog asks first.
         event.prevent_default();
-        guard.ask(skips_confirmation(&event), "Sign out all other sessions?".into(), detail(), move || async move {
-            sign_out_others().await.map(signed_out)
-        });
+        guard.ask(
+            skips_confirmation(&event),
+            "Sign out all other sessions?".into(),
+            detail(),
+            move || async move { sign_out_others().await.map(signed_out) },
+        );
     };
 
     let current = Signal::derive(move || me.get().and_then(|me| me.ok()).map(|me| me.session_id));
@@ -135,7 +157,8 @@ fn DeviceCard(
         Signal::derive(move || current.get().as_deref() == Some(id.as_str()))
     };
     let row_id = id.clone();
-    let (created, last_seen, deadline) = (session.created_at, session.last_seen_at, session.deadline());
+    let (created, last_seen, deadline) =
+        (session.created_at, session.last_seen_at, session.deadline());
     view! {
         <article class="device-card" class:current=is_current data-session-id=row_id>
             <div class="device-icons">

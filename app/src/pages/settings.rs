@@ -97,7 +97,9 @@ pub fn SettingsPage() -> impl IntoView {
         });
     };
     let can_save = move || {
-        !saving.get() && !drafts.with(Drafts::is_empty) && !matches!(preview.get(), Preview::Invalid(_) | Preview::Checking)
+        !saving.get()
+            && !drafts.with(Drafts::is_empty)
+            && !matches!(preview.get(), Preview::Invalid(_) | Preview::Checking)
     };
 
     view! {
@@ -171,7 +173,11 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn ScopeButton(scope: RwSignal<SettingScope>, current: SettingScope, label: &'static str) -> impl IntoView {
+fn ScopeButton(
+    scope: RwSignal<SettingScope>,
+    current: SettingScope,
+    label: &'static str,
+) -> impl IntoView {
     view! {
         <button
             class="chip"
@@ -186,6 +192,10 @@ fn ScopeButton(scope: RwSignal<SettingScope>, current: SettingScope, label: &'st
 fn to_changes(drafts: &Drafts) -> Vec<SettingChange> {
     drafts
         .iter()
-        .map(|((scope, key), value)| SettingChange { scope: *scope, key: key.clone(), value: value.clone() })
+        .map(|((scope, key), value)| SettingChange {
+            scope: *scope,
+            key: key.clone(),
+            value: value.clone(),
+        })
         .collect()
 }
