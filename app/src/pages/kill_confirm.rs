@@ -24,7 +24,7 @@ pub fn KillConfirmPage() -> impl IntoView {
     view! {
         <Title text=page_title("Kill session")/>
         <TopBar me/>
-        <main class="kill-confirm" id="main" tabindex="-1">
+        <main class="console kill-confirm" id="main" tabindex="-1">
             <h1>"Kill session"</h1>
             {failed.map(|text| view! { <div class="flash failure" role="alert">{text}</div> })}
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -34,13 +34,15 @@ pub fn KillConfirmPage() -> impl IntoView {
                         Ok(session) => {
                             let detail = kill_detail(mine.as_deref() == Some(session.id.as_str()));
                             view! {
-                                <p class="confirm-question">{kill_title(&session)}</p>
-                                <p>{detail}</p>
-                                <form method="post" action=KillSessions::PATH class="dialog-actions">
-                                    <input type="hidden" name="ids[0]" value=session.id.clone()/>
-                                    <a class="button" href="/admin/sessions">"Cancel"</a>
-                                    <button class="button solid-danger" type="submit">"Kill"</button>
-                                </form>
+                                <section class="confirm-box">
+                                    <p class="confirm-question">{kill_title(&session)}</p>
+                                    <p>{detail}</p>
+                                    <form method="post" action=KillSessions::PATH class="dialog-actions">
+                                        <input type="hidden" name="ids[0]" value=session.id.clone()/>
+                                        <a class="button" href="/admin/sessions">"Cancel"</a>
+                                        <button class="button solid-danger" type="submit">"Kill"</button>
+                                    </form>
+                                </section>
                             }
                             .into_any()
                         }
