@@ -167,14 +167,21 @@ pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
 }
 
 /// Signs out some of the caller's own sessions. Ids of anyone else's sessions are
-/// ignored by the store's scope, so they are neither ended nor revealed.
+/// ignored by the store's scope, so they are neither ended nor revealed. Needs the
+/// password entered recently (`password` when it was not).
 #[server(prefix = "/rpc", endpoint = "sign_out_sessions")]
-pub async fn sign_out_sessions(ids: Vec<String>) -> Result<u32, AppError> {
+pub async fn sign_out_sessions(
+    ids: Vec<String>,
+    #[server(default)] password: String,
+) -> Result<u32, AppError> {
     let session = current_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
     if ids.is_empty() {
         return Err(AppError::BadRequest("No session was selected.".into()));
     }
+    engine()?
+        .require_recent_auth(&session, Some(password), &client_info()?)
+        .await?;
     let selector = EndSelector::Ids {
         ids,
         scope: Scope::User(user_id),
@@ -192,11 +199,15 @@ pub async fn sign_out_sessions(ids: Vec<String>) -> Result<u32, AppError> {
     Ok(count)
 }
 
-/// Signs out every session of the caller's except the current one.
+/// Signs out every session of the caller's except the current one. Needs the password
+/// entered recently (`password` when it was not).
 #[server(prefix = "/rpc", endpoint = "sign_out_others")]
-pub async fn sign_out_others() -> Result<u32, AppError> {
+pub async fn sign_out_others(#[server(default)] password: String) -> Result<u32, AppError> {
     let session = current_session().await?;
     let user_id = session.user_id.ok_or(AppError::Forbidden)?;
+    engine()?
+        .require_recent_auth(&session, Some(password), &client_info()?)
+        .await?;
     let selector = EndSelector::UserExcept {
         user_id,
         keep: session.id.clone(),

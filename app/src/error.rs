@@ -19,6 +19,9 @@ pub enum AppError {
     },
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// The action needs the password entered recently: ask for it and send it along.
+    #[error("{0}")]
+    PasswordRequired(String),
     /// The session policy refused (a limit, a network rule); the text says which.
     #[error("{0}")]
     Refused(String),
@@ -49,7 +52,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => 400,
             AppError::Unauthenticated { .. } => 401,
-            AppError::Forbidden | AppError::Refused(_) => 403,
+            AppError::Forbidden | AppError::Refused(_) | AppError::PasswordRequired(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -124,6 +127,7 @@ impl From<sessions_core::CoreError> for AppError {
             },
             CoreError::Unauthenticated(reason) => AppError::unauthenticated(reason),
             CoreError::Forbidden => AppError::Forbidden,
+            CoreError::PasswordRequired => AppError::PasswordRequired(err.to_string()),
             CoreError::Refused(message) => AppError::Refused(message),
             CoreError::Unavailable(ref cause) => {
                 tracing::error!(error = %cause, "the session store failed");

@@ -11,7 +11,7 @@ use sessions_core::catalogue::{SettingChange, SettingValues, SettingsChangeRecor
 use sessions_core::model::{HistoryPage, HistoryQuery, Impact};
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, engine, require_admin, require_admin_viewing};
+use crate::server_ctx::{actor_name, client_info, engine, require_admin, require_admin_viewing};
 
 /// The stored settings, as the settings page edits them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,11 +51,28 @@ pub async fn preview_settings(changes: Vec<SettingChange>) -> Result<Impact, App
         .await?)
 }
 
-/// Saves every change or none, and applies it at once.
+/// Saves every change or none, and applies it at once. A change that ends sessions
+/// needs the password entered recently (`password` when it was not).
 #[server(prefix = "/rpc", endpoint = "save_settings", input = Json)]
-pub async fn save_settings(changes: Vec<SettingChange>) -> Result<SaveOutcome, AppError> {
+pub async fn save_settings(
+    changes: Vec<SettingChange>,
+    #[server(default)] password: String,
+) -> Result<SaveOutcome, AppError> {
     let admin = require_admin().await?;
-    let saved = engine()?
+    let engine = engine()?;
+    // The preview (a scan) only when the answer could matter.
+    if !engine.auth_is_recent(&admin)
+        && engine
+            .preview_settings(&changes, Some(&admin.id))
+            .await?
+            .sessions
+            > 0
+    {
+        engine
+            .require_recent_auth(&admin, Some(password), &client_info()?)
+            .await?;
+    }
+    let saved = engine
         .save_settings(&changes, &actor_name(&admin), Some(&admin.id))
         .await?;
     Ok(SaveOutcome {

@@ -23,6 +23,9 @@ pub enum CoreError {
     Unauthenticated(Option<EndReason>),
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// The action needs the password entered recently; it was not (see `recent_auth`).
+    #[error("Enter your password to confirm it is you.")]
+    PasswordRequired,
     /// The session policy refuses (a limit, a network rule); the text says which.
     #[error("{0}")]
     Refused(String),

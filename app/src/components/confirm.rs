@@ -21,6 +21,8 @@ pub struct Confirmation {
     /// made it, and the owner of a row's menu item is gone by the time "Confirm" is
     /// clicked (the menu closed), which would silently drop the action.
     pub on_confirm: Arc<dyn Fn() + Send + Sync>,
+    /// When the server asked for the password again: what is typed into the field.
+    pub password: Option<RwSignal<String>>,
 }
 
 pub fn skips_confirmation(event: &leptos::ev::MouseEvent) -> bool {
@@ -52,14 +54,56 @@ impl ActionGuard {
                 title,
                 detail,
                 on_confirm,
+                password: None,
             }));
         }
+    }
+
+    /// Like `ask`, for an action that may need the password entered recently: `action`
+    /// gets the password (empty at first); when the server answers that it needs one,
+    /// the dialog asks for it and the action runs again with it.
+    pub fn ask_with_password<F, Fut>(self, skip: bool, title: String, detail: String, action: F)
+    where
+        F: Fn(String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<String, AppError>> + 'static,
+    {
+        let action = Arc::new(action);
+        let retry_title = title.clone();
+        self.ask(skip, title, detail, move || {
+            let (action, title) = (action.clone(), retry_title.clone());
+            async move {
+                match action(String::new()).await {
+                    Err(AppError::PasswordRequired(message)) => {
+                        self.ask_password(title, message, action);
+                        Err(AppError::PasswordRequired(String::new()))
+                    }
+                    result => result,
+                }
+            }
+        });
+    }
+
+    fn ask_password<F, Fut>(self, title: String, detail: String, action: Arc<F>)
+    where
+        F: Fn(String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<String, AppError>> + 'static,
+    {
+        let typed = RwSignal::new(String::new());
+        let on_confirm = Arc::new(move || self.run(action(typed.get_untracked())));
+        self.pending.set(Some(Confirmation {
+            title,
+            detail,
+            on_confirm,
+            password: Some(typed),
+        }));
     }
 
     fn run(self, call: impl Future<Output = Result<String, AppError>> + 'static) {
         leptos::task::spawn_local(async move {
             let flash = match call.await {
                 Ok(text) => Flash::Success(text),
+                // The dialog is asking for the password: nothing to say yet.
+                Err(AppError::PasswordRequired(_)) => return,
                 Err(err) => Flash::from_error(&err),
             };
             self.flash.set(Some(flash));
@@ -80,7 +124,7 @@ pub fn ConfirmDialog(pending: RwSignal<Option<Confirmation>>) -> impl IntoView {
     });
     let title = move || pending.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default());
     let detail = move || pending.with(|p| p.as_ref().map(|p| p.detail.clone()).unwrap_or_default());
-    let confirm = move |_| {
+    let confirm = move |_: ()| {
         if let Some(confirmation) = pending.get_untracked() {
             pending.set(None);
             (confirmation.on_confirm)();
@@ -103,9 +147,23 @@ pub fn ConfirmDialog(pending: RwSignal<Option<Confirmation>>) -> impl IntoView {
         >
             <h2 id="dialog-title">{title}</h2>
             <p id="dialog-detail">{detail}</p>
+            {move || pending.with(|p| p.as_ref().and_then(|p| p.password)).map(|typed| view! {
+                <label class="dialog-password">
+                    "Your password"
+                    <input
+                        type="password"
+                        autocomplete="current-password"
+                        autofocus=true
+                        required=true
+                        prop:value=move || typed.get()
+                        on:input=move |event| typed.set(event_target_value(&event))
+                        on:keydown=move |event| if event.key() == "Enter" { confirm(()) }
+                    />
+                </label>
+            })}
             <div class="dialog-actions">
                 <button class="button" on:click=move |_| pending.set(None)>"Cancel"</button>
-                <button class="button solid-danger" autofocus=true on:click=confirm>"Confirm"</button>
+                <button class="button solid-danger" autofocus=true on:click=move |_| confirm(())>"Confirm"</button>
             </div>
         </dialog>
     }

@@ -80,19 +80,24 @@ pub fn MySessionsPage() -> impl IntoView {
     let detail = || "That device will have to sign in again.".to_owned();
     let signed_out = |count: u32| format!("Signed out {}.", sessions_count(count));
     let on_sign_out = Callback::new(move |(id, skip): (String, bool)| {
-        guard.ask(skip, "Sign out this session?".into(), detail(), move || {
-            let ids = vec![id.clone()];
-            async move { sign_out_sessions(ids).await.map(signed_out) }
-        });
+        guard.ask_with_password(
+            skip,
+            "Sign out this session?".into(),
+            detail(),
+            move |password| {
+                let ids = vec![id.clone()];
+                async move { sign_out_sessions(ids, password).await.map(signed_out) }
+            },
+        );
     });
     let sign_out_everywhere = move |event: leptos::ev::MouseEvent| {
         // The form is for pages without their WASM; here the dialog asks first.
         event.prevent_default();
-        guard.ask(
+        guard.ask_with_password(
             skips_confirmation(&event),
             "Sign out all other sessions?".into(),
             detail(),
-            move || async move { sign_out_others().await.map(signed_out) },
+            move |password| async move { sign_out_others(password).await.map(signed_out) },
         );
     };
 

@@ -4,9 +4,11 @@
 
 use crate::api::whoami;
 use crate::browser::after;
+use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::policy_views::{ImpactPanel, SettingsChangesSection};
 use crate::components::setting_row::SettingRow;
+use crate::error::AppError;
 use crate::live::connect;
 use crate::pages::{page_title, TopBar};
 use crate::policy_api::{get_settings, preview_settings, save_settings, settings_changes};
@@ -15,9 +17,57 @@ use leptos_meta::Title;
 use sessions_core::catalogue::{SettingChange, SettingGroup, SettingScope, SETTINGS};
 use sessions_core::model::{Impact, Role};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Unsaved edits: (scope, key) → new value, `None` = drop the role's override.
 pub type Drafts = BTreeMap<(SettingScope, String), Option<String>>;
+
+/// Sends the drafts. A save that ends sessions may need the password entered again:
+/// then the dialog asks for it and the save is sent once more with it.
+#[derive(Clone, Copy)]
+struct Saver {
+    drafts: RwSignal<Drafts>,
+    saving: RwSignal<bool>,
+    flash: RwSignal<Option<Flash>>,
+    version: RwSignal<u32>,
+    pending: RwSignal<Option<Confirmation>>,
+}
+
+impl Saver {
+    fn save(self, password: String) {
+        let changes = to_changes(&self.drafts.get_untracked());
+        if changes.is_empty() {
+            return;
+        }
+        self.saving.set(true);
+        leptos::task::spawn_local(async move {
+            match save_settings(changes, password).await {
+                Ok(outcome) => {
+                    let ended = match outcome.impact.sessions {
+                        0 => "No session ended.".to_owned(),
+                        1 => "1 session ended.".to_owned(),
+                        n => format!("{n} sessions ended."),
+                    };
+                    self.flash
+                        .set(Some(Flash::Success(format!("Settings saved. {ended}"))));
+                    self.drafts.set(Drafts::new());
+                    self.version.update(|v| *v += 1);
+                }
+                Err(AppError::PasswordRequired(message)) => {
+                    let typed = RwSignal::new(String::new());
+                    self.pending.set(Some(Confirmation {
+                        title: "Save settings that end sessions?".into(),
+                        detail: message,
+                        on_confirm: Arc::new(move || self.save(typed.get_untracked())),
+                        password: Some(typed),
+                    }));
+                }
+                Err(err) => self.flash.set(Some(Flash::from_error(&err))),
+            }
+            self.saving.set(false);
+        });
+    }
+}
 
 /// What the preview panel shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,29 +123,15 @@ pub fn SettingsPage() -> impl IntoView {
         });
     });
 
-    let save = move |_| {
-        let changes = to_changes(&drafts.get_untracked());
-        if changes.is_empty() {
-            return;
-        }
-        saving.set(true);
-        leptos::task::spawn_local(async move {
-            match save_settings(changes).await {
-                Ok(outcome) => {
-                    let ended = match outcome.impact.sessions {
-                        0 => "No session ended.".to_owned(),
-                        1 => "1 session ended.".to_owned(),
-                        n => format!("{n} sessions ended."),
-                    };
-                    flash.set(Some(Flash::Success(format!("Settings saved. {ended}"))));
-                    drafts.set(Drafts::new());
-                    version.update(|v| *v += 1);
-                }
-                Err(err) => flash.set(Some(Flash::from_error(&err))),
-            }
-            saving.set(false);
-        });
+    let pending = RwSignal::new(None::<Confirmation>);
+    let saver = Saver {
+        drafts,
+        saving,
+        flash,
+        version,
+        pending,
     };
+    let save = move |_| saver.save(String::new());
     let can_save = move || {
         !saving.get()
             && !drafts.with(Drafts::is_empty)
@@ -168,6 +204,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
             </div>
             <SettingsChangesSection title="Recent changes" ledger/>
+            <ConfirmDialog pending/>
         </main>
     }
 }

@@ -6,7 +6,6 @@ use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Role};
 use crate::password::validate_password;
 use crate::store::{EndSelector, NewUser, User};
-use crate::throttle::AttemptKeys;
 
 const MAX_USERNAME_LEN: usize = 64;
 
@@ -60,9 +59,8 @@ impl Engine {
             .ok_or_else(|| CoreError::NotFound("No such user.".into()))
     }
 
-    /// A user changing their own password: the current one must be right. Checking it
-    /// is a password guess like a sign-in, so it goes through the same throttle: a
-    /// stolen session cannot be used to guess the password faster than sign-in can.
+    /// A user changing their own password: the current one must be right (checked
+    /// through the sign-in throttle, see `verify_own_password`).
     pub async fn change_own_password(
         &self,
         user_id: i64,
@@ -71,23 +69,10 @@ impl Engine {
         keep: KeepSessions,
         client: &ClientInfo,
     ) -> CoreResult<usize> {
-        let user = self.user_by_id(user_id).await?;
-        let attempt = self
-            .throttle
-            .reserve(AttemptKeys {
-                user: user.username.clone(),
-                ip: client.ip.clone(),
-            })
-            .map_err(|retry_after_secs| CoreError::Throttled { retry_after_secs })?;
-        let credentials = self.store.user_credentials(&user.username).await?;
-        let verified = self
-            .hashing
-            .verify(current, credentials.map(|c| c.password_hash))
-            .await?;
-        if !verified {
+        if !self.verify_own_password(user_id, current, client).await? {
             return Err(CoreError::invalid("The current password is wrong."));
         }
-        attempt.succeeded();
+        let user = self.user_by_id(user_id).await?;
         self.set_password(&user, new, keep, &user.username).await
     }
 

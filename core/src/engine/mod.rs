@@ -13,6 +13,7 @@ mod form_nonce;
 mod live;
 mod policy_changes;
 mod publish;
+mod recent_auth;
 mod sign_in;
 
 pub use accounts::KeepSessions;
@@ -20,6 +21,7 @@ pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
 pub use applications::NewAppKey;
 pub use form_nonce::new_form_nonce;
 pub use policy_changes::SavedSettings;
+pub use recent_auth::RECENT_AUTH_MS;
 pub use sign_in::SignInForm;
 
 use crate::cache::{CachedSession, Fill, SessionCache};
@@ -90,6 +92,7 @@ pub struct Engine {
     /// Ids this process ended itself and already announced; the end-log poller skips them.
     announced_ends: Mutex<HashSet<String>>,
     counts: counts::LiveCounts,
+    confirmations: recent_auth::Confirmations,
     /// Tests hold a check between its store read and its cache fill here.
     #[cfg(test)]
     fill_pause: Mutex<Option<Arc<fill_race_tests::FillPause>>>,
@@ -137,6 +140,7 @@ impl Engine {
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
             counts,
+            confirmations: recent_auth::Confirmations::default(),
             #[cfg(test)]
             fill_pause: Mutex::new(None),
         });

@@ -100,7 +100,10 @@ impl From<CoreError> for ApiError {
                 tracing::error!(error = %cause, "the session store failed");
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", err.to_string())
             }
-            CoreError::Forbidden | CoreError::BadCredentials | CoreError::Internal(_) => {
+            CoreError::Forbidden
+            | CoreError::BadCredentials
+            | CoreError::PasswordRequired
+            | CoreError::Internal(_) => {
                 tracing::error!(error = %err, "application API request failed");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
