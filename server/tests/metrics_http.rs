@@ -64,154 +64,112 @@ impl Scraped {
             .unwrap_or(0.0)
     }
 
-    fn checks(&self) -> u64 {
-        self.0
+    /// `sessions_active_by_{dimension}{dimension="value"}`.
+    fn active(&self, dimension: &str, value: &str) -> f64 {
+        let name = format!("sessions_active_by_{dimension}");
+        self.value(&name, Some((dimension, value)))
+    }
+
+    /// How much the counter `name{key="value"}` grew since `before`.
+    fn grew(&self, before: &Scraped, name: &str, (key, value): (&str, &str)) -> f64 {
+        self.value(name, Some((key, value))) - before.value(name, Some((key, value)))
+    }
+
+    /// Checks timed so far: the `+Inf` bucket of the latency histogram.
+    fn checks_timed(&self) -> f64 {
+        let histogram = self.0.iter().find_map(|sample| match &sample.value {
+            Value::Histogram(buckets) if sample.metric == "sessions_check_duration_seconds" => {
+                Some(buckets)
+            }
+            _ => None,
+        });
+        let buckets = histogram.expect("the check latency histogram");
+        let infinity = buckets
             .iter()
-            .find_map(|sample| match &sample.value {
-                Value::Histogram(buckets) if sample.metric == "sessions_check_duration_seconds" => {
-                    buckets
-                        .iter()
-                        .find(|bucket| bucket.less_than == f64::INFINITY)
-                        .map(|bucket| bucket.count as u64)
-                }
-                _ => None,
-            })
-            .expect("the check latency histogram")
+            .find(|bucket| bucket.less_than == f64::INFINITY);
+        infinity.expect("a +Inf bucket").count
     }
 }
+
+const SIGN_INS: &str = "sessions_sign_ins_total";
+const CHECKS: &str = "sessions_checks_total";
 
 #[tokio::test]
 async fn counters_move_with_sign_ins_checks_and_kills() {
     let (server, url) = start_with_metrics();
     let before = Scraped::take(&server, &url).await;
-    assert_eq!(
-        before.value(
-            "sessions_build_info",
-            Some(("version", env!("CARGO_PKG_VERSION")))
-        ),
-        1.0
-    );
+    let version = ("version", env!("CARGO_PKG_VERSION"));
+    assert_eq!(before.value("sessions_build_info", Some(version)), 1.0);
 
     let admin = server.sign_in("alice", "alice-password-1").await.cookie;
     let bob = server.sign_in("bob", "bob-password-1").await.cookie;
-    let refused = server
+    let wrong = server
         .try_sign_in_from("bob", "wrong-password", USER_AGENT)
         .await;
-    assert!(refused.is_err(), "a wrong password is refused");
+    assert!(wrong.is_err(), "a wrong password is refused");
     let bob_id = server.session_id(&bob).await;
     let _channel = server.live(Some(&admin)).await.expect("live channel");
 
     let during = Scraped::take(&server, &url).await;
-    let sign_ins = |scrape: &Scraped, outcome| {
-        scrape.value("sessions_sign_ins_total", Some(("outcome", outcome)))
-    };
-    assert_eq!(
-        sign_ins(&during, "success") - sign_ins(&before, "success"),
-        2.0
-    );
-    assert_eq!(
-        sign_ins(&during, "failed") - sign_ins(&before, "failed"),
-        1.0
-    );
-    let ok_checks =
-        |scrape: &Scraped| scrape.value("sessions_checks_total", Some(("outcome", "ok")));
+    assert_eq!(during.grew(&before, SIGN_INS, ("outcome", "success")), 2.0);
+    assert_eq!(during.grew(&before, SIGN_INS, ("outcome", "failed")), 1.0);
+    let checked = during.grew(&before, CHECKS, ("outcome", "ok"));
+    assert!(checked >= 1.0, "whoami checked bob's session");
     assert!(
-        ok_checks(&during) > ok_checks(&before),
-        "whoami checked bob's session"
+        during.checks_timed() > before.checks_timed(),
+        "and timed it"
     );
-    assert!(
-        during.checks() > before.checks(),
-        "and its time is in the histogram"
-    );
-    assert_eq!(
-        during.value(
-            "sessions_active_by_application",
-            Some(("application", "console"))
-        ),
-        2.0
-    );
-    assert_eq!(
-        during.value("sessions_active_by_role", Some(("role", "user"))),
-        1.0
-    );
-    assert_eq!(
-        during.value(
-            "sessions_active_by_status",
-            Some(("status", "authenticated"))
-        ),
-        2.0
-    );
+    assert_eq!(during.active("application", "console"), 2.0);
+    assert_eq!(during.active("role", "user"), 1.0);
+    assert_eq!(during.active("status", "authenticated"), 2.0);
     assert_eq!(during.value("sessions_live_channels", None), 1.0);
     assert_eq!(during.value("sessions_cache_entries", None), 2.0);
 
-    let (status, body) = server
-        .call("kill_sessions", Some(&admin), &format!("ids[0]={bob_id}"))
-        .await;
+    let form = format!("ids[0]={bob_id}");
+    let (status, body) = server.call("kill_sessions", Some(&admin), &form).await;
     assert_eq!(
         (status, body.as_str()),
         (200, "1"),
         "the admin kills bob's session"
     );
-    let refused_check = server.call("whoami", Some(&bob), "").await;
-    assert_eq!(refused_check.0, 401, "bob's next check is refused");
+    let (status, _) = server.call("whoami", Some(&bob), "").await;
+    assert_eq!(status, 401, "bob's next check is refused");
 
     let after = Scraped::take(&server, &url).await;
-    let killed =
-        |scrape: &Scraped| scrape.value("sessions_ended_total", Some(("reason", "killed")));
-    assert_eq!(killed(&after) - killed(&during), 1.0);
-    let ended_checks =
-        |scrape: &Scraped| scrape.value("sessions_checks_total", Some(("outcome", "ended")));
-    assert_eq!(
-        ended_checks(&after) - ended_checks(&during),
-        1.0,
-        "the refused check counts as ended"
-    );
-    assert_eq!(
-        after.value("sessions_active_by_role", Some(("role", "user"))),
-        0.0
-    );
-    assert_eq!(
-        after.value(
-            "sessions_active_by_application",
-            Some(("application", "console"))
-        ),
-        1.0
-    );
+    let killed = ("reason", "killed");
+    assert_eq!(after.grew(&during, "sessions_ended_total", killed), 1.0);
+    let ended = after.grew(&during, CHECKS, ("outcome", "ended"));
+    assert_eq!(ended, 1.0, "the refused check counts as ended");
+    assert_eq!(after.active("role", "user"), 0.0);
+    assert_eq!(after.active("application", "console"), 1.0);
     assert_eq!(after.value("sessions_store_errors_total", None), 0.0);
+}
+
+/// Asserts that the main listener answers 404 for `/metrics`, with none of its text.
+async fn main_listener_has_no_metrics(server: &TestServer) {
+    let url = format!("{}/metrics", server.base);
+    let response = server.client().get(url).send().await.expect("request");
+    assert_eq!(response.status().as_u16(), 404);
+    let body = response.text().await.expect("body");
+    assert!(!body.contains(SIGN_INS), "{body}");
 }
 
 #[tokio::test]
 async fn the_main_listener_never_serves_metrics() {
     let (server, url) = start_with_metrics();
+    let base = &server.base;
     assert!(
-        !url.starts_with(&server.base),
-        "a listener of its own: {url} vs {}",
-        server.base
+        !url.starts_with(base),
+        "a listener of its own: {url} vs {base}"
     );
-    let response = server
-        .client()
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 404);
-    let body = response.text().await.expect("body");
-    assert!(!body.contains("sessions_sign_ins_total"), "{body}");
+    main_listener_has_no_metrics(&server).await;
 }
 
 #[tokio::test]
 async fn metrics_are_off_unless_asked() {
     let server = TestServer::start(USERS);
     let printed = server.printed(Duration::from_millis(500));
-    assert!(
-        printed.iter().all(|line| !line.contains("Metrics")),
-        "{printed:?}"
-    );
-    let response = server
-        .client()
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 404);
+    let announced = printed.iter().any(|line| line.contains("Metrics"));
+    assert!(!announced, "{printed:?}");
+    main_listener_has_no_metrics(&server).await;
 }

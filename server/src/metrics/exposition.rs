@@ -4,7 +4,10 @@
 //! them (see `sessions_core::counters`).
 
 use prometheus_client::collector::Collector;
-use prometheus_client::encoding::{prometheus_text, DescriptorEncoder, NoLabelSet};
+use prometheus_client::encoding::{
+    prometheus_text, DescriptorEncoder, EncodeCounterValue, EncodeGaugeValue, MetricEncoder,
+    NoLabelSet,
+};
 use prometheus_client::metrics::info::Info;
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
@@ -57,152 +60,139 @@ impl Scrape {
     }
 }
 
+/// A labelled metric family: its name, help text and the one label it varies by.
+struct Family {
+    name: &'static str,
+    help: &'static str,
+    label: &'static str,
+}
+
+const fn family_of(name: &'static str, help: &'static str, label: &'static str) -> Family {
+    Family { name, help, label }
+}
+
+const BY_APPLICATION: Family = family_of(
+    "sessions_active_by_application",
+    "Live sessions per application",
+    "application",
+);
+const BY_ROLE: Family = family_of("sessions_active_by_role", "Live sessions per role", "role");
+const BY_STATUS: Family = family_of(
+    "sessions_active_by_status",
+    "Live sessions per status (authenticated or guest)",
+    "status",
+);
+const SIGN_INS: Family = family_of(
+    "sessions_sign_ins",
+    "Sign-ins and API session creations by outcome",
+    "outcome",
+);
+const ENDED: Family = family_of(
+    "sessions_ended",
+    "Sessions this instance ended, by reason",
+    "reason",
+);
+const CHECKS: Family = family_of("sessions_checks", "Session checks by outcome", "outcome");
+
+type Written = Result<(), std::fmt::Error>;
+
 impl Collector for Scrape {
-    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Written {
         // The store counts live sessions per dimension, not per combination, so each
         // dimension is a gauge of its own; each sums to all live sessions.
-        let by_application = self
-            .active
+        let active = &self.active;
+        let by_application = active
             .applications
             .iter()
             .map(|(name, n)| (name.as_str(), *n));
-        gauge_family(
+        family(
             &mut encoder,
-            "sessions_active_by_application",
-            "Live sessions per application",
-            "application",
+            &BY_APPLICATION,
+            MetricType::Gauge,
             by_application,
+            gauge,
         )?;
-        let by_role = self
-            .active
-            .roles
-            .iter()
-            .map(|(role, n)| (role.as_str(), *n));
-        gauge_family(
-            &mut encoder,
-            "sessions_active_by_role",
-            "Live sessions per role",
-            "role",
-            by_role,
-        )?;
-        let by_status = self
-            .active
+        let by_role = active.roles.iter().map(|(role, n)| (role.as_str(), *n));
+        family(&mut encoder, &BY_ROLE, MetricType::Gauge, by_role, gauge)?;
+        let by_status = active
             .statuses
             .iter()
             .map(|(status, n)| (status.as_str(), *n));
-        gauge_family(
+        family(
             &mut encoder,
-            "sessions_active_by_status",
-            "Live sessions per status (authenticated or guest)",
-            "status",
+            &BY_STATUS,
+            MetricType::Gauge,
             by_status,
+            gauge,
         )?;
 
         let sign_ins = self
             .sign_ins
             .iter()
             .map(|(outcome, n)| (outcome.as_str(), *n));
-        counter_family(
+        family(
             &mut encoder,
-            "sessions_sign_ins",
-            "Sign-ins and API session creations by outcome",
-            "outcome",
+            &SIGN_INS,
+            MetricType::Counter,
             sign_ins,
+            counter,
         )?;
         let ends = self.ends.iter().map(|(reason, n)| (reason.as_str(), *n));
-        counter_family(
-            &mut encoder,
-            "sessions_ended",
-            "Sessions this instance ended, by reason",
-            "reason",
-            ends,
-        )?;
+        family(&mut encoder, &ENDED, MetricType::Counter, ends, counter)?;
         let checks = self
             .checks
             .iter()
             .map(|(outcome, n)| (outcome.as_str(), *n));
-        counter_family(
-            &mut encoder,
-            "sessions_checks",
-            "Session checks by outcome",
-            "outcome",
-            checks,
-        )?;
+        family(&mut encoder, &CHECKS, MetricType::Counter, checks, counter)?;
 
         let latency = &self.check_latency;
         let help = "How long a session check took, in seconds";
-        let mut histogram = encoder.encode_descriptor(
-            "sessions_check_duration_seconds",
-            help,
-            None,
-            MetricType::Histogram,
-        )?;
+        let name = "sessions_check_duration_seconds";
+        let mut histogram = encoder.encode_descriptor(name, help, None, MetricType::Histogram)?;
+        let buckets = &latency.buckets;
         histogram.encode_histogram::<NoLabelSet>(
             latency.sum_seconds,
             latency.count,
-            &latency.buckets,
+            buckets,
             None,
         )?;
 
         let help = "Live channels (console tabs) open on this instance";
-        gauge(
-            &mut encoder,
-            "sessions_live_channels",
-            help,
-            self.open_channels,
-        )?;
+        let mut channels =
+            encoder.encode_descriptor("sessions_live_channels", help, None, MetricType::Gauge)?;
+        gauge(&mut channels, self.open_channels)?;
         let help = "Live sessions held in this instance's check cache";
-        gauge(
-            &mut encoder,
-            "sessions_cache_entries",
-            help,
-            self.cache_entries,
-        )?;
+        let mut cache =
+            encoder.encode_descriptor("sessions_cache_entries", help, None, MetricType::Gauge)?;
+        gauge(&mut cache, self.cache_entries)?;
         let help = "Errors of the session store (database) since this instance started";
-        let mut store_errors =
+        let mut errors =
             encoder.encode_descriptor("sessions_store_errors", help, None, MetricType::Counter)?;
-        store_errors.encode_counter::<NoLabelSet, _, u64>(&self.store_errors, None)
+        counter(&mut errors, self.store_errors)
     }
 }
 
-fn gauge(
+/// Writes `family` with one sample per (label value, number), each by `write`.
+fn family<'a, N>(
     encoder: &mut DescriptorEncoder,
-    name: &str,
-    help: &str,
-    value: usize,
-) -> Result<(), std::fmt::Error> {
-    let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
-    metric.encode_gauge(&value)
-}
-
-fn gauge_family<'a>(
-    encoder: &mut DescriptorEncoder,
-    name: &str,
-    help: &str,
-    label: &str,
-    values: impl Iterator<Item = (&'a str, i64)>,
-) -> Result<(), std::fmt::Error> {
-    let mut family = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+    family: &Family,
+    metric_type: MetricType,
+    values: impl Iterator<Item = (&'a str, N)>,
+    write: impl Fn(&mut MetricEncoder, N) -> Written,
+) -> Written {
+    let mut metric = encoder.encode_descriptor(family.name, family.help, None, metric_type)?;
     for (value, n) in values {
-        family.encode_family(&[(label, value)])?.encode_gauge(&n)?;
+        write(&mut metric.encode_family(&[(family.label, value)])?, n)?;
     }
     Ok(())
 }
 
-fn counter_family<'a>(
-    encoder: &mut DescriptorEncoder,
-    name: &str,
-    help: &str,
-    label: &str,
-    values: impl Iterator<Item = (&'a str, u64)>,
-) -> Result<(), std::fmt::Error> {
-    let mut family = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
-    for (value, n) in values {
-        family
-            .encode_family(&[(label, value)])?
-            .encode_counter::<NoLabelSet, _, u64>(&n, None)?;
-    }
-    Ok(())
+fn gauge<N: EncodeGaugeValue>(metric: &mut MetricEncoder, n: N) -> Written {
+    metric.encode_gauge(&n)
+}
+
+fn counter<N: EncodeCounterValue>(metric: &mut MetricEncoder, n: N) -> Written {
+    metric.encode_counter::<NoLabelSet, _, u64>(&n, None)
 }
 
 #[cfg(test)]
