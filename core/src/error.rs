@@ -66,6 +66,7 @@ impl CoreError {
 
 impl From<sqlx::Error> for CoreError {
     fn from(err: sqlx::Error) -> CoreError {
+        crate::counters::count_store_error();
         CoreError::Unavailable(format!("database: {err}"))
     }
 }

@@ -20,6 +20,8 @@ pub mod clock;
 #[cfg(feature = "engine")]
 pub mod cookie;
 #[cfg(feature = "engine")]
+pub mod counters;
+#[cfg(feature = "engine")]
 pub mod engine;
 #[cfg(feature = "engine")]
 pub mod error;

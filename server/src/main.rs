@@ -4,6 +4,7 @@ mod api;
 mod cli;
 mod demo;
 mod first_admin;
+mod metrics;
 mod serve;
 mod site;
 mod web;

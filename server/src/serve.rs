@@ -19,6 +19,10 @@ pub struct ServeArgs {
     /// deployments on hosts other than localhost; it makes stolen cookies easier to use.
     #[arg(long, env = "SESSIONS_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
+    /// Serve Prometheus metrics at `/metrics` on this address, a listener of its own
+    /// (off when not given; the main address never serves them).
+    #[arg(long, env = "SESSIONS_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 pub async fn run(global: &GlobalArgs, args: ServeArgs) -> ExitCode {
@@ -43,11 +47,19 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
     let first_admin = crate::first_admin::ensure(&engine, global).await?;
 
     let listener = listen(args.addr).await?;
-    serve_until_stopped(engine, listener, |addr| {
+    // Bound before serving, so a taken metrics address stops the start, loudly.
+    let metrics_listener = match args.metrics_addr {
+        Some(addr) => Some(listen(addr).await?),
+        None => None,
+    };
+    serve_until_stopped(engine.clone(), listener, |addr| {
         if let Some(first_admin) = first_admin {
             first_admin.print(addr);
         }
-        Vec::new()
+        metrics_listener
+            .map(|listener| crate::metrics::spawn(engine, listener))
+            .into_iter()
+            .collect()
     })
     .await
 }

@@ -30,32 +30,11 @@ impl Engine {
         application: &str,
         sign_in: AppSignIn,
     ) -> CoreResult<SignedIn> {
-        let user_id = sign_in.user_id.trim();
-        if user_id.is_empty() || user_id.chars().count() > MAX_APP_USER_LEN {
-            return Err(CoreError::invalid(format!(
-                "user_id must be 1 to {MAX_APP_USER_LEN} characters."
-            )));
-        }
-        let display_name = sign_in
-            .display_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .unwrap_or(user_id);
-        if display_name.chars().count() > MAX_APP_USER_LEN {
-            return Err(CoreError::invalid(format!(
-                "display_name must be at most {MAX_APP_USER_LEN} characters."
-            )));
-        }
-        let subject = Subject {
-            application: application.to_owned(),
-            account: None,
-            external_user_id: Some(user_id.to_owned()),
-            name: Some(display_name.to_owned()),
-            role: sign_in.role,
-            status: SessionStatus::Authenticated,
+        let result = match app_subject(application, &sign_in) {
+            Ok(subject) => self.open_session(subject, &sign_in.client).await,
+            Err(err) => Err(err),
         };
-        self.open_session(subject, &sign_in.client).await
+        self.count_sign_in(result)
     }
 
     /// Opens a guest session (no user) for `application`.
@@ -72,7 +51,8 @@ impl Engine {
             role: Role::User,
             status: SessionStatus::Guest,
         };
-        self.open_session(subject, client).await
+        let result = self.open_session(subject, client).await;
+        self.count_sign_in(result)
     }
 
     /// Ends the session holding `token` (logout). `Ok` also when it had already ended;
@@ -180,4 +160,33 @@ fn app_scope(application: &str, user: Option<String>) -> Scope {
         name: application.to_owned(),
         user,
     }
+}
+
+/// The subject of an application's sign-in, once its user id and name are acceptable.
+fn app_subject(application: &str, sign_in: &AppSignIn) -> CoreResult<Subject> {
+    let user_id = sign_in.user_id.trim();
+    if user_id.is_empty() || user_id.chars().count() > MAX_APP_USER_LEN {
+        return Err(CoreError::invalid(format!(
+            "user_id must be 1 to {MAX_APP_USER_LEN} characters."
+        )));
+    }
+    let display_name = sign_in
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(user_id);
+    if display_name.chars().count() > MAX_APP_USER_LEN {
+        return Err(CoreError::invalid(format!(
+            "display_name must be at most {MAX_APP_USER_LEN} characters."
+        )));
+    }
+    Ok(Subject {
+        application: application.to_owned(),
+        account: None,
+        external_user_id: Some(user_id.to_owned()),
+        name: Some(display_name.to_owned()),
+        role: sign_in.role,
+        status: SessionStatus::Authenticated,
+    })
 }

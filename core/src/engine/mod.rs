@@ -11,6 +11,7 @@ mod counts;
 mod fill_race_tests;
 mod form_nonce;
 mod live;
+mod observe;
 mod policy_changes;
 mod publish;
 mod recent_auth;
@@ -27,6 +28,7 @@ pub use sign_in::SignInForm;
 use crate::cache::{CachedSession, Fill, SessionCache};
 use crate::clock::{SharedClock, SystemClock};
 use crate::cookie::CookiePolicy;
+use crate::counters::{CheckOutcome, Counters};
 use crate::error::{CoreError, CoreResult};
 use crate::geo::GeoDb;
 use crate::hub::Hub;
@@ -43,6 +45,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
 
 pub use crate::model::CONSOLE_APP;
 /// Recorded as `ended_by` when no person ended a session (idle, expiry, limits).
@@ -93,6 +96,7 @@ pub struct Engine {
     announced_ends: Mutex<HashSet<String>>,
     counts: counts::LiveCounts,
     confirmations: recent_auth::Confirmations,
+    counters: Counters,
     /// Tests hold a check between its store read and its cache fill here.
     #[cfg(test)]
     fill_pause: Mutex<Option<Arc<fill_race_tests::FillPause>>>,
@@ -141,6 +145,7 @@ impl Engine {
             announced_ends: Mutex::new(HashSet::new()),
             counts,
             confirmations: recent_auth::Confirmations::default(),
+            counters: Counters::default(),
             #[cfg(test)]
             fill_pause: Mutex::new(None),
         });
@@ -203,7 +208,23 @@ impl Engine {
         self.verify(CONSOLE_APP, token, client, Activity::Peek).await
     }
 
+    /// Every check, counted by outcome and timed. The time is the real one, not the
+    /// injected clock: it is the check's own cost that operators watch.
     async fn verify(
+        &self,
+        application: &str,
+        token: &Token,
+        client: &ClientInfo,
+        activity: Activity,
+    ) -> CoreResult<Arc<CachedSession>> {
+        let started = Instant::now();
+        let result = self.decide(application, token, client, activity).await;
+        self.counters
+            .count_check(CheckOutcome::of(&result), started.elapsed());
+        result
+    }
+
+    async fn decide(
         &self,
         application: &str,
         token: &Token,

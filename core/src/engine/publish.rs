@@ -14,7 +14,8 @@ impl Engine {
         });
     }
 
-    /// Publishes ends made by this process; the end-log poller will skip them.
+    /// Publishes ends made by this process (and counts them: ends logged by others are
+    /// counted where they were made); the end-log poller will skip them.
     pub(crate) fn announce_ends(&self, ended: &[Session]) {
         {
             let mut announced = self
@@ -23,6 +24,8 @@ impl Engine {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             announced.extend(ended.iter().map(|session| session.id.clone()));
         }
+        self.counters
+            .count_ends(ended.iter().filter_map(|session| session.end_reason));
         self.publish_ends(ended.to_vec());
     }
 

@@ -56,6 +56,17 @@ impl Engine {
         client: &ClientInfo,
         form: SignInForm,
     ) -> CoreResult<SignedIn> {
+        let result = self.sign_in_once(username, password, client, form).await;
+        self.count_sign_in(result)
+    }
+
+    async fn sign_in_once(
+        &self,
+        username: &str,
+        password: String,
+        client: &ClientInfo,
+        form: SignInForm,
+    ) -> CoreResult<SignedIn> {
         let username = username.trim();
         if username.is_empty() || password.is_empty() {
             return Err(CoreError::invalid("Enter your username and password."));

@@ -50,6 +50,11 @@ impl Hub {
         Watchers::watch(&self.watchers, id)
     }
 
+    /// Live channels registered for their session's end, i.e. open.
+    pub fn open_channels(&self) -> usize {
+        self.watchers.open()
+    }
+
     /// Tells the channels of these (ended) sessions why they ended.
     pub fn fire_ends(&self, ended: &[Session]) {
         self.watchers.fire(ended);

@@ -4,7 +4,7 @@
 
 use crate::model::{EndReason, Session};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::oneshot;
 
@@ -13,6 +13,8 @@ type Waiters = Vec<(u64, oneshot::Sender<EndReason>)>;
 #[derive(Default)]
 pub(super) struct Watchers {
     next_key: AtomicU64,
+    /// Registrations alive: the channels open (read by operators, never on a hot path).
+    open: AtomicUsize,
     /// Session id -> the channels open on it (several tabs share one session).
     by_session: Mutex<HashMap<String, Waiters>>,
 }
@@ -29,6 +31,7 @@ pub struct EndWatch {
 impl Watchers {
     pub(super) fn watch(watchers: &Arc<Watchers>, id: &str) -> EndWatch {
         let key = watchers.next_key.fetch_add(1, Ordering::Relaxed);
+        watchers.open.fetch_add(1, Ordering::Relaxed);
         let (sender, ended) = oneshot::channel();
         watchers
             .lock()
@@ -60,6 +63,10 @@ impl Watchers {
         }
     }
 
+    pub(super) fn open(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Waiters>> {
         self.by_session
             .lock()
@@ -69,6 +76,7 @@ impl Watchers {
 
 impl Drop for EndWatch {
     fn drop(&mut self) {
+        self.watchers.open.fetch_sub(1, Ordering::Relaxed);
         let mut by_session = self.watchers.lock();
         if let Some(waiters) = by_session.get_mut(&self.session_id) {
             waiters.retain(|(key, _)| *key != self.key);
@@ -112,9 +120,12 @@ mod tests {
         let watchers = Arc::new(Watchers::default());
         let first = Watchers::watch(&watchers, "a");
         let second = Watchers::watch(&watchers, "a");
+        assert_eq!(watchers.open(), 2);
         drop(first);
         assert_eq!(watchers.lock()["a"].len(), 1);
+        assert_eq!(watchers.open(), 1);
         drop(second);
         assert!(watchers.lock().is_empty());
+        assert_eq!(watchers.open(), 0);
     }
 }

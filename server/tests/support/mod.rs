@@ -88,12 +88,17 @@ pub struct TestServer {
 impl TestServer {
     /// Creates `users` (name, role, password) with the CLI, then starts the server.
     pub fn start(users: &[(&str, &str, &str)]) -> TestServer {
+        Self::start_with_env(users, &[])
+    }
+
+    /// `start` with `env` set for the server.
+    pub fn start_with_env(users: &[(&str, &str, &str)], env: &[(&str, &str)]) -> TestServer {
         let (dir, database_url) = database();
         for (name, role, password) in users {
             let output = cli(&database_url, &["user", "add", name, "--role", role, "--password-stdin"], Some(password));
             assert!(output.status.success(), "user add {name}: {}", stderr(&output));
         }
-        Self::spawn(dir, &[])
+        Self::spawn(dir, env)
     }
 
     /// Starts on an empty database with `SESSIONS_ADMIN_PASSWORD` set.
