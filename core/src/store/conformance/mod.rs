@@ -5,6 +5,7 @@
 
 mod accounts;
 mod applications;
+mod ends;
 mod policy;
 mod sessions;
 
@@ -73,10 +74,10 @@ macro_rules! backend_suite {
             backend_suite!(@tests $open;
                 sessions::sessions_round_trip_by_token_hash,
                 sessions::list_filters_sorts_and_pages,
-                sessions::lists_and_ends_of_an_application_stay_in_it,
-                sessions::ends_respect_scope_and_are_logged,
-                sessions::expiry_and_idle_selectors_end_what_they_name,
-                sessions::touches_move_last_seen_forward_only,
+                ends::lists_and_ends_of_an_application_stay_in_it,
+                ends::ends_respect_scope_and_are_logged,
+                ends::expiry_and_idle_selectors_end_what_they_name,
+                ends::touches_move_last_seen_forward_only,
                 accounts::users_are_unique_case_insensitively,
                 accounts::users_are_found_by_name_and_id_and_listed_by_name,
                 accounts::accounts_change_and_disappear,
