@@ -4,7 +4,7 @@
 # to run and stop when we are not root.
 #
 #   bash scripts/setup.sh          # build tools: wasm target, cargo-leptos, wasm-bindgen, wasm-opt
-#   bash scripts/setup.sh --test   # + Chromium and the Playwright runner in end2end/
+#   bash scripts/setup.sh --test   # + Chromium, the Playwright runner in end2end/, PostgreSQL
 #
 # wasm-opt comes from the npm `binaryen` package in .tools/node_modules: Debian's is too
 # old (its release builds never hydrate). Callers put .tools/node_modules/.bin on PATH
@@ -140,6 +140,15 @@ if [ "$WITH_TEST" -eq 1 ]; then
     say "chromium: present"
   else
     apt_install chromium
+  fi
+
+  # The PostgreSQL backend's tests start their own throwaway cluster (initdb + postgres
+  # under /usr/lib/postgresql/*/bin, TLS certificate by openssl); the package's own
+  # cluster on port 5432 is not used.
+  if command -v initdb >/dev/null || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    say "postgresql: present"
+  else
+    apt_install postgresql openssl
   fi
 
   # The Playwright runner only: browsers are never downloaded (Debian's Chromium is used).

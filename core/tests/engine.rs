@@ -7,10 +7,10 @@ use sessions_core::{CoreError, Engine};
 
 mod support;
 
-use support::{config, Fixture, START};
+use support::{config, Backend, Fixture, START};
 
-async fn fixture() -> Fixture {
-    support::fixture(&[("alice", Role::User), ("root", Role::Admin)]).await
+async fn fixture(backend: Backend) -> Fixture {
+    support::fixture(backend, &[("alice", Role::User), ("root", Role::Admin)]).await
 }
 
 fn client(ip: &str) -> ClientInfo {
@@ -35,9 +35,8 @@ fn refused_for(result: Result<impl Sized, CoreError>) -> Option<EndReason> {
     }
 }
 
-#[tokio::test]
-async fn sign_in_issues_a_fresh_token_and_the_check_accepts_it() {
-    let f = fixture().await;
+async fn sign_in_issues_a_fresh_token_and_the_check_accepts_it(backend: Backend) {
+    let f = fixture(backend).await;
     let first = sign_in(&f.engine, "alice", "10.0.0.1").await;
     // Past the double-click window a sign-in is a new session.
     f.clock.advance(6_000);
@@ -58,9 +57,8 @@ async fn sign_in_issues_a_fresh_token_and_the_check_accepts_it() {
     assert_eq!(first.session.agent.browser, "Chrome");
 }
 
-#[tokio::test]
-async fn wrong_passwords_and_unknown_users_look_the_same_and_get_slowed() {
-    let f = fixture().await;
+async fn wrong_passwords_and_unknown_users_look_the_same_and_get_slowed(backend: Backend) {
+    let f = fixture(backend).await;
     let wrong = f
         .engine
         .sign_in("alice", "nope-nope".into(), &client("10.0.0.1"))
@@ -87,9 +85,8 @@ async fn wrong_passwords_and_unknown_users_look_the_same_and_get_slowed() {
     );
 }
 
-#[tokio::test]
-async fn idle_sessions_are_refused_with_their_reason() {
-    let f = fixture().await;
+async fn idle_sessions_are_refused_with_their_reason(backend: Backend) {
+    let f = fixture(backend).await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     f.clock.advance(29 * MINUTE_MS);
     f.engine
@@ -108,9 +105,8 @@ async fn idle_sessions_are_refused_with_their_reason() {
     );
 }
 
-#[tokio::test]
-async fn sessions_expire_after_their_lifetime_even_when_active() {
-    let f = fixture().await;
+async fn sessions_expire_after_their_lifetime_even_when_active(backend: Backend) {
+    let f = fixture(backend).await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     for _ in 0..(12 * 60 / 20) {
         f.clock.advance(20 * MINUTE_MS);
@@ -128,9 +124,8 @@ async fn sessions_expire_after_their_lifetime_even_when_active() {
     );
 }
 
-#[tokio::test]
-async fn an_ip_change_ends_the_session_by_default() {
-    let f = fixture().await;
+async fn an_ip_change_ends_the_session_by_default(backend: Backend) {
+    let f = fixture(backend).await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     assert_eq!(
         refused_for(f.engine.check(&signed.token, &client("10.6.6.6")).await),
@@ -142,9 +137,8 @@ async fn an_ip_change_ends_the_session_by_default() {
     );
 }
 
-#[tokio::test]
-async fn a_kill_is_refused_on_the_next_check_and_announced() {
-    let f = fixture().await;
+async fn a_kill_is_refused_on_the_next_check_and_announced(backend: Backend) {
+    let f = fixture(backend).await;
     let mut events = f.engine.subscribe();
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     f.engine
@@ -168,7 +162,10 @@ async fn a_kill_is_refused_on_the_next_check_and_announced() {
         refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
         Some(EndReason::Killed)
     );
-    assert!(matches!(events.recv().await.map(|f| f.event.clone()), Ok(LiveEvent::Created { .. })));
+    assert!(matches!(
+        events.recv().await.map(|f| f.event.clone()),
+        Ok(LiveEvent::Created { .. })
+    ));
     match events.recv().await.map(|f| f.event.clone()) {
         Ok(LiveEvent::Ended { sessions }) => {
             let ends: Vec<_> = sessions
@@ -177,16 +174,19 @@ async fn a_kill_is_refused_on_the_next_check_and_announced() {
                 .collect();
             assert_eq!(
                 ends,
-                vec![(signed.session.id.clone(), Some(EndReason::Killed), Some("root"))]
+                vec![(
+                    signed.session.id.clone(),
+                    Some(EndReason::Killed),
+                    Some("root")
+                )]
             );
         }
         other => panic!("expected the end event, got {other:?}"),
     }
 }
 
-#[tokio::test]
-async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log() {
-    let f = fixture().await;
+async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(backend: Backend) {
+    let f = fixture(backend).await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     f.engine
         .check(&signed.token, &client("10.0.0.1"))
@@ -212,7 +212,10 @@ async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(
             let ended = &sessions[0];
             assert_eq!(ended.id, signed.session.id);
             assert_eq!(ended.username.as_deref(), Some("alice"));
-            assert_eq!((ended.end_reason, ended.ended_by.as_deref()), (Some(EndReason::Killed), Some("cli")));
+            assert_eq!(
+                (ended.end_reason, ended.ended_by.as_deref()),
+                (Some(EndReason::Killed), Some("cli"))
+            );
             assert!(ended.ended_at.is_some());
         }
         other => panic!("expected one end event, got {other:?}"),
@@ -224,9 +227,8 @@ async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(
     );
 }
 
-#[tokio::test]
-async fn sweeping_ends_idle_sessions_but_not_recently_active_ones() {
-    let f = fixture().await;
+async fn sweeping_ends_idle_sessions_but_not_recently_active_ones(backend: Backend) {
+    let f = fixture(backend).await;
     let idle = sign_in(&f.engine, "alice", "10.0.0.1").await;
     let busy = sign_in(&f.engine, "root", "10.0.0.2").await;
     for _ in 0..8 {
@@ -255,9 +257,8 @@ async fn sweeping_ends_idle_sessions_but_not_recently_active_ones() {
     );
 }
 
-#[tokio::test]
-async fn last_seen_is_batched_in_memory_and_shown_in_lists() {
-    let f = fixture().await;
+async fn last_seen_is_batched_in_memory_and_shown_in_lists(backend: Backend) {
+    let f = fixture(backend).await;
     let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
     f.clock.advance(10_000);
     f.engine
@@ -287,9 +288,8 @@ async fn last_seen_is_batched_in_memory_and_shown_in_lists() {
     assert_eq!(f.engine.flush_touches(false).await.expect("flush"), 1);
 }
 
-#[tokio::test]
-async fn malformed_and_foreign_ids_change_nothing() {
-    let f = fixture().await;
+async fn malformed_and_foreign_ids_change_nothing(backend: Backend) {
+    let f = fixture(backend).await;
     let alice = sign_in(&f.engine, "alice", "10.0.0.1").await;
     let root = sign_in(&f.engine, "root", "10.0.0.2").await;
     let bad = f
@@ -329,9 +329,8 @@ async fn malformed_and_foreign_ids_change_nothing() {
     ));
 }
 
-#[tokio::test]
-async fn a_new_sign_in_ends_the_session_the_browser_still_holds() {
-    let f = fixture().await;
+async fn a_new_sign_in_ends_the_session_the_browser_still_holds(backend: Backend) {
+    let f = fixture(backend).await;
     let browser = client("10.0.0.1");
     let old = sign_in(&f.engine, "alice", "10.0.0.1").await;
     let form = SignInForm {
@@ -349,20 +348,30 @@ async fn a_new_sign_in_ends_the_session_the_browser_still_holds() {
         Some(EndReason::Logout),
         "the old session ended as a logout"
     );
-    f.engine.check(&new.token, &browser).await.expect("the new one is live");
+    f.engine
+        .check(&new.token, &browser)
+        .await
+        .expect("the new one is live");
     // A wrong password ends nothing.
     let form = SignInForm {
         previous: Some(new.token.clone()),
         ..SignInForm::default()
     };
-    let wrong = f.engine.sign_in_form("alice", "nope-nope".into(), &browser, form).await;
+    let wrong = f
+        .engine
+        .sign_in_form("alice", "nope-nope".into(), &browser, form)
+        .await;
     assert!(matches!(wrong, Err(CoreError::BadCredentials)));
-    f.engine.check(&new.token, &browser).await.expect("still live");
+    f.engine
+        .check(&new.token, &browser)
+        .await
+        .expect("still live");
 }
 
-#[tokio::test]
-async fn every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_session() {
-    let f = fixture().await;
+async fn every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_session(
+    backend: Backend,
+) {
+    let f = fixture(backend).await;
     let browser = client("10.0.0.1");
     // Same user, address and browser, at once: still two sessions, two tokens.
     let first = sign_in(&f.engine, "alice", "10.0.0.1").await;
@@ -374,13 +383,22 @@ async fn every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_sessio
         nonce: Some("form-nonce-1".into()),
         ..SignInForm::default()
     };
-    let wrong = f.engine.sign_in_form("alice", "typo-typo".into(), &browser, form()).await;
-    assert!(matches!(wrong, Err(CoreError::BadCredentials)), "a failed try gives its nonce back");
+    let wrong = f
+        .engine
+        .sign_in_form("alice", "typo-typo".into(), &browser, form())
+        .await;
+    assert!(
+        matches!(wrong, Err(CoreError::BadCredentials)),
+        "a failed try gives its nonce back"
+    );
     f.engine
         .sign_in_form("alice", "alice-password".into(), &browser, form())
         .await
         .expect("the corrected form");
-    let again = f.engine.sign_in_form("alice", "alice-password".into(), &browser, form()).await;
+    let again = f
+        .engine
+        .sign_in_form("alice", "alice-password".into(), &browser, form())
+        .await;
     assert!(
         matches!(&again, Err(CoreError::Invalid(message)) if message.contains("already sent")),
         "{:?}",
@@ -391,5 +409,24 @@ async fn every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_sessio
         ..ListQuery::default()
     };
     let live = f.engine.list(&query, Scope::Everyone).await.expect("list");
-    assert_eq!(live.sessions.len(), 3, "the form sent twice opened one session");
+    assert_eq!(
+        live.sessions.len(),
+        3,
+        "the form sent twice opened one session"
+    );
 }
+
+support::on_both_backends!(
+    sign_in_issues_a_fresh_token_and_the_check_accepts_it,
+    wrong_passwords_and_unknown_users_look_the_same_and_get_slowed,
+    idle_sessions_are_refused_with_their_reason,
+    sessions_expire_after_their_lifetime_even_when_active,
+    an_ip_change_ends_the_session_by_default,
+    a_kill_is_refused_on_the_next_check_and_announced,
+    a_revocation_by_another_process_reaches_this_cache_through_the_end_log,
+    sweeping_ends_idle_sessions_but_not_recently_active_ones,
+    last_seen_is_batched_in_memory_and_shown_in_lists,
+    malformed_and_foreign_ids_change_nothing,
+    a_new_sign_in_ends_the_session_the_browser_still_holds,
+    every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_session,
+);

@@ -8,10 +8,18 @@ use sessions_core::{CoreError, Engine};
 
 mod support;
 
-use support::{config, Fixture};
+use support::{config, Backend, Fixture};
 
-async fn fixture() -> Fixture {
-    support::fixture(&[("alice", Role::User), ("bob", Role::User), ("root", Role::Admin)]).await
+async fn fixture(backend: Backend) -> Fixture {
+    support::fixture(
+        backend,
+        &[
+            ("alice", Role::User),
+            ("bob", Role::User),
+            ("root", Role::Admin),
+        ],
+    )
+    .await
 }
 
 fn client(ip: &str) -> ClientInfo {
@@ -42,9 +50,8 @@ async fn assert_counts_match_store(f: &Fixture, total: i64) {
     assert_eq!(fresh.live_total(), total);
 }
 
-#[tokio::test]
-async fn counts_follow_sign_ins_ends_and_the_sweep() {
-    let f = fixture().await;
+async fn counts_follow_sign_ins_ends_and_the_sweep(backend: Backend) {
+    let f = fixture(backend).await;
     assert_eq!(f.engine.live_total(), 0);
     let alice = sign_in(&f, "alice").await;
     sign_in(&f, "alice").await;
@@ -57,38 +64,53 @@ async fn counts_follow_sign_ins_ends_and_the_sweep() {
     assert_counts_match_store(&f, 3).await;
 
     f.engine
-        .end(EndSelector::Ids { ids: vec![alice.session.id.clone()], scope: sessions_core::store::Scope::Everyone }, EndReason::Killed, "root")
+        .end(
+            EndSelector::Ids {
+                ids: vec![alice.session.id.clone()],
+                scope: sessions_core::store::Scope::Everyone,
+            },
+            EndReason::Killed,
+            "root",
+        )
         .await
         .expect("kill");
     assert_counts_match_store(&f, 2).await;
 
     // Keep root's session active, let alice's go idle: the sweep ends and uncounts it.
     f.clock.advance(40 * MINUTE_MS);
-    assert_eq!(f.engine.sweep().await.expect("sweep"), 2, "alice idle, root idle");
+    assert_eq!(
+        f.engine.sweep().await.expect("sweep"),
+        2,
+        "alice idle, root idle"
+    );
     assert_counts_match_store(&f, 0).await;
     assert_eq!(facets(&f.engine).await, Facets::default());
 }
 
-#[tokio::test]
-async fn counts_follow_ends_logged_by_another_process_once() {
-    let f = fixture().await;
+async fn counts_follow_ends_logged_by_another_process_once(backend: Backend) {
+    let f = fixture(backend).await;
     sign_in(&f, "alice").await;
     sign_in(&f, "bob").await;
     let cli = Engine::open(&config(&f.url)).await.expect("second engine");
-    cli.end(EndSelector::User(1), EndReason::Killed, "cli").await.expect("kill");
+    cli.end(EndSelector::User(1), EndReason::Killed, "cli")
+        .await
+        .expect("kill");
     assert_eq!(f.engine.live_total(), 2, "not seen here yet");
     assert_eq!(f.engine.apply_logged_ends().await.expect("poll"), 1);
     assert_eq!(f.engine.apply_logged_ends().await.expect("poll"), 0);
     assert_counts_match_store(&f, 1).await;
 }
 
-#[tokio::test]
-async fn peek_refuses_like_check_but_does_not_move_last_seen() {
-    let f = fixture().await;
+async fn peek_refuses_like_check_but_does_not_move_last_seen(backend: Backend) {
+    let f = fixture(backend).await;
     let alice = sign_in(&f, "alice").await;
     let signed_at = alice.session.last_seen_at;
     f.clock.advance(10 * MINUTE_MS);
-    let peeked = f.engine.peek(&alice.token, &client("10.0.0.1")).await.expect("peek");
+    let peeked = f
+        .engine
+        .peek(&alice.token, &client("10.0.0.1"))
+        .await
+        .expect("peek");
     assert_eq!(peeked.last_seen(), signed_at, "a look is not activity");
     f.clock.advance(25 * MINUTE_MS);
     // 35 minutes without activity: idle, though it was peeked at 10.
@@ -99,22 +121,39 @@ async fn peek_refuses_like_check_but_does_not_move_last_seen() {
 
     let bob = sign_in(&f, "bob").await;
     f.clock.advance(MINUTE_MS);
-    let checked = f.engine.check(&bob.token, &client("10.0.0.1")).await.expect("check");
-    assert!(checked.last_seen() > bob.session.last_seen_at, "the check is activity");
+    let checked = f
+        .engine
+        .check(&bob.token, &client("10.0.0.1"))
+        .await
+        .expect("check");
+    assert!(
+        checked.last_seen() > bob.session.last_seen_at,
+        "the check is activity"
+    );
 }
 
-#[tokio::test]
-async fn a_bulk_end_is_one_message_and_wakes_each_ended_channel() {
-    let f = fixture().await;
+async fn a_bulk_end_is_one_message_and_wakes_each_ended_channel(backend: Backend) {
+    let f = fixture(backend).await;
     let first = sign_in(&f, "alice").await;
     sign_in(&f, "alice").await;
     sign_in(&f, "alice").await;
     let bob = sign_in(&f, "bob").await;
     let mut frames = f.engine.subscribe();
-    let (_, mut alice_tab) = f.engine.watch(&first.token, &client("10.0.0.1")).await.expect("watch");
-    let (_, mut bob_tab) = f.engine.watch(&bob.token, &client("10.0.0.1")).await.expect("watch");
+    let (_, mut alice_tab) = f
+        .engine
+        .watch(&first.token, &client("10.0.0.1"))
+        .await
+        .expect("watch");
+    let (_, mut bob_tab) = f
+        .engine
+        .watch(&bob.token, &client("10.0.0.1"))
+        .await
+        .expect("watch");
 
-    f.engine.end(EndSelector::User(1), EndReason::Killed, "root").await.expect("kill");
+    f.engine
+        .end(EndSelector::User(1), EndReason::Killed, "root")
+        .await
+        .expect("kill");
     assert_eq!(alice_tab.ended.try_recv(), Ok(EndReason::Killed));
     assert!(bob_tab.ended.try_recv().is_err());
     let frame = frames.recv().await.expect("frame");
@@ -124,8 +163,22 @@ async fn a_bulk_end_is_one_message_and_wakes_each_ended_channel() {
     }
     assert!(frames.try_recv().is_err(), "one message for the batch");
     assert_eq!(frame.for_user(1), Some(&frame.admin));
-    assert!(frame.for_user(2).is_none(), "bob sees nothing of alice's sessions");
+    assert!(
+        frame.for_user(2).is_none(),
+        "bob sees nothing of alice's sessions"
+    );
 
     // A watch asked for after the end is refused instead.
-    assert!(f.engine.watch(&first.token, &client("10.0.0.1")).await.is_err());
+    assert!(f
+        .engine
+        .watch(&first.token, &client("10.0.0.1"))
+        .await
+        .is_err());
 }
+
+support::on_both_backends!(
+    counts_follow_sign_ins_ends_and_the_sweep,
+    counts_follow_ends_logged_by_another_process_once,
+    peek_refuses_like_check_but_does_not_move_last_seen,
+    a_bulk_end_is_one_message_and_wakes_each_ended_channel,
+);

@@ -15,10 +15,18 @@ const IPHONE: &str =
 
 mod support;
 
-use support::{config, Fixture};
+use support::{config, Backend, Fixture};
 
-async fn fixture() -> Fixture {
-    support::fixture(&[("alice", Role::User), ("bob", Role::User), ("root", Role::Admin)]).await
+async fn fixture(backend: Backend) -> Fixture {
+    support::fixture(
+        backend,
+        &[
+            ("alice", Role::User),
+            ("bob", Role::User),
+            ("root", Role::Admin),
+        ],
+    )
+    .await
 }
 
 fn client(ip: &str, user_agent: &str) -> ClientInfo {
@@ -93,9 +101,8 @@ fn refused(result: Result<SignedIn, CoreError>) -> String {
     }
 }
 
-#[tokio::test]
-async fn per_user_limit_refuses_at_the_limit() {
-    let f = fixture().await;
+async fn per_user_limit_refuses_at_the_limit(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(SettingScope::Role(Role::User), "max_sessions_per_user", "2")
         .await;
     f.sign_in("alice", "10.0.0.1").await.expect("1 of 2");
@@ -115,9 +122,8 @@ async fn per_user_limit_refuses_at_the_limit() {
     }
 }
 
-#[tokio::test]
-async fn a_third_browser_is_refused_even_like_the_first_and_at_once() {
-    let f = fixture().await;
+async fn a_third_browser_is_refused_even_like_the_first_and_at_once(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(SettingScope::Role(Role::User), "max_sessions_per_user", "2")
         .await;
     let chrome = client("10.0.0.1", CHROME);
@@ -136,9 +142,8 @@ async fn a_third_browser_is_refused_even_like_the_first_and_at_once() {
         .expect("the first is untouched");
 }
 
-#[tokio::test]
-async fn evict_oldest_ends_the_oldest_and_tells_it_live() {
-    let f = fixture().await;
+async fn evict_oldest_ends_the_oldest_and_tells_it_live(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(SettingScope::Default, "max_sessions_per_user", "2")
         .await;
     f.set(SettingScope::Default, "limit_action", "evict_oldest")
@@ -174,9 +179,8 @@ async fn evict_oldest_ends_the_oldest_and_tells_it_live() {
     );
 }
 
-#[tokio::test]
-async fn per_ip_and_per_device_limits() {
-    let f = fixture().await;
+async fn per_ip_and_per_device_limits(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(SettingScope::Default, "max_sessions_per_ip", "1")
         .await;
     f.sign_in("alice", "192.0.2.1")
@@ -205,9 +209,8 @@ async fn per_ip_and_per_device_limits() {
     assert!(message.contains("device (phone)"), "{message}");
 }
 
-#[tokio::test]
-async fn distinct_addresses_over_the_window() {
-    let f = fixture().await;
+async fn distinct_addresses_over_the_window(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(SettingScope::Default, "max_ips_per_user", "2").await;
     f.set(SettingScope::Default, "ip_window_minutes", "60")
         .await;
@@ -250,9 +253,8 @@ async fn distinct_addresses_over_the_window() {
         .expect("the window passed");
 }
 
-#[tokio::test]
-async fn a_double_click_does_not_count_twice() {
-    let f = fixture().await;
+async fn a_double_click_does_not_count_twice(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(SettingScope::Default, "max_sessions_per_user", "1")
         .await;
     let ip = client("10.0.0.1", CHROME);
@@ -276,9 +278,8 @@ async fn a_double_click_does_not_count_twice() {
     assert_eq!(f.live_ids("alice").await.len(), 1);
 }
 
-#[tokio::test]
-async fn network_rules_refuse_with_the_reason() {
-    let f = fixture().await;
+async fn network_rules_refuse_with_the_reason(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(
         SettingScope::Default,
         "ip_deny",
@@ -304,9 +305,8 @@ async fn network_rules_refuse_with_the_reason() {
         .expect("the override is the admin role's only");
 }
 
-#[tokio::test]
-async fn preview_counts_what_save_then_ends() {
-    let f = fixture().await;
+async fn preview_counts_what_save_then_ends(backend: Backend) {
+    let f = fixture(backend).await;
     let admin = f.sign_in("root", "10.0.0.9").await.expect("admin");
     let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
     f.sign_in("bob", "10.0.0.2").await.expect("bob");
@@ -379,9 +379,8 @@ async fn preview_counts_what_save_then_ends() {
     );
 }
 
-#[tokio::test]
-async fn invalid_changes_are_refused_whole() {
-    let f = fixture().await;
+async fn invalid_changes_are_refused_whole(backend: Backend) {
+    let f = fixture(backend).await;
     let before = f.engine.policy();
     for (key, value) in [
         ("max_sessions_per_user", "-1"),
@@ -418,9 +417,8 @@ async fn invalid_changes_are_refused_whole() {
         .is_empty());
 }
 
-#[tokio::test]
-async fn a_shorter_lifetime_shortens_live_sessions() {
-    let f = fixture().await;
+async fn a_shorter_lifetime_shortens_live_sessions(backend: Backend) {
+    let f = fixture(backend).await;
     let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
     f.clock.advance(20 * MINUTE_MS);
     f.set(SettingScope::Default, "lifetime_minutes", "60").await;
@@ -434,20 +432,47 @@ async fn a_shorter_lifetime_shortens_live_sessions() {
         alice.session.created_at + 60 * MINUTE_MS
     );
     let shorter = [change(SettingScope::Default, "lifetime_minutes", "15")];
-    let impact = f.engine.preview_settings(&shorter, None).await.expect("preview");
+    let impact = f
+        .engine
+        .preview_settings(&shorter, None)
+        .await
+        .expect("preview");
     assert_eq!(impact.sessions, 1);
-    f.engine.check(&alice.token, &client("10.0.0.1", CHROME)).await.expect("a preview ends nothing and moves no expiry");
-    let saved = f.engine.save_settings(&shorter, "root", None).await.expect("save");
-    assert_eq!(saved.impact.reasons, vec![(EndReason::Expired, 1)], "the save itself ends it, with its reason");
-    let refusal = f.engine.check(&alice.token, &client("10.0.0.1", CHROME)).await;
-    assert!(matches!(refusal, Err(CoreError::Unauthenticated(Some(EndReason::Expired)))));
-    let history = f.engine.history(&HistoryQuery { limit: 10, ..HistoryQuery::default() }).await.expect("history");
+    f.engine
+        .check(&alice.token, &client("10.0.0.1", CHROME))
+        .await
+        .expect("a preview ends nothing and moves no expiry");
+    let saved = f
+        .engine
+        .save_settings(&shorter, "root", None)
+        .await
+        .expect("save");
+    assert_eq!(
+        saved.impact.reasons,
+        vec![(EndReason::Expired, 1)],
+        "the save itself ends it, with its reason"
+    );
+    let refusal = f
+        .engine
+        .check(&alice.token, &client("10.0.0.1", CHROME))
+        .await;
+    assert!(matches!(
+        refusal,
+        Err(CoreError::Unauthenticated(Some(EndReason::Expired)))
+    ));
+    let history = f
+        .engine
+        .history(&HistoryQuery {
+            limit: 10,
+            ..HistoryQuery::default()
+        })
+        .await
+        .expect("history");
     assert_eq!(history.sessions[0].ended_by.as_deref(), Some("system"));
 }
 
-#[tokio::test]
-async fn another_process_saving_settings_applies_here() {
-    let f = fixture().await;
+async fn another_process_saving_settings_applies_here(backend: Backend) {
+    let f = fixture(backend).await;
     let other = Engine::open_with_clock(&config(&f.url), f.clock.clone())
         .await
         .expect("second process");
@@ -474,9 +499,8 @@ async fn another_process_saving_settings_applies_here() {
     );
 }
 
-#[tokio::test]
-async fn a_new_password_ends_the_other_sessions() {
-    let f = fixture().await;
+async fn a_new_password_ends_the_other_sessions(backend: Backend) {
+    let f = fixture(backend).await;
     let here = f.sign_in("alice", "10.0.0.1").await.expect("here");
     let there = f.sign_in("alice", "10.0.0.2").await.expect("there");
     let user_id = here.session.user_id.expect("user");
@@ -533,9 +557,8 @@ async fn a_new_password_ends_the_other_sessions() {
         .expect("new password");
 }
 
-#[tokio::test]
-async fn disabling_or_deleting_a_user_ends_everything() {
-    let f = fixture().await;
+async fn disabling_or_deleting_a_user_ends_everything(backend: Backend) {
+    let f = fixture(backend).await;
     let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
     let bob = f.sign_in("bob", "10.0.0.2").await.expect("bob");
     let alice_user = f.engine.user_by_name("alice").await.expect("alice");
@@ -593,9 +616,8 @@ async fn disabling_or_deleting_a_user_ends_everything() {
     assert_eq!(history.sessions[0].ended_by.as_deref(), Some("root"));
 }
 
-#[tokio::test]
-async fn history_keeps_who_and_why_until_retention() {
-    let f = fixture().await;
+async fn history_keeps_who_and_why_until_retention(backend: Backend) {
+    let f = fixture(backend).await;
     f.set(SettingScope::Default, "history_retention_days", "1")
         .await;
     let alice = f.sign_in("alice", "10.0.0.1").await.expect("alice");
@@ -636,4 +658,40 @@ async fn history_keeps_who_and_why_until_retention() {
             .total,
         0
     );
+
+    // Refused whatever the backend, before any query.
+    let backwards = HistoryQuery {
+        from: Some(400),
+        until: Some(200),
+        ..HistoryQuery::default()
+    };
+    assert!(matches!(
+        f.engine.history(&backwards).await,
+        Err(CoreError::Invalid(_))
+    ));
+    let long_user = HistoryQuery {
+        user: "x".repeat(201),
+        ..HistoryQuery::default()
+    };
+    assert!(matches!(
+        f.engine.history(&long_user).await,
+        Err(CoreError::Invalid(_))
+    ));
 }
+
+support::on_both_backends!(
+    per_user_limit_refuses_at_the_limit,
+    a_third_browser_is_refused_even_like_the_first_and_at_once,
+    evict_oldest_ends_the_oldest_and_tells_it_live,
+    per_ip_and_per_device_limits,
+    distinct_addresses_over_the_window,
+    a_double_click_does_not_count_twice,
+    network_rules_refuse_with_the_reason,
+    preview_counts_what_save_then_ends,
+    invalid_changes_are_refused_whole,
+    a_shorter_lifetime_shortens_live_sessions,
+    another_process_saving_settings_applies_here,
+    a_new_password_ends_the_other_sessions,
+    disabling_or_deleting_a_user_ends_everything,
+    history_keeps_who_and_why_until_retention,
+);

@@ -43,7 +43,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
         );
     }
     let config = global.engine_config(!args.insecure_cookies);
-    let engine = Engine::open(&config).await.map_err(|err| format!("cannot open {}: {err}", global.database_url))?;
+    let engine = global.open_engine(&config).await.map_err(|failure| failure.message)?;
     let first_admin = crate::first_admin::ensure(&engine, global).await?;
 
     let listener = listen(args.addr).await?;

@@ -210,7 +210,7 @@ async fn old_api_session(server: &TestServer, application: &str, user_id: &str, 
     use sessions_core::engine::{AppSignIn, ClientInfo};
     use sessions_core::model::Role;
     use sessions_core::{Engine, EngineConfig};
-    let config = EngineConfig { database_url: server.database_url.clone(), secure_cookies: true, geo_db: None };
+    let config = EngineConfig { database_url: server.database_url.clone(), secure_cookies: true, geo_db: None, store: Default::default() };
     let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
     let engine = Engine::open_with_clock(&config, clock).await.expect("open the database");
     let client = ClientInfo { ip: "203.0.113.7".into(), user_agent: API_USER_AGENT.into() };

@@ -292,3 +292,16 @@ async fn csv_cells_that_spreadsheets_run_as_formulas_are_neutralised() {
     assert!(row.contains(",\"'=HYPERLINK("), "{row}");
     assert!(!row.contains(",=") && !row.contains(",\"="), "{row}");
 }
+
+#[test]
+fn an_unreachable_postgres_fails_clearly_without_the_password() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let url = format!("postgres://app:s3cret@127.0.0.1:{closed}/sessions");
+    for args in [&["list"][..], &["serve", "--addr", "127.0.0.1:0"][..]] {
+        let output = cli(&url, args, None);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {message}");
+        assert!(message.contains("cannot open the database postgres://app:****@127.0.0.1"), "{args:?}: {message}");
+        assert!(!message.contains("s3cret") && !message.contains("panicked"), "{args:?}: {message}");
+    }
+}

@@ -196,7 +196,7 @@ async fn old_session(server: &TestServer, user: &str, password: &str, ago: Durat
     use sessions_core::clock::{Clock, ManualClock, SystemClock};
     use sessions_core::engine::ClientInfo;
     use sessions_core::{Engine, EngineConfig};
-    let config = EngineConfig { database_url: server.database_url.clone(), secure_cookies: true, geo_db: None };
+    let config = EngineConfig { database_url: server.database_url.clone(), secure_cookies: true, geo_db: None, store: Default::default() };
     let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
     let engine = Engine::open_with_clock(&config, clock).await.expect("open the database");
     let client = ClientInfo { ip: "127.0.0.1".into(), user_agent: device_agent(9) };

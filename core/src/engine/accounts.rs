@@ -25,16 +25,15 @@ impl Engine {
         let username = validate_username(username)?;
         validate_password(&password)?;
         let password_hash = self.hashing.hash(password).await?;
+        let new = NewUser {
+            username: username.clone(),
+            password_hash,
+            role,
+        };
         self.store
-            .create_user(
-                NewUser {
-                    username,
-                    password_hash,
-                    role,
-                },
-                self.now(),
-            )
-            .await
+            .create_user(new, self.now())
+            .await?
+            .ok_or_else(|| CoreError::invalid(format!("A user named {username:?} already exists.")))
     }
 
     pub async fn count_users(&self) -> CoreResult<i64> {
@@ -87,7 +86,7 @@ impl Engine {
     ) -> CoreResult<usize> {
         validate_password(&new)?;
         let hash = self.hashing.hash(new).await?;
-        self.store.set_password(user.id, &hash).await?;
+        found(self.store.set_password(user.id, &hash).await?)?;
         let selector = match keep {
             KeepSessions::All => return Ok(0),
             KeepSessions::None => EndSelector::User(user.id),
@@ -109,7 +108,7 @@ impl Engine {
         disabled: bool,
         actor: &str,
     ) -> CoreResult<usize> {
-        self.store.set_disabled(user.id, disabled).await?;
+        found(self.store.set_disabled(user.id, disabled).await?)?;
         if !disabled {
             return Ok(0);
         }
@@ -123,13 +122,22 @@ impl Engine {
     /// stay in history under the user's name.
     pub async fn delete_user(&self, user: &User, actor: &str) -> CoreResult<usize> {
         // Disable first so that no sign-in slips in between the end and the delete.
-        self.store.set_disabled(user.id, true).await?;
+        found(self.store.set_disabled(user.id, true).await?)?;
         let ended = self
             .end(EndSelector::User(user.id), EndReason::UserDisabled, actor)
             .await?
             .len();
-        self.store.delete_user(user.id).await?;
+        found(self.store.delete_user(user.id).await?)?;
         Ok(ended)
+    }
+}
+
+/// A store change of one user reports whether the user was there.
+fn found(there: bool) -> CoreResult<()> {
+    if there {
+        Ok(())
+    } else {
+        Err(CoreError::NotFound("No such user.".into()))
     }
 }
 

@@ -6,8 +6,7 @@ use super::sign_in::Subject;
 use super::{ClientInfo, Engine, SignedIn};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    EndReason, ListQuery, PageAt, Role, SessionPage, SessionStatus, SortDir, SortKey,
-    MAX_PAGE_SIZE,
+    EndReason, ListQuery, PageAt, Role, SessionPage, SessionStatus, SortDir, SortKey, MAX_PAGE_SIZE,
 };
 use crate::store::{EndSelector, Scope};
 use crate::token::{is_session_id, Token};

@@ -102,13 +102,18 @@ impl Engine {
         let application = self
             .store
             .create_application(NewApplication {
-                name,
+                name: name.clone(),
                 key_hash: key.hash(),
                 key_prefix: key.shown_prefix().to_owned(),
                 created_by: actor.to_owned(),
                 created_at: self.now(),
             })
-            .await?;
+            .await?
+            .ok_or_else(|| {
+                CoreError::invalid(format!(
+                    "An application named {name:?} exists or existed; pick another name."
+                ))
+            })?;
         Ok(NewAppKey { application, key })
     }
 
@@ -128,7 +133,10 @@ impl Engine {
             .revoke_application(name.trim(), actor, self.now())
             .await?
             .ok_or_else(|| {
-                CoreError::NotFound(format!("No application named {:?} with a live key.", name.trim()))
+                CoreError::NotFound(format!(
+                    "No application named {:?} with a live key.",
+                    name.trim()
+                ))
             })?;
         self.keys.clear();
         let ended = self
@@ -247,9 +255,11 @@ mod tests {
 
     #[test]
     fn application_names() {
-        assert_eq!(validate_app_name(" shop ").unwrap(), "shop");
-        assert_eq!(validate_app_name("crm-2.eu_west").unwrap(), "crm-2.eu_west");
-        for bad in ["", " ", "-shop", "shop app", "shöp", "console", "Console", "system"] {
+        assert_eq!(validate_app_name(" shop ").expect("valid"), "shop");
+        assert_eq!(validate_app_name("crm-2.eu_west").expect("valid"), "crm-2.eu_west");
+        for bad in [
+            "", " ", "-shop", "shop app", "shöp", "console", "Console", "system",
+        ] {
             assert!(validate_app_name(bad).is_err(), "{bad:?} was accepted");
         }
         assert!(validate_app_name(&"a".repeat(40)).is_ok());

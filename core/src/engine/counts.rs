@@ -40,6 +40,8 @@ impl LiveCounts {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Facets> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

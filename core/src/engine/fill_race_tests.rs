@@ -38,6 +38,7 @@ async fn an_end_between_the_store_read_and_the_cache_fill_is_not_undone() {
         database_url: format!("sqlite://{}", dir.path().join("race.db").display()),
         secure_cookies: true,
         geo_db: None,
+        store: Default::default(),
     };
     let clock = ManualClock::new(1_800_000_000_000);
     let first = Engine::open_with_clock(&config, clock.clone())

@@ -38,7 +38,7 @@ use crate::model::{
 };
 use crate::password::HashGate;
 use crate::policy::Policy;
-use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore};
+use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore, StoreOptions};
 use crate::throttle::Throttle;
 use crate::token::{is_session_id, Token, TokenHash};
 use std::collections::HashSet;
@@ -59,6 +59,8 @@ pub struct EngineConfig {
     pub secure_cookies: bool,
     /// The offline IP-to-country database; without it every country is unknown.
     pub geo_db: Option<PathBuf>,
+    /// Pool size and statement timeout of the database connection.
+    pub store: StoreOptions,
 }
 
 /// Where a request comes from.
@@ -118,7 +120,17 @@ impl Engine {
         config: &EngineConfig,
         clock: SharedClock,
     ) -> CoreResult<Arc<Engine>> {
-        let store = store::open(&config.database_url).await?;
+        let store = store::open(&config.database_url, &config.store).await?;
+        Engine::with_store(store, config, clock).await
+    }
+
+    /// The engine on a store opened by the caller (any backend); `config.database_url`
+    /// is not read.
+    pub async fn with_store(
+        store: SharedStore,
+        config: &EngineConfig,
+        clock: SharedClock,
+    ) -> CoreResult<Arc<Engine>> {
         let policy_version = store.settings_version().await?;
         let policy = Policy::from_stored(store.load_settings().await?);
         let applied_end_seq = store.latest_end_seq().await?;
@@ -194,18 +206,16 @@ impl Engine {
         token: &Token,
         client: &ClientInfo,
     ) -> CoreResult<Arc<CachedSession>> {
-        self.verify(application, token, client, Activity::Touch).await
+        self.verify(application, token, client, Activity::Touch)
+            .await
     }
 
     /// The console check without the activity: every refusal of `check` (and the
     /// ends they cause), but "last seen" does not move. For what the person did not
     /// do themselves: automatic refreshes, the live channel.
-    pub async fn peek(
-        &self,
-        token: &Token,
-        client: &ClientInfo,
-    ) -> CoreResult<Arc<CachedSession>> {
-        self.verify(CONSOLE_APP, token, client, Activity::Peek).await
+    pub async fn peek(&self, token: &Token, client: &ClientInfo) -> CoreResult<Arc<CachedSession>> {
+        self.verify(CONSOLE_APP, token, client, Activity::Peek)
+            .await
     }
 
     /// Every check, counted by outcome and timed. The time is the real one, not the
@@ -329,6 +339,16 @@ impl Engine {
 
     /// Ended sessions, newest first: who ended them and why.
     pub async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage> {
+        if query.user.chars().count() > MAX_SEARCH_LEN {
+            return Err(CoreError::invalid(format!(
+                "The user filter is longer than {MAX_SEARCH_LEN} characters."
+            )));
+        }
+        if let (Some(from), Some(until)) = (query.from, query.until) {
+            if from > until {
+                return Err(CoreError::invalid("The time range ends before it starts."));
+            }
+        }
         self.store.history(query).await
     }
 
@@ -408,7 +428,27 @@ impl Engine {
         let keep = self
             .cache
             .active(now, |role| policy.for_role(role).idle_timeout_ms);
-        let ended = self.store.sweep(now, &idle_before, &keep).await?;
+        let system = |reason| EndRecord {
+            reason,
+            ended_by: SYSTEM_ACTOR.into(),
+            at: now,
+        };
+        let mut ended = self
+            .store
+            .end_sessions(&EndSelector::ExpiredAt(now), &system(EndReason::Expired))
+            .await?;
+        for (role, before) in idle_before {
+            let idle = EndSelector::IdleSince {
+                role,
+                before,
+                keep: keep.clone(),
+            };
+            ended.extend(
+                self.store
+                    .end_sessions(&idle, &system(EndReason::Idle))
+                    .await?,
+            );
+        }
         self.cache.drop_expired(now);
         self.announce_ends(&ended);
         let cutoffs: Vec<(Role, Millis)> = Role::ALL

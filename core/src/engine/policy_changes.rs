@@ -3,13 +3,14 @@
 //! other processes.
 
 use super::{Engine, SYSTEM_ACTOR};
-use crate::catalogue::{SettingChange, SettingsChangeRecord};
+use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::CoreResult;
+use crate::model::MAX_PAGE_SIZE;
 use crate::model::{EndReason, Impact, Role};
 use crate::policy::impact::{sessions_to_end, summarize};
 use crate::policy::limits::LiveSummary;
 use crate::policy::Policy;
-use crate::store::{EndSelector, Scope};
+use crate::store::{EndSelector, Scope, SettingWrite};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -53,10 +54,20 @@ impl Engine {
         if effective.is_empty() {
             return Ok(SavedSettings::default());
         }
-        let records = self
-            .store
-            .save_settings(&effective, actor, self.now())
-            .await?;
+        // A default never saved was the built-in one; the ledger shows that value.
+        let writes: Vec<SettingWrite> = effective
+            .iter()
+            .map(|change| SettingWrite {
+                old_if_unset: match change.scope {
+                    SettingScope::Default => {
+                        crate::catalogue::spec(&change.key).map(|spec| spec.default.to_owned())
+                    }
+                    SettingScope::Role(_) => None,
+                },
+                change: change.clone(),
+            })
+            .collect();
+        let records = self.store.save_settings(&writes, actor, self.now()).await?;
         let version = self.store.settings_version().await?;
         self.policy_version.store(version, Ordering::SeqCst);
         let impact = self.install_policy(policy, true, own_session).await?;
@@ -86,7 +97,9 @@ impl Engine {
         limit: i64,
         before: Option<i64>,
     ) -> CoreResult<Vec<SettingsChangeRecord>> {
-        self.store.settings_changes(limit, before).await
+        self.store
+            .settings_changes(limit.clamp(1, i64::from(MAX_PAGE_SIZE)), before)
+            .await
     }
 
     async fn install_policy(
@@ -129,7 +142,9 @@ impl Engine {
             }
         }
         for role in Role::ALL {
-            self.store.cap_expiry(role, policy.for_role(role).lifetime_ms).await?;
+            self.store
+                .cap_expiry(role, policy.for_role(role).lifetime_ms)
+                .await?;
         }
         // Cached expiries may be stale now; the next check of each session rereads it.
         self.cache.clear();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub(super) const ACTOR: &str = "cli";
 
 /// A failed command: what to tell the user and the exit code.
-pub(super) struct Failure {
+pub(crate) struct Failure {
     pub message: String,
     pub code: u8,
 }
@@ -62,7 +62,7 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
         let mut config = global.engine_config(true);
         // Administrative commands never sign anyone in, so they need no countries.
         config.geo_db = None;
-        Engine::open(&config).await
+        global.open_engine(&config).await
     };
     let creates_database = matches!(command, Command::User(UserCommand::Add { .. }) | Command::Serve(_) | Command::Demo(_));
     if !creates_database {

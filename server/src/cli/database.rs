@@ -4,6 +4,8 @@
 
 use super::commands::Failure;
 use super::GlobalArgs;
+use sessions_core::{CoreError, Engine, EngineConfig};
+use std::sync::Arc;
 
 /// The `--database-url` default, also the Makefile's.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sessions.db";
@@ -11,7 +13,19 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sessions.db";
 impl GlobalArgs {
     /// The database URL fit to print: a password in it is replaced by `****`.
     pub fn shown_database_url(&self) -> String {
-        redact_password(&self.database_url)
+        sessions_core::store::redact_password(&self.database_url)
+    }
+
+    /// The engine on this database. A database that cannot be reached is named (without
+    /// its password) with the cause, for the operator starting `serve` or a command.
+    pub(crate) async fn open_engine(&self, config: &EngineConfig) -> Result<Arc<Engine>, Failure> {
+        Engine::open(config).await.map_err(|err| match err {
+            CoreError::Unavailable(cause) => Failure {
+                message: format!("cannot open the database {}: {cause}", self.shown_database_url()),
+                code: 1,
+            },
+            other => Failure::from(other),
+        })
     }
 
     /// Refuses a SQLite database file that does not exist. Administrative commands act
@@ -46,17 +60,6 @@ impl GlobalArgs {
     }
 }
 
-/// `scheme://user:secret@host/…` becomes `scheme://user:****@host/…`.
-fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else { return url.to_owned() };
-    match rest[..at].split_once(':') {
-        Some((user, _secret)) => format!("{scheme}://{user}:****{}", &rest[at..]),
-        None => url.to_owned(),
-    }
-}
-
 /// Single-quotes `text` unless every character is safe in a POSIX shell word.
 fn shell_quote(text: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
@@ -70,13 +73,6 @@ fn shell_quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_in_urls_are_hidden() {
-        assert_eq!(redact_password("postgres://app:s3cret@db:5432/sessions"), "postgres://app:****@db:5432/sessions");
-        assert_eq!(redact_password("postgres://app@db/sessions"), "postgres://app@db/sessions");
-        assert_eq!(redact_password("sqlite://data/sessions.db"), "sqlite://data/sessions.db");
-    }
 
     #[test]
     fn odd_characters_are_quoted() {

@@ -56,7 +56,7 @@ async fn demo_on(global: &GlobalArgs, database: &DemoDatabase, args: DemoArgs) -
     config.database_url = database.url.clone();
     let engine = Engine::open(&config)
         .await
-        .map_err(|err| format!("cannot open {}: {err}", database.url))?;
+        .map_err(|err| format!("cannot open {}: {err}", sessions_core::store::redact_password(&database.url)))?;
     if !engine.geo_loaded() {
         eprintln!("note: no IP-to-country database, so the Country column stays empty (run `make setup`).");
     }

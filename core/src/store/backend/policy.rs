@@ -1,0 +1,241 @@
+//! The session policy, what it judges, the history and the filter chips: the
+//! statements a backend supplies and the one implementation of `PolicyStore` over them.
+
+pub trait PolicySql {
+    /// Every `SettingRow`.
+    const LOAD_SETTINGS: &'static str;
+    /// One stored value: (scope, key).
+    const SETTING_VALUE: &'static str;
+    /// Inserts or replaces a value: (scope, key, value, updated_at, updated_by).
+    const UPSERT_SETTING: &'static str;
+    /// (scope, key).
+    const DELETE_SETTING: &'static str;
+    /// A ledger entry (at, actor, scope, key, old_value, new_value), returning its `ChangeRow`.
+    const INSERT_CHANGE: &'static str;
+    const BUMP_SETTINGS_VERSION: &'static str;
+    const SETTINGS_VERSION: &'static str;
+    /// `ChangeRow`s newest first: (before or NULL, limit).
+    const CHANGES: &'static str;
+    /// Every live `SummaryRow` at (now).
+    const LIVE_SUMMARIES: &'static str;
+    /// Shortens live sessions of a role to `created_at + lifetime`: (lifetime, role).
+    const CAP_EXPIRY: &'static str;
+    /// Deletes ended sessions of a role that ended before a cutoff: (cutoff, role).
+    const PURGE: &'static str;
+    /// `FacetRow`s of the live sessions at (now).
+    const FACETS: &'static str;
+}
+
+/// Implements `PolicyStore` for `$store` (with a `pool` of `$db`) from `$db`'s `PolicySql`.
+macro_rules! impl_policy_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use futures_util::TryStreamExt;
+            use sqlx::QueryBuilder;
+            use $crate::catalogue::{SettingScope, SettingsChangeRecord};
+            use $crate::error::CoreResult;
+            use $crate::model::{Facets, HistoryPage, HistoryQuery, Millis, Role};
+            use $crate::policy::limits::LiveSummary;
+            use $crate::store::backend::policy::PolicySql;
+            use $crate::store::paging::HistoryPlan;
+            use $crate::store::query::{push_history_filter, push_history_page, push_user};
+            use $crate::store::rows::{
+                self, ChangeRow, FacetRow, SessionRow, SettingRow, SummaryRow, SESSION_COLUMNS,
+                SUMMARY_COLUMNS,
+            };
+            use $crate::store::{SettingWrite, UserRef};
+
+            #[async_trait::async_trait]
+            impl $crate::store::PolicyStore for $store {
+                async fn load_settings(&self) -> CoreResult<Vec<(SettingScope, String, String)>> {
+                    let rows: Vec<SettingRow> = sqlx::query_as(<$db as PolicySql>::LOAD_SETTINGS)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(rows::settings(rows))
+                }
+
+                async fn save_settings(
+                    &self,
+                    writes: &[SettingWrite],
+                    actor: &str,
+                    at: Millis,
+                ) -> CoreResult<Vec<SettingsChangeRecord>> {
+                    let mut tx = self.pool.begin().await?;
+                    let mut records = Vec::with_capacity(writes.len());
+                    for SettingWrite {
+                        change,
+                        old_if_unset,
+                    } in writes
+                    {
+                        let scope = change.scope.as_str();
+                        let old_value: Option<String> =
+                            sqlx::query_scalar(<$db as PolicySql>::SETTING_VALUE)
+                                .bind(scope)
+                                .bind(&change.key)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        let old_value = old_value.or_else(|| old_if_unset.clone());
+                        match &change.value {
+                            Some(value) => {
+                                sqlx::query(<$db as PolicySql>::UPSERT_SETTING)
+                                    .bind(scope)
+                                    .bind(&change.key)
+                                    .bind(value)
+                                    .bind(at)
+                                    .bind(actor)
+                                    .execute(&mut *tx)
+                                    .await?;
+                            }
+                            None => {
+                                sqlx::query(<$db as PolicySql>::DELETE_SETTING)
+                                    .bind(scope)
+                                    .bind(&change.key)
+                                    .execute(&mut *tx)
+                                    .await?;
+                            }
+                        }
+                        let row: ChangeRow = sqlx::query_as(<$db as PolicySql>::INSERT_CHANGE)
+                            .bind(at)
+                            .bind(actor)
+                            .bind(scope)
+                            .bind(&change.key)
+                            .bind(&old_value)
+                            .bind(&change.value)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        records.push(row.try_into()?);
+                    }
+                    sqlx::query(<$db as PolicySql>::BUMP_SETTINGS_VERSION)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(records)
+                }
+
+                async fn settings_version(&self) -> CoreResult<i64> {
+                    Ok(sqlx::query_scalar(<$db as PolicySql>::SETTINGS_VERSION)
+                        .fetch_one(&self.pool)
+                        .await?)
+                }
+
+                async fn settings_changes(
+                    &self,
+                    limit: i64,
+                    before: Option<i64>,
+                ) -> CoreResult<Vec<SettingsChangeRecord>> {
+                    let rows: Vec<ChangeRow> = sqlx::query_as(<$db as PolicySql>::CHANGES)
+                        .bind(before)
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.into_iter()
+                        .map(SettingsChangeRecord::try_from)
+                        .collect()
+                }
+
+                async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>> {
+                    // Streamed: at 100k sessions, holding every raw row as well as every
+                    // summary doubled the peak memory of a preview.
+                    let mut rows =
+                        sqlx::query_as::<_, SummaryRow>(<$db as PolicySql>::LIVE_SUMMARIES)
+                            .bind(now)
+                            .fetch(&self.pool);
+                    let mut summaries = Vec::new();
+                    while let Some(row) = rows.try_next().await? {
+                        summaries.push(row.try_into()?);
+                    }
+                    Ok(summaries)
+                }
+
+                async fn limit_neighbours(
+                    &self,
+                    user: Option<UserRef<'_>>,
+                    ip: &str,
+                    role: Role,
+                    now: Millis,
+                ) -> CoreResult<Vec<LiveSummary>> {
+                    let live = " FROM sessions WHERE ended_at IS NULL AND expires_at > ";
+                    let mut query =
+                        QueryBuilder::<$db>::new(format!("SELECT {SUMMARY_COLUMNS}{live}"));
+                    query.push_bind(now);
+                    query.push(" AND last_ip = ").push_bind(ip.to_owned());
+                    query.push(" AND role = ").push_bind(role.as_str());
+                    if let Some(user) = user {
+                        query.push(format_args!(" UNION SELECT {SUMMARY_COLUMNS}{live}"));
+                        query.push_bind(now).push(" AND ");
+                        push_user(&mut query, user);
+                    }
+                    let rows: Vec<SummaryRow> =
+                        query.build_query_as().fetch_all(&self.pool).await?;
+                    rows.into_iter().map(LiveSummary::try_from).collect()
+                }
+
+                async fn recent_ips(
+                    &self,
+                    user: UserRef<'_>,
+                    since: Millis,
+                ) -> CoreResult<Vec<String>> {
+                    let mut query = QueryBuilder::<$db>::new("");
+                    for (index, column) in ["first_ip", "last_ip"].into_iter().enumerate() {
+                        if index > 0 {
+                            query.push(" UNION ");
+                        }
+                        query.push(format_args!("SELECT {column} AS ip FROM sessions WHERE "));
+                        push_user(&mut query, user);
+                        query
+                            .push(" AND (ended_at IS NULL OR ended_at >= ")
+                            .push_bind(since)
+                            .push(")");
+                    }
+                    Ok(query.build_query_scalar().fetch_all(&self.pool).await?)
+                }
+
+                async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64> {
+                    let done = sqlx::query(<$db as PolicySql>::CAP_EXPIRY)
+                        .bind(lifetime)
+                        .bind(role.as_str())
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn purge_history(&self, cutoffs: &[(Role, Millis)]) -> CoreResult<u64> {
+                    let mut purged = 0;
+                    for (role, cutoff) in cutoffs {
+                        let done = sqlx::query(<$db as PolicySql>::PURGE)
+                            .bind(cutoff)
+                            .bind(role.as_str())
+                            .execute(&self.pool)
+                            .await?;
+                        purged += done.rows_affected();
+                    }
+                    Ok(purged)
+                }
+
+                async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage> {
+                    let plan = HistoryPlan::new(query)?;
+                    let mut select =
+                        QueryBuilder::<$db>::new(format!("SELECT {SESSION_COLUMNS} FROM sessions"));
+                    push_history_filter(&mut select, query);
+                    push_history_page(&mut select, &plan);
+                    let rows: Vec<SessionRow> =
+                        select.build_query_as().fetch_all(&self.pool).await?;
+
+                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*) FROM sessions");
+                    push_history_filter(&mut count, query);
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                    Ok(plan.finish(rows::sessions(rows)?, total))
+                }
+
+                async fn facets(&self, now: Millis) -> CoreResult<Facets> {
+                    let rows: Vec<FacetRow> = sqlx::query_as(<$db as PolicySql>::FACETS)
+                        .bind(now)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows::facets(rows)
+                }
+            }
+        };
+    };
+}
+pub(crate) use impl_policy_store;

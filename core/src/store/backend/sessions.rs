@@ -1,0 +1,169 @@
+//! Sessions and their ends: the statements a backend supplies and the one
+//! implementation of `SessionStore` over them.
+
+/// The fixed statements of `SessionStore`; lists and ends are built by `store::query`.
+pub trait SessionSql {
+    /// Inserts a session from its 19 values (`bind_new_session` order), returning its row.
+    const INSERT: &'static str;
+    /// A session row by token hash.
+    const BY_TOKEN: &'static str;
+    /// A session row by id.
+    const BY_ID: &'static str;
+    /// Bumps the end sequence number and returns it.
+    const NEXT_END_SEQ: &'static str;
+    /// Moves "last seen" forward only, and sets the last address: (at, ip, id).
+    const TOUCH: &'static str;
+    /// `LoggedEndRow`s after a sequence number, oldest first: (seq, limit).
+    const ENDS_SINCE: &'static str;
+    const LATEST_END_SEQ: &'static str;
+}
+
+/// Implements `SessionStore` for `$store` (with a `pool` of `$db`) from `$db`'s `SessionSql`.
+macro_rules! impl_session_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use sqlx::QueryBuilder;
+            use $crate::error::CoreResult;
+            use $crate::model::{ListQuery, Millis, Session};
+            use $crate::store::backend::sessions::SessionSql;
+            use $crate::store::paging::LivePlan;
+            use $crate::store::query::{push_end_condition, push_live_filter, push_live_page};
+            use $crate::store::rows::{self, LoggedEndRow, SessionRow, SESSION_COLUMNS};
+            use $crate::store::{
+                EndRecord, EndSelector, LoggedEnd, NewSession, Scope, StoredPage, Touch,
+            };
+            use $crate::token::TokenHash;
+
+            #[async_trait::async_trait]
+            impl $crate::store::SessionStore for $store {
+                async fn insert_session(&self, new: NewSession) -> CoreResult<Session> {
+                    let row: SessionRow = sqlx::query_as(<$db as SessionSql>::INSERT)
+                        .bind(&new.id)
+                        .bind(new.token_hash.as_bytes())
+                        .bind(&new.application)
+                        .bind(new.user_id)
+                        .bind(&new.external_user_id)
+                        .bind(new.username.as_deref().unwrap_or(""))
+                        .bind(new.status.as_str())
+                        .bind(new.role.as_str())
+                        .bind(&new.ip)
+                        .bind(&new.ip)
+                        .bind(&new.user_agent)
+                        .bind(&new.agent.browser)
+                        .bind(&new.agent.browser_version)
+                        .bind(&new.agent.os)
+                        .bind(new.agent.device.as_str())
+                        .bind(&new.country)
+                        .bind(new.created_at)
+                        .bind(new.created_at)
+                        .bind(new.expires_at)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    row.try_into()
+                }
+
+                async fn session_by_token(&self, hash: &TokenHash) -> CoreResult<Option<Session>> {
+                    let row: Option<SessionRow> = sqlx::query_as(<$db as SessionSql>::BY_TOKEN)
+                        .bind(hash.as_bytes())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.map(Session::try_from).transpose()
+                }
+
+                async fn session_by_id(&self, id: &str) -> CoreResult<Option<Session>> {
+                    let row: Option<SessionRow> = sqlx::query_as(<$db as SessionSql>::BY_ID)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.map(Session::try_from).transpose()
+                }
+
+                async fn list_live(
+                    &self,
+                    query: &ListQuery,
+                    scope: Scope,
+                    now: Millis,
+                ) -> CoreResult<StoredPage> {
+                    let plan = LivePlan::new(query)?;
+                    let mut select =
+                        QueryBuilder::<$db>::new(format!("SELECT {SESSION_COLUMNS} FROM sessions"));
+                    push_live_filter(&mut select, query, &scope, now);
+                    push_live_page(&mut select, &plan);
+                    let rows: Vec<SessionRow> =
+                        select.build_query_as().fetch_all(&self.pool).await?;
+
+                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*) FROM sessions");
+                    push_live_filter(&mut count, query, &scope, now);
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                    Ok(plan.finish(rows::sessions(rows)?, total))
+                }
+
+                async fn end_sessions(
+                    &self,
+                    selector: &EndSelector,
+                    record: &EndRecord,
+                ) -> CoreResult<Vec<Session>> {
+                    let mut tx = self.pool.begin().await?;
+                    // The counter row stays locked until the commit, so ends commit in
+                    // sequence order and a reader of the log never skips one.
+                    let seq: i64 = sqlx::query_scalar(<$db as SessionSql>::NEXT_END_SEQ)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let mut query = QueryBuilder::<$db>::new("UPDATE sessions SET ended_at = ");
+                    query
+                        .push_bind(record.at)
+                        .push(", end_reason = ")
+                        .push_bind(record.reason.as_str())
+                        .push(", ended_by = ")
+                        .push_bind(record.ended_by.as_str())
+                        .push(", end_seq = ")
+                        .push_bind(seq)
+                        .push(" WHERE ended_at IS NULL AND ");
+                    push_end_condition(&mut query, selector);
+                    query.push(" RETURNING ").push(SESSION_COLUMNS);
+                    let rows: Vec<SessionRow> = query.build_query_as().fetch_all(&mut *tx).await?;
+                    if rows.is_empty() {
+                        // Nothing ended: the sequence number is not spent.
+                        tx.rollback().await?;
+                        return Ok(Vec::new());
+                    }
+                    tx.commit().await?;
+                    rows::sessions(rows)
+                }
+
+                async fn touch(&self, touches: &[Touch]) -> CoreResult<()> {
+                    if touches.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.pool.begin().await?;
+                    for touch in touches {
+                        sqlx::query(<$db as SessionSql>::TOUCH)
+                            .bind(touch.last_seen_at)
+                            .bind(&touch.last_ip)
+                            .bind(&touch.id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>> {
+                    let rows: Vec<LoggedEndRow> = sqlx::query_as(<$db as SessionSql>::ENDS_SINCE)
+                        .bind(seq)
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.into_iter().map(LoggedEnd::try_from).collect()
+                }
+
+                async fn latest_end_seq(&self) -> CoreResult<i64> {
+                    Ok(sqlx::query_scalar(<$db as SessionSql>::LATEST_END_SEQ)
+                        .fetch_one(&self.pool)
+                        .await?)
+                }
+            }
+        };
+    };
+}
+pub(crate) use impl_session_store;

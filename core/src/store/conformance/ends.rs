@@ -1,0 +1,314 @@
+//! Conformance: ending sessions, the end log and "last seen".
+
+use super::killed;
+use super::{new_session, user};
+use crate::model::{EndReason, ListQuery, Millis, Role, SessionStatus, SortDir, SortKey};
+use crate::store::*;
+
+pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
+    let alice = user(&store, "alice", Role::User).await;
+    let bob = user(&store, "bob", Role::User).await;
+    let a1 = store
+        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 1))
+        .await
+        .expect("insert");
+    let a2 = store
+        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 2))
+        .await
+        .expect("insert");
+    let b1 = store
+        .insert_session(new_session(Some(&bob), "10.0.0.2", "console", 3))
+        .await
+        .expect("insert");
+    let start = store.latest_end_seq().await.expect("seq");
+
+    // Alice cannot end Bob's session by naming it.
+    let forged = EndSelector::Ids {
+        ids: vec![b1.id.clone()],
+        scope: Scope::User(alice.id),
+    };
+    assert!(store
+        .end_sessions(&forged, &killed(10))
+        .await
+        .expect("end")
+        .is_empty());
+    assert!(store
+        .session_by_id(&b1.id)
+        .await
+        .expect("get")
+        .expect("found")
+        .ended_at
+        .is_none());
+
+    let ended = store
+        .end_sessions(&EndSelector::AllExcept(vec![a1.id.clone()]), &killed(10))
+        .await
+        .expect("end");
+    let mut ids: Vec<_> = ended.iter().map(|s| s.id.clone()).collect();
+    ids.sort();
+    let mut expected = vec![a2.id.clone(), b1.id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected);
+    let b1_now = store
+        .session_by_id(&b1.id)
+        .await
+        .expect("get")
+        .expect("found");
+    assert_eq!(
+        (
+            b1_now.ended_at,
+            b1_now.end_reason,
+            b1_now.ended_by.as_deref()
+        ),
+        (Some(10), Some(EndReason::Killed), Some("admin"))
+    );
+
+    // Ending again changes nothing and logs nothing.
+    assert!(store
+        .end_sessions(&EndSelector::User(bob.id), &killed(11))
+        .await
+        .expect("end")
+        .is_empty());
+    let log = store.ends_since(start, 100).await.expect("log");
+    assert_eq!(log.len(), 2);
+    assert!(log
+        .iter()
+        .all(|end| end.seq > start && end.session.end_reason == Some(EndReason::Killed)));
+
+    let a3 = store
+        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 4))
+        .await
+        .expect("insert");
+    let except = EndSelector::UserExcept {
+        user_id: alice.id,
+        keep: a1.id.clone(),
+    };
+    let ended = store.end_sessions(&except, &killed(12)).await.expect("end");
+    assert_eq!(
+        ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        vec![a3.id.clone()]
+    );
+
+    let ended = store
+        .end_sessions(&EndSelector::User(alice.id), &killed(12))
+        .await
+        .expect("end");
+    assert_eq!(
+        ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        vec![a1.id.clone()]
+    );
+    assert_eq!(store.ends_since(start, 100).await.expect("log").len(), 4);
+}
+
+pub async fn expiry_and_idle_selectors_end_what_they_name(store: SharedStore) {
+    let alice = user(&store, "alice", Role::User).await;
+    let mut expiring = new_session(Some(&alice), "10.0.0.1", "console", 0);
+    expiring.expires_at = 500;
+    let expiring = store.insert_session(expiring).await.expect("insert");
+    let idle = store
+        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 0))
+        .await
+        .expect("insert");
+    let kept = store
+        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 0))
+        .await
+        .expect("insert");
+    let fresh = store
+        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 900))
+        .await
+        .expect("insert");
+
+    let admin = user(&store, "root", Role::Admin).await;
+    let admin_idle = store
+        .insert_session(new_session(Some(&admin), "10.0.0.9", "console", 0))
+        .await
+        .expect("insert");
+    let system = |reason| EndRecord {
+        reason,
+        ended_by: "system".into(),
+        at: 1_000,
+    };
+    let mut ended = store
+        .end_sessions(&EndSelector::ExpiredAt(1_000), &system(EndReason::Expired))
+        .await
+        .expect("expired");
+    // Admins idle out only before 0 here, so their session at 0 is kept.
+    for (role, before) in [(Role::User, 100), (Role::Admin, -1)] {
+        let idle = EndSelector::IdleSince {
+            role,
+            before,
+            keep: vec![kept.id.clone()],
+        };
+        ended.extend(
+            store
+                .end_sessions(&idle, &system(EndReason::Idle))
+                .await
+                .expect("idle"),
+        );
+    }
+    let reason_of = |id: &str| ended.iter().find(|s| s.id == id).and_then(|s| s.end_reason);
+    assert_eq!(reason_of(&expiring.id), Some(EndReason::Expired));
+    assert_eq!(reason_of(&idle.id), Some(EndReason::Idle));
+    assert_eq!(reason_of(&kept.id), None);
+    assert_eq!(reason_of(&fresh.id), None);
+    assert_eq!(
+        reason_of(&admin_idle.id),
+        None,
+        "the admin role's idle cutoff applies to admins"
+    );
+    assert!(ended
+        .iter()
+        .all(|s| s.ended_by.as_deref() == Some("system")));
+}
+
+pub async fn touches_move_last_seen_forward_only(store: SharedStore) {
+    let alice = user(&store, "alice", Role::User).await;
+    let session = store
+        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 100))
+        .await
+        .expect("insert");
+    let touch = |at: Millis, ip: &str| Touch {
+        id: session.id.clone(),
+        user_id: None,
+        role: Role::User,
+        last_seen_at: at,
+        last_ip: ip.into(),
+    };
+    store.touch(&[touch(500, "10.0.0.2")]).await.expect("touch");
+    store.touch(&[touch(300, "10.0.0.2")]).await.expect("touch");
+    let after = store
+        .session_by_id(&session.id)
+        .await
+        .expect("get")
+        .expect("found");
+    assert_eq!(
+        (
+            after.last_seen_at,
+            after.last_ip.as_str(),
+            after.first_ip.as_str()
+        ),
+        (500, "10.0.0.2", "10.0.0.1")
+    );
+}
+
+pub async fn lists_and_ends_of_an_application_stay_in_it(store: SharedStore) {
+    let api_session = |app: &str, user: &str, at: Millis| {
+        let mut new = new_session(None, "10.0.0.1", app, at);
+        new.external_user_id = Some(user.into());
+        new.username = Some(user.into());
+        new.status = SessionStatus::Authenticated;
+        new
+    };
+    let ada1 = store
+        .insert_session(api_session("shop", "ada", 1))
+        .await
+        .expect("insert");
+    let ada2 = store
+        .insert_session(api_session("shop", "ada", 2))
+        .await
+        .expect("insert");
+    let bob = store
+        .insert_session(api_session("shop", "bob", 3))
+        .await
+        .expect("insert");
+    // The same user id in another application is another person.
+    let other = store
+        .insert_session(api_session("blog", "ada", 4))
+        .await
+        .expect("insert");
+    assert_eq!(ada1.external_user_id.as_deref(), Some("ada"));
+
+    let in_shop = |user: Option<&str>| Scope::Application {
+        name: "shop".into(),
+        user: user.map(Into::into),
+    };
+    let ids = |page: StoredPage| page.sessions.into_iter().map(|s| s.id).collect::<Vec<_>>();
+    let by_created = ListQuery {
+        sort: SortKey::Created,
+        dir: SortDir::Asc,
+        ..ListQuery::default()
+    };
+    let shop = store
+        .list_live(&by_created, in_shop(None), 10)
+        .await
+        .expect("list");
+    assert_eq!(
+        ids(shop),
+        vec![ada1.id.clone(), ada2.id.clone(), bob.id.clone()]
+    );
+    let adas = store
+        .list_live(&by_created, in_shop(Some("ada")), 10)
+        .await
+        .expect("list");
+    assert_eq!(ids(adas), vec![ada1.id.clone(), ada2.id.clone()]);
+
+    // Another application cannot end shop's sessions by naming them.
+    let forged = EndSelector::Ids {
+        ids: vec![ada1.id.clone()],
+        scope: Scope::Application {
+            name: "blog".into(),
+            user: None,
+        },
+    };
+    assert!(store
+        .end_sessions(&forged, &killed(5))
+        .await
+        .expect("end")
+        .is_empty());
+
+    let logout_others = EndSelector::ExternalUser {
+        application: "shop".into(),
+        user: "ada".into(),
+        keep: Some(ada2.id.clone()),
+    };
+    let ended = store
+        .end_sessions(&logout_others, &killed(6))
+        .await
+        .expect("end");
+    assert_eq!(
+        ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        vec![ada1.id.clone()]
+    );
+
+    let revoked = store
+        .end_sessions(&EndSelector::Application("shop".into()), &killed(7))
+        .await
+        .expect("end");
+    let mut revoked: Vec<_> = revoked.into_iter().map(|s| s.id).collect();
+    revoked.sort();
+    let mut expected = vec![ada2.id.clone(), bob.id.clone()];
+    expected.sort();
+    assert_eq!(revoked, expected);
+    let blog = store
+        .session_by_id(&other.id)
+        .await
+        .expect("get")
+        .expect("found");
+    assert!(
+        blog.ended_at.is_none(),
+        "another application's session lives on"
+    );
+
+    // The end log reads oldest first from a sequence number; one end is one number.
+    let log = store.ends_since(0, 100).await.expect("log");
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[0].session.id, ada1.id);
+    assert!(
+        log[0].seq < log[1].seq && log[1].seq == log[2].seq,
+        "ended together, logged together"
+    );
+    assert_eq!(
+        store.ends_since(0, 1).await.expect("log").len(),
+        1,
+        "at most the limit"
+    );
+    let rest = store.ends_since(log[0].seq, 100).await.expect("log");
+    assert_eq!(rest.len(), 2);
+    assert_eq!(rest[0].seq, store.latest_end_seq().await.expect("seq"));
+    let token = store
+        .session_by_token(&rest[0].token_hash)
+        .await
+        .expect("get")
+        .expect("by its hash");
+    assert_eq!(token.id, rest[0].session.id);
+}

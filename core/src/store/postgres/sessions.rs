@@ -1,0 +1,39 @@
+//! PostgreSQL: the SQL of sessions and their ends.
+
+use super::PgStore;
+use crate::store::backend::sessions::{impl_session_store, SessionSql};
+use crate::store::rows::session_columns;
+use sqlx::Postgres;
+
+impl SessionSql for Postgres {
+    const INSERT: &'static str = concat!(
+        "INSERT INTO sessions (id, token_hash, application, user_id, external_user_id, username, status, role, \
+         first_ip, last_ip, user_agent, browser, browser_version, os, device, country, created_at, \
+         last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING ",
+        session_columns!()
+    );
+    const BY_TOKEN: &'static str = concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM sessions WHERE token_hash = $1"
+    );
+    const BY_ID: &'static str = concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM sessions WHERE id = $1"
+    );
+    const NEXT_END_SEQ: &'static str =
+        "UPDATE counters SET value = value + 1 WHERE name = 'end_seq' RETURNING value";
+    const TOUCH: &'static str =
+        "UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $1), last_ip = $2 \
+         WHERE id = $3 AND ended_at IS NULL";
+    const ENDS_SINCE: &'static str = concat!(
+        "SELECT end_seq, token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE end_seq > $1 ORDER BY end_seq LIMIT $2"
+    );
+    const LATEST_END_SEQ: &'static str = "SELECT value FROM counters WHERE name = 'end_seq'";
+}
+
+impl_session_store!(PgStore, Postgres);

@@ -1,0 +1,335 @@
+//! Rows as every backend stores them, mapped by `sqlx::FromRow`, and their conversion
+//! into the model. Enums are stored as their `as_str` text; a value the model does not
+//! know is an internal error (a newer schema, or a hand edit), never a guess.
+
+use super::types::{LoggedEnd, User, UserCredentials};
+use crate::catalogue::{SettingScope, SettingsChangeRecord};
+use crate::error::{CoreError, CoreResult};
+use crate::model::{
+    AgentInfo, Application, DeviceClass, EndReason, Facets, Role, Session, SessionStatus,
+};
+use crate::policy::limits::LiveSummary;
+use crate::token::TokenHash;
+use std::collections::HashMap;
+
+/// The columns of `SessionRow`, as a literal for `concat!` in backend SQL.
+macro_rules! session_columns {
+    () => {
+        "id, application, user_id, external_user_id, username, status, role, first_ip, last_ip, \
+         user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, \
+         expires_at, ended_at, end_reason, ended_by"
+    };
+}
+pub(crate) use session_columns;
+
+/// The columns of `SummaryRow`.
+macro_rules! summary_columns {
+    () => {
+        "id, application, user_id, external_user_id, username, role, last_ip, country, device, \
+         created_at, last_seen_at, expires_at"
+    };
+}
+pub(crate) use summary_columns;
+
+/// The columns of `UserRow`.
+macro_rules! user_columns {
+    () => {
+        "id, username, role, disabled, created_at"
+    };
+}
+pub(crate) use user_columns;
+
+/// The columns of `ApplicationRow` but its live count.
+macro_rules! app_columns {
+    () => {
+        "name, key_prefix, created_at, created_by, revoked_at, revoked_by"
+    };
+}
+pub(crate) use app_columns;
+
+pub const SESSION_COLUMNS: &str = session_columns!();
+pub const SUMMARY_COLUMNS: &str = summary_columns!();
+
+#[derive(sqlx::FromRow)]
+pub struct SessionRow {
+    id: String,
+    application: String,
+    user_id: Option<i64>,
+    external_user_id: Option<String>,
+    /// `''` for guests.
+    username: String,
+    status: String,
+    role: String,
+    first_ip: String,
+    last_ip: String,
+    user_agent: String,
+    browser: String,
+    browser_version: String,
+    os: String,
+    device: String,
+    country: Option<String>,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+    ended_at: Option<i64>,
+    end_reason: Option<String>,
+    ended_by: Option<String>,
+}
+
+impl TryFrom<SessionRow> for Session {
+    type Error = CoreError;
+
+    fn try_from(row: SessionRow) -> CoreResult<Session> {
+        Ok(Session {
+            status: SessionStatus::parse(&row.status)
+                .ok_or_else(|| unknown("status", &row.status))?,
+            role: parse_role(&row.role)?,
+            end_reason: row.end_reason.as_deref().map(parse_reason).transpose()?,
+            id: row.id,
+            application: row.application,
+            user_id: row.user_id,
+            external_user_id: row.external_user_id,
+            username: (!row.username.is_empty()).then_some(row.username),
+            first_ip: row.first_ip,
+            last_ip: row.last_ip,
+            user_agent: row.user_agent,
+            agent: AgentInfo {
+                browser: row.browser,
+                browser_version: row.browser_version,
+                os: row.os,
+                device: DeviceClass::parse(&row.device),
+            },
+            country: row.country,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            idle_deadline: 0,
+            expires_at: row.expires_at,
+            ended_at: row.ended_at,
+            ended_by: row.ended_by,
+        })
+    }
+}
+
+/// Rows of sessions into the model.
+pub fn sessions(rows: Vec<SessionRow>) -> CoreResult<Vec<Session>> {
+    rows.into_iter().map(Session::try_from).collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LoggedEndRow {
+    end_seq: i64,
+    token_hash: Vec<u8>,
+    #[sqlx(flatten)]
+    session: SessionRow,
+}
+
+impl TryFrom<LoggedEndRow> for LoggedEnd {
+    type Error = CoreError;
+
+    fn try_from(row: LoggedEndRow) -> CoreResult<LoggedEnd> {
+        Ok(LoggedEnd {
+            seq: row.end_seq,
+            token_hash: TokenHash::from_slice(&row.token_hash)
+                .ok_or_else(|| CoreError::internal("stored token hash has the wrong length"))?,
+            session: row.session.try_into()?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    id: i64,
+    username: String,
+    role: String,
+    disabled: bool,
+    created_at: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = CoreError;
+
+    fn try_from(row: UserRow) -> CoreResult<User> {
+        Ok(User {
+            role: parse_role(&row.role)?,
+            id: row.id,
+            username: row.username,
+            disabled: row.disabled,
+            created_at: row.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct CredentialsRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+impl TryFrom<CredentialsRow> for UserCredentials {
+    type Error = CoreError;
+
+    fn try_from(row: CredentialsRow) -> CoreResult<UserCredentials> {
+        Ok(UserCredentials {
+            user: row.user.try_into()?,
+            password_hash: row.password_hash,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ApplicationRow {
+    name: String,
+    key_prefix: String,
+    created_at: i64,
+    created_by: String,
+    revoked_at: Option<i64>,
+    revoked_by: Option<String>,
+    /// Live sessions; queries that do not count select `0` (as a 64-bit integer).
+    live: i64,
+}
+
+impl From<ApplicationRow> for Application {
+    fn from(row: ApplicationRow) -> Application {
+        Application {
+            name: row.name,
+            key_prefix: row.key_prefix,
+            created_at: row.created_at,
+            created_by: row.created_by,
+            revoked_at: row.revoked_at,
+            revoked_by: row.revoked_by,
+            live_sessions: row.live,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SettingRow {
+    scope: String,
+    key: String,
+    value: String,
+}
+
+/// Stored settings; those of a scope this version does not know are skipped.
+pub fn settings(rows: Vec<SettingRow>) -> Vec<(SettingScope, String, String)> {
+    rows.into_iter()
+        .filter_map(|row| match SettingScope::parse(&row.scope) {
+            Some(scope) => Some((scope, row.key, row.value)),
+            None => {
+                tracing::warn!(scope = %row.scope, "ignoring settings of an unknown role");
+                None
+            }
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ChangeRow {
+    id: i64,
+    at: i64,
+    actor: String,
+    scope: String,
+    key: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+impl TryFrom<ChangeRow> for SettingsChangeRecord {
+    type Error = CoreError;
+
+    fn try_from(row: ChangeRow) -> CoreResult<SettingsChangeRecord> {
+        Ok(SettingsChangeRecord {
+            scope: SettingScope::parse(&row.scope).ok_or_else(|| unknown("scope", &row.scope))?,
+            id: row.id,
+            at: row.at,
+            actor: row.actor,
+            key: row.key,
+            old_value: row.old_value,
+            new_value: row.new_value,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SummaryRow {
+    id: String,
+    application: String,
+    user_id: Option<i64>,
+    external_user_id: Option<String>,
+    username: String,
+    role: String,
+    last_ip: String,
+    country: Option<String>,
+    device: String,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+}
+
+impl TryFrom<SummaryRow> for LiveSummary {
+    type Error = CoreError;
+
+    fn try_from(row: SummaryRow) -> CoreResult<LiveSummary> {
+        Ok(LiveSummary {
+            role: parse_role(&row.role)?,
+            external_user: row
+                .external_user_id
+                .map(|id| LiveSummary::external_user_key(&row.application, &id)),
+            id: row.id,
+            user_id: row.user_id,
+            username: (!row.username.is_empty()).then_some(row.username),
+            ip: row.last_ip,
+            country: row.country,
+            device: DeviceClass::parse(&row.device),
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
+        })
+    }
+}
+
+/// One group of live sessions by the four chip dimensions (country `''` if unknown).
+#[derive(sqlx::FromRow)]
+pub struct FacetRow {
+    application: String,
+    role: String,
+    status: String,
+    country: String,
+    n: i64,
+}
+
+/// Sums the groups into each dimension's chip counts.
+pub fn facets(rows: Vec<FacetRow>) -> CoreResult<Facets> {
+    let mut applications: HashMap<String, i64> = HashMap::new();
+    let mut roles: HashMap<Role, i64> = HashMap::new();
+    let mut statuses: HashMap<&'static str, (SessionStatus, i64)> = HashMap::new();
+    let mut countries: HashMap<String, i64> = HashMap::new();
+    for row in rows {
+        *applications.entry(row.application).or_default() += row.n;
+        *roles.entry(parse_role(&row.role)?).or_default() += row.n;
+        if let Some(status) = SessionStatus::parse(&row.status) {
+            statuses.entry(status.as_str()).or_insert((status, 0)).1 += row.n;
+        }
+        *countries.entry(row.country).or_default() += row.n;
+    }
+    let mut facets = Facets {
+        applications: applications.into_iter().collect(),
+        roles: roles.into_iter().collect(),
+        statuses: statuses.into_values().collect(),
+        countries: countries.into_iter().collect(),
+    };
+    facets.sort();
+    Ok(facets)
+}
+
+fn parse_role(text: &str) -> CoreResult<Role> {
+    Role::parse(text).ok_or_else(|| unknown("role", text))
+}
+
+fn parse_reason(text: &str) -> CoreResult<EndReason> {
+    EndReason::parse(text).ok_or_else(|| unknown("end reason", text))
+}
+
+fn unknown(what: &str, text: &str) -> CoreError {
+    CoreError::internal(format!("unknown stored {what} {text:?}"))
+}

@@ -1,0 +1,42 @@
+//! SQLite: the SQL of the session policy, what it judges and the filter chips.
+
+use super::SqliteStore;
+use crate::store::backend::policy::{impl_policy_store, PolicySql};
+use crate::store::rows::summary_columns;
+use sqlx::Sqlite;
+
+impl PolicySql for Sqlite {
+    const LOAD_SETTINGS: &'static str = "SELECT scope, key, value FROM settings";
+    const SETTING_VALUE: &'static str = "SELECT value FROM settings WHERE scope = ? AND key = ?";
+    const UPSERT_SETTING: &'static str =
+        "INSERT INTO settings (scope, key, value, updated_at, updated_by) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, \
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+    const DELETE_SETTING: &'static str = "DELETE FROM settings WHERE scope = ? AND key = ?";
+    const INSERT_CHANGE: &'static str =
+        "INSERT INTO settings_changes (at, actor, scope, key, old_value, new_value) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id, at, actor, scope, key, old_value, new_value";
+    const BUMP_SETTINGS_VERSION: &'static str =
+        "UPDATE counters SET value = value + 1 WHERE name = 'settings_version'";
+    const SETTINGS_VERSION: &'static str =
+        "SELECT value FROM counters WHERE name = 'settings_version'";
+    const CHANGES: &'static str =
+        "SELECT id, at, actor, scope, key, old_value, new_value FROM settings_changes \
+         WHERE id < COALESCE(?, 9223372036854775807) ORDER BY id DESC LIMIT ?";
+    // `+expires_at`: a sequential scan (see `store::query::push_live_filter`).
+    const LIVE_SUMMARIES: &'static str = concat!(
+        "SELECT ",
+        summary_columns!(),
+        " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?"
+    );
+    const CAP_EXPIRY: &'static str = "UPDATE sessions SET expires_at = created_at + ?1 \
+         WHERE ended_at IS NULL AND role = ?2 AND expires_at > created_at + ?1";
+    const PURGE: &'static str =
+        "DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? AND role = ?";
+    // One scan for all four dimensions; the few combinations are summed up in `rows::facets`.
+    const FACETS: &'static str =
+        "SELECT application, role, status, COALESCE(country, '') AS country, COUNT(*) AS n \
+         FROM sessions WHERE ended_at IS NULL AND +expires_at > ? GROUP BY 1, 2, 3, 4";
+}
+
+impl_policy_store!(SqliteStore, Sqlite);

@@ -1,0 +1,126 @@
+//! The store's abilities, one trait each, as tower-sessions adds one trait per extra
+//! ability. A backend implements all four; `Store` is their sum, for `Arc<dyn Store>`.
+
+use super::types::*;
+use crate::catalogue::{SettingScope, SettingsChangeRecord};
+use crate::error::CoreResult;
+use crate::model::{
+    Application, Facets, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session,
+};
+use crate::policy::limits::LiveSummary;
+use crate::token::TokenHash;
+use async_trait::async_trait;
+
+/// Sessions and their ends.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn insert_session(&self, session: NewSession) -> CoreResult<Session>;
+    /// A session by token hash, ended or not (the end reason answers a refused check).
+    async fn session_by_token(&self, hash: &TokenHash) -> CoreResult<Option<Session>>;
+    async fn session_by_id(&self, id: &str) -> CoreResult<Option<Session>>;
+    /// Live sessions not past `expires_at` at `now`, filtered, sorted and paged.
+    async fn list_live(
+        &self,
+        query: &ListQuery,
+        scope: Scope,
+        now: Millis,
+    ) -> CoreResult<StoredPage>;
+    /// Ends the live sessions picked by `selector` in one transaction; returns them.
+    async fn end_sessions(
+        &self,
+        selector: &EndSelector,
+        record: &EndRecord,
+    ) -> CoreResult<Vec<Session>>;
+    /// Applies "last seen" updates in one transaction; ended sessions are left alone.
+    async fn touch(&self, touches: &[Touch]) -> CoreResult<()>;
+    /// Ends logged after `seq`, oldest first, at most `limit`.
+    async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>>;
+    async fn latest_end_seq(&self) -> CoreResult<i64>;
+}
+
+/// People who sign in to the console.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// `None` if the name is taken (names are unique ignoring ASCII case).
+    async fn create_user(&self, user: NewUser, now: Millis) -> CoreResult<Option<User>>;
+    async fn user_credentials(&self, username: &str) -> CoreResult<Option<UserCredentials>>;
+    async fn user_by_name(&self, username: &str) -> CoreResult<Option<User>>;
+    async fn user_by_id(&self, id: i64) -> CoreResult<Option<User>>;
+    async fn count_users(&self) -> CoreResult<i64>;
+    /// Every user, by name ignoring case.
+    async fn list_users(&self) -> CoreResult<Vec<User>>;
+    /// The `bool`s say whether there was such a user.
+    async fn set_password(&self, user_id: i64, password_hash: &str) -> CoreResult<bool>;
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> CoreResult<bool>;
+    /// Deletes the user; their (already ended) sessions stay in history by name.
+    async fn delete_user(&self, user_id: i64) -> CoreResult<bool>;
+}
+
+/// The session policy, what it judges, and the history it keeps.
+#[async_trait]
+pub trait PolicyStore: Send + Sync {
+    /// Every stored setting as (scope, key, value).
+    async fn load_settings(&self) -> CoreResult<Vec<(SettingScope, String, String)>>;
+    /// Applies `writes` (already validated) and records each in the ledger with its
+    /// old value, in one transaction, bumping the settings version. Returns the ledger entries.
+    async fn save_settings(
+        &self,
+        writes: &[SettingWrite],
+        actor: &str,
+        at: Millis,
+    ) -> CoreResult<Vec<SettingsChangeRecord>>;
+    /// Bumped by every save; instances reload their policy when it moves.
+    async fn settings_version(&self) -> CoreResult<i64>;
+    /// Settings changes, newest first, at most `limit`, older than `before` if given.
+    async fn settings_changes(
+        &self,
+        limit: i64,
+        before: Option<i64>,
+    ) -> CoreResult<Vec<SettingsChangeRecord>>;
+    /// Every live session, in the shape the policy judges.
+    async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>>;
+    /// The live sessions a new sign-in of `user` from `ip` shares a limit with:
+    /// the user's own and those of `role` from the same address.
+    /// Guests (`user` none) share only the per-address limit.
+    async fn limit_neighbours(
+        &self,
+        user: Option<UserRef<'_>>,
+        ip: &str,
+        role: Role,
+        now: Millis,
+    ) -> CoreResult<Vec<LiveSummary>>;
+    /// Addresses `user` had a session from (first or last) at any time since `since`.
+    async fn recent_ips(&self, user: UserRef<'_>, since: Millis) -> CoreResult<Vec<String>>;
+    /// Shortens live sessions of `role` to `created_at + lifetime`; returns how many moved.
+    async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64>;
+    /// Deletes ended sessions of each role that ended before its cutoff.
+    async fn purge_history(&self, cutoffs: &[(Role, Millis)]) -> CoreResult<u64>;
+    /// Ended sessions, newest end first, filtered and paged (the query is validated).
+    async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage>;
+    /// Filter chip values of the live list with their counts.
+    async fn facets(&self, now: Millis) -> CoreResult<Facets>;
+}
+
+/// Applications that keep their sessions here through the HTTP API.
+#[async_trait]
+pub trait ApplicationStore: Send + Sync {
+    /// `None` if the name is taken (revoked names included, ignoring ASCII case).
+    async fn create_application(&self, app: NewApplication) -> CoreResult<Option<Application>>;
+    /// The application holding this key, revoked or not.
+    async fn application_by_key(&self, hash: &TokenHash) -> CoreResult<Option<Application>>;
+    /// Every application, oldest first, with its live session count at `now`.
+    async fn list_applications(&self, now: Millis) -> CoreResult<Vec<Application>>;
+    /// Marks the application revoked; `None` if there is no such live application.
+    async fn revoke_application(
+        &self,
+        name: &str,
+        actor: &str,
+        at: Millis,
+    ) -> CoreResult<Option<Application>>;
+    /// Bumped by every application change; instances reload their key table when it moves.
+    async fn applications_version(&self) -> CoreResult<i64>;
+}
+
+pub trait Store: SessionStore + AccountStore + PolicyStore + ApplicationStore + 'static {}
+
+impl<T> Store for T where T: SessionStore + AccountStore + PolicyStore + ApplicationStore + 'static {}

@@ -1,0 +1,152 @@
+//! What goes into and comes out of a store, whatever the backend.
+
+use super::cursor::Cursor;
+use crate::catalogue::SettingChange;
+use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionStatus};
+use crate::token::TokenHash;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: Millis,
+}
+
+/// A user with the password hash, only ever handed to the sign-in code.
+#[derive(Clone)]
+pub struct UserCredentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// Everything needed to insert a session. The token itself is not here, only its hash.
+pub struct NewSession {
+    pub id: String,
+    pub token_hash: TokenHash,
+    pub application: String,
+    pub user_id: Option<i64>,
+    pub external_user_id: Option<String>,
+    pub username: Option<String>,
+    pub status: SessionStatus,
+    pub role: Role,
+    pub ip: String,
+    pub user_agent: String,
+    pub agent: AgentInfo,
+    pub country: Option<String>,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+pub struct NewApplication {
+    pub name: String,
+    pub key_hash: TokenHash,
+    pub key_prefix: String,
+    pub created_by: String,
+    pub created_at: Millis,
+}
+
+/// Whose sessions a list may contain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Everyone,
+    User(i64),
+    /// One application's sessions; with `user`, only that user's (the app's own id).
+    Application {
+        name: String,
+        user: Option<String>,
+    },
+}
+
+/// The person a new session is for, as the concurrent limits count sessions.
+#[derive(Clone, Copy, Debug)]
+pub enum UserRef<'a> {
+    Account(i64),
+    External { application: &'a str, id: &'a str },
+}
+
+/// Which live sessions an end applies to.
+#[derive(Clone, Debug)]
+pub enum EndSelector {
+    /// These ids; with `Scope::User`, only those that belong to that user.
+    Ids {
+        ids: Vec<String>,
+        scope: Scope,
+    },
+    User(i64),
+    /// All of a user's sessions but one (sign out everywhere else).
+    UserExcept {
+        user_id: i64,
+        keep: String,
+    },
+    AllExcept(Vec<String>),
+    /// All of an application's user's sessions, but `keep` if given.
+    ExternalUser {
+        application: String,
+        user: String,
+        keep: Option<String>,
+    },
+    /// Every session of an application (its key was revoked).
+    Application(String),
+    /// Sessions whose absolute expiry is at or before this time.
+    ExpiredAt(Millis),
+    /// Sessions of `role` last seen at or before `before`, but the ids in `keep`
+    /// (known to be active in memory).
+    IdleSince {
+        role: Role,
+        before: Millis,
+        keep: Vec<String>,
+    },
+}
+
+/// Who ended a session, as recorded.
+#[derive(Clone, Debug)]
+pub struct EndRecord {
+    pub reason: EndReason,
+    pub ended_by: String,
+    pub at: Millis,
+}
+
+/// One page of sessions straight from the store (idle deadlines not yet filled in).
+pub struct StoredPage {
+    pub sessions: Vec<Session>,
+    pub total: i64,
+    pub next: Option<Cursor>,
+    pub prev: Option<Cursor>,
+}
+
+/// A "last seen" update from the check cache.
+#[derive(Clone, Debug)]
+pub struct Touch {
+    pub id: String,
+    /// Carried for the live event; the store does not need them.
+    pub user_id: Option<i64>,
+    pub role: Role,
+    pub last_seen_at: Millis,
+    pub last_ip: String,
+}
+
+/// A session end seen in the end log, for cache eviction and live channels across
+/// processes: the whole row, so consoles can drop it and uncount it without asking.
+#[derive(Clone, Debug)]
+pub struct LoggedEnd {
+    pub seq: i64,
+    pub token_hash: TokenHash,
+    /// As it was when it ended: `ended_at`, `end_reason` and `ended_by` are set.
+    pub session: Session,
+}
+
+/// A settings change to save, with what the ledger records as its old value when
+/// nothing was stored before (the catalogue's built-in default, filled by the engine).
+#[derive(Clone, Debug)]
+pub struct SettingWrite {
+    pub change: SettingChange,
+    pub old_if_unset: Option<String>,
+}
