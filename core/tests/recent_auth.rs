@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 mod support;
 
-use support::Fixture;
+// In memory but for the password lookup, like the throttle: SQLite only.
+use support::{Backend, Fixture};
 
 fn client() -> ClientInfo {
     ClientInfo {
@@ -37,7 +38,7 @@ async fn confirm(f: &Fixture, session: &CachedSession, password: Option<&str>) -
 
 #[tokio::test]
 async fn a_fresh_sign_in_is_recent_then_the_password_is_asked_for_again() {
-    let f = support::fixture(&[("alice", Role::User)]).await;
+    let f = support::fixture(Backend::Sqlite, &[("alice", Role::User)]).await;
     let token = alice_signs_in(&f).await;
     let fresh = session(&f, &token).await;
     confirm(&f, &fresh, None).await.expect("just signed in");
@@ -64,7 +65,7 @@ async fn a_fresh_sign_in_is_recent_then_the_password_is_asked_for_again() {
 
 #[tokio::test]
 async fn password_confirmations_go_through_the_sign_in_throttle() {
-    let f = support::fixture(&[("alice", Role::User)]).await;
+    let f = support::fixture(Backend::Sqlite, &[("alice", Role::User)]).await;
     let token = alice_signs_in(&f).await;
     f.clock.advance(RECENT_AUTH_MS + 1);
     let session = session(&f, &token).await;
