@@ -12,11 +12,7 @@ use crate::server_ctx::{
     require_admin_viewing,
 };
 #[cfg(feature = "ssr")]
-use sessions_core::{
-    engine::KeepSessions,
-    model::{EndReason, ListQuery},
-    store::{EndSelector, Scope},
-};
+use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
 
 /// The values of the console's filter chips, each with its count of live sessions
 /// (admins only). `""` in `countries` stands for "unknown".
@@ -35,16 +31,7 @@ pub async fn live_session(id: String) -> Result<Session, AppError> {
     if !sessions_core::token::is_session_id(&id) {
         return Err(gone());
     }
-    // The console's search matches ids: the read that already applies the live rules.
-    let query = ListQuery {
-        search: id.clone(),
-        ..ListQuery::default()
-    };
-    let page = engine()?.list(&query, Scope::Everyone).await?;
-    page.sessions
-        .into_iter()
-        .find(|session| session.id == id)
-        .ok_or_else(gone)
+    engine()?.live_session(&id).await?.ok_or_else(gone)
 }
 
 /// Ends every live session of one user (admins only) and returns how many ended. The

@@ -68,10 +68,10 @@ impl Engine {
         keep: KeepSessions,
         client: &ClientInfo,
     ) -> CoreResult<usize> {
-        if !self.verify_own_password(user_id, current, client).await? {
+        let user = self.user_by_id(user_id).await?;
+        if !self.verify_own_password(&user, current, client).await? {
             return Err(CoreError::invalid("The current password is wrong."));
         }
-        let user = self.user_by_id(user_id).await?;
         self.set_password(&user, new, keep, &user.username).await
     }
 

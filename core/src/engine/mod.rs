@@ -338,6 +338,17 @@ impl Engine {
     }
 
     /// Ended sessions, newest first: who ended them and why.
+    /// One live session by its public id, as the console shows it (no activity).
+    pub async fn live_session(&self, id: &str) -> CoreResult<Option<Session>> {
+        let now = self.now();
+        let Some(mut session) = self.store.session_by_id(id).await? else {
+            return Ok(None);
+        };
+        // Last seen and the idle deadline as the list shows them.
+        self.overlay_memory(&mut session);
+        Ok((session.ended_at.is_none() && session.deadline() > now).then_some(session))
+    }
+
     pub async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage> {
         if query.user.chars().count() > MAX_SEARCH_LEN {
             return Err(CoreError::invalid(format!(

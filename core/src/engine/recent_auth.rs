@@ -6,6 +6,7 @@
 use super::{ClientInfo, Engine};
 use crate::cache::CachedSession;
 use crate::error::{CoreError, CoreResult};
+use crate::store::User;
 use crate::model::Millis;
 use crate::throttle::AttemptKeys;
 use std::collections::HashMap;
@@ -67,7 +68,8 @@ impl Engine {
         let Some(password) = password.filter(|password| !password.is_empty()) else {
             return Err(CoreError::PasswordRequired);
         };
-        if !self.verify_own_password(user_id, password, client).await? {
+        let user = self.user_by_id(user_id).await?;
+        if !self.verify_own_password(&user, password, client).await? {
             return Err(CoreError::invalid("The password is wrong."));
         }
         self.confirmations.record(&session.id, self.now());
@@ -78,11 +80,10 @@ impl Engine {
     /// through the same throttle: a stolen session cannot guess faster than sign-in.
     pub(crate) async fn verify_own_password(
         &self,
-        user_id: i64,
+        user: &User,
         password: String,
         client: &ClientInfo,
     ) -> CoreResult<bool> {
-        let user = self.user_by_id(user_id).await?;
         let attempt = self
             .throttle
             .reserve(AttemptKeys {
