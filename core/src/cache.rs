@@ -185,9 +185,15 @@ impl SessionCache {
             if now.duration_since(*at) < TOMBSTONE_LIFE {
                 break;
             }
-            let Some((at, expired)) = entries.tombstone_order.pop_front() else { break };
+            let Some((at, expired)) = entries.tombstone_order.pop_front() else {
+                break;
+            };
             // The id may have ended again since (a later tombstone): keep that one.
-            if entries.tombstones.get(&expired).is_some_and(|tombstone| tombstone.at == at) {
+            if entries
+                .tombstones
+                .get(&expired)
+                .is_some_and(|tombstone| tombstone.at == at)
+            {
                 if let Some(tombstone) = entries.tombstones.remove(&expired) {
                     entries.forgotten_through = entries.forgotten_through.max(tombstone.number);
                 }

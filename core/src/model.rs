@@ -421,10 +421,14 @@ pub enum LiveEvent {
         session: Box<Session>,
     },
     /// Last seen / IP moved on (sent per flush, never per request).
-    Touched { touched: Vec<TouchedSession> },
+    Touched {
+        touched: Vec<TouchedSession>,
+    },
     /// Sessions that ended, as they were when they ended (`end_reason` and `ended_by`
     /// set): the page drops their rows and takes them out of its counts without asking.
-    Ended { sessions: Vec<Session> },
+    Ended {
+        sessions: Vec<Session>,
+    },
     /// Sent only to the connection whose own session ended, right before the server closes it.
     SignedOut {
         reason: EndReason,
@@ -452,7 +456,10 @@ impl ListQuery {
             Some("") => session.country.is_none(),
             Some(code) => session.country.as_deref() == Some(code),
         };
-        let filter_ok = filter.application.as_ref().is_none_or(|app| *app == session.application)
+        let filter_ok = filter
+            .application
+            .as_ref()
+            .is_none_or(|app| *app == session.application)
             && filter.role.is_none_or(|role| role == session.role)
             && filter.status.is_none_or(|status| status == session.status)
             && country_ok;
@@ -469,7 +476,10 @@ fn search_matches(search: &str, session: &Session) -> bool {
     }
     let needle = search.to_ascii_lowercase();
     let contains = |haystack: &str| haystack.to_ascii_lowercase().contains(&needle);
-    session.username.as_deref().map_or_else(|| GUEST.contains(&needle), contains)
+    session
+        .username
+        .as_deref()
+        .map_or_else(|| GUEST.contains(&needle), contains)
         || contains(&session.application)
         || contains(&session.last_ip)
         || session.id.to_ascii_lowercase().starts_with(&needle)
@@ -482,7 +492,11 @@ impl Facets {
         bump(&mut self.applications, &session.application, delta);
         bump(&mut self.roles, &session.role, delta);
         bump(&mut self.statuses, &session.status, delta);
-        bump(&mut self.countries, &session.country.clone().unwrap_or_default(), delta);
+        bump(
+            &mut self.countries,
+            &session.country.clone().unwrap_or_default(),
+            delta,
+        );
     }
 }
 

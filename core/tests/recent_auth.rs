@@ -23,17 +23,29 @@ fn client() -> ClientInfo {
 
 /// Alice, signed in just now: her token.
 async fn alice_signs_in(f: &Fixture) -> Token {
-    let signed_in = f.engine.sign_in("alice", "alice-password".into(), &client()).await;
+    let signed_in = f
+        .engine
+        .sign_in("alice", "alice-password".into(), &client())
+        .await;
     signed_in.expect("sign in").token
 }
 
 /// The live session behind `token`, as the server functions see it.
 async fn session(f: &Fixture, token: &Token) -> Arc<CachedSession> {
-    f.engine.check(token, &client()).await.expect("live session")
+    f.engine
+        .check(token, &client())
+        .await
+        .expect("live session")
 }
 
-async fn confirm(f: &Fixture, session: &CachedSession, password: Option<&str>) -> Result<(), CoreError> {
-    f.engine.require_recent_auth(session, password.map(str::to_owned), &client()).await
+async fn confirm(
+    f: &Fixture,
+    session: &CachedSession,
+    password: Option<&str>,
+) -> Result<(), CoreError> {
+    f.engine
+        .require_recent_auth(session, password.map(str::to_owned), &client())
+        .await
 }
 
 #[tokio::test]
@@ -46,21 +58,35 @@ async fn a_fresh_sign_in_is_recent_then_the_password_is_asked_for_again() {
     f.clock.advance(RECENT_AUTH_MS + 1);
     let session = session(&f, &token).await;
     assert!(!f.engine.auth_is_recent(&session));
-    assert!(matches!(confirm(&f, &session, None).await, Err(CoreError::PasswordRequired)));
-    assert!(matches!(confirm(&f, &session, Some("")).await, Err(CoreError::PasswordRequired)));
+    assert!(matches!(
+        confirm(&f, &session, None).await,
+        Err(CoreError::PasswordRequired)
+    ));
+    assert!(matches!(
+        confirm(&f, &session, Some("")).await,
+        Err(CoreError::PasswordRequired)
+    ));
     match confirm(&f, &session, Some("wrong")).await {
         Err(CoreError::Invalid(message)) => assert_eq!(message, "The password is wrong."),
         other => panic!("a wrong password passed: {other:?}"),
     }
-    assert!(!f.engine.auth_is_recent(&session), "a wrong password confirms nothing");
+    assert!(
+        !f.engine.auth_is_recent(&session),
+        "a wrong password confirms nothing"
+    );
 
-    confirm(&f, &session, Some("alice-password")).await.expect("the right password");
+    confirm(&f, &session, Some("alice-password"))
+        .await
+        .expect("the right password");
     assert!(f.engine.auth_is_recent(&session));
     // Recent for a while, then asked again.
     f.clock.advance(RECENT_AUTH_MS - 1);
     confirm(&f, &session, None).await.expect("still recent");
     f.clock.advance(2);
-    assert!(matches!(confirm(&f, &session, None).await, Err(CoreError::PasswordRequired)));
+    assert!(matches!(
+        confirm(&f, &session, None).await,
+        Err(CoreError::PasswordRequired)
+    ));
 }
 
 #[tokio::test]
@@ -80,7 +106,10 @@ async fn password_confirmations_go_through_the_sign_in_throttle() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert!(throttled, "30 wrong guesses through a stolen session were never slowed down");
+    assert!(
+        throttled,
+        "30 wrong guesses through a stolen session were never slowed down"
+    );
     // Even the right password waits out the throttle: guessing cannot be sped up.
     assert!(matches!(
         confirm(&f, &session, Some("alice-password")).await,

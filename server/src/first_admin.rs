@@ -26,11 +26,16 @@ pub struct FirstAdmin {
 
 /// Creates the first admin when there are no users. `Some` when a password was
 /// generated and must be shown.
-pub async fn ensure(engine: &Arc<Engine>, global: &GlobalArgs) -> Result<Option<FirstAdmin>, String> {
+pub async fn ensure(
+    engine: &Arc<Engine>,
+    global: &GlobalArgs,
+) -> Result<Option<FirstAdmin>, String> {
     if user_count(engine).await? > 0 {
         return Ok(None);
     }
-    let from_env = std::env::var("SESSIONS_ADMIN_PASSWORD").ok().filter(|password| !password.is_empty());
+    let from_env = std::env::var("SESSIONS_ADMIN_PASSWORD")
+        .ok()
+        .filter(|password| !password.is_empty());
     let generated = from_env.is_none();
     let password = from_env.unwrap_or_else(generate_password);
     if let Err(err) = engine.add_user(ADMIN, password.clone(), Role::Admin).await {
@@ -39,15 +44,22 @@ pub async fn ensure(engine: &Arc<Engine>, global: &GlobalArgs) -> Result<Option<
         if user_count(engine).await? > 0 {
             return Ok(None);
         }
-        return Err(format!("cannot create the first admin user {ADMIN:?}: {err}"));
+        return Err(format!(
+            "cannot create the first admin user {ADMIN:?}: {err}"
+        ));
     }
     if !generated {
         tracing::info!("created the first admin user \"{ADMIN}\" from SESSIONS_ADMIN_PASSWORD");
         return Ok(None);
     }
-    tracing::info!("created the first admin user \"{ADMIN}\" with a generated password (printed on stdout)");
+    tracing::info!(
+        "created the first admin user \"{ADMIN}\" with a generated password (printed on stdout)"
+    );
     let change_command = global.command(&format!("user passwd {ADMIN}"));
-    Ok(Some(FirstAdmin { password, change_command }))
+    Ok(Some(FirstAdmin {
+        password,
+        change_command,
+    }))
 }
 
 impl FirstAdmin {
@@ -69,14 +81,19 @@ impl FirstAdmin {
 }
 
 async fn user_count(engine: &Arc<Engine>) -> Result<i64, String> {
-    engine.count_users().await.map_err(|err| format!("cannot count the users: {err}"))
+    engine
+        .count_users()
+        .await
+        .map_err(|err| format!("cannot count the users: {err}"))
 }
 
 /// A password from the operating system's randomness (`rand::rng()` is a CSPRNG seeded
 /// from it).
 fn generate_password() -> String {
     let mut rng = rand::rng();
-    (0..PASSWORD_LEN).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
+    (0..PASSWORD_LEN)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
 }
 
 #[cfg(test)]
@@ -89,6 +106,10 @@ mod tests {
         assert_eq!(first.len(), PASSWORD_LEN);
         assert!(first.bytes().all(|b| ALPHABET.contains(&b)), "{first}");
         assert_ne!(first, generate_password());
-        assert_eq!(ALPHABET.len(), 56, "the strength comment counts 56 characters");
+        assert_eq!(
+            ALPHABET.len(),
+            56,
+            "the strength comment counts 56 characters"
+        );
     }
 }

@@ -43,7 +43,10 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
         );
     }
     let config = global.engine_config(!args.insecure_cookies);
-    let engine = global.open_engine(&config).await.map_err(|failure| failure.message)?;
+    let engine = global
+        .open_engine(&config)
+        .await
+        .map_err(|failure| failure.message)?;
     let first_admin = crate::first_admin::ensure(&engine, global).await?;
 
     let listener = listen(args.addr).await?;
@@ -88,10 +91,13 @@ pub(crate) async fn serve_until_stopped(
 
     println!("Sessions is listening on http://{local_addr}");
     tasks.extend(on_ready(local_addr));
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|err| format!("server error: {err}"))?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|err| format!("server error: {err}"))?;
 
     for task in tasks {
         task.abort();

@@ -37,7 +37,9 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .env(env)
         .hash_files(hash_files);
     match hash_file {
-        Some(path) => builder.hash_file(std::sync::Arc::from(path.display().to_string())).build(),
+        Some(path) => builder
+            .hash_file(std::sync::Arc::from(path.display().to_string()))
+            .build(),
         None => builder.build(),
     }
 }
@@ -50,14 +52,19 @@ fn default_site_root() -> String {
 }
 
 fn exe_dir() -> Option<PathBuf> {
-    std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf))
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
 }
 
 /// The hash file in the site root, else next to the binary (where cargo-leptos writes it).
 fn find_hash_file(site_root: &Path) -> Option<PathBuf> {
     let name = std::env::var("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|_| "hash.txt".into());
     let beside_binary = exe_dir().map(|dir| dir.join(&name));
-    [Some(site_root.join(&name)), beside_binary].into_iter().flatten().find(|path| path.is_file())
+    [Some(site_root.join(&name)), beside_binary]
+        .into_iter()
+        .flatten()
+        .find(|path| path.is_file())
 }
 
 /// Says loudly when the hash file names a wasm the site does not have: the pages would
@@ -70,13 +77,21 @@ fn check_hashed_files(hash_file: Option<&Path>, pkg: &Path) {
         return;
     };
     let text = std::fs::read_to_string(hash_file).unwrap_or_default();
-    let wasm_hash = text.lines().find_map(|line| line.trim().strip_prefix("wasm:")).map(str::trim);
+    let wasm_hash = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("wasm:"))
+        .map(str::trim);
     let found = wasm_hash.is_some_and(|hash| {
         std::fs::read_dir(pkg)
             .into_iter()
             .flatten()
             .flatten()
-            .any(|entry| entry.file_name().to_string_lossy().ends_with(&format!(".{hash}.wasm")))
+            .any(|entry| {
+                entry
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(&format!(".{hash}.wasm"))
+            })
     });
     if !found {
         tracing::error!(

@@ -21,18 +21,44 @@ async fn setup() -> (TestServer, String, String) {
 fn endpoints(token: &str) -> Vec<(Method, String, Option<Value>)> {
     let ip = "203.0.113.7";
     vec![
-        (Method::POST, "/sessions".into(), Some(json!({ "user_id": "u-9", "ip": ip }))),
-        (Method::POST, "/guest-sessions".into(), Some(json!({ "ip": ip }))),
-        (Method::POST, "/sessions/check".into(), Some(json!({ "token": token, "ip": ip }))),
-        (Method::POST, "/sessions/logout".into(), Some(json!({ "token": token }))),
-        (Method::DELETE, format!("/sessions/{}", "a".repeat(32)), None),
+        (
+            Method::POST,
+            "/sessions".into(),
+            Some(json!({ "user_id": "u-9", "ip": ip })),
+        ),
+        (
+            Method::POST,
+            "/guest-sessions".into(),
+            Some(json!({ "ip": ip })),
+        ),
+        (
+            Method::POST,
+            "/sessions/check".into(),
+            Some(json!({ "token": token, "ip": ip })),
+        ),
+        (
+            Method::POST,
+            "/sessions/logout".into(),
+            Some(json!({ "token": token })),
+        ),
+        (
+            Method::DELETE,
+            format!("/sessions/{}", "a".repeat(32)),
+            None,
+        ),
         (Method::DELETE, "/users/u-1/sessions".into(), None),
         (Method::GET, "/sessions".into(), None),
     ]
 }
 
 /// Sends a raw body to `path` with `content_type` (none when `None`).
-async fn raw(server: &TestServer, key: &str, path: &str, content_type: Option<&str>, body: Vec<u8>) -> ApiReply {
+async fn raw(
+    server: &TestServer,
+    key: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> ApiReply {
     let mut request = server.api_request(Method::POST, path, Some(key)).body(body);
     if let Some(content_type) = content_type {
         request = request.header("Content-Type", content_type);
@@ -45,23 +71,42 @@ async fn calls_without_a_usable_key_are_refused_on_every_endpoint() {
     let (server, key, token) = setup().await;
     let before = server.api_stored();
     let well_formed_unknown = format!("sk_{}", "Q".repeat(43));
-    let malformed = ["sk_short", "not-a-key", &format!("{key}x"), &key[..45], &format!("pk_{}", &key[3..])];
+    let malformed = [
+        "sk_short",
+        "not-a-key",
+        &format!("{key}x"),
+        &key[..45],
+        &format!("pk_{}", &key[3..]),
+    ];
     for (method, path, body) in endpoints(&token) {
         let reply = server.api(method.clone(), &path, None, body.as_ref()).await;
         reply.expect_error(401, "missing_api_key");
-        let mut basic = server.api_request(method.clone(), &path, None).basic_auth("shop", Some(&key));
+        let mut basic = server
+            .api_request(method.clone(), &path, None)
+            .basic_auth("shop", Some(&key));
         if let Some(body) = &body {
-            basic = basic.header("Content-Type", "application/json").body(body.to_string());
+            basic = basic
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
         }
         api_send(basic).await.expect_error(401, "missing_api_key");
         for bad in std::iter::once(well_formed_unknown.as_str()).chain(malformed) {
-            let reply = server.api(method.clone(), &path, Some(bad), body.as_ref()).await;
-            assert_eq!(reply.error_code().as_deref(), Some("invalid_api_key"), "{method} {path} with {bad:?}");
+            let reply = server
+                .api(method.clone(), &path, Some(bad), body.as_ref())
+                .await;
+            assert_eq!(
+                reply.error_code().as_deref(),
+                Some("invalid_api_key"),
+                "{method} {path} with {bad:?}"
+            );
             reply.expect_error(401, "invalid_api_key");
         }
     }
     assert_eq!(server.api_stored(), before, "nothing stored, nothing ended");
-    server.api_check(&key, &token, "203.0.113.7").await.expect_json(200);
+    server
+        .api_check(&key, &token, "203.0.113.7")
+        .await
+        .expect_json(200);
     // The scheme name is case-insensitive.
     let lower = server
         .api_request(reqwest::Method::GET, "/sessions", None)
@@ -86,12 +131,23 @@ async fn malformed_tokens_are_400_and_touch_nothing() {
     for bad in &bad {
         let check = json!({ "token": bad, "ip": "203.0.113.7" });
         let reply = server.api_post("/sessions/check", &key, check).await;
-        assert_eq!(reply.error_code().as_deref(), Some("malformed_token"), "check {bad:?}: {}", reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("malformed_token"),
+            "check {bad:?}: {}",
+            reply.body
+        );
         reply.expect_error(400, "malformed_token");
-        server.api_post("/sessions/logout", &key, json!({ "token": bad })).await.expect_error(400, "malformed_token");
+        server
+            .api_post("/sessions/logout", &key, json!({ "token": bad }))
+            .await
+            .expect_error(400, "malformed_token");
     }
     assert_eq!(server.api_stored(), before);
-    server.api_check(&key, &token, "203.0.113.7").await.expect_json(200);
+    server
+        .api_check(&key, &token, "203.0.113.7")
+        .await
+        .expect_json(200);
 }
 
 #[tokio::test]
@@ -99,7 +155,13 @@ async fn bodies_that_are_not_the_expected_json_object_are_refused() {
     let (server, key, token) = setup().await;
     let before = server.api_stored();
     let json_type = Some("application/json");
-    let not_json: [&[u8]; 5] = [b"not json", b"", b"{\"user_id\": \"u-9\", ", b"[1, 2]", b"\"u-9\""];
+    let not_json: [&[u8]; 5] = [
+        b"not json",
+        b"",
+        b"{\"user_id\": \"u-9\", ",
+        b"[1, 2]",
+        b"\"u-9\"",
+    ];
     for body in not_json {
         let reply = raw(&server, &key, "/sessions", json_type, body.to_vec()).await;
         reply.expect_error(400, "invalid_json");
@@ -107,21 +169,43 @@ async fn bodies_that_are_not_the_expected_json_object_are_refused() {
     let wrong_objects = [
         ("/sessions", json!({ "ip": "203.0.113.7" })),
         ("/sessions", json!({ "user_id": 42, "ip": "203.0.113.7" })),
-        ("/sessions", json!({ "user_id": "u-9", "ip": "203.0.113.7", "is_admin": true })),
+        (
+            "/sessions",
+            json!({ "user_id": "u-9", "ip": "203.0.113.7", "is_admin": true }),
+        ),
         ("/guest-sessions", json!({})),
         ("/sessions/check", json!({ "token": token })),
-        ("/sessions/check", json!({ "token": null, "ip": "203.0.113.7" })),
+        (
+            "/sessions/check",
+            json!({ "token": null, "ip": "203.0.113.7" }),
+        ),
         ("/sessions/logout", json!({})),
     ];
     for (path, body) in wrong_objects {
         let reply = server.api_post(path, &key, body.clone()).await;
-        assert_eq!(reply.error_code().as_deref(), Some("invalid_json"), "{path} {body}: {}", reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("invalid_json"),
+            "{path} {body}: {}",
+            reply.body
+        );
         reply.expect_error(400, "invalid_json");
     }
-    let valid = json!({ "user_id": "u-9", "ip": "203.0.113.7" }).to_string().into_bytes();
-    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+    let valid = json!({ "user_id": "u-9", "ip": "203.0.113.7" })
+        .to_string()
+        .into_bytes();
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
         let reply = raw(&server, &key, "/sessions", content_type, valid.clone()).await;
-        assert_eq!(reply.error_code().as_deref(), Some("unsupported_media_type"), "{content_type:?}: {}", reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("unsupported_media_type"),
+            "{content_type:?}: {}",
+            reply.body
+        );
         reply.expect_error(415, "unsupported_media_type");
     }
     // A charset parameter is still JSON.
@@ -147,7 +231,9 @@ async fn bodies_that_are_not_the_expected_json_object_are_refused() {
 async fn post_large(server: &TestServer, key: &str, body: Vec<u8>) -> ApiReply {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = server.base.trim_start_matches("http://").to_owned();
-    let stream = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let stream = tokio::net::TcpStream::connect(&host)
+        .await
+        .expect("connect");
     let (mut reader, mut writer) = stream.into_split();
     let head = format!(
         "POST /api/v1/sessions HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\n\
@@ -176,24 +262,38 @@ async fn post_large(server: &TestServer, key: &str, body: Vec<u8>) -> ApiReply {
     }
     writing.abort();
     let answer = String::from_utf8_lossy(&answer).into_owned();
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP answer: {answer:?}"));
-    let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP answer: {answer:?}"));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
     let header = |name: &str| {
         head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name).then(|| value.trim().to_owned())
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
         })
     };
-    let length: usize = header("content-length").and_then(|length| length.parse().ok()).unwrap_or(body.len());
+    let length: usize = header("content-length")
+        .and_then(|length| length.parse().ok())
+        .unwrap_or(body.len());
     let body = body.get(..length).unwrap_or(body).to_owned();
-    ApiReply { status, content_type: header("content-type").unwrap_or_default(), body }
+    ApiReply {
+        status,
+        content_type: header("content-type").unwrap_or_default(),
+        body,
+    }
 }
 
 #[tokio::test]
 async fn bodies_over_64_kib_are_413() {
     let (server, key, _) = setup().await;
     let before = server.api_stored();
-    let with = |field: &str, value: String| json!({ "user_id": "u-9", "ip": "203.0.113.7", field: value });
+    let with =
+        |field: &str, value: String| json!({ "user_id": "u-9", "ip": "203.0.113.7", field: value });
     // 10 MB, just over 64 KiB, and a 100 KB user agent inside JSON (the body limit comes
     // before the user agent's own limit).
     let cases = [
@@ -209,19 +309,30 @@ async fn bodies_over_64_kib_are_413() {
     for (what, body) in cases {
         let body = body.to_string().into_bytes();
         let reply = post_large(&server, &key, body).await;
-        assert_eq!(reply.error_code().as_deref(), Some("payload_too_large"), "{what}: {} {}", reply.status, reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("payload_too_large"),
+            "{what}: {} {}",
+            reply.status,
+            reply.body
+        );
         reply.expect_error(413, "payload_too_large");
     }
     // The same through an ordinary client.
     let long_agent = with("user_agent", "z".repeat(100_000));
-    server.api_post("/sessions", &key, long_agent).await.expect_error(413, "payload_too_large");
+    server
+        .api_post("/sessions", &key, long_agent)
+        .await
+        .expect_error(413, "payload_too_large");
     assert_eq!(server.api_stored(), before);
     // 64 KiB exactly is not too large (it is refused for its display name instead).
     let mut body = with("display_name", String::new());
     let room = 64 * 1024 - body.to_string().len();
     body["display_name"] = json!("y".repeat(room));
     assert_eq!(body.to_string().len(), 64 * 1024);
-    post_large(&server, &key, body.to_string().into_bytes()).await.expect_error(422, "invalid_field");
+    post_large(&server, &key, body.to_string().into_bytes())
+        .await
+        .expect_error(422, "invalid_field");
     assert_eq!(server.api_stored(), before);
 }
 
@@ -230,63 +341,150 @@ async fn fields_out_of_range_are_422_with_their_own_code() {
     let (server, key, token) = setup().await;
     let before = server.api_stored();
     let create = |field: &str, value: Value| {
-        let mut body = json!({ "user_id": "u-9", "ip": "203.0.113.7", "user_agent": API_USER_AGENT });
+        let mut body =
+            json!({ "user_id": "u-9", "ip": "203.0.113.7", "user_agent": API_USER_AGENT });
         body[field] = value;
         body
     };
     let mut cases: Vec<(&str, Value, &str)> = Vec::new();
-    for ip in ["not-an-ip", "999.1.1.1", "", "203.0.113.7/24", "203.0.113.7:80", "203.0.113.07x"] {
+    for ip in [
+        "not-an-ip",
+        "999.1.1.1",
+        "",
+        "203.0.113.7/24",
+        "203.0.113.7:80",
+        "203.0.113.07x",
+    ] {
         cases.push(("/sessions", create("ip", json!(ip)), "invalid_ip"));
         cases.push(("/guest-sessions", json!({ "ip": ip }), "invalid_ip"));
-        cases.push(("/sessions/check", json!({ "token": token, "ip": ip }), "invalid_ip"));
+        cases.push((
+            "/sessions/check",
+            json!({ "token": token, "ip": ip }),
+            "invalid_ip",
+        ));
     }
     for agent in ["u".repeat(1025), "v".repeat(2048)] {
-        cases.push(("/sessions", create("user_agent", json!(agent)), "invalid_user_agent"));
-        cases.push(("/guest-sessions", json!({ "ip": "203.0.113.7", "user_agent": agent }), "invalid_user_agent"));
+        cases.push((
+            "/sessions",
+            create("user_agent", json!(agent)),
+            "invalid_user_agent",
+        ));
+        cases.push((
+            "/guest-sessions",
+            json!({ "ip": "203.0.113.7", "user_agent": agent }),
+            "invalid_user_agent",
+        ));
         let check = json!({ "token": token, "ip": "203.0.113.7", "user_agent": agent });
         cases.push(("/sessions/check", check, "invalid_user_agent"));
     }
     cases.push(("/sessions", create("user_id", json!("")), "invalid_field"));
-    cases.push(("/sessions", create("user_id", json!("w".repeat(129))), "invalid_field"));
-    cases.push(("/sessions", create("display_name", json!("d".repeat(129))), "invalid_field"));
+    cases.push((
+        "/sessions",
+        create("user_id", json!("w".repeat(129))),
+        "invalid_field",
+    ));
+    cases.push((
+        "/sessions",
+        create("display_name", json!("d".repeat(129))),
+        "invalid_field",
+    ));
     for role in ["root", "Admin", "guest", ""] {
         cases.push(("/sessions", create("role", json!(role)), "invalid_field"));
     }
     for (path, body, code) in cases {
         let reply = server.api_post(path, &key, body.clone()).await;
         let shown: String = body.to_string().chars().take(120).collect();
-        assert_eq!(reply.error_code().as_deref(), Some(code), "{path} {shown}: {} {}", reply.status, reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some(code),
+            "{path} {shown}: {} {}",
+            reply.status,
+            reply.body
+        );
         reply.expect_error(422, code);
     }
-    for query in ["limit=0", "limit=201", "limit=-1", "limit=abc", "limit=1.5", "cursor=zzz", "limit=2&cursor=%00"] {
-        let reply = server.api(Method::GET, &format!("/sessions?{query}"), Some(&key), None).await;
-        assert_eq!(reply.error_code().as_deref(), Some("invalid_field"), "{query}: {} {}", reply.status, reply.body);
+    for query in [
+        "limit=0",
+        "limit=201",
+        "limit=-1",
+        "limit=abc",
+        "limit=1.5",
+        "cursor=zzz",
+        "limit=2&cursor=%00",
+    ] {
+        let reply = server
+            .api(Method::GET, &format!("/sessions?{query}"), Some(&key), None)
+            .await;
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("invalid_field"),
+            "{query}: {} {}",
+            reply.status,
+            reply.body
+        );
         reply.expect_error(422, "invalid_field");
     }
-    let reason = server.api(Method::DELETE, "/users/u-1/sessions?reason=bored", Some(&key), None).await;
+    let reason = server
+        .api(
+            Method::DELETE,
+            "/users/u-1/sessions?reason=bored",
+            Some(&key),
+            None,
+        )
+        .await;
     reason.expect_error(422, "invalid_field");
     assert_eq!(server.api_stored(), before, "nothing stored, nothing ended");
 
     // The limits themselves are allowed.
     let edge = json!({ "user_id": "w".repeat(128), "display_name": "d".repeat(128), "ip": "::1", "user_agent": "u".repeat(1024) });
-    server.api_post("/sessions", &key, edge).await.expect_json(201);
+    server
+        .api_post("/sessions", &key, edge)
+        .await
+        .expect_json(201);
 }
 
 #[tokio::test]
 async fn malformed_session_ids_are_400() {
     let (server, key, _) = setup().await;
-    let listed = server.api(Method::GET, "/sessions", Some(&key), None).await.expect_json(200);
+    let listed = server
+        .api(Method::GET, "/sessions", Some(&key), None)
+        .await
+        .expect_json(200);
     let live = listed["sessions"][0]["id"].as_str().expect("id").to_owned();
     let before = server.api_stored();
     let upper = live.to_uppercase();
-    let bad = [&live[..31], &format!("{live}0"), "not-a-session-id", &"g".repeat(32), &upper, "%20"];
+    let bad = [
+        &live[..31],
+        &format!("{live}0"),
+        "not-a-session-id",
+        &"g".repeat(32),
+        &upper,
+        "%20",
+    ];
     for bad in bad {
-        let reply = server.api(Method::DELETE, &format!("/sessions/{bad}"), Some(&key), None).await;
-        assert_eq!(reply.error_code().as_deref(), Some("malformed_session_id"), "DELETE {bad}: {}", reply.body);
+        let reply = server
+            .api(
+                Method::DELETE,
+                &format!("/sessions/{bad}"),
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("malformed_session_id"),
+            "DELETE {bad}: {}",
+            reply.body
+        );
         reply.expect_error(400, "malformed_session_id");
         let path = format!("/users/u-1/sessions?keep={bad}");
         let reply = server.api(Method::DELETE, &path, Some(&key), None).await;
-        assert_eq!(reply.error_code().as_deref(), Some("malformed_session_id"), "keep={bad}: {}", reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("malformed_session_id"),
+            "keep={bad}: {}",
+            reply.body
+        );
         reply.expect_error(400, "malformed_session_id");
     }
     assert_eq!(server.api_stored(), before, "nothing ended");
@@ -296,9 +494,21 @@ async fn malformed_session_ids_are_400() {
 async fn unknown_paths_are_404_and_wrong_methods_405() {
     let (server, key, _) = setup().await;
     let before = server.api_stored();
-    for path in ["/nope", "/session", "/sessions/check/more", "/users/u-1", "/users/u-1/sessions/extra"] {
+    for path in [
+        "/nope",
+        "/session",
+        "/sessions/check/more",
+        "/users/u-1",
+        "/users/u-1/sessions/extra",
+    ] {
         let reply = server.api(Method::GET, path, Some(&key), None).await;
-        assert_eq!(reply.error_code().as_deref(), Some("not_found"), "GET {path}: {} {}", reply.status, reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("not_found"),
+            "GET {path}: {} {}",
+            reply.status,
+            reply.body
+        );
         reply.expect_error(404, "not_found");
     }
     let wrong = [
@@ -313,7 +523,12 @@ async fn unknown_paths_are_404_and_wrong_methods_405() {
     ];
     for (method, path) in wrong {
         let reply = server.api(method.clone(), &path, Some(&key), None).await;
-        assert_eq!(reply.error_code().as_deref(), Some("method_not_allowed"), "{method} {path}: {}", reply.body);
+        assert_eq!(
+            reply.error_code().as_deref(),
+            Some("method_not_allowed"),
+            "{method} {path}: {}",
+            reply.body
+        );
         reply.expect_error(405, "method_not_allowed");
     }
     assert_eq!(server.api_stored(), before);

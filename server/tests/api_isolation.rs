@@ -13,26 +13,46 @@ use support::{cli, cli_json, cli_ok, eventually, TestServer, API_USER_AGENT};
 const ADMIN: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1")];
 
 fn id_of(session: &Value) -> String {
-    session["id"].as_str().unwrap_or_else(|| panic!("no id: {session}")).to_owned()
+    session["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id: {session}"))
+        .to_owned()
 }
 
 /// The ended sessions the history records: id → (reason, ended by).
 fn history_of(server: &TestServer, id: &str) -> Option<(String, String)> {
-    let history = cli_json(&server.database_url, &["history", "--limit", "10000", "--format", "json"]);
-    let ended = history.as_array().expect("a list").iter().find(|session| session["id"] == id)?.clone();
+    let history = cli_json(
+        &server.database_url,
+        &["history", "--limit", "10000", "--format", "json"],
+    );
+    let ended = history
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|session| session["id"] == id)?
+        .clone();
     let text = |key: &str| ended[key].as_str().unwrap_or_default().to_owned();
     Some((text("end_reason"), text("ended_by")))
 }
 
 /// Checks `token` until it is refused (within 2 s); the refusal.
-async fn refused_within_two_seconds(server: &TestServer, key: &str, token: &str, ip: &str) -> support::ApiReply {
+async fn refused_within_two_seconds(
+    server: &TestServer,
+    key: &str,
+    token: &str,
+    ip: &str,
+) -> support::ApiReply {
     let since = Instant::now();
     loop {
         let reply = server.api_check(key, token, ip).await;
         if reply.status != 200 {
             return reply;
         }
-        assert!(since.elapsed() < Duration::from_secs(2), "still live after {:?}", since.elapsed());
+        assert!(
+            since.elapsed() < Duration::from_secs(2),
+            "still live after {:?}",
+            since.elapsed()
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
@@ -55,27 +75,66 @@ async fn another_applications_key_can_neither_see_nor_touch_a_session() {
         let error = reply.expect_error(401, "session_unknown");
         assert!(error.get("reason").is_none(), "{error}");
     }
-    server.api_post("/sessions/logout", &blog, json!({ "token": token })).await.expect_error(401, "session_unknown");
+    server
+        .api_post("/sessions/logout", &blog, json!({ "token": token }))
+        .await
+        .expect_error(401, "session_unknown");
     let path = format!("/sessions/{id}");
-    server.api(Method::DELETE, &path, Some(&blog), None).await.expect_error(404, "session_not_found");
-    let ended = server.api(Method::DELETE, "/users/u-1/sessions?reason=killed", Some(&blog), None).await;
+    server
+        .api(Method::DELETE, &path, Some(&blog), None)
+        .await
+        .expect_error(404, "session_not_found");
+    let ended = server
+        .api(
+            Method::DELETE,
+            "/users/u-1/sessions?reason=killed",
+            Some(&blog),
+            None,
+        )
+        .await;
     assert_eq!(ended.expect_json(200), json!({ "ended": 0 }));
-    let listed = server.api(Method::GET, "/sessions", Some(&blog), None).await.expect_json(200);
+    let listed = server
+        .api(Method::GET, "/sessions", Some(&blog), None)
+        .await
+        .expect_json(200);
     assert_eq!(listed, json!({ "sessions": [], "total": 0, "next": null }));
-    let listed = server.api(Method::GET, "/sessions?user_id=u-1", Some(&blog), None).await.expect_json(200);
+    let listed = server
+        .api(Method::GET, "/sessions?user_id=u-1", Some(&blog), None)
+        .await
+        .expect_json(200);
     assert_eq!(listed["total"], 0, "{listed}");
     assert_eq!(server.api_stored(), before, "nothing stored or ended");
-    let checked = server.api_check(&shop, &token, "203.0.113.7").await.expect_json(200);
+    let checked = server
+        .api_check(&shop, &token, "203.0.113.7")
+        .await
+        .expect_json(200);
     assert_eq!(checked["last_ip"], "203.0.113.7", "{checked}");
 
     // The same user id in two applications is two users.
     let (blog_token, blog_session) = server.api_create(&blog, "u-1", "203.0.113.8").await;
-    let ended = server.api(Method::DELETE, "/users/u-1/sessions", Some(&shop), None).await.expect_json(200);
+    let ended = server
+        .api(Method::DELETE, "/users/u-1/sessions", Some(&shop), None)
+        .await
+        .expect_json(200);
     assert_eq!(ended, json!({ "ended": 1 }));
-    server.api_check(&blog, &blog_token, "203.0.113.8").await.expect_json(200);
-    server.api_check(&shop, &token, "203.0.113.7").await.expect_refusal("session_ended", Some("logout"));
-    let listed = server.api(Method::GET, "/sessions", Some(&blog), None).await.expect_json(200);
-    let listed: Vec<String> = listed["sessions"].as_array().expect("list").iter().map(id_of).collect();
+    server
+        .api_check(&blog, &blog_token, "203.0.113.8")
+        .await
+        .expect_json(200);
+    server
+        .api_check(&shop, &token, "203.0.113.7")
+        .await
+        .expect_refusal("session_ended", Some("logout"));
+    let listed = server
+        .api(Method::GET, "/sessions", Some(&blog), None)
+        .await
+        .expect_json(200);
+    let listed: Vec<String> = listed["sessions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(id_of)
+        .collect();
     assert_eq!(listed, [id_of(&blog_session)]);
     let listed = server.api_listed(&id_of(&blog_session)).expect("live");
     assert_eq!(listed["application"], "blog", "{listed}");
@@ -89,31 +148,70 @@ async fn a_revoked_key_stops_working_within_a_second_or_two_and_its_sessions_end
     let (first, first_session) = server.api_create(&shop, "u-1", "203.0.113.1").await;
     let (_, second_session) = server.api_create(&shop, "u-2", "203.0.113.2").await;
     let (blog_token, _) = server.api_create(&blog, "u-1", "203.0.113.3").await;
-    server.api_check(&shop, &first, "203.0.113.1").await.expect_json(200);
+    server
+        .api_check(&shop, &first, "203.0.113.1")
+        .await
+        .expect_json(200);
 
     let since = Instant::now();
     cli_ok(&server.database_url, &["app", "revoke", "shop"]);
     eventually("the revoked key to be refused", || async {
-        server.api(Method::GET, "/sessions", Some(&shop), None).await.status == 401
+        server
+            .api(Method::GET, "/sessions", Some(&shop), None)
+            .await
+            .status
+            == 401
     })
     .await;
-    assert!(since.elapsed() < Duration::from_secs(2), "refused only after {:?}", since.elapsed());
-    server.api(Method::GET, "/sessions", Some(&shop), None).await.expect_error(401, "invalid_api_key");
-    server.api_check(&shop, &first, "203.0.113.1").await.expect_error(401, "invalid_api_key");
-    let guest = server.api_post("/guest-sessions", &shop, json!({ "ip": "203.0.113.1" })).await;
+    assert!(
+        since.elapsed() < Duration::from_secs(2),
+        "refused only after {:?}",
+        since.elapsed()
+    );
+    server
+        .api(Method::GET, "/sessions", Some(&shop), None)
+        .await
+        .expect_error(401, "invalid_api_key");
+    server
+        .api_check(&shop, &first, "203.0.113.1")
+        .await
+        .expect_error(401, "invalid_api_key");
+    let guest = server
+        .api_post("/guest-sessions", &shop, json!({ "ip": "203.0.113.1" }))
+        .await;
     guest.expect_error(401, "invalid_api_key");
 
     for session in [&first_session, &second_session] {
         let id = id_of(session);
         assert!(server.api_listed(&id).is_none(), "{id} is still live");
-        assert_eq!(history_of(&server, &id), Some(("killed".into(), "cli".into())), "{id}");
+        assert_eq!(
+            history_of(&server, &id),
+            Some(("killed".into(), "cli".into())),
+            "{id}"
+        );
     }
-    server.api_check(&blog, &blog_token, "203.0.113.3").await.expect_json(200);
+    server
+        .api_check(&blog, &blog_token, "203.0.113.3")
+        .await
+        .expect_json(200);
     let apps = cli_json(&server.database_url, &["app", "list", "--format", "json"]);
-    let shop_row = apps.as_array().expect("list").iter().find(|app| app["name"] == "shop").cloned();
-    assert!(shop_row.is_some_and(|row| row["revoked_at"].is_i64()), "{apps}");
+    let shop_row = apps
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|app| app["name"] == "shop")
+        .cloned();
+    assert!(
+        shop_row.is_some_and(|row| row["revoked_at"].is_i64()),
+        "{apps}"
+    );
     let reused = cli(&server.database_url, &["app", "add", "SHOP"], None);
-    assert_eq!(reused.status.code(), Some(2), "a revoked name stays taken, case aside: {}", support::stdout(&reused));
+    assert_eq!(
+        reused.status.code(),
+        Some(2),
+        "a revoked name stays taken, case aside: {}",
+        support::stdout(&reused)
+    );
 }
 
 // ---- the console and the CLI ---------------------------------------------------------------
@@ -136,10 +234,17 @@ async fn a_kill_from_the_cli_or_the_console_reaches_the_applications_next_check(
     let admin = server.sign_in("admin", "admin-password-1").await.cookie;
     let form = format!("ids[0]={}", id_of(&by_console_session));
     let (status, body) = server.call("kill_sessions", Some(&admin), &form).await;
-    assert_eq!((status, body.as_str()), (200, "1"), "the console kills the API session");
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "1"),
+        "the console kills the API session"
+    );
     let refused = refused_within_two_seconds(&server, &shop, &by_console, "203.0.113.2").await;
     refused.expect_refusal("session_ended", Some("killed"));
-    server.api_check(&shop, &survivor, "203.0.113.3").await.expect_json(200);
+    server
+        .api_check(&shop, &survivor, "203.0.113.3")
+        .await
+        .expect_json(200);
 }
 
 // ---- the session policy ------------------------------------------------------------------
@@ -160,16 +265,36 @@ async fn ip_binding_refuses_a_moved_address_unless_changes_are_allowed() {
     let admin = server.sign_in("admin", "admin-password-1").await.cookie;
     let shop = server.api_add_app("shop");
     let (token, session) = server.api_create(&shop, "u-1", "203.0.113.7").await;
-    server.api_check(&shop, &token, "203.0.113.7").await.expect_json(200);
-    server.api_check(&shop, &token, "203.0.113.8").await.expect_refusal("ip_changed", Some("ip_change"));
+    server
+        .api_check(&shop, &token, "203.0.113.7")
+        .await
+        .expect_json(200);
+    server
+        .api_check(&shop, &token, "203.0.113.8")
+        .await
+        .expect_refusal("ip_changed", Some("ip_change"));
     // It ended: back on the first address it stays refused.
-    server.api_check(&shop, &token, "203.0.113.7").await.expect_refusal("ip_changed", Some("ip_change"));
-    assert_eq!(history_of(&server, &id_of(&session)).map(|(reason, _)| reason).as_deref(), Some("ip_change"));
+    server
+        .api_check(&shop, &token, "203.0.113.7")
+        .await
+        .expect_refusal("ip_changed", Some("ip_change"));
+    assert_eq!(
+        history_of(&server, &id_of(&session))
+            .map(|(reason, _)| reason)
+            .as_deref(),
+        Some("ip_change")
+    );
 
     set_policy(&server, &admin, "allow_ip_change", "true", None).await;
     let (token, _) = server.api_create(&shop, "u-1", "203.0.113.7").await;
-    let moved = server.api_check(&shop, &token, "203.0.113.8").await.expect_json(200);
-    assert_eq!((moved["first_ip"].as_str(), moved["last_ip"].as_str()), (Some("203.0.113.7"), Some("203.0.113.8")));
+    let moved = server
+        .api_check(&shop, &token, "203.0.113.8")
+        .await
+        .expect_json(200);
+    assert_eq!(
+        (moved["first_ip"].as_str(), moved["last_ip"].as_str()),
+        (Some("203.0.113.7"), Some("203.0.113.8"))
+    );
 
     // A move into a denied range is refused even so; a new session there is not created.
     set_policy(&server, &admin, "ip_deny", "198.51.100.0/24", None).await;
@@ -177,10 +302,19 @@ async fn ip_binding_refuses_a_moved_address_unless_changes_are_allowed() {
     denied.expect_error(401, "ip_not_allowed");
     let before = server.api_stored();
     let body = json!({ "user_id": "u-2", "ip": "198.51.100.5", "user_agent": API_USER_AGENT });
-    server.api_post("/sessions", &shop, body).await.expect_error(403, "refused_by_policy");
-    let guest = server.api_post("/guest-sessions", &shop, json!({ "ip": "198.51.100.6" })).await;
+    server
+        .api_post("/sessions", &shop, body)
+        .await
+        .expect_error(403, "refused_by_policy");
+    let guest = server
+        .api_post("/guest-sessions", &shop, json!({ "ip": "198.51.100.6" }))
+        .await;
     guest.expect_error(403, "refused_by_policy");
-    assert_eq!(server.api_stored(), before, "a refused create stores nothing");
+    assert_eq!(
+        server.api_stored(),
+        before,
+        "a refused create stores nothing"
+    );
 }
 
 #[tokio::test]
@@ -192,30 +326,62 @@ async fn a_concurrent_limit_refuses_a_new_api_session_and_stores_nothing() {
     let (first, _) = server.api_create(&shop, "u-1", "203.0.113.1").await;
     let before = server.api_stored();
     let body = json!({ "user_id": "u-1", "ip": "203.0.113.2", "user_agent": API_USER_AGENT });
-    server.api_post("/sessions", &shop, body).await.expect_error(403, "refused_by_policy");
+    server
+        .api_post("/sessions", &shop, body)
+        .await
+        .expect_error(403, "refused_by_policy");
     assert_eq!(server.api_stored(), before);
-    server.api_check(&shop, &first, "203.0.113.1").await.expect_json(200);
+    server
+        .api_check(&shop, &first, "203.0.113.1")
+        .await
+        .expect_json(200);
     // Another user, and the admin role (no limit set for it), are not limited.
     server.api_create(&shop, "u-2", "203.0.113.3").await;
     for ip in ["203.0.113.4", "203.0.113.5"] {
         let body = json!({ "user_id": "root", "role": "admin", "ip": ip });
-        server.api_post("/sessions", &shop, body).await.expect_json(201);
+        server
+            .api_post("/sessions", &shop, body)
+            .await
+            .expect_json(201);
     }
 }
 
 /// Opens a session of `user_id` for `application` through an engine whose clock runs
 /// `ago` behind, on the server's database: a session that really is that old. Its token.
-async fn old_api_session(server: &TestServer, application: &str, user_id: &str, ago: Duration) -> String {
+async fn old_api_session(
+    server: &TestServer,
+    application: &str,
+    user_id: &str,
+    ago: Duration,
+) -> String {
     use sessions_core::clock::{Clock, ManualClock, SystemClock};
     use sessions_core::engine::{AppSignIn, ClientInfo};
     use sessions_core::model::Role;
     use sessions_core::{Engine, EngineConfig};
-    let config = EngineConfig { database_url: server.database_url.clone(), secure_cookies: true, geo_db: None, store: Default::default() };
+    let config = EngineConfig {
+        database_url: server.database_url.clone(),
+        secure_cookies: true,
+        geo_db: None,
+        store: Default::default(),
+    };
     let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
-    let engine = Engine::open_with_clock(&config, clock).await.expect("open the database");
-    let client = ClientInfo { ip: "203.0.113.7".into(), user_agent: API_USER_AGENT.into() };
-    let sign_in = AppSignIn { user_id: user_id.into(), display_name: None, role: Role::User, client };
-    let signed_in = engine.open_app_session(application, sign_in).await.expect("open");
+    let engine = Engine::open_with_clock(&config, clock)
+        .await
+        .expect("open the database");
+    let client = ClientInfo {
+        ip: "203.0.113.7".into(),
+        user_agent: API_USER_AGENT.into(),
+    };
+    let sign_in = AppSignIn {
+        user_id: user_id.into(),
+        display_name: None,
+        role: Role::User,
+        client,
+    };
+    let signed_in = engine
+        .open_app_session(application, sign_in)
+        .await
+        .expect("open");
     signed_in.token.expose().to_owned()
 }
 
@@ -225,13 +391,25 @@ async fn a_session_idle_past_the_timeout_is_refused_as_idle_and_ends() {
     let shop = server.api_add_app("shop");
     // 31 minutes without a request, the idle timeout being 30 (the sweeper allows 2 more).
     let token = old_api_session(&server, "shop", "u-1", Duration::from_secs(31 * 60)).await;
-    server.api_check(&shop, &token, "203.0.113.7").await.expect_refusal("session_idle", Some("idle"));
+    server
+        .api_check(&shop, &token, "203.0.113.7")
+        .await
+        .expect_refusal("session_idle", Some("idle"));
     // It ended: it stays refused (the code names the end reason), and the history has it.
-    server.api_check(&shop, &token, "203.0.113.7").await.expect_refusal("session_idle", Some("idle"));
-    let idle = cli_json(&server.database_url, &["history", "--reason", "idle", "--format", "json"]);
+    server
+        .api_check(&shop, &token, "203.0.113.7")
+        .await
+        .expect_refusal("session_idle", Some("idle"));
+    let idle = cli_json(
+        &server.database_url,
+        &["history", "--reason", "idle", "--format", "json"],
+    );
     assert_eq!(idle.as_array().map(Vec::len), Some(1), "{idle}");
     let fresh = old_api_session(&server, "shop", "u-2", Duration::from_secs(29 * 60)).await;
-    server.api_check(&shop, &fresh, "203.0.113.7").await.expect_json(200);
+    server
+        .api_check(&shop, &fresh, "203.0.113.7")
+        .await
+        .expect_json(200);
 }
 
 #[tokio::test]
@@ -242,19 +420,39 @@ async fn a_session_past_its_lifetime_is_refused_as_expired() {
     set_policy(&server, &admin, "idle_timeout_minutes", "99999", None).await;
     // A session 720 minutes old less 3 s expires in 3 s. Whether the check notices
     // or the server's sweeper (every 5 s) ends it first, the answer is the same.
-    let token = old_api_session(&server, "shop", "u-1", Duration::from_millis(720 * 60_000 - 3_000)).await;
+    let token = old_api_session(
+        &server,
+        "shop",
+        "u-1",
+        Duration::from_millis(720 * 60_000 - 3_000),
+    )
+    .await;
     let since = Instant::now();
     let refused = loop {
         let reply = server.api_check(&shop, &token, "203.0.113.7").await;
         if reply.status != 200 {
             break reply;
         }
-        assert!(since.elapsed() < Duration::from_secs(6), "still live after {:?}", since.elapsed());
+        assert!(
+            since.elapsed() < Duration::from_secs(6),
+            "still live after {:?}",
+            since.elapsed()
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
-    assert!(since.elapsed() >= Duration::from_millis(1_000), "refused before its expiry: {}", refused.body);
+    assert!(
+        since.elapsed() >= Duration::from_millis(1_000),
+        "refused before its expiry: {}",
+        refused.body
+    );
     refused.expect_refusal("session_expired", Some("expired"));
-    server.api_check(&shop, &token, "203.0.113.7").await.expect_refusal("session_expired", Some("expired"));
-    let expired = cli_json(&server.database_url, &["history", "--reason", "expired", "--format", "json"]);
+    server
+        .api_check(&shop, &token, "203.0.113.7")
+        .await
+        .expect_refusal("session_expired", Some("expired"));
+    let expired = cli_json(
+        &server.database_url,
+        &["history", "--reason", "expired", "--format", "json"],
+    );
     assert_eq!(expired.as_array().map(Vec::len), Some(1), "{expired}");
 }

@@ -20,9 +20,19 @@ async fn unknown_keys_from_one_address_are_slowed_and_a_good_key_still_works() {
     // The server takes in a new application within a poll (1 s); from then on a key
     // it has seen is checked in memory.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    server.api(reqwest::Method::GET, "/sessions", Some(&key), None).await.expect_json(200);
+    server
+        .api(reqwest::Method::GET, "/sessions", Some(&key), None)
+        .await
+        .expect_json(200);
     for n in 0..20 {
-        let reply = server.api(reqwest::Method::GET, "/sessions", Some(&unknown_key(n)), None).await;
+        let reply = server
+            .api(
+                reqwest::Method::GET,
+                "/sessions",
+                Some(&unknown_key(n)),
+                None,
+            )
+            .await;
         reply.expect_error(401, "invalid_api_key");
     }
     let response = server
@@ -31,12 +41,32 @@ async fn unknown_keys_from_one_address_are_slowed_and_a_good_key_still_works() {
         .await
         .expect("request");
     assert_eq!(response.status().as_u16(), 429);
-    let retry_after = response.headers().get("retry-after").and_then(|value| value.to_str().ok()).map(str::to_owned);
-    assert_eq!(retry_after.as_deref(), Some("1"), "the wait is in Retry-After");
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    assert_eq!(
+        retry_after.as_deref(),
+        Some("1"),
+        "the wait is in Retry-After"
+    );
     let body = response.text().await.expect("body");
-    assert!(body.contains("\"rate_limited\"") && body.contains("API keys"), "{body}");
+    assert!(
+        body.contains("\"rate_limited\"") && body.contains("API keys"),
+        "{body}"
+    );
     // The same unknown key again is still refused, and a known key still works.
-    let again = server.api(reqwest::Method::GET, "/sessions", Some(&unknown_key(3)), None).await;
+    let again = server
+        .api(
+            reqwest::Method::GET,
+            "/sessions",
+            Some(&unknown_key(3)),
+            None,
+        )
+        .await;
     assert_eq!(again.status, 429, "{}", again.body);
-    api_send(server.api_request(reqwest::Method::GET, "/sessions", Some(&key))).await.expect_json(200);
+    api_send(server.api_request(reqwest::Method::GET, "/sessions", Some(&key)))
+        .await
+        .expect_json(200);
 }

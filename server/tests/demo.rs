@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use support::{cli_json, json, sqlite_path, TestServer};
 
 const DEMO_APPS: [&str; 4] = ["billing", "helpdesk", "shop", "wiki"];
-const LIST: &str = "query[search]=&query[sort]=created&query[dir]=desc&query[page]=first&query[limit]=200";
+const LIST: &str =
+    "query[search]=&query[sort]=created&query[dir]=desc&query[page]=first&query[limit]=200";
 
 /// One facet dimension of `session_facets` as value → count.
 fn counts(facets: &Value, dimension: &str) -> BTreeMap<String, i64> {
@@ -19,7 +20,12 @@ fn counts(facets: &Value, dimension: &str) -> BTreeMap<String, i64> {
         .as_array()
         .unwrap_or_else(|| panic!("no {dimension} in {facets}"))
         .iter()
-        .map(|pair| (pair[0].as_str().expect("value").to_owned(), pair[1].as_i64().expect("count")))
+        .map(|pair| {
+            (
+                pair[0].as_str().expect("value").to_owned(),
+                pair[1].as_i64().expect("count"),
+            )
+        })
         .collect()
 }
 
@@ -54,10 +60,22 @@ fn app_names(database_url: &str) -> Vec<String> {
 async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() {
     let (mut server, banner) = TestServer::start_demo(&["--seed", "42"], &[]);
     let started = Instant::now();
-    assert!(banner.password.starts_with("demo-"), "a demo password: {:?}", banner.lines);
-    assert!(banner.lines.iter().any(|line| line.contains("DEMO MODE")), "{:?}", banner.lines);
+    assert!(
+        banner.password.starts_with("demo-"),
+        "a demo password: {:?}",
+        banner.lines
+    );
+    assert!(
+        banner.lines.iter().any(|line| line.contains("DEMO MODE")),
+        "{:?}",
+        banner.lines
+    );
     let database = sqlite_path(&banner.database_url);
-    assert!(database.starts_with(std::env::temp_dir()), "a throwaway database: {}", database.display());
+    assert!(
+        database.starts_with(std::env::temp_dir()),
+        "a throwaway database: {}",
+        database.display()
+    );
     assert!(database.exists(), "{}", database.display());
 
     let admin = server.sign_in("admin", &banner.password).await.cookie;
@@ -68,10 +86,15 @@ async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() 
         let applications = counts(&facets, "applications");
         let statuses = counts(&facets, "statuses");
         let live: i64 = statuses.values().sum();
-        let countries = counts(&facets, "countries").keys().filter(|code| !code.is_empty()).count();
+        let countries = counts(&facets, "countries")
+            .keys()
+            .filter(|code| !code.is_empty())
+            .count();
         let guests = statuses.get("guest").copied().unwrap_or(0);
         let users = statuses.get("authenticated").copied().unwrap_or(0);
-        let all_apps = DEMO_APPS.iter().all(|app| applications.get(*app).is_some_and(|n| *n > 0));
+        let all_apps = DEMO_APPS
+            .iter()
+            .all(|app| applications.get(*app).is_some_and(|n| *n > 0));
         if all_apps && guests >= 3 && users >= 10 && live >= 20 && countries >= 5 {
             break facets;
         }
@@ -82,7 +105,10 @@ async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() 
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let roles = counts(&lively, "roles");
-    assert!(roles.get("admin").is_some_and(|n| *n > 0) && roles.get("user").is_some_and(|n| *n > 0), "{roles:?}");
+    assert!(
+        roles.get("admin").is_some_and(|n| *n > 0) && roles.get("user").is_some_and(|n| *n > 0),
+        "{roles:?}"
+    );
 
     // It keeps moving: within a few seconds some sessions end and others begin.
     let before = live_ids(&server, &admin).await;
@@ -93,11 +119,18 @@ async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() 
         if now.difference(&before).next().is_some() && before.difference(&now).next().is_some() {
             break;
         }
-        assert!(Instant::now() < deadline, "nothing came and went in 8 s: {} then {}", before.len(), now.len());
+        assert!(
+            Instant::now() < deadline,
+            "nothing came and went in 8 s: {} then {}",
+            before.len(),
+            now.len()
+        );
     }
 
     // Killed in the console, the generator notices and fills the console up again.
-    let (status, body) = server.call("kill_all", Some(&admin), "include_mine=false").await;
+    let (status, body) = server
+        .call("kill_all", Some(&admin), "include_mine=false")
+        .await;
     assert_eq!(status, 200, "kill all: {body}");
     let deadline = Instant::now() + Duration::from_secs(8);
     loop {
@@ -105,13 +138,23 @@ async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() 
         if live_ids(&server, &admin).await.len() >= 10 {
             break;
         }
-        assert!(Instant::now() < deadline, "the demo did not refill the console after Kill all");
+        assert!(
+            Instant::now() < deadline,
+            "the demo did not refill the console after Kill all"
+        );
     }
 
     let status = server.stop();
-    assert!(status.success(), "the demo stops cleanly on SIGTERM: {status:?}");
+    assert!(
+        status.success(),
+        "the demo stops cleanly on SIGTERM: {status:?}"
+    );
     let dir = database.parent().expect("its directory");
-    assert!(!dir.exists(), "the throwaway database is deleted: {}", dir.display());
+    assert!(
+        !dir.exists(),
+        "the throwaway database is deleted: {}",
+        dir.display()
+    );
 }
 
 #[tokio::test]
@@ -122,14 +165,23 @@ async fn demo_data_never_reaches_a_database_unless_asked_for() {
     assert_ne!(banner.database_url, real, "{:?}", banner.lines);
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(demo.stop().success());
-    assert!(app_names(&real).is_empty(), "demo applications leaked into DATABASE_URL");
-    assert_eq!(cli_json(&real, &["list", "--format", "json"]), serde_json::json!([]));
+    assert!(
+        app_names(&real).is_empty(),
+        "demo applications leaked into DATABASE_URL"
+    );
+    assert_eq!(
+        cli_json(&real, &["list", "--format", "json"]),
+        serde_json::json!([])
+    );
 
     // The normal server on a fresh database has no demo applications and no traffic.
     let serve = TestServer::start(&[]);
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(app_names(&serve.database_url).is_empty());
-    assert_eq!(cli_json(&serve.database_url, &["list", "--format", "json"]), serde_json::json!([]));
+    assert_eq!(
+        cli_json(&serve.database_url, &["list", "--format", "json"]),
+        serde_json::json!([])
+    );
 }
 
 #[tokio::test]
@@ -137,7 +189,11 @@ async fn asked_for_with_database_url_the_demo_data_stays() {
     let (_keep, chosen) = support::database();
     let (mut demo, banner) = TestServer::start_demo(&["--database-url", chosen.as_str()], &[]);
     assert_eq!(banner.database_url, chosen, "{:?}", banner.lines);
-    assert!(banner.lines.iter().any(|line| line.contains("stays")), "it says the data stays: {:?}", banner.lines);
+    assert!(
+        banner.lines.iter().any(|line| line.contains("stays")),
+        "it says the data stays: {:?}",
+        banner.lines
+    );
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(demo.stop().success());
     let mut names = app_names(&chosen);

@@ -9,12 +9,17 @@ use std::time::{Duration, Instant};
 use support::{cli_ok, refusal_reason, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1")];
-const LIST: &str = "query[search]=&query[sort]=created&query[dir]=desc&query[page]=first&query[limit]=50";
+const LIST: &str =
+    "query[search]=&query[sort]=created&query[dir]=desc&query[page]=first&query[limit]=50";
 const IDLE: Duration = Duration::from_secs(60);
 
 /// The reads an open console makes by itself, all of which must succeed while live.
 async fn automatic_refresh(server: &TestServer, cookie: &str) -> Result<(), String> {
-    for (name, form) in [("whoami", ""), ("session_facets", ""), ("list_sessions", LIST)] {
+    for (name, form) in [
+        ("whoami", ""),
+        ("session_facets", ""),
+        ("list_sessions", LIST),
+    ] {
         let (status, body) = server.call(name, Some(cookie), form).await;
         if status == 401 {
             return Err(refusal_reason(&body).unwrap_or_default());
@@ -27,12 +32,25 @@ async fn automatic_refresh(server: &TestServer, cookie: &str) -> Result<(), Stri
 #[tokio::test]
 async fn an_untouched_console_tab_goes_idle_on_time_whatever_it_refreshes() {
     let server = TestServer::start(USERS);
-    cli_ok(&server.database_url, &["settings", "set", "idle_timeout_minutes", "1"]);
+    cli_ok(
+        &server.database_url,
+        &["settings", "set", "idle_timeout_minutes", "1"],
+    );
     let watcher = server.sign_in("admin", "admin-password-1").await.cookie;
     let signed_in = Instant::now();
-    let _live = server.live(Some(&watcher)).await.expect("live channel opens");
+    let _live = server
+        .live(Some(&watcher))
+        .await
+        .expect("live channel opens");
     // Traffic elsewhere keeps the server busy meanwhile (another admin works).
-    let worker = server.sign_in_from("admin", "admin-password-1", "Mozilla/5.0 (X11; Linux x86_64) Worker/1").await.cookie;
+    let worker = server
+        .sign_in_from(
+            "admin",
+            "admin-password-1",
+            "Mozilla/5.0 (X11; Linux x86_64) Worker/1",
+        )
+        .await
+        .cookie;
 
     let reason = loop {
         if let Err(reason) = automatic_refresh(&server, &watcher).await {
@@ -40,12 +58,19 @@ async fn an_untouched_console_tab_goes_idle_on_time_whatever_it_refreshes() {
         }
         let (status, body) = server.call("still_here", Some(&worker), "").await;
         assert_eq!(status, 200, "the working admin stays signed in: {body}");
-        assert!(signed_in.elapsed() < IDLE + Duration::from_secs(15), "still live after {:?}", signed_in.elapsed());
+        assert!(
+            signed_in.elapsed() < IDLE + Duration::from_secs(15),
+            "still live after {:?}",
+            signed_in.elapsed()
+        );
         tokio::time::sleep(Duration::from_secs(2)).await;
     };
     assert_eq!(reason, "idle");
     let after = signed_in.elapsed();
-    assert!(after >= IDLE, "ended after {after:?}, before its idle timeout");
+    assert!(
+        after >= IDLE,
+        "ended after {after:?}, before its idle timeout"
+    );
     // The working admin, whose clicks counted, is still signed in.
     assert_eq!(server.call("whoami", Some(&worker), "").await.0, 200);
 }

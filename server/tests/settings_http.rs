@@ -7,11 +7,19 @@ mod support;
 use serde_json::{json, Value};
 use support::{json as parse, refusal_reason, Delivery, TestServer};
 
-const USERS: &[(&str, &str, &str)] =
-    &[("admin", "admin", "admin-password-1"), ("alice", "user", "alice-password-1"), ("bob", "user", "bob-password-1")];
+const USERS: &[(&str, &str, &str)] = &[
+    ("admin", "admin", "admin-password-1"),
+    ("alice", "user", "alice-password-1"),
+    ("bob", "user", "bob-password-1"),
+];
 
 /// The policy functions take JSON (nested scopes and options travel intact).
-async fn call_json(server: &TestServer, name: &str, cookie: Option<&str>, body: Value) -> (u16, String) {
+async fn call_json(
+    server: &TestServer,
+    name: &str,
+    cookie: Option<&str>,
+    body: Value,
+) -> (u16, String) {
     server.call_json(name, cookie, &body).await
 }
 
@@ -20,14 +28,27 @@ async fn call_json(server: &TestServer, name: &str, cookie: Option<&str>, body: 
 async fn sign_in_from_firefox(server: &TestServer, user: &str, password: &str) -> String {
     let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
     let response = server
-        .rpc("sign_in", None, &format!("username={user}&password={password}"))
+        .rpc(
+            "sign_in",
+            None,
+            &format!("username={user}&password={password}"),
+        )
         .header("Origin", &server.base)
         .header("User-Agent", firefox)
         .send()
         .await
         .expect("sign in");
-    assert_eq!(response.status().as_u16(), 200, "sign in as {user} from Firefox");
-    let set_cookie = response.headers().get("set-cookie").expect("a cookie").to_str().expect("ascii");
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "sign in as {user} from Firefox"
+    );
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("a cookie")
+        .to_str()
+        .expect("ascii");
     set_cookie.split(';').next().expect("pair").to_owned()
 }
 
@@ -53,7 +74,8 @@ async fn ok(server: &TestServer, name: &str, cookie: &str, body: Value) -> Value
 async fn only_admins_reach_the_policy() {
     let server = TestServer::start(USERS);
     let alice = server.sign_in("alice", "alice-password-1").await.cookie;
-    let changes = json!({ "changes": [change(json!("default"), "idle_timeout_minutes", Some("5"))] });
+    let changes =
+        json!({ "changes": [change(json!("default"), "idle_timeout_minutes", Some("5"))] });
     let calls = [
         ("get_settings", json!({})),
         ("preview_settings", changes.clone()),
@@ -64,12 +86,22 @@ async fn only_admins_reach_the_policy() {
     for (name, body) in calls {
         let (status, text) = call_json(&server, name, Some(&alice), body.clone()).await;
         assert_eq!(status, 403, "{name} as a user: {text}");
-        assert_eq!(call_json(&server, name, None, body).await.0, 401, "{name} signed out");
+        assert_eq!(
+            call_json(&server, name, None, body).await.0,
+            401,
+            "{name} signed out"
+        );
     }
     let admin = server.sign_in("admin", "admin-password-1").await.cookie;
     let settings = ok(&server, "get_settings", &admin, json!({})).await;
-    assert_eq!(settings["values"]["defaults"]["idle_timeout_minutes"], "30", "the user's save changed nothing");
-    assert_eq!(ok(&server, "settings_changes", &admin, json!({})).await, json!([]));
+    assert_eq!(
+        settings["values"]["defaults"]["idle_timeout_minutes"], "30",
+        "the user's save changed nothing"
+    );
+    assert_eq!(
+        ok(&server, "settings_changes", &admin, json!({})).await,
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -103,7 +135,10 @@ async fn bad_values_get_a_precise_400_and_change_nothing() {
             change(json!("default"), "no_such_setting", Some("1")),
             r#"Unknown setting "no_such_setting". Known settings: "#,
         ),
-        (change(role("superuser"), "idle_timeout_minutes", Some("5")), "unknown variant `superuser`"),
+        (
+            change(role("superuser"), "idle_timeout_minutes", Some("5")),
+            "unknown variant `superuser`",
+        ),
     ];
     for (bad, expected) in cases {
         // The valid change first: one bad value refuses the whole batch.
@@ -111,14 +146,37 @@ async fn bad_values_get_a_precise_400_and_change_nothing() {
         for function in ["preview_settings", "save_settings"] {
             let (status, text) = call_json(&server, function, Some(&admin), body.clone()).await;
             assert_eq!(status, 400, "{function} {bad}: {text}");
-            let message = parse(&text)["BadRequest"].as_str().unwrap_or_default().to_owned();
-            assert!(message.contains(expected), "{function} {bad}: {message:?} lacks {expected:?}");
+            let message = parse(&text)["BadRequest"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                message.contains(expected),
+                "{function} {bad}: {message:?} lacks {expected:?}"
+            );
         }
     }
-    let (status, text) = call_json(&server, "save_settings", Some(&admin), json!({ "changes": [] })).await;
-    assert_eq!((status, parse(&text)), (400, json!({ "BadRequest": "No setting to change." })));
-    assert_eq!(ok(&server, "get_settings", &admin, json!({})).await, before, "nothing was saved");
-    assert_eq!(ok(&server, "settings_changes", &admin, json!({})).await, json!([]), "nothing was recorded");
+    let (status, text) = call_json(
+        &server,
+        "save_settings",
+        Some(&admin),
+        json!({ "changes": [] }),
+    )
+    .await;
+    assert_eq!(
+        (status, parse(&text)),
+        (400, json!({ "BadRequest": "No setting to change." }))
+    );
+    assert_eq!(
+        ok(&server, "get_settings", &admin, json!({})).await,
+        before,
+        "nothing was saved"
+    );
+    assert_eq!(
+        ok(&server, "settings_changes", &admin, json!({})).await,
+        json!([]),
+        "nothing was recorded"
+    );
 }
 
 #[tokio::test]
@@ -128,7 +186,11 @@ async fn the_preview_is_what_saving_a_limit_ends() {
     let older = server.sign_in("alice", "alice-password-1").await.cookie;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let newer = sign_in_from_firefox(&server, "alice", "alice-password-1").await;
-    assert_ne!(server.session_id(&newer).await, server.session_id(&older).await, "two sessions");
+    assert_ne!(
+        server.session_id(&newer).await,
+        server.session_id(&older).await,
+        "two sessions"
+    );
     let bob = server.sign_in("bob", "bob-password-1").await.cookie;
     let older_id = server.session_id(&older).await;
     let mut older_live = server.live(Some(&older)).await.expect("upgrade");
@@ -142,24 +204,50 @@ async fn the_preview_is_what_saving_a_limit_ends() {
         "includes_own": false,
     });
     assert_eq!(preview, expected);
-    assert_eq!(server.call("whoami", Some(&older), "").await.0, 200, "a preview ends nothing");
+    assert_eq!(
+        server.call("whoami", Some(&older), "").await.0,
+        200,
+        "a preview ends nothing"
+    );
 
     let saved = ok(&server, "save_settings", &admin, body).await;
     assert_eq!(saved, json!({ "changed": 1, "impact": expected }));
     let (status, text) = server.call("whoami", Some(&older), "").await;
-    assert_eq!((status, refusal_reason(&text).as_deref()), (401, Some("evicted_by_limit")), "{text}");
+    assert_eq!(
+        (status, refusal_reason(&text).as_deref()),
+        (401, Some("evicted_by_limit")),
+        "{text}"
+    );
     for cookie in [&newer, &bob, &admin] {
-        assert_eq!(server.call("whoami", Some(cookie), "").await.0, 200, "only the oldest of alice's ends");
+        assert_eq!(
+            server.call("whoami", Some(cookie), "").await.0,
+            200,
+            "only the oldest of alice's ends"
+        );
     }
-    let events = older_live.until(|event| event["type"] == "signed_out").await;
-    assert_eq!(events.last(), Some(&json!({ "type": "signed_out", "reason": "evicted_by_limit" })));
-    assert!(matches!(older_live.next().await, Delivery::Closed(_)), "its live channel is closed");
+    let events = older_live
+        .until(|event| event["type"] == "signed_out")
+        .await;
+    assert_eq!(
+        events.last(),
+        Some(&json!({ "type": "signed_out", "reason": "evicted_by_limit" }))
+    );
+    assert!(
+        matches!(older_live.next().await, Delivery::Closed(_)),
+        "its live channel is closed"
+    );
 
     let history = ok(&server, "session_history", &admin, history_query(None)).await;
     assert_eq!(history["total"], 1, "{history}");
     let ended = &history["sessions"][0];
-    assert_eq!((ended["id"].as_str(), ended["username"].as_str()), (Some(older_id.as_str()), Some("alice")));
-    assert_eq!((ended["end_reason"].as_str(), ended["ended_by"].as_str()), (Some("evicted_by_limit"), Some("system")));
+    assert_eq!(
+        (ended["id"].as_str(), ended["username"].as_str()),
+        (Some(older_id.as_str()), Some("alice"))
+    );
+    assert_eq!(
+        (ended["end_reason"].as_str(), ended["ended_by"].as_str()),
+        (Some("evicted_by_limit"), Some("system"))
+    );
 
     let ledger = ok(&server, "settings_changes", &admin, json!({})).await;
     let records = ledger.as_array().expect("a list");
@@ -168,10 +256,19 @@ async fn the_preview_is_what_saving_a_limit_ends() {
     assert_eq!(record["actor"], "admin");
     assert_eq!(record["scope"], role("user"));
     assert_eq!(record["key"], "max_sessions_per_user");
-    assert_eq!((record["old_value"].clone(), record["new_value"].clone()), (Value::Null, json!("1")));
+    assert_eq!(
+        (record["old_value"].clone(), record["new_value"].clone()),
+        (Value::Null, json!("1"))
+    );
     let settings = ok(&server, "get_settings", &admin, json!({})).await;
-    assert_eq!(settings["values"]["overrides"]["user"]["max_sessions_per_user"], "1");
-    assert_eq!(settings["values"]["defaults"]["max_sessions_per_user"], "0", "the default stays");
+    assert_eq!(
+        settings["values"]["overrides"]["user"]["max_sessions_per_user"],
+        "1"
+    );
+    assert_eq!(
+        settings["values"]["defaults"]["max_sessions_per_user"], "0",
+        "the default stays"
+    );
 
     // "Use default" drops the override again; that ends nobody.
     let reset = json!({ "changes": [change(role("user"), "max_sessions_per_user", None)] });
@@ -179,10 +276,15 @@ async fn the_preview_is_what_saving_a_limit_ends() {
     assert_eq!(saved["changed"], 1);
     assert_eq!(saved["impact"]["sessions"], 0);
     let settings = ok(&server, "get_settings", &admin, json!({})).await;
-    assert!(settings["values"]["overrides"].get("user").is_none_or(|user| user.get("max_sessions_per_user").is_none()));
+    assert!(settings["values"]["overrides"]
+        .get("user")
+        .is_none_or(|user| user.get("max_sessions_per_user").is_none()));
     let ledger = ok(&server, "settings_changes", &admin, json!({})).await;
     assert_eq!(
-        (ledger[0]["old_value"].clone(), ledger[0]["new_value"].clone()),
+        (
+            ledger[0]["old_value"].clone(),
+            ledger[0]["new_value"].clone()
+        ),
         (json!("1"), Value::Null),
         "newest first"
     );
@@ -198,7 +300,11 @@ async fn a_deny_range_ends_a_roles_sessions_and_the_preview_warns_about_ones_own
     // For everyone, the admin's own session would end too: the preview says so.
     let everyone = json!({ "changes": [change(json!("default"), "ip_deny", Some("127.0.0.0/8"))] });
     let preview = ok(&server, "preview_settings", &admin, everyone).await;
-    assert_eq!((preview["sessions"].clone(), preview["includes_own"].clone()), (json!(3), json!(true)), "{preview}");
+    assert_eq!(
+        (preview["sessions"].clone(), preview["includes_own"].clone()),
+        (json!(3), json!(true)),
+        "{preview}"
+    );
     assert_eq!(preview["reasons"], json!([["ip_rule", 3]]));
 
     let users_only = json!({ "changes": [change(role("user"), "ip_deny", Some("127.0.0.1/8"))] });
@@ -210,20 +316,51 @@ async fn a_deny_range_ends_a_roles_sessions_and_the_preview_warns_about_ones_own
     assert_eq!(users, vec![json!(["alice", 1]), json!(["bob", 1])]);
 
     let saved = ok(&server, "save_settings", &admin, users_only).await;
-    assert_eq!(saved["impact"]["sessions"], preview["sessions"], "the save ended what the preview said");
+    assert_eq!(
+        saved["impact"]["sessions"], preview["sessions"],
+        "the save ended what the preview said"
+    );
     for cookie in [&alice, &bob] {
         let (status, text) = server.call("whoami", Some(cookie), "").await;
-        assert_eq!((status, refusal_reason(&text).as_deref()), (401, Some("ip_rule")), "{text}");
+        assert_eq!(
+            (status, refusal_reason(&text).as_deref()),
+            (401, Some("ip_rule")),
+            "{text}"
+        );
     }
-    assert_eq!(server.call("whoami", Some(&admin), "").await.0, 200, "the admin's own session survives");
-    let (status, text) = server.call("sign_in", None, "username=alice&password=alice-password-1").await;
-    assert_eq!(status, 403, "a new sign-in from a denied range is refused: {text}");
+    assert_eq!(
+        server.call("whoami", Some(&admin), "").await.0,
+        200,
+        "the admin's own session survives"
+    );
+    let (status, text) = server
+        .call("sign_in", None, "username=alice&password=alice-password-1")
+        .await;
+    assert_eq!(
+        status, 403,
+        "a new sign-in from a denied range is refused: {text}"
+    );
     let settings = ok(&server, "get_settings", &admin, json!({})).await;
-    assert_eq!(settings["values"]["overrides"]["user"]["ip_deny"], "127.0.0.0/8", "stored normalised");
+    assert_eq!(
+        settings["values"]["overrides"]["user"]["ip_deny"], "127.0.0.0/8",
+        "stored normalised"
+    );
 
-    let history = ok(&server, "session_history", &admin, history_query(Some("ip_rule"))).await;
+    let history = ok(
+        &server,
+        "session_history",
+        &admin,
+        history_query(Some("ip_rule")),
+    )
+    .await;
     assert_eq!(history["total"], 2, "{history}");
-    let none = ok(&server, "session_history", &admin, history_query(Some("killed"))).await;
+    let none = ok(
+        &server,
+        "session_history",
+        &admin,
+        history_query(Some("killed")),
+    )
+    .await;
     assert_eq!(none["total"], 0, "the reason filter applies: {none}");
 }
 
@@ -233,22 +370,48 @@ async fn the_history_shows_who_killed_whom() {
     let admin = server.sign_in("admin", "admin-password-1").await.cookie;
     let bob = server.sign_in("bob", "bob-password-1").await.cookie;
     let bob_id = server.session_id(&bob).await;
-    assert_eq!(server.call("kill_sessions", Some(&admin), &format!("ids[0]={bob_id}")).await.0, 200);
+    assert_eq!(
+        server
+            .call("kill_sessions", Some(&admin), &format!("ids[0]={bob_id}"))
+            .await
+            .0,
+        200
+    );
     let alice = server.sign_in("alice", "alice-password-1").await.cookie;
     assert_eq!(server.call("sign_out", Some(&alice), "").await.0 / 100, 2);
 
     let all = ok(&server, "session_history", &admin, history_query(None)).await;
     assert_eq!(all["total"], 2, "{all}");
     assert_eq!(all["sessions"][0]["username"], "alice", "newest first");
-    let killed = ok(&server, "session_history", &admin, history_query(Some("killed"))).await;
+    let killed = ok(
+        &server,
+        "session_history",
+        &admin,
+        history_query(Some("killed")),
+    )
+    .await;
     assert_eq!(killed["total"], 1, "{killed}");
     let entry = &killed["sessions"][0];
-    assert_eq!((entry["id"].as_str(), entry["ended_by"].as_str()), (Some(bob_id.as_str()), Some("admin")));
+    assert_eq!(
+        (entry["id"].as_str(), entry["ended_by"].as_str()),
+        (Some(bob_id.as_str()), Some("admin"))
+    );
     let mut by_user = history_query(None);
     by_user["query"]["user"] = json!("ali");
     let alices = ok(&server, "session_history", &admin, by_user).await;
-    assert_eq!((alices["total"].clone(), alices["sessions"][0]["end_reason"].clone()), (json!(1), json!("logout")));
+    assert_eq!(
+        (
+            alices["total"].clone(),
+            alices["sessions"][0]["end_reason"].clone()
+        ),
+        (json!(1), json!("logout"))
+    );
     let mut bad = history_query(None);
     bad["query"]["reason"] = json!("bored");
-    assert_eq!(call_json(&server, "session_history", Some(&admin), bad).await.0, 400);
+    assert_eq!(
+        call_json(&server, "session_history", Some(&admin), bad)
+            .await
+            .0,
+        400
+    );
 }

@@ -5,11 +5,19 @@ mod support;
 
 use support::{json, refusal_reason, TestServer, USER_AGENT};
 
-const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1"), ("alice", "user", "alice-password-1")];
+const USERS: &[(&str, &str, &str)] = &[
+    ("admin", "admin", "admin-password-1"),
+    ("alice", "user", "alice-password-1"),
+];
 
 /// Signs in as `user` sending `form` extra fields and `cookie`: the status, the new
 /// `name=value` cookie (empty when none was set) and the body.
-async fn sign_in(server: &TestServer, user: &str, extra: &str, cookie: Option<&str>) -> (u16, String, String) {
+async fn sign_in(
+    server: &TestServer,
+    user: &str,
+    extra: &str,
+    cookie: Option<&str>,
+) -> (u16, String, String) {
     let form = format!("username={user}&password={user}-password-1{extra}");
     let response = server
         .rpc("sign_in", cookie, &form)
@@ -50,7 +58,12 @@ async fn signing_in_again_ends_the_session_the_browser_holds() {
 #[tokio::test]
 async fn the_sign_in_form_sent_twice_opens_one_session() {
     let server = TestServer::start(USERS);
-    let page = server.client().get(format!("{}/login", server.base)).send().await.expect("login page");
+    let page = server
+        .client()
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .expect("login page");
     let html = page.text().await.expect("html");
     let nonce = html
         .split("name=\"nonce\"")
@@ -67,7 +80,11 @@ async fn the_sign_in_form_sent_twice_opens_one_session() {
     assert_eq!(status, 400, "{body}");
     assert!(second.is_empty(), "no second session, no cookie");
     assert!(body.contains("already sent"), "{body}");
-    assert_eq!(server.call("whoami", Some(&first), "").await.0, 200, "the first is untouched");
+    assert_eq!(
+        server.call("whoami", Some(&first), "").await.0,
+        200,
+        "the first is untouched"
+    );
     let live = support::cli_json(&server.database_url, &["list", "--format", "json"]);
     assert_eq!(live.as_array().map(Vec::len), Some(1), "{live}");
 }

@@ -256,7 +256,10 @@ mod tests {
     #[test]
     fn application_names() {
         assert_eq!(validate_app_name(" shop ").expect("valid"), "shop");
-        assert_eq!(validate_app_name("crm-2.eu_west").expect("valid"), "crm-2.eu_west");
+        assert_eq!(
+            validate_app_name("crm-2.eu_west").expect("valid"),
+            "crm-2.eu_west"
+        );
         for bad in [
             "", " ", "-shop", "shop app", "shöp", "console", "Console", "system",
         ] {

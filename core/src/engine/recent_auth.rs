@@ -6,8 +6,8 @@
 use super::{ClientInfo, Engine};
 use crate::cache::CachedSession;
 use crate::error::{CoreError, CoreResult};
-use crate::store::User;
 use crate::model::Millis;
+use crate::store::User;
 use crate::throttle::AttemptKeys;
 use std::collections::HashMap;
 use std::sync::Mutex;

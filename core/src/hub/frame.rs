@@ -93,19 +93,34 @@ mod tests {
     #[test]
     fn each_user_gets_only_their_part_in_the_same_shape() {
         let event = LiveEvent::Touched {
-            touched: vec![touched("a", Some(1)), touched("b", Some(2)), touched("c", Some(1)), touched("g", None)],
+            touched: vec![
+                touched("a", Some(1)),
+                touched("b", Some(2)),
+                touched("c", Some(1)),
+                touched("g", None),
+            ],
         };
         let frame = Frame::build(event.clone());
-        assert_eq!(frame.admin, Bytes::from(serde_json::to_vec(&event).unwrap_or_default()));
-        let alice: LiveEvent = serde_json::from_slice(frame.for_user(1).expect("alice's part")).expect("json");
+        assert_eq!(
+            frame.admin,
+            Bytes::from(serde_json::to_vec(&event).unwrap_or_default())
+        );
+        let alice: LiveEvent =
+            serde_json::from_slice(frame.for_user(1).expect("alice's part")).expect("json");
         assert_eq!(
             alice,
             LiveEvent::Touched {
                 touched: vec![touched("a", Some(1)), touched("c", Some(1))]
             }
         );
-        let bob: LiveEvent = serde_json::from_slice(frame.for_user(2).expect("bob's part")).expect("json");
-        assert_eq!(bob, LiveEvent::Touched { touched: vec![touched("b", Some(2))] });
+        let bob: LiveEvent =
+            serde_json::from_slice(frame.for_user(2).expect("bob's part")).expect("json");
+        assert_eq!(
+            bob,
+            LiveEvent::Touched {
+                touched: vec![touched("b", Some(2))]
+            }
+        );
         assert!(frame.for_user(3).is_none());
     }
 

@@ -66,7 +66,11 @@ impl ApiError {
     }
 
     pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no such API endpoint.")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is no such API endpoint.",
+        )
     }
 
     pub fn method_not_allowed() -> ApiError {
@@ -90,15 +94,21 @@ impl From<CoreError> for ApiError {
             CoreError::Refused(message) => {
                 ApiError::new(StatusCode::FORBIDDEN, "refused_by_policy", message)
             }
-            CoreError::Throttled { .. } => {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", err.to_string())
-            }
+            CoreError::Throttled { .. } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                err.to_string(),
+            ),
             CoreError::Busy { .. } => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", err.to_string())
             }
             CoreError::Unavailable(ref cause) => {
                 tracing::error!(error = %cause, "the session store failed");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", err.to_string())
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    err.to_string(),
+                )
             }
             CoreError::Forbidden
             | CoreError::BadCredentials
@@ -112,7 +122,10 @@ impl From<CoreError> for ApiError {
                 )
             }
         };
-        ApiError { retry_after, ..mapped }
+        ApiError {
+            retry_after,
+            ..mapped
+        }
     }
 }
 
@@ -152,7 +165,9 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
         }
         response
     }

@@ -86,13 +86,19 @@ impl<T: DeserializeOwned> FromRequest<ApiState> for ApiJson<T> {
                 "Send the body as JSON with `Content-Type: application/json`.",
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                payload_too_large()
-            } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", "The body could not be read.")
-            }
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    payload_too_large()
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_json",
+                        "The body could not be read.",
+                    )
+                }
+            })?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|err| {
             // serde's text names the field and position; cut it so a huge unknown field
             // name is not echoed back whole.
@@ -110,7 +116,10 @@ pub fn payload_too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
-        format!("The body is larger than {} KiB.", super::MAX_BODY_BYTES / 1024),
+        format!(
+            "The body is larger than {} KiB.",
+            super::MAX_BODY_BYTES / 1024
+        ),
     )
 }
 

@@ -192,9 +192,8 @@ pub fn client_info(ip: &str, user_agent: String) -> Result<ClientInfo, ApiError>
 pub fn parse_role(role: Option<&str>) -> Result<Role, ApiError> {
     match role {
         None => Ok(Role::User),
-        Some(text) => Role::parse(text).ok_or_else(|| {
-            ApiError::invalid_field("role must be \"user\" or \"admin\".")
-        }),
+        Some(text) => Role::parse(text)
+            .ok_or_else(|| ApiError::invalid_field("role must be \"user\" or \"admin\".")),
     }
 }
 

@@ -74,7 +74,9 @@ pub async fn create_guest(
     ApiJson(body): ApiJson<CreateGuest>,
 ) -> ApiResult<(StatusCode, Json<CreatedSession>)> {
     let client = client_info(&body.ip, body.user_agent)?;
-    Ok(created(state.engine.open_guest_session(&app, &client).await?))
+    Ok(created(
+        state.engine.open_guest_session(&app, &client).await?,
+    ))
 }
 
 /// Check a session on a request of your application: the hot path. Memory only; no
@@ -174,7 +176,11 @@ pub async fn end_user(
     ApiQuery(params): ApiQuery<EndUserParams>,
 ) -> ApiResult<Json<EndedCount>> {
     check_user_id(&user_id)?;
-    if params.keep.as_deref().is_some_and(|keep| !is_session_id(keep)) {
+    if params
+        .keep
+        .as_deref()
+        .is_some_and(|keep| !is_session_id(keep))
+    {
         return Err(ApiError::malformed_session_id());
     }
     let reason = match params.reason.as_deref() {

@@ -53,7 +53,10 @@ pub async fn run(engine: &Arc<Engine>, command: AppCommand) -> Result<(), Failur
         AppCommand::Revoke { name } => {
             let (app, ended) = engine.revoke_application(&name, ACTOR).await?;
             let sessions = if ended == 1 { "session" } else { "sessions" };
-            println!("Revoked {:?}: its key no longer works; ended {ended} live {sessions}.", app.name);
+            println!(
+                "Revoked {:?}: its key no longer works; ended {ended} live {sessions}.",
+                app.name
+            );
         }
     }
     Ok(())

@@ -21,11 +21,17 @@ pub(crate) struct Failure {
 
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), code: 2 }
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
     }
 
     pub fn io(err: std::io::Error) -> Failure {
-        Failure { message: format!("cannot write the output: {err}"), code: 1 }
+        Failure {
+            message: format!("cannot write the output: {err}"),
+            code: 1,
+        }
     }
 }
 
@@ -36,13 +42,22 @@ impl From<CoreError> for Failure {
             CoreError::NotFound(message) => Failure { message, code: 3 },
             CoreError::Unavailable(ref cause) => {
                 tracing::error!(error = %cause, "the database failed");
-                Failure { message: err.to_string(), code: 1 }
+                Failure {
+                    message: err.to_string(),
+                    code: 1,
+                }
             }
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
-                Failure { message: "internal error, see the log above".into(), code: 1 }
+                Failure {
+                    message: "internal error, see the log above".into(),
+                    code: 1,
+                }
             }
-            other => Failure { message: other.to_string(), code: 1 },
+            other => Failure {
+                message: other.to_string(),
+                code: 1,
+            },
         }
     }
 }
@@ -64,14 +79,19 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
         config.geo_db = None;
         global.open_engine(&config).await
     };
-    let creates_database = matches!(command, Command::User(UserCommand::Add { .. }) | Command::Serve(_) | Command::Demo(_));
+    let creates_database = matches!(
+        command,
+        Command::User(UserCommand::Add { .. }) | Command::Serve(_) | Command::Demo(_)
+    );
     if !creates_database {
         global.require_existing_database()?;
     }
     match command {
         // main.rs runs the server itself; reaching here is a wiring mistake, not a panic.
         Command::Serve(_) => Err(Failure::usage("`serve` is not an administrative command")),
-        Command::User(command) => super::users::run(&open().await?, &global.shown_database_url(), command).await,
+        Command::User(command) => {
+            super::users::run(&open().await?, &global.shown_database_url(), command).await
+        }
         Command::List(args) => list(&open().await?, args).await,
         Command::Kill(args) => kill(&open().await?, args).await,
         Command::Settings(command) => super::settings::run(&open().await?, command).await,
@@ -91,10 +111,14 @@ pub(super) fn read_password(from_stdin: bool) -> Result<String, Failure> {
         return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::usage("no terminal to ask for the password; pass --password-stdin"));
+        return Err(Failure::usage(
+            "no terminal to ask for the password; pass --password-stdin",
+        ));
     }
-    let first = rpassword::prompt_password("Password: ").map_err(|err| Failure::usage(err.to_string()))?;
-    let again = rpassword::prompt_password("Repeat password: ").map_err(|err| Failure::usage(err.to_string()))?;
+    let first =
+        rpassword::prompt_password("Password: ").map_err(|err| Failure::usage(err.to_string()))?;
+    let again = rpassword::prompt_password("Repeat password: ")
+        .map_err(|err| Failure::usage(err.to_string()))?;
     if first != again {
         return Err(Failure::usage("the passwords differ"));
     }
@@ -103,7 +127,11 @@ pub(super) fn read_password(from_stdin: bool) -> Result<String, Failure> {
 
 async fn list(engine: &Arc<Engine>, args: ListArgs) -> Result<(), Failure> {
     let mut sessions = Vec::new();
-    let mut query = ListQuery { search: args.search, limit: MAX_PAGE_SIZE, ..ListQuery::default() };
+    let mut query = ListQuery {
+        search: args.search,
+        limit: MAX_PAGE_SIZE,
+        ..ListQuery::default()
+    };
     loop {
         let page = engine.list(&query, Scope::Everyone).await?;
         sessions.extend(page.sessions);
@@ -120,25 +148,47 @@ async fn kill(engine: &Arc<Engine>, args: KillArgs) -> Result<(), Failure> {
         EndSelector::User(engine.user_by_name(name).await?.id)
     } else if args.all {
         if !args.yes {
-            return Err(Failure::usage("Refusing to end every session without --yes."));
+            return Err(Failure::usage(
+                "Refusing to end every session without --yes.",
+            ));
         }
         EndSelector::AllExcept(Vec::new())
     } else if !args.ids.is_empty() {
-        EndSelector::Ids { ids: args.ids.clone(), scope: Scope::Everyone }
+        EndSelector::Ids {
+            ids: args.ids.clone(),
+            scope: Scope::Everyone,
+        }
     } else {
-        return Err(Failure::usage("name sessions to end: `kill ID…`, `kill --user NAME` or `kill --all --yes`"));
+        return Err(Failure::usage(
+            "name sessions to end: `kill ID…`, `kill --user NAME` or `kill --all --yes`",
+        ));
     };
     let ended = engine.end(selector, EndReason::Killed, ACTOR).await?;
-    let missing: Vec<&String> = args.ids.iter().filter(|id| !ended.iter().any(|s| &s.id == *id)).collect();
+    let missing: Vec<&String> = args
+        .ids
+        .iter()
+        .filter(|id| !ended.iter().any(|s| &s.id == *id))
+        .collect();
     if !missing.is_empty() {
         eprintln!(
             "not live (unknown or already ended): {}",
-            missing.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|id| id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
-    println!("Ended {} session{}.", ended.len(), if ended.len() == 1 { "" } else { "s" });
+    println!(
+        "Ended {} session{}.",
+        ended.len(),
+        if ended.len() == 1 { "" } else { "s" }
+    );
     if ended.is_empty() && !args.ids.is_empty() {
-        return Err(Failure { message: "none of the given sessions was live".into(), code: 3 });
+        return Err(Failure {
+            message: "none of the given sessions was live".into(),
+            code: 3,
+        });
     }
     Ok(())
 }

@@ -21,7 +21,10 @@ impl GlobalArgs {
     pub(crate) async fn open_engine(&self, config: &EngineConfig) -> Result<Arc<Engine>, Failure> {
         Engine::open(config).await.map_err(|err| match err {
             CoreError::Unavailable(cause) => Failure {
-                message: format!("cannot open the database {}: {cause}", self.shown_database_url()),
+                message: format!(
+                    "cannot open the database {}: {cause}",
+                    self.shown_database_url()
+                ),
                 code: 1,
             },
             other => Failure::from(other),
@@ -77,7 +80,10 @@ mod tests {
     #[test]
     fn odd_characters_are_quoted() {
         assert_eq!(shell_quote("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
-        assert_eq!(shell_quote("sqlite://my data/a.db"), "'sqlite://my data/a.db'");
+        assert_eq!(
+            shell_quote("sqlite://my data/a.db"),
+            "'sqlite://my data/a.db'"
+        );
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
 }

@@ -18,15 +18,36 @@ pub async fn run(engine: &Arc<Engine>, args: HistoryArgs) -> Result<(), Failure>
         .as_deref()
         .map(|text| {
             EndReason::parse(text).ok_or_else(|| {
-                let known: Vec<&str> = EndReason::ALL.iter().map(|reason| reason.as_str()).collect();
-                Failure::usage(format!("Unknown reason {text:?}; one of: {}.", known.join(", ")))
+                let known: Vec<&str> = EndReason::ALL
+                    .iter()
+                    .map(|reason| reason.as_str())
+                    .collect();
+                Failure::usage(format!(
+                    "Unknown reason {text:?}; one of: {}.",
+                    known.join(", ")
+                ))
             })
         })
         .transpose()?;
     let now = engine.now();
-    let from = args.since.as_deref().map(|text| parse_time(text, now)).transpose()?;
-    let until = args.until.as_deref().map(|text| parse_time(text, now)).transpose()?;
-    let mut query = HistoryQuery { user: args.user.clone(), reason, from, until, after: None, limit: MAX_PAGE_SIZE };
+    let from = args
+        .since
+        .as_deref()
+        .map(|text| parse_time(text, now))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|text| parse_time(text, now))
+        .transpose()?;
+    let mut query = HistoryQuery {
+        user: args.user.clone(),
+        reason,
+        from,
+        until,
+        after: None,
+        limit: MAX_PAGE_SIZE,
+    };
     let mut sessions = Vec::new();
     while sessions.len() < args.limit as usize {
         let page = engine.history(&query).await?;
@@ -48,12 +69,17 @@ pub async fn run(engine: &Arc<Engine>, args: HistoryArgs) -> Result<(), Failure>
                 session.last_ip.clone(),
                 session.country.clone().unwrap_or_default(),
                 session.ended_at.map(utc).unwrap_or_default(),
-                session.end_reason.map(|reason| reason.as_str().to_owned()).unwrap_or_default(),
+                session
+                    .end_reason
+                    .map(|reason| reason.as_str().to_owned())
+                    .unwrap_or_default(),
                 session.ended_by.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    let columns = ["ID", "User", "App", "Role", "IP", "Country", "Ended", "Reason", "Ended by"];
+    let columns = [
+        "ID", "User", "App", "Role", "IP", "Country", "Ended", "Reason", "Ended by",
+    ];
     print_records(&columns, rows, &sessions, args.format, "No ended sessions.").map_err(Failure::io)
 }
 
@@ -61,8 +87,12 @@ async fn settings_changes(engine: &Engine, args: &HistoryArgs) -> Result<(), Fai
     // Read page by page, newest first, each page before the last id seen.
     let mut records = Vec::new();
     while records.len() < args.limit as usize {
-        let before = records.last().map(|record: &sessions_core::catalogue::SettingsChangeRecord| record.id);
-        let page = engine.settings_changes(i64::from(MAX_PAGE_SIZE), before).await?;
+        let before = records
+            .last()
+            .map(|record: &sessions_core::catalogue::SettingsChangeRecord| record.id);
+        let page = engine
+            .settings_changes(i64::from(MAX_PAGE_SIZE), before)
+            .await?;
         let last_page = page.len() < MAX_PAGE_SIZE as usize;
         records.extend(page);
         if last_page {
@@ -85,7 +115,14 @@ async fn settings_changes(engine: &Engine, args: &HistoryArgs) -> Result<(), Fai
         })
         .collect();
     let columns = ["When", "Who", "Scope", "Key", "Old", "New"];
-    print_records(&columns, rows, &records, args.format, "No settings changes.").map_err(Failure::io)
+    print_records(
+        &columns,
+        rows,
+        &records,
+        args.format,
+        "No settings changes.",
+    )
+    .map_err(Failure::io)
 }
 
 /// RFC 3339 (`2026-11-23T10:00:00Z`), or an age before `now` like `90s`, `15m`, `2h`, `7d`.
@@ -122,8 +159,18 @@ mod tests {
         let now = 1_800_000_000_000;
         assert_eq!(parse_time("15m", now).ok(), Some(now - 15 * 60_000));
         assert_eq!(parse_time("7d", now).ok(), Some(now - 7 * 86_400_000));
-        assert_eq!(parse_time("2026-11-23T10:00:00Z", now).ok(), Some(1_795_428_000_000));
-        for junk in ["yesterdayish", "", "m", "-5m", "2026-13-01T00:00:00Z", "999999d"] {
+        assert_eq!(
+            parse_time("2026-11-23T10:00:00Z", now).ok(),
+            Some(1_795_428_000_000)
+        );
+        for junk in [
+            "yesterdayish",
+            "",
+            "m",
+            "-5m",
+            "2026-13-01T00:00:00Z",
+            "999999d",
+        ] {
             assert!(parse_time(junk, now).is_err(), "{junk}");
         }
     }

@@ -15,7 +15,11 @@ pub use database::DEFAULT_DATABASE_URL;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "sessions", version, about = "Self-hosted active-session manager")]
+#[command(
+    name = "sessions",
+    version,
+    about = "Self-hosted active-session manager"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -47,7 +51,9 @@ impl GlobalArgs {
             geo_db: Some(self.geoip_db.clone()),
             store: sessions_core::store::StoreOptions {
                 max_connections: self.db_pool_size,
-                statement_timeout: self.db_statement_timeout_ms.map(std::time::Duration::from_millis),
+                statement_timeout: self
+                    .db_statement_timeout_ms
+                    .map(std::time::Duration::from_millis),
             },
         }
     }

@@ -34,9 +34,13 @@ pub fn print_records<T: Serialize>(
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(columns).map_err(std::io::Error::other)?;
+            writer
+                .write_record(columns)
+                .map_err(std::io::Error::other)?;
             for row in rows {
-                writer.write_record(row.into_iter().map(csv_cell)).map_err(std::io::Error::other)?;
+                writer
+                    .write_record(row.into_iter().map(csv_cell))
+                    .map_err(std::io::Error::other)?;
             }
             writer.flush()
         }
@@ -55,8 +59,19 @@ pub fn csv_cell(text: String) -> String {
     }
 }
 
-const SESSION_COLUMNS: [&str; 11] =
-    ["ID", "User", "App", "Status", "Role", "IP", "Country", "Browser/OS", "Signed in", "Last seen", "Expires"];
+const SESSION_COLUMNS: [&str; 11] = [
+    "ID",
+    "User",
+    "App",
+    "Status",
+    "Role",
+    "IP",
+    "Country",
+    "Browser/OS",
+    "Signed in",
+    "Last seen",
+    "Expires",
+];
 
 pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<()> {
     let rows = sessions
@@ -77,7 +92,13 @@ pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<(
             ]
         })
         .collect();
-    print_records(&SESSION_COLUMNS, rows, &sessions, format, "No live sessions.")
+    print_records(
+        &SESSION_COLUMNS,
+        rows,
+        &sessions,
+        format,
+        "No live sessions.",
+    )
 }
 
 #[cfg(test)]
@@ -86,10 +107,26 @@ mod tests {
 
     #[test]
     fn formula_starts_are_neutralised() {
-        for risky in ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"] {
+        for risky in [
+            "=1+2",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"http://x\")",
+        ] {
             assert_eq!(csv_cell(risky.into()), format!("'{risky}"), "{risky:?}");
         }
-        for plain in ["alice", "", "10.0.0.1", "2026-11-23 10:00", "a=b", " =x", "'quoted"] {
+        for plain in [
+            "alice",
+            "",
+            "10.0.0.1",
+            "2026-11-23 10:00",
+            "a=b",
+            " =x",
+            "'quoted",
+        ] {
             assert_eq!(csv_cell(plain.into()), plain, "{plain:?}");
         }
     }

@@ -12,26 +12,51 @@ use std::sync::Arc;
 
 pub async fn run(engine: &Arc<Engine>, command: SettingsCommand) -> Result<(), Failure> {
     match command {
-        SettingsCommand::Get { key, role, format } => get(engine, key.as_deref(), role.map(Role::from), format),
-        SettingsCommand::Set { key, value, role, dry_run } => {
-            let change = SettingChange { scope: scope(role), key, value: Some(value) };
+        SettingsCommand::Get { key, role, format } => {
+            get(engine, key.as_deref(), role.map(Role::from), format)
+        }
+        SettingsCommand::Set {
+            key,
+            value,
+            role,
+            dry_run,
+        } => {
+            let change = SettingChange {
+                scope: scope(role),
+                key,
+                value: Some(value),
+            };
             apply(engine, change, dry_run).await
         }
         SettingsCommand::Unset { key, role } => {
-            let change = SettingChange { scope: scope(role), key, value: None };
+            let change = SettingChange {
+                scope: scope(role),
+                key,
+                value: None,
+            };
             apply(engine, change, false).await
         }
     }
 }
 
 fn scope(role: Option<RoleArg>) -> SettingScope {
-    role.map_or(SettingScope::Default, |role| SettingScope::Role(role.into()))
+    role.map_or(SettingScope::Default, |role| {
+        SettingScope::Role(role.into())
+    })
 }
 
-fn get(engine: &Engine, key: Option<&str>, role: Option<Role>, format: Format) -> Result<(), Failure> {
+fn get(
+    engine: &Engine,
+    key: Option<&str>,
+    role: Option<Role>,
+    format: Format,
+) -> Result<(), Failure> {
     let specs: Vec<_> = match key {
         Some(key) => vec![catalogue::spec(key).ok_or_else(|| {
-            Failure::usage(format!("Unknown setting {key:?}. Known settings: {}.", catalogue::known_keys()))
+            Failure::usage(format!(
+                "Unknown setting {key:?}. Known settings: {}.",
+                catalogue::known_keys()
+            ))
         })?],
         None => SETTINGS.iter().collect(),
     };
@@ -40,26 +65,51 @@ fn get(engine: &Engine, key: Option<&str>, role: Option<Role>, format: Format) -
     let mut rows = Vec::new();
     let mut records = Vec::new();
     for spec in specs {
-        let default = values.get(SettingScope::Default, spec.key).unwrap_or(spec.default).to_owned();
+        let default = values
+            .get(SettingScope::Default, spec.key)
+            .unwrap_or(spec.default)
+            .to_owned();
         let (value, source) = match role {
             Some(role) => match values.get(SettingScope::Role(role), spec.key) {
                 Some(value) => (value.to_owned(), format!("{role} override")),
                 None => (default.clone(), "default".to_owned()),
             },
-            None => (default.clone(), if default == spec.default { "built-in" } else { "set" }.to_owned()),
+            None => (
+                default.clone(),
+                if default == spec.default {
+                    "built-in"
+                } else {
+                    "set"
+                }
+                .to_owned(),
+            ),
         };
         records.push(serde_json::json!({
             "key": spec.key, "label": spec.label, "value": value, "default": default, "source": source,
         }));
-        rows.push(vec![spec.key.to_owned(), spec.label.to_owned(), value, default, source]);
+        rows.push(vec![
+            spec.key.to_owned(),
+            spec.label.to_owned(),
+            value,
+            default,
+            source,
+        ]);
     }
-    print_records(&["Key", "Label", "Value", "Default", "Source"], rows, &records, format, "No settings.")
-        .map_err(Failure::io)
+    print_records(
+        &["Key", "Label", "Value", "Default", "Source"],
+        rows,
+        &records,
+        format,
+        "No settings.",
+    )
+    .map_err(Failure::io)
 }
 
 async fn apply(engine: &Engine, change: SettingChange, dry_run: bool) -> Result<(), Failure> {
     if dry_run {
-        let impact = engine.preview_settings(std::slice::from_ref(&change), None).await?;
+        let impact = engine
+            .preview_settings(std::slice::from_ref(&change), None)
+            .await?;
         println!("{}", impact_sentence(&impact, true));
         return Ok(());
     }
@@ -86,11 +136,21 @@ async fn apply(engine: &Engine, change: SettingChange, dry_run: bool) -> Result<
 /// "Would end 3 sessions: alice 2, bob 1." or "Would end no session."
 fn impact_sentence(impact: &Impact, dry_run: bool) -> String {
     let sessions = match impact.sessions {
-        0 => return if dry_run { "Would end no session.".into() } else { "No session ended.".into() },
+        0 => {
+            return if dry_run {
+                "Would end no session.".into()
+            } else {
+                "No session ended.".into()
+            }
+        }
         1 => "1 session".to_owned(),
         n => format!("{n} sessions"),
     };
-    let users: Vec<String> = impact.users.iter().map(|(name, count)| format!("{name} {count}")).collect();
+    let users: Vec<String> = impact
+        .users
+        .iter()
+        .map(|(name, count)| format!("{name} {count}"))
+        .collect();
     let verb = if dry_run { "Would end" } else { "Ended" };
     format!("{verb} {sessions}: {}.", users.join(", "))
 }
@@ -101,12 +161,32 @@ mod tests {
 
     #[test]
     fn impact_sentences() {
-        let impact = Impact { sessions: 3, users: vec![("alice".into(), 2), ("bob".into(), 1)], ..Impact::default() };
-        assert_eq!(impact_sentence(&impact, false), "Ended 3 sessions: alice 2, bob 1.");
-        assert_eq!(impact_sentence(&impact, true), "Would end 3 sessions: alice 2, bob 1.");
-        let one = Impact { sessions: 1, users: vec![("guest".into(), 1)], ..Impact::default() };
+        let impact = Impact {
+            sessions: 3,
+            users: vec![("alice".into(), 2), ("bob".into(), 1)],
+            ..Impact::default()
+        };
+        assert_eq!(
+            impact_sentence(&impact, false),
+            "Ended 3 sessions: alice 2, bob 1."
+        );
+        assert_eq!(
+            impact_sentence(&impact, true),
+            "Would end 3 sessions: alice 2, bob 1."
+        );
+        let one = Impact {
+            sessions: 1,
+            users: vec![("guest".into(), 1)],
+            ..Impact::default()
+        };
         assert_eq!(impact_sentence(&one, false), "Ended 1 session: guest 1.");
-        assert_eq!(impact_sentence(&Impact::default(), false), "No session ended.");
-        assert_eq!(impact_sentence(&Impact::default(), true), "Would end no session.");
+        assert_eq!(
+            impact_sentence(&Impact::default(), false),
+            "No session ended."
+        );
+        assert_eq!(
+            impact_sentence(&Impact::default(), true),
+            "Would end no session."
+        );
     }
 }

@@ -11,9 +11,17 @@ use std::sync::Arc;
 
 /// `database` is the URL as it may be shown: `add` says where the account went, since a
 /// wrong `DATABASE_URL` would otherwise create an admin nobody's server reads.
-pub async fn run(engine: &Arc<Engine>, database: &str, command: UserCommand) -> Result<(), Failure> {
+pub async fn run(
+    engine: &Arc<Engine>,
+    database: &str,
+    command: UserCommand,
+) -> Result<(), Failure> {
     match command {
-        UserCommand::Add { name, role, password_stdin } => {
+        UserCommand::Add {
+            name,
+            role,
+            password_stdin,
+        } => {
             let password = read_password(password_stdin)?;
             let user = engine.add_user(&name, password, role.into()).await?;
             match user.role {
@@ -27,7 +35,12 @@ pub async fn run(engine: &Arc<Engine>, database: &str, command: UserCommand) -> 
                 .iter()
                 .map(|user| {
                     let disabled = if user.disabled { "yes" } else { "no" };
-                    vec![user.username.clone(), user.role.to_string(), disabled.to_owned(), utc(user.created_at)]
+                    vec![
+                        user.username.clone(),
+                        user.role.to_string(),
+                        disabled.to_owned(),
+                        utc(user.created_at),
+                    ]
                 })
                 .collect();
             let records: Vec<serde_json::Value> = users
@@ -38,15 +51,33 @@ pub async fn run(engine: &Arc<Engine>, database: &str, command: UserCommand) -> 
                     })
                 })
                 .collect();
-            print_records(&["Name", "Role", "Disabled", "Created"], rows, &records, format, "No users.")
-                .map_err(Failure::io)?;
+            print_records(
+                &["Name", "Role", "Disabled", "Created"],
+                rows,
+                &records,
+                format,
+                "No users.",
+            )
+            .map_err(Failure::io)?;
         }
-        UserCommand::Passwd { name, password_stdin, keep_sessions } => {
+        UserCommand::Passwd {
+            name,
+            password_stdin,
+            keep_sessions,
+        } => {
             let user = engine.user_by_name(&name).await?;
             let password = read_password(password_stdin)?;
-            let keep = if keep_sessions { KeepSessions::All } else { KeepSessions::None };
+            let keep = if keep_sessions {
+                KeepSessions::All
+            } else {
+                KeepSessions::None
+            };
             let ended = engine.set_password(&user, password, keep, ACTOR).await?;
-            println!("Password of {:?} changed. {}", user.username, ended_sentence(ended));
+            println!(
+                "Password of {:?} changed. {}",
+                user.username,
+                ended_sentence(ended)
+            );
         }
         UserCommand::Disable { name } => {
             let user = engine.user_by_name(&name).await?;

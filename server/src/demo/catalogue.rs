@@ -17,10 +17,26 @@ pub struct DemoApp {
 
 /// Four applications of a small company; billing has no guests (you sign in to pay).
 pub const APPS: &[DemoApp] = &[
-    DemoApp { name: "shop", weight: 5, guest_share: 0.45 },
-    DemoApp { name: "helpdesk", weight: 3, guest_share: 0.15 },
-    DemoApp { name: "wiki", weight: 3, guest_share: 0.35 },
-    DemoApp { name: "billing", weight: 2, guest_share: 0.0 },
+    DemoApp {
+        name: "shop",
+        weight: 5,
+        guest_share: 0.45,
+    },
+    DemoApp {
+        name: "helpdesk",
+        weight: 3,
+        guest_share: 0.15,
+    },
+    DemoApp {
+        name: "wiki",
+        weight: 3,
+        guest_share: 0.35,
+    },
+    DemoApp {
+        name: "billing",
+        weight: 2,
+        guest_share: 0.0,
+    },
 ];
 
 /// A simulated person: a stable user id (as the application would have it), a
@@ -33,11 +49,21 @@ pub struct Person {
 }
 
 const fn person(user_id: &'static str, name: &'static str, country: &'static str) -> Person {
-    Person { user_id, name, admin: false, country }
+    Person {
+        user_id,
+        name,
+        admin: false,
+        country,
+    }
 }
 
 const fn admin(user_id: &'static str, name: &'static str, country: &'static str) -> Person {
-    Person { user_id, name, admin: true, country }
+    Person {
+        user_id,
+        name,
+        admin: true,
+        country,
+    }
 }
 
 /// Forty people; a few are admins (the console's Role column and chips show both).
@@ -94,24 +120,78 @@ pub struct Place {
 }
 
 pub const PLACES: &[Place] = &[
-    Place { country: "US", prefix: "73.22.33" },
-    Place { country: "DE", prefix: "91.12.34" },
-    Place { country: "FR", prefix: "90.12.45" },
-    Place { country: "GB", prefix: "86.140.12" },
-    Place { country: "JP", prefix: "153.156.78" },
-    Place { country: "BR", prefix: "177.12.34" },
-    Place { country: "IN", prefix: "49.36.12" },
-    Place { country: "AU", prefix: "1.123.45" },
-    Place { country: "CA", prefix: "99.230.12" },
-    Place { country: "NL", prefix: "77.170.12" },
-    Place { country: "ES", prefix: "83.45.67" },
-    Place { country: "IT", prefix: "79.20.12" },
-    Place { country: "SE", prefix: "78.70.12" },
-    Place { country: "PL", prefix: "83.10.20" },
-    Place { country: "KR", prefix: "121.140.12" },
-    Place { country: "MX", prefix: "189.140.12" },
-    Place { country: "ZA", prefix: "105.224.12" },
-    Place { country: "NG", prefix: "105.112.12" },
+    Place {
+        country: "US",
+        prefix: "73.22.33",
+    },
+    Place {
+        country: "DE",
+        prefix: "91.12.34",
+    },
+    Place {
+        country: "FR",
+        prefix: "90.12.45",
+    },
+    Place {
+        country: "GB",
+        prefix: "86.140.12",
+    },
+    Place {
+        country: "JP",
+        prefix: "153.156.78",
+    },
+    Place {
+        country: "BR",
+        prefix: "177.12.34",
+    },
+    Place {
+        country: "IN",
+        prefix: "49.36.12",
+    },
+    Place {
+        country: "AU",
+        prefix: "1.123.45",
+    },
+    Place {
+        country: "CA",
+        prefix: "99.230.12",
+    },
+    Place {
+        country: "NL",
+        prefix: "77.170.12",
+    },
+    Place {
+        country: "ES",
+        prefix: "83.45.67",
+    },
+    Place {
+        country: "IT",
+        prefix: "79.20.12",
+    },
+    Place {
+        country: "SE",
+        prefix: "78.70.12",
+    },
+    Place {
+        country: "PL",
+        prefix: "83.10.20",
+    },
+    Place {
+        country: "KR",
+        prefix: "121.140.12",
+    },
+    Place {
+        country: "MX",
+        prefix: "189.140.12",
+    },
+    Place {
+        country: "ZA",
+        prefix: "105.224.12",
+    },
+    Place {
+        country: "NG",
+        prefix: "105.112.12",
+    },
 ];
 
 /// The place of `country` (every person's country is in `PLACES`; a test checks it).
@@ -167,7 +247,9 @@ mod tests {
 
     #[test]
     fn every_place_resolves_to_its_country() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(DEFAULT_GEO_DB);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(DEFAULT_GEO_DB);
         if !path.exists() {
             eprintln!("skipped: no {} (run scripts/setup.sh)", path.display());
             return;
@@ -191,15 +273,22 @@ mod tests {
         let ids: HashSet<_> = PEOPLE.iter().map(|p| p.user_id).collect();
         assert_eq!(ids.len(), PEOPLE.len());
         for person in PEOPLE {
-            assert!(PLACES.iter().any(|place| place.country == person.country), "{}", person.name);
+            assert!(
+                PLACES.iter().any(|place| place.country == person.country),
+                "{}",
+                person.name
+            );
         }
         assert!(PEOPLE.iter().filter(|p| p.admin).count() >= 3);
     }
 
     #[test]
     fn agents_parse_into_varied_browsers_systems_and_devices() {
-        let parsed: Vec<_> =
-            DESKTOP_AGENTS.iter().chain(MOBILE_AGENTS).map(|agent| parse_user_agent(agent)).collect();
+        let parsed: Vec<_> = DESKTOP_AGENTS
+            .iter()
+            .chain(MOBILE_AGENTS)
+            .map(|agent| parse_user_agent(agent))
+            .collect();
         for (agent, info) in DESKTOP_AGENTS.iter().chain(MOBILE_AGENTS).zip(&parsed) {
             assert_ne!(info.browser, "Unknown", "{agent}");
             assert_ne!(info.os, "Unknown", "{agent}");
@@ -207,8 +296,14 @@ mod tests {
         for (agent, info) in DESKTOP_AGENTS.iter().zip(&parsed) {
             assert_eq!(info.device, DeviceClass::Desktop, "{agent}");
         }
-        let devices: HashSet<_> = parsed.iter().map(|info| format!("{:?}", info.device)).collect();
-        assert!(devices.contains("Phone") && devices.contains("Tablet"), "{devices:?}");
+        let devices: HashSet<_> = parsed
+            .iter()
+            .map(|info| format!("{:?}", info.device))
+            .collect();
+        assert!(
+            devices.contains("Phone") && devices.contains("Tablet"),
+            "{devices:?}"
+        );
         let browsers: HashSet<_> = parsed.iter().map(|info| info.browser.as_str()).collect();
         assert!(browsers.len() >= 5, "{browsers:?}");
     }

@@ -51,12 +51,19 @@ async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), String> {
     result
 }
 
-async fn demo_on(global: &GlobalArgs, database: &DemoDatabase, args: DemoArgs) -> Result<(), String> {
+async fn demo_on(
+    global: &GlobalArgs,
+    database: &DemoDatabase,
+    args: DemoArgs,
+) -> Result<(), String> {
     let mut config = global.engine_config(true);
     config.database_url = database.url.clone();
-    let engine = Engine::open(&config)
-        .await
-        .map_err(|err| format!("cannot open {}: {err}", sessions_core::store::redact_password(&database.url)))?;
+    let engine = Engine::open(&config).await.map_err(|err| {
+        format!(
+            "cannot open {}: {err}",
+            sessions_core::store::redact_password(&database.url)
+        )
+    })?;
     if !engine.geo_loaded() {
         eprintln!("note: no IP-to-country database, so the Country column stays empty (run `make setup`).");
     }
@@ -64,17 +71,24 @@ async fn demo_on(global: &GlobalArgs, database: &DemoDatabase, args: DemoArgs) -
     // A random password: the demo may listen on a shared address, and a fixed one
     // would be a known way into whatever database `--database-url` pointed at.
     let password = format!("demo-{}", Alphanumeric.sample_string(&mut rand::rng(), 12));
-    let admin_added = engine.add_user(DEMO_ADMIN, password.clone(), Role::Admin).await;
+    let admin_added = engine
+        .add_user(DEMO_ADMIN, password.clone(), Role::Admin)
+        .await;
     let login = match admin_added {
         Ok(_) => Some(password),
-        Err(err) if database.throwaway => return Err(format!("cannot create the demo admin: {err}")),
+        Err(err) if database.throwaway => {
+            return Err(format!("cannot create the demo admin: {err}"))
+        }
         // An existing database may already have an `admin`: keep it and its password.
         Err(_) => None,
     };
     for app in catalogue::APPS {
         if let Err(err) = engine.create_application(app.name, "demo").await {
             if database.throwaway {
-                return Err(format!("cannot create the demo application {}: {err}", app.name));
+                return Err(format!(
+                    "cannot create the demo application {}: {err}",
+                    app.name
+                ));
             }
             tracing::warn!(application = app.name, error = %err, "demo: using the existing application");
         }
@@ -97,7 +111,10 @@ async fn demo_on(global: &GlobalArgs, database: &DemoDatabase, args: DemoArgs) -
 fn print_banner(base: &str, database: &DemoDatabase, password: Option<&str>) {
     let names: Vec<&str> = catalogue::APPS.iter().map(|app| app.name).collect();
     println!();
-    println!("DEMO MODE: simulated users are signing in to {} right now.", names.join(", "));
+    println!(
+        "DEMO MODE: simulated users are signing in to {} right now.",
+        names.join(", ")
+    );
     println!("Open {base}/login and sign in with these demo-only credentials:");
     match password {
         Some(password) => {
@@ -107,9 +124,15 @@ fn print_banner(base: &str, database: &DemoDatabase, password: Option<&str>) {
         None => println!("    (your existing \"{DEMO_ADMIN}\" account of that database)"),
     }
     if database.throwaway {
-        println!("Database: {} (throwaway, deleted when the demo stops).", database.url);
+        println!(
+            "Database: {} (throwaway, deleted when the demo stops).",
+            database.url
+        );
     } else {
-        println!("Database: {} (ASKED FOR: the demo data stays in it).", database.url);
+        println!(
+            "Database: {} (ASKED FOR: the demo data stays in it).",
+            database.url
+        );
     }
     println!("Press Ctrl-C to stop.");
 }
@@ -144,7 +167,8 @@ impl DemoDatabase {
             Alphanumeric.sample_string(&mut rand::rng(), 8)
         );
         let dir = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
         Ok(DemoDatabase {
             url: format!("sqlite://{}", dir.join("demo.db").display()),
             dir: Some(dir),

@@ -56,7 +56,11 @@ pub struct Traffic {
 
 impl Traffic {
     pub fn new(engine: Arc<Engine>, rng: StdRng) -> Traffic {
-        Traffic { engine, rng, live: Vec::new() }
+        Traffic {
+            engine,
+            rng,
+            live: Vec::new(),
+        }
     }
 
     /// Runs until the task is aborted (at shutdown).
@@ -113,7 +117,11 @@ impl Traffic {
     async fn open_guest(&mut self, app: &'static DemoApp) {
         let place = PLACES.choose(&mut self.rng).unwrap_or(&PLACES[0]);
         let mobile = self.rng.random_bool(0.5);
-        let agents = if mobile { catalogue::MOBILE_AGENTS } else { catalogue::DESKTOP_AGENTS };
+        let agents = if mobile {
+            catalogue::MOBILE_AGENTS
+        } else {
+            catalogue::DESKTOP_AGENTS
+        };
         let user_agent = agents.choose(&mut self.rng).copied().unwrap_or_default();
         let client = ClientInfo {
             ip: format!("{}.{}", place.prefix, self.rng.random_range(2..=254)),
@@ -141,19 +149,32 @@ impl Traffic {
         let mobile = self.rng.random_bool(0.4);
         let mut people: Vec<usize> = (0..PEOPLE.len()).collect();
         people.shuffle(&mut self.rng);
-        let Some(index) = people.into_iter().find(|&person| !busy.contains(&(person, mobile, app.name))) else {
+        let Some(index) = people
+            .into_iter()
+            .find(|&person| !busy.contains(&(person, mobile, app.name)))
+        else {
             return;
         };
         let client = home_client(index, mobile);
         self.open_person(app.name, index, mobile, client).await;
     }
 
-    async fn open_person(&mut self, app: &'static str, index: usize, mobile: bool, client: ClientInfo) {
+    async fn open_person(
+        &mut self,
+        app: &'static str,
+        index: usize,
+        mobile: bool,
+        client: ClientInfo,
+    ) {
         let person = &PEOPLE[index];
         let sign_in = AppSignIn {
             user_id: person.user_id.to_owned(),
             display_name: Some(person.name.to_owned()),
-            role: if person.admin { Role::Admin } else { Role::User },
+            role: if person.admin {
+                Role::Admin
+            } else {
+                Role::User
+            },
             client: client.clone(),
         };
         match self.engine.open_app_session(app, sign_in).await {
@@ -176,7 +197,11 @@ impl Traffic {
         }
         let index = self.rng.random_range(0..self.live.len());
         let live = self.live.swap_remove(index);
-        if let Err(err) = self.engine.end_app_session_by_token(live.app, &live.token).await {
+        if let Err(err) = self
+            .engine
+            .end_app_session_by_token(live.app, &live.token)
+            .await
+        {
             tracing::debug!(error = %err, "demo: a sign-out failed");
         }
     }
@@ -197,7 +222,10 @@ impl Traffic {
         let place = catalogue::place_of(PEOPLE[person].country);
         client.ip = format!("{}.{}", place.prefix, self.rng.random_range(200..=254));
         match self.engine.check_for(live.app, &live.token, &client).await {
-            Ok(_) => self.live.push(Live { client: client.clone(), ..live }),
+            Ok(_) => self.live.push(Live {
+                client: client.clone(),
+                ..live
+            }),
             Err(_) => self.open_person(live.app, person, true, client).await,
         }
     }
@@ -208,7 +236,12 @@ impl Traffic {
         for _ in 0..count.min(self.live.len()) {
             let index = self.rng.random_range(0..self.live.len());
             let live = &self.live[index];
-            if self.engine.check_for(live.app, &live.token, &live.client).await.is_err() {
+            if self
+                .engine
+                .check_for(live.app, &live.token, &live.client)
+                .await
+                .is_err()
+            {
                 self.live.swap_remove(index);
             }
         }
@@ -288,7 +321,10 @@ mod tests {
     fn home_addresses_stay_in_one_octet() {
         for person in 0..PEOPLE.len() {
             for mobile in [false, true] {
-                let ip: std::net::Ipv4Addr = home_client(person, mobile).ip.parse().expect("an IPv4 address");
+                let ip: std::net::Ipv4Addr = home_client(person, mobile)
+                    .ip
+                    .parse()
+                    .expect("an IPv4 address");
                 assert!(ip.octets()[3] >= 2, "{ip}");
             }
         }

@@ -16,7 +16,11 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 const NEVER_STORE: &str = "no-store";
 
-pub async fn cache_control(State(options): State<LeptosOptions>, request: Request, next: Next) -> Response {
+pub async fn cache_control(
+    State(options): State<LeptosOptions>,
+    request: Request,
+    next: Next,
+) -> Response {
     let hashed = options.hash_files && has_hashed_name(request.uri().path(), &options.site_pkg_dir);
     let mut response = next.run(request).await;
     if response.headers().contains_key(CACHE_CONTROL) {
@@ -35,7 +39,9 @@ pub async fn cache_control(State(options): State<LeptosOptions>, request: Reques
     } else {
         NEVER_STORE
     };
-    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     response
 }
 
@@ -55,7 +61,10 @@ mod tests {
     #[test]
     fn only_built_files_are_hashed() {
         assert!(has_hashed_name("/pkg/sessions.Abc123.wasm", "pkg"));
-        assert!(!has_hashed_name("/pkg/snippets/leptos-1a2b/inline0.js", "pkg"));
+        assert!(!has_hashed_name(
+            "/pkg/snippets/leptos-1a2b/inline0.js",
+            "pkg"
+        ));
         assert!(!has_hashed_name("/pkg/", "pkg"));
         assert!(!has_hashed_name("/pkgs/x.js", "pkg"));
         assert!(!has_hashed_name("/login", "pkg"));

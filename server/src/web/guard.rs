@@ -4,17 +4,17 @@
 use super::AppState;
 use app::api::landing_path;
 use app::browser::login_path;
+use app::error::AppError;
 use app::server_ctx::cookie_headers;
 use axum::extract::{Request, State};
-use app::error::AppError;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sessions_core::cache::CachedSession;
 use sessions_core::engine::ClientInfo;
+use sessions_core::error::STORE_RETRY_SECS;
 use sessions_core::model::{EndReason, Role};
 use sessions_core::token::Token;
-use sessions_core::error::STORE_RETRY_SECS;
 use sessions_core::{CoreError, Engine};
 use std::sync::Arc;
 
@@ -28,16 +28,24 @@ enum Visitor {
 /// The session token and client of a request, read before any await (a `Request` is
 /// not `Sync`, so it must not be borrowed across one).
 fn credentials(engine: &Engine, request: &Request) -> (Option<Token>, ClientInfo) {
-    let token = engine.cookies().token_from_headers(cookie_headers(request.headers()));
-    let client = request.extensions().get::<ClientInfo>().cloned().unwrap_or_else(|| ClientInfo {
-        ip: "unknown".into(),
-        user_agent: String::new(),
-    });
+    let token = engine
+        .cookies()
+        .token_from_headers(cookie_headers(request.headers()));
+    let client = request
+        .extensions()
+        .get::<ClientInfo>()
+        .cloned()
+        .unwrap_or_else(|| ClientInfo {
+            ip: "unknown".into(),
+            user_agent: String::new(),
+        });
     (token, client)
 }
 
 async fn visitor(engine: &Engine, (token, client): (Option<Token>, ClientInfo)) -> Visitor {
-    let Some(token) = token else { return Visitor::SignedOut(None) };
+    let Some(token) = token else {
+        return Visitor::SignedOut(None);
+    };
     match engine.check(&token, &client).await {
         Ok(session) => Visitor::SignedIn(session),
         Err(CoreError::Unauthenticated(reason)) => Visitor::SignedOut(reason),
@@ -52,7 +60,10 @@ fn unavailable(err: CoreError) -> Response {
     let err = AppError::from(err);
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let retry_after = err.retry_after_secs().unwrap_or(STORE_RETRY_SECS);
-    let headers = [(header::RETRY_AFTER, retry_after.to_string()), (header::CACHE_CONTROL, "no-store".into())];
+    let headers = [
+        (header::RETRY_AFTER, retry_after.to_string()),
+        (header::CACHE_CONTROL, "no-store".into()),
+    ];
     (status, headers, err.to_string()).into_response()
 }
 
@@ -66,7 +77,9 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
     }
     let credentials = credentials(&state.engine, &request);
     match visitor(&state.engine, credentials).await {
-        Visitor::SignedIn(session) if is_login => Redirect::to(landing_path(session.role)).into_response(),
+        Visitor::SignedIn(session) if is_login => {
+            Redirect::to(landing_path(session.role)).into_response()
+        }
         Visitor::SignedIn(session) if needs_admin && session.role != Role::Admin => {
             Redirect::to(landing_path(session.role)).into_response()
         }

@@ -24,7 +24,9 @@ pub async fn client_info(mut request: Request, next: Next) -> Response {
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    request.extensions_mut().insert(ClientInfo { ip, user_agent });
+    request
+        .extensions_mut()
+        .insert(ClientInfo { ip, user_agent });
     next.run(request).await
 }
 
@@ -33,7 +35,10 @@ pub async fn client_info(mut request: Request, next: Next) -> Response {
 /// them; together with `SameSite=Strict` cookies this stops cross-site request forgery
 /// without a token round trip.
 pub async fn csrf(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if safe || same_origin(request.headers()) {
         return next.run(request).await;
     }
@@ -42,7 +47,11 @@ pub async fn csrf(request: Request, next: Next) -> Response {
 }
 
 fn same_origin(headers: &HeaderMap) -> bool {
-    let text = |name| headers.get(name).and_then(|value: &header::HeaderValue| value.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|value: &header::HeaderValue| value.to_str().ok())
+    };
     if let Some(site) = text("sec-fetch-site") {
         return matches!(site, "same-origin" | "none");
     }
@@ -64,7 +73,9 @@ pub fn origin_is_host(origin: &str, host: &str) -> bool {
 /// the error in the URL (`?__path=…&__err=…`, read by the page); that redirect stays.
 pub async fn server_fn_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if !response.headers().contains_key("serverfnerror") || response.headers().contains_key(header::LOCATION) {
+    if !response.headers().contains_key("serverfnerror")
+        || response.headers().contains_key(header::LOCATION)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -73,7 +84,8 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let Some(seconds) = error.retry_after_secs() {
             parts.headers.insert(header::RETRY_AFTER, seconds.into());
         }

@@ -34,7 +34,10 @@ pub struct AppState {
 }
 
 pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
-    let state = AppState { engine: engine.clone(), leptos_options };
+    let state = AppState {
+        engine: engine.clone(),
+        leptos_options,
+    };
     let routes = generate_route_list(App);
     let context = {
         let engine = engine.clone();
@@ -49,13 +52,21 @@ pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::pages,
+        ))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::csrf))
         .layer(axum::middleware::from_fn(middleware::client_info))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(state.leptos_options.clone(), caching::cache_control))
-        .layer(axum::middleware::from_fn(security_headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.leptos_options.clone(),
+            caching::cache_control,
+        ))
+        .layer(axum::middleware::from_fn(
+            security_headers::security_headers,
+        ))
         // Outermost, so the middleware above reads and writes uncompressed bodies.
         .layer(compression::layer())
         .with_state(state)

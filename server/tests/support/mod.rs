@@ -52,7 +52,9 @@ pub fn cli(database_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
         .expect("run cli");
     let mut input = child.stdin.take().expect("stdin");
     if let Some(text) = stdin {
-        input.write_all(format!("{text}\n").as_bytes()).expect("write stdin");
+        input
+            .write_all(format!("{text}\n").as_bytes())
+            .expect("write stdin");
     }
     drop(input);
     child.wait_with_output().expect("cli output")
@@ -95,8 +97,16 @@ impl TestServer {
     pub fn start_with_env(users: &[(&str, &str, &str)], env: &[(&str, &str)]) -> TestServer {
         let (dir, database_url) = database();
         for (name, role, password) in users {
-            let output = cli(&database_url, &["user", "add", name, "--role", role, "--password-stdin"], Some(password));
-            assert!(output.status.success(), "user add {name}: {}", stderr(&output));
+            let output = cli(
+                &database_url,
+                &["user", "add", name, "--role", role, "--password-stdin"],
+                Some(password),
+            );
+            assert!(
+                output.status.success(),
+                "user add {name}: {}",
+                stderr(&output)
+            );
         }
         Self::spawn(dir, env)
     }
@@ -122,7 +132,13 @@ impl TestServer {
     fn spawn(dir: tempfile::TempDir, env: &[(&str, &str)]) -> TestServer {
         let database_url = database_url(dir.path());
         let (child, base, printed) = spawn_server(dir.path(), &database_url, env);
-        TestServer { base, database_url, child, dir, printed }
+        TestServer {
+            base,
+            database_url,
+            child,
+            dir,
+            printed,
+        }
     }
 
     /// SIGKILLs the server (no graceful shutdown at all) and starts a new one on the same file.
@@ -170,7 +186,12 @@ impl TestServer {
 
     /// Calls a server function the way our pages do (same-origin proof included).
     pub async fn call(&self, name: &str, cookie: Option<&str>, form: &str) -> (u16, String) {
-        let response = self.rpc(name, cookie, form).header("Origin", &self.base).send().await.expect("request");
+        let response = self
+            .rpc(name, cookie, form)
+            .header("Origin", &self.base)
+            .send()
+            .await
+            .expect("request");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
@@ -196,7 +217,10 @@ impl TestServer {
         user_agent: &str,
     ) -> Result<SignedIn, (u16, String)> {
         let form = format!("username={user}&password={password}");
-        let request = self.rpc("sign_in", None, &form).header("Origin", &self.base).header("User-Agent", user_agent);
+        let request = self
+            .rpc("sign_in", None, &form)
+            .header("Origin", &self.base)
+            .header("User-Agent", user_agent);
         let response = request.send().await.expect("sign in");
         let status = response.status().as_u16();
         let set_cookie = response
@@ -206,16 +230,28 @@ impl TestServer {
             .unwrap_or_default();
         let body = response.text().await.expect("body");
         if status != 200 {
-            assert!(set_cookie.is_empty(), "a refused sign-in set a cookie: {set_cookie}");
+            assert!(
+                set_cookie.is_empty(),
+                "a refused sign-in set a cookie: {set_cookie}"
+            );
             return Err((status, body));
         }
         let cookie = set_cookie.split(';').next().expect("pair").to_owned();
         let landing = serde_json::from_str(&body).expect("a JSON string");
-        Ok(SignedIn { cookie, set_cookie, landing })
+        Ok(SignedIn {
+            cookie,
+            set_cookie,
+            landing,
+        })
     }
 
     /// Calls a server function that takes JSON (same-origin proof included).
-    pub async fn call_json(&self, name: &str, cookie: Option<&str>, body: &serde_json::Value) -> (u16, String) {
+    pub async fn call_json(
+        &self,
+        name: &str,
+        cookie: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, String) {
         let mut request = self
             .client()
             .post(format!("{}/rpc/{name}", self.base))
@@ -233,18 +269,29 @@ impl TestServer {
     /// Waits until the policy in force in the server (as `get_settings` shows it to
     /// `admin_cookie`) has `value` for `key`: the default (`role` None) or a role's
     /// override (`value` None: no override). Settings saved elsewhere arrive within a second.
-    pub async fn wait_for_setting(&self, admin_cookie: &str, role: Option<&str>, key: &str, value: Option<&str>) {
+    pub async fn wait_for_setting(
+        &self,
+        admin_cookie: &str,
+        role: Option<&str>,
+        key: &str,
+        value: Option<&str>,
+    ) {
         let request = serde_json::json!({});
-        eventually(&format!("the server to see {key} = {value:?} for {role:?}"), || async {
-            let (status, body) = self.call_json("get_settings", Some(admin_cookie), &request).await;
-            assert_eq!(status, 200, "get_settings: {body}");
-            let values = &json(&body)["values"];
-            let current = match role {
-                None => &values["defaults"][key],
-                Some(role) => &values["overrides"][role][key],
-            };
-            current.as_str() == value
-        })
+        eventually(
+            &format!("the server to see {key} = {value:?} for {role:?}"),
+            || async {
+                let (status, body) = self
+                    .call_json("get_settings", Some(admin_cookie), &request)
+                    .await;
+                assert_eq!(status, 200, "get_settings: {body}");
+                let values = &json(&body)["values"];
+                let current = match role {
+                    None => &values["defaults"][key],
+                    Some(role) => &values["overrides"][role][key],
+                };
+                current.as_str() == value
+            },
+        )
         .await;
     }
 
@@ -266,19 +313,30 @@ impl TestServer {
     }
 
     /// Opens `/live` with `cookie`; the error carries the refused upgrade's response.
-    pub async fn live(&self, cookie: Option<&str>) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
+    pub async fn live(
+        &self,
+        cookie: Option<&str>,
+    ) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
         self.live_from(cookie, None).await
     }
 
     /// Opens `/live` as a page of `origin` would (`None`: no Origin header, not a browser).
-    pub async fn live_from(&self, cookie: Option<&str>, origin: Option<&str>) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
+    pub async fn live_from(
+        &self,
+        cookie: Option<&str>,
+        origin: Option<&str>,
+    ) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
         let url = format!("{}/live", self.base.replacen("http://", "ws://", 1));
         let mut request = url.into_client_request()?;
         if let Some(cookie) = cookie {
-            request.headers_mut().insert("Cookie", cookie.parse().expect("header value"));
+            request
+                .headers_mut()
+                .insert("Cookie", cookie.parse().expect("header value"));
         }
         if let Some(origin) = origin {
-            request.headers_mut().insert("Origin", origin.parse().expect("header value"));
+            request
+                .headers_mut()
+                .insert("Origin", origin.parse().expect("header value"));
         }
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(Live { socket })
@@ -295,9 +353,19 @@ impl Drop for TestServer {
 /// Starts `sessions serve` on a free port; returns the child and its base URL once it
 /// has said where it listens, and what it prints next. Its stdout keeps being drained so
 /// it never blocks.
-fn spawn_server(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> (Child, String, mpsc::Receiver<String>) {
+fn spawn_server(
+    dir: &Path,
+    database_url: &str,
+    env: &[(&str, &str)],
+) -> (Child, String, mpsc::Receiver<String>) {
     let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", database_url])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+        ])
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .env("RUST_LOG", "info")
         .env_remove("SESSIONS_ADMIN_PASSWORD")
@@ -314,9 +382,17 @@ fn spawn_server(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> (Child,
             let _ = lines.send(line);
         }
     });
-    let line = first.recv_timeout(START_TIMEOUT).expect("the server says where it listens");
-    let base = line.split_once("listening on ").map(|(_, url)| url.trim().to_owned()).unwrap_or_default();
-    assert!(base.starts_with("http://127.0.0.1:"), "unexpected first line {line:?}");
+    let line = first
+        .recv_timeout(START_TIMEOUT)
+        .expect("the server says where it listens");
+    let base = line
+        .split_once("listening on ")
+        .map(|(_, url)| url.trim().to_owned())
+        .unwrap_or_default();
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "unexpected first line {line:?}"
+    );
     (child, base, first)
 }
 
@@ -341,7 +417,12 @@ where
 /// Runs a CLI command that must succeed; its stdout.
 pub fn cli_ok(database_url: &str, args: &[&str]) -> String {
     let output = cli(database_url, args, None);
-    assert!(output.status.success(), "sessions {}: {}", args.join(" "), stderr(&output));
+    assert!(
+        output.status.success(),
+        "sessions {}: {}",
+        args.join(" "),
+        stderr(&output)
+    );
     stdout(&output)
 }
 
@@ -356,7 +437,9 @@ pub fn json(body: &str) -> serde_json::Value {
 
 /// The `reason` of an `{"Unauthenticated":{…}}` error body.
 pub fn refusal_reason(body: &str) -> Option<String> {
-    json(body)["Unauthenticated"]["reason"].as_str().map(str::to_owned)
+    json(body)["Unauthenticated"]["reason"]
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// What a live socket delivered next.
@@ -368,7 +451,9 @@ pub enum Delivery {
 }
 
 pub struct Live {
-    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl Live {
@@ -381,7 +466,9 @@ impl Live {
             };
             match message {
                 Some(Ok(Message::Text(text))) => return Delivery::Event(json(&text)),
-                Some(Ok(Message::Close(frame))) => return Delivery::Closed(frame.map(|frame| frame.code.into())),
+                Some(Ok(Message::Close(frame))) => {
+                    return Delivery::Closed(frame.map(|frame| frame.code.into()))
+                }
                 Some(Ok(_)) => continue,
                 None | Some(Err(_)) => return Delivery::Closed(None),
             }
@@ -389,7 +476,10 @@ impl Live {
     }
 
     /// Events up to and including the first that `wanted` accepts; panics if none comes.
-    pub async fn until(&mut self, wanted: impl Fn(&serde_json::Value) -> bool) -> Vec<serde_json::Value> {
+    pub async fn until(
+        &mut self,
+        wanted: impl Fn(&serde_json::Value) -> bool,
+    ) -> Vec<serde_json::Value> {
         let mut seen = Vec::new();
         loop {
             match self.next().await {
@@ -430,14 +520,23 @@ impl ApiReply {
     /// Asserts a success `status` with a JSON body; the body.
     pub fn expect_json(&self, status: u16) -> serde_json::Value {
         assert_eq!(self.status, status, "{}", self.body);
-        assert!(self.content_type.starts_with("application/json"), "content type {:?}", self.content_type);
+        assert!(
+            self.content_type.starts_with("application/json"),
+            "content type {:?}",
+            self.content_type
+        );
         self.json()
     }
 
     /// Asserts the contract's error: `status`, JSON, exactly `{"error":{"code","message"[,"reason"]}}`
     /// with `code` and a non-empty message. The error object.
     pub fn expect_error(&self, status: u16, code: &str) -> serde_json::Value {
-        assert_eq!((self.status, self.error_code().as_deref()), (status, Some(code)), "{}", self.body);
+        assert_eq!(
+            (self.status, self.error_code().as_deref()),
+            (status, Some(code)),
+            "{}",
+            self.body
+        );
         assert!(
             self.content_type.starts_with("application/json"),
             "content type {:?}: {}",
@@ -448,8 +547,17 @@ impl ApiReply {
         let top = body.as_object().expect("an object");
         assert_eq!(top.keys().collect::<Vec<_>>(), ["error"], "{}", self.body);
         let error = body["error"].as_object().expect("an error object");
-        assert!(error.keys().all(|key| ["code", "message", "reason"].contains(&key.as_str())), "{}", self.body);
-        let message = error.get("message").and_then(|message| message.as_str()).unwrap_or_default();
+        assert!(
+            error
+                .keys()
+                .all(|key| ["code", "message", "reason"].contains(&key.as_str())),
+            "{}",
+            self.body
+        );
+        let message = error
+            .get("message")
+            .and_then(|message| message.as_str())
+            .unwrap_or_default();
         assert!(!message.trim().is_empty(), "no message: {}", self.body);
         body["error"].clone()
     }
@@ -478,7 +586,11 @@ pub async fn api_send(request: reqwest::RequestBuilder) -> ApiReply {
         .map(|value| value.to_str().unwrap_or_default().to_owned())
         .unwrap_or_default();
     let body = response.text().await.expect("body");
-    ApiReply { status, content_type, body }
+    ApiReply {
+        status,
+        content_type,
+        body,
+    }
 }
 
 /// The live sessions and the number of ended ones, as the CLI sees the database: what
@@ -492,14 +604,27 @@ pub struct ApiStored {
 impl TestServer {
     /// `sessions app add NAME --format json` on this server's database: the key.
     pub fn api_add_app(&self, name: &str) -> String {
-        let created = cli_json(&self.database_url, &["app", "add", name, "--format", "json"]);
+        let created = cli_json(
+            &self.database_url,
+            &["app", "add", name, "--format", "json"],
+        );
         assert_eq!(created["name"].as_str(), Some(name), "{created}");
-        created["key"].as_str().unwrap_or_else(|| panic!("no key: {created}")).to_owned()
+        created["key"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no key: {created}"))
+            .to_owned()
     }
 
     /// A request to `/api/v1{path}` with `key` as Bearer (none when `None`).
-    pub fn api_request(&self, method: reqwest::Method, path: &str, key: Option<&str>) -> reqwest::RequestBuilder {
-        let request = self.client().request(method, format!("{}/api/v1{path}", self.base));
+    pub fn api_request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let request = self
+            .client()
+            .request(method, format!("{}/api/v1{path}", self.base));
         match key {
             Some(key) => request.bearer_auth(key),
             None => request,
@@ -516,20 +641,32 @@ impl TestServer {
     ) -> ApiReply {
         let mut request = self.api_request(method, path, key);
         if let Some(body) = body {
-            request = request.header("Content-Type", "application/json").body(body.to_string());
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
         }
         api_send(request).await
     }
 
     pub async fn api_post(&self, path: &str, key: &str, body: serde_json::Value) -> ApiReply {
-        self.api(reqwest::Method::POST, path, Some(key), Some(&body)).await
+        self.api(reqwest::Method::POST, path, Some(key), Some(&body))
+            .await
     }
 
     /// Creates a session of `user_id` from `ip` (201 asserted): the token and the session.
-    pub async fn api_create(&self, key: &str, user_id: &str, ip: &str) -> (String, serde_json::Value) {
-        let body = serde_json::json!({ "user_id": user_id, "ip": ip, "user_agent": API_USER_AGENT });
+    pub async fn api_create(
+        &self,
+        key: &str,
+        user_id: &str,
+        ip: &str,
+    ) -> (String, serde_json::Value) {
+        let body =
+            serde_json::json!({ "user_id": user_id, "ip": ip, "user_agent": API_USER_AGENT });
         let created = self.api_post("/sessions", key, body).await.expect_json(201);
-        let token = created["token"].as_str().unwrap_or_else(|| panic!("no token: {created}")).to_owned();
+        let token = created["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token: {created}"))
+            .to_owned();
         (token, created["session"].clone())
     }
 
@@ -549,38 +686,80 @@ impl TestServer {
             .map(|session| session["id"].as_str().expect("id").to_owned())
             .collect();
         live.sort_unstable();
-        let ended = cli_json(&self.database_url, &["history", "--limit", "10000", "--format", "json"]);
-        ApiStored { live, ended: ended.as_array().expect("a list").len() }
+        let ended = cli_json(
+            &self.database_url,
+            &["history", "--limit", "10000", "--format", "json"],
+        );
+        ApiStored {
+            live,
+            ended: ended.as_array().expect("a list").len(),
+        }
     }
 
     /// The live session `id` as `sessions list --format json` shows it, if live.
     pub fn api_listed(&self, id: &str) -> Option<serde_json::Value> {
         let live = cli_json(&self.database_url, &["list", "--format", "json"]);
-        live.as_array().expect("a list").iter().find(|session| session["id"] == id).cloned()
+        live.as_array()
+            .expect("a list")
+            .iter()
+            .find(|session| session["id"] == id)
+            .cloned()
     }
 }
 
 /// Asserts the contract's session object: every field with its type.
 pub fn api_assert_session(session: &serde_json::Value) {
-    let text = |key: &str| session[key].as_str().unwrap_or_else(|| panic!("{key} is not a string: {session}"));
+    let text = |key: &str| {
+        session[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key} is not a string: {session}"))
+    };
     let id = text("id");
-    assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "id {id}");
+    assert!(
+        id.len() == 32
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "id {id}"
+    );
     for key in ["user_id", "display_name", "country"] {
-        assert!(session[key].is_null() || session[key].is_string(), "{key}: {session}");
+        assert!(
+            session[key].is_null() || session[key].is_string(),
+            "{key}: {session}"
+        );
     }
-    assert!(["authenticated", "guest"].contains(&text("status")), "{session}");
+    assert!(
+        ["authenticated", "guest"].contains(&text("status")),
+        "{session}"
+    );
     assert!(["user", "admin"].contains(&text("role")), "{session}");
-    for key in ["first_ip", "last_ip", "user_agent", "browser", "browser_version", "os", "device"] {
+    for key in [
+        "first_ip",
+        "last_ip",
+        "user_agent",
+        "browser",
+        "browser_version",
+        "os",
+        "device",
+    ] {
         text(key);
     }
     for key in ["created_at", "last_seen_at", "idle_deadline", "expires_at"] {
-        assert!(session[key].as_i64().is_some_and(|at| at > 1_600_000_000_000), "{key}: {session}");
+        assert!(
+            session[key]
+                .as_i64()
+                .is_some_and(|at| at > 1_600_000_000_000),
+            "{key}: {session}"
+        );
     }
 }
 
 /// True for a token of the contract's shape: 43 base64url characters.
 pub fn api_is_token(token: &str) -> bool {
-    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 // ---- demo helpers ------------------------------------------------------------------------
@@ -600,7 +779,8 @@ impl TestServer {
     /// Starts `sessions demo --addr 127.0.0.1:0 ARGS…` with `env`, reading the banner.
     pub fn start_demo(args: &[&str], env: &[(&str, &str)]) -> (TestServer, DemoBanner) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let geo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/geo/geo-whois-asn-country.mmdb");
+        let geo =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/geo/geo-whois-asn-country.mmdb");
         let mut child = Command::new(BIN)
             .args(["demo", "--addr", "127.0.0.1:0", "--geoip-db"])
             .arg(&geo)
@@ -623,7 +803,10 @@ impl TestServer {
         });
         let deadline = Instant::now() + START_TIMEOUT;
         let mut seen = Vec::new();
-        while !seen.iter().any(|line: &String| line.starts_with("Database: ")) {
+        while !seen
+            .iter()
+            .any(|line: &String| line.starts_with("Database: "))
+        {
             let left = deadline.saturating_duration_since(Instant::now());
             match lines.recv_timeout(left) {
                 Ok(line) => seen.push(line),
@@ -634,28 +817,60 @@ impl TestServer {
             }
         }
         let first = seen.first().cloned().unwrap_or_default();
-        let base = first.split_once("listening on ").map(|(_, url)| url.trim().to_owned()).unwrap_or_default();
-        assert!(base.starts_with("http://127.0.0.1:"), "the first line is where it listens: {seen:?}");
+        let base = first
+            .split_once("listening on ")
+            .map(|(_, url)| url.trim().to_owned())
+            .unwrap_or_default();
+        assert!(
+            base.starts_with("http://127.0.0.1:"),
+            "the first line is where it listens: {seen:?}"
+        );
         let after = |prefix: &str| {
-            seen.iter().find_map(|line| line.trim().strip_prefix(prefix)).map(str::to_owned).unwrap_or_default()
+            seen.iter()
+                .find_map(|line| line.trim().strip_prefix(prefix))
+                .map(str::to_owned)
+                .unwrap_or_default()
         };
         let password = after("Password: ");
-        let database_url = after("Database: ").split_whitespace().next().unwrap_or_default().to_owned();
-        let banner = DemoBanner { password, database_url: database_url.clone(), lines: seen };
-        (TestServer { base, database_url, child, dir, printed: lines }, banner)
+        let database_url = after("Database: ")
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let banner = DemoBanner {
+            password,
+            database_url: database_url.clone(),
+            lines: seen,
+        };
+        (
+            TestServer {
+                base,
+                database_url,
+                child,
+                dir,
+                printed: lines,
+            },
+            banner,
+        )
     }
 
     /// Sends SIGTERM (what Ctrl-C does) and waits up to 10 s for the process to end.
     pub fn stop(&mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("run kill");
         assert!(sent.success(), "kill -TERM {pid}");
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
                 return status;
             }
-            assert!(Instant::now() < deadline, "the server did not stop within 10 s of SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop within 10 s of SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -13,7 +13,10 @@ pub struct Budget {
 
 impl Budget {
     pub fn new(now: Instant) -> Budget {
-        Budget { window_start: now, used: 0 }
+        Budget {
+            window_start: now,
+            used: 0,
+        }
     }
 
     /// Counts one message; `false` once the client sent too many in the window.

@@ -17,7 +17,11 @@ pub struct Viewer {
 
 impl Viewer {
     fn text_of(&self, frame: &Frame) -> Option<Utf8Bytes> {
-        let bytes = if self.admin { &frame.admin } else { frame.for_user(self.user_id?)? };
+        let bytes = if self.admin {
+            &frame.admin
+        } else {
+            frame.for_user(self.user_id?)?
+        };
         // A cheap refcount clone; the check of the UTF-8 the frame was built from is all.
         Utf8Bytes::try_from(bytes.clone()).ok()
     }
@@ -31,7 +35,12 @@ const CLOSE_LAGGED: u16 = 4002;
 const CLOSE_POLICY: u16 = 1008;
 const PING_EVERY: Duration = Duration::from_secs(30);
 
-pub async fn run(mut socket: WebSocket, viewer: Viewer, mut frames: broadcast::Receiver<Arc<Frame>>, mut end: EndWatch) {
+pub async fn run(
+    mut socket: WebSocket,
+    viewer: Viewer,
+    mut frames: broadcast::Receiver<Arc<Frame>>,
+    mut end: EndWatch,
+) {
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let mut budget = Budget::new(Instant::now());
@@ -85,6 +94,9 @@ async fn signed_out(mut socket: WebSocket, reason: EndReason) {
 }
 
 async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
-    let frame = CloseFrame { code, reason: reason.into() };
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
     let _ = socket.send(Message::Close(Some(frame))).await;
 }

@@ -30,13 +30,19 @@ const WRITE_BUFFER: usize = 0;
 /// can be megabytes, and one message is buffered at a time.
 const MAX_WRITE_BUFFER: usize = 64 * 1024 * 1024;
 
-pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade, request: Request) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    ws: WebSocketUpgrade,
+    request: Request,
+) -> Response {
     if !from_our_pages(request.headers()) {
         let message = "Cross-site live channel refused: the Origin is not this site.";
         return json_error(StatusCode::FORBIDDEN, &AppError::BadRequest(message.into()));
     }
     let engine = state.engine.clone();
-    let token = engine.cookies().token_from_headers(cookie_headers(request.headers()));
+    let token = engine
+        .cookies()
+        .token_from_headers(cookie_headers(request.headers()));
     let client = request.extensions().get::<ClientInfo>().cloned();
     let (Some(token), Some(client)) = (token, client) else {
         return json_error(StatusCode::UNAUTHORIZED, &AppError::unauthenticated(None));
@@ -48,10 +54,16 @@ pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade, reques
         Ok(watched) => watched,
         Err(err) => {
             let err = AppError::from(err);
-            return json_error(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::UNAUTHORIZED), &err);
+            return json_error(
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::UNAUTHORIZED),
+                &err,
+            );
         }
     };
-    let viewer = Viewer { user_id: session.user_id, admin: session.role == Role::Admin };
+    let viewer = Viewer {
+        user_id: session.user_id,
+        admin: session.role == Role::Admin,
+    };
     ws.read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
@@ -67,7 +79,9 @@ fn from_our_pages(headers: &HeaderMap) -> bool {
     let text = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
     match (headers.get(header::ORIGIN), text(header::HOST)) {
         (None, _) => true,
-        (Some(origin), Some(host)) => origin.to_str().is_ok_and(|origin| origin_is_host(origin, host)),
+        (Some(origin), Some(host)) => origin
+            .to_str()
+            .is_ok_and(|origin| origin_is_host(origin, host)),
         (Some(_), None) => false,
     }
 }
