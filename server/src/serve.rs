@@ -2,7 +2,7 @@
 //! told to stop, then flush what is still in memory.
 
 use crate::cli::GlobalArgs;
-use crate::web;
+use crate::web::{self, TrustedProxies};
 use clap::Args;
 use sessions_core::background::{self, Intervals};
 use sessions_core::Engine;
@@ -23,6 +23,11 @@ pub struct ServeArgs {
     /// (off when not given; the main address never serves them).
     #[arg(long, env = "SESSIONS_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// Proxies (CIDRs or addresses) whose `X-Forwarded-For` gives the client address:
+    /// the right-most address not in these networks. Without it the header is ignored
+    /// and the client is the connection's peer.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", num_args = 1.., env = "SESSIONS_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
 }
 
 pub async fn run(global: &GlobalArgs, args: ServeArgs) -> ExitCode {
@@ -36,6 +41,15 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> ExitCode {
 }
 
 async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
+    // Checked before anything is opened: a typo here must not start a server that
+    // quietly takes every client for the load balancer.
+    let proxies = TrustedProxies::parse(&args.trusted_proxies)?;
+    if !proxies.is_empty() {
+        tracing::info!(
+            proxies = ?args.trusted_proxies,
+            "client addresses come from X-Forwarded-For on connections from these proxies"
+        );
+    }
     if args.insecure_cookies {
         tracing::warn!(
             "INSECURE COOKIES: --insecure-cookies is on. Session cookies lose `Secure` and the `__Host-` \
@@ -55,7 +69,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
         Some(addr) => Some(listen(addr).await?),
         None => None,
     };
-    serve_until_stopped(engine.clone(), listener, |addr| {
+    serve_until_stopped(engine.clone(), listener, proxies, |addr| {
         if let Some(first_admin) = first_admin {
             first_admin.print(addr);
         }
@@ -82,12 +96,13 @@ pub(crate) async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, 
 pub(crate) async fn serve_until_stopped(
     engine: Arc<Engine>,
     listener: tokio::net::TcpListener,
+    proxies: TrustedProxies,
     on_ready: impl FnOnce(SocketAddr) -> Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<(), String> {
     let local_addr = listener.local_addr().map_err(|err| err.to_string())?;
     let options = crate::site::leptos_options(local_addr);
     let mut tasks = background::spawn(engine.clone(), Intervals::default());
-    let router = web::router(engine.clone(), options);
+    let router = web::router(engine.clone(), options, proxies);
 
     println!("Sessions is listening on http://{local_addr}");
     tasks.extend(on_ready(local_addr));

@@ -4,13 +4,12 @@
 use super::error::ApiError;
 use super::ApiState;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use sessions_core::CoreError;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The calling application, authenticated by `Authorization: Bearer <key>`.
@@ -36,13 +35,9 @@ impl FromRequestParts<ApiState> for CallingApp {
                     "Send the application key as `Authorization: Bearer <key>`.",
                 )
             })?;
-        // The caller is the application's server: its socket address, not the end
-        // user's address it reports in the body.
-        let caller = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_canonical().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        // The caller is the application's server (its connection, or the address a
+        // trusted proxy reports for it), not the end user's address it sends in the body.
+        let caller = crate::web::client_addr::shown(&parts.extensions);
         match state.engine.authenticate_app(presented, &caller).await {
             Ok(Some(name)) => Ok(CallingApp(name)),
             Ok(None) => Err(ApiError::new(

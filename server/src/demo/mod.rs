@@ -100,7 +100,9 @@ async fn demo_on(
         None => StdRng::from_os_rng(),
     };
     let traffic = traffic::Traffic::new(engine.clone(), rng);
-    serve_until_stopped(engine, listener, |addr| {
+    // The demo runs on one machine, never behind a load balancer.
+    let proxies = crate::web::TrustedProxies::default();
+    serve_until_stopped(engine, listener, proxies, |addr| {
         print_banner(&format!("http://{addr}"), database, login.as_deref());
         vec![tokio::spawn(traffic.run())]
     })

@@ -3,21 +3,16 @@
 
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sessions_core::engine::ClientInfo;
-use std::net::SocketAddr;
 
-/// Puts the caller's address and user agent in the request extensions. The address is
-/// the socket peer: forwarded headers are not trusted (no proxy support configured).
+/// Puts the caller's address (as `client_addr` resolved it: the socket peer unless
+/// that is a trusted proxy) and user agent in the request extensions.
 pub async fn client_info(mut request: Request, next: Next) -> Response {
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_canonical().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = super::client_addr::shown(request.extensions());
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)

@@ -4,6 +4,7 @@
 //! policy; the API's are neither.
 
 mod caching;
+pub(crate) mod client_addr;
 mod compression;
 mod guard;
 mod live;
@@ -33,7 +34,13 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
-pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
+pub use client_addr::TrustedProxies;
+
+pub fn router(
+    engine: Arc<Engine>,
+    leptos_options: LeptosOptions,
+    proxies: TrustedProxies,
+) -> Router {
     let state = AppState {
         engine: engine.clone(),
         leptos_options,
@@ -73,6 +80,11 @@ pub fn router(engine: Arc<Engine>, leptos_options: LeptosOptions) -> Router {
         // Nested after the page layers: the API has its own body limit and errors, no
         // cookies or CSRF tokens, and no compression (small answers on the hot path).
         .nest("/api/v1", crate::api::router(engine))
+        // Outside everything, pages and API alike: one client address for all.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(proxies),
+            client_addr::resolve,
+        ))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
