@@ -6,6 +6,7 @@
 mod accounts;
 mod app_sessions;
 mod applications;
+mod cluster;
 mod counts;
 #[cfg(test)]
 mod fill_race_tests;

@@ -1,12 +1,13 @@
 //! The HTTP surface: pages (Leptos SSR), server functions under `/rpc`, the live
-//! channel at `/live`, static files, the middleware every page request passes, and the
-//! application API under `/api/v1`. Page answers are compressed and carry a caching
-//! policy; the API's are neither.
+//! channel at `/live`, static files, the middleware every page request passes, the
+//! application API under `/api/v1`, and the `/healthz` and `/readyz` probes. Page
+//! answers are compressed and carry a caching policy; the API's and probes' are not.
 
 mod caching;
 pub(crate) mod client_addr;
 mod compression;
 mod guard;
+mod health;
 mod live;
 mod middleware;
 mod security_headers;
@@ -79,7 +80,9 @@ pub fn router(
         .with_state(state)
         // Nested after the page layers: the API has its own body limit and errors, no
         // cookies or CSRF tokens, and no compression (small answers on the hot path).
-        .nest("/api/v1", crate::api::router(engine))
+        .nest("/api/v1", crate::api::router(engine.clone()))
+        // Probes, also outside the page layers: no session, no activity, no redirect.
+        .merge(health::router(engine))
         // Outside everything, pages and API alike: one client address for all.
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(proxies),

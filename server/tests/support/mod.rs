@@ -129,8 +129,18 @@ impl TestServer {
         Self::spawn(dir, env)
     }
 
+    /// Starts on `database_url` (any backend), with `env` set for the server.
+    pub fn start_on(database_url: &str, env: &[(&str, &str)]) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::spawn_on(dir, database_url.to_owned(), env)
+    }
+
     fn spawn(dir: tempfile::TempDir, env: &[(&str, &str)]) -> TestServer {
         let database_url = database_url(dir.path());
+        Self::spawn_on(dir, database_url, env)
+    }
+
+    fn spawn_on(dir: tempfile::TempDir, database_url: String, env: &[(&str, &str)]) -> TestServer {
         let (child, base, printed) = spawn_server(dir.path(), &database_url, env);
         TestServer {
             base,
