@@ -9,6 +9,8 @@ use tokio::task::JoinHandle;
 #[derive(Clone, Copy, Debug)]
 pub struct Intervals {
     pub flush: Duration,
+    /// Also how often an instance that does not lead tries to take the lead: how long
+    /// the sweep can pause when its leader dies.
     pub sweep: Duration,
     /// How often the end log is read. This bounds how long a revocation made by
     /// another process (the CLI, another instance) can take to reach this cache.
@@ -36,7 +38,7 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
             engine.flush_touches(false).await.map(drop)
         }),
         every(intervals.sweep, engine.clone(), |engine| async move {
-            engine.sweep().await.map(drop)
+            engine.sweep_tick().await
         }),
         every(intervals.end_poll, engine.clone(), |engine| async move {
             engine.apply_logged_ends().await.map(drop)

@@ -44,7 +44,7 @@ use crate::throttle::Throttle;
 use crate::token::{is_session_id, Token, TokenHash};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicI64;
+use std::sync::atomic::{AtomicBool, AtomicI64};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -98,6 +98,8 @@ pub struct Engine {
     /// Ids this process ended itself and already announced; the end-log poller skips them.
     announced_ends: Mutex<HashSet<String>>,
     counts: counts::LiveCounts,
+    /// Whether this instance led the once-per-cluster work at the last sweep tick.
+    leading: AtomicBool,
     confirmations: recent_auth::Confirmations,
     counters: Counters,
     /// Tests hold a check between its store read and its cache fill here.
@@ -157,6 +159,7 @@ impl Engine {
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
             counts,
+            leading: AtomicBool::new(false),
             confirmations: recent_auth::Confirmations::default(),
             counters: Counters::default(),
             #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The store's abilities, one trait each, as tower-sessions adds one trait per extra
-//! ability. A backend implements all four; `Store` is their sum, for `Arc<dyn Store>`.
+//! ability. A backend implements all five; `Store` is their sum, for `Arc<dyn Store>`.
 
 use super::types::*;
 use crate::catalogue::{SettingScope, SettingsChangeRecord};
@@ -121,6 +121,22 @@ pub trait ApplicationStore: Send + Sync {
     async fn applications_version(&self) -> CoreResult<i64>;
 }
 
-pub trait Store: SessionStore + AccountStore + PolicyStore + ApplicationStore + 'static {}
+/// Taking turns between instances on one database: the work that must run on one
+/// instance at a time (the sweep and history purge) runs where this says so.
+#[async_trait]
+pub trait LeaderStore: Send + Sync {
+    /// Whether this process leads now: takes the lead if it is free, confirms it if
+    /// held, and answers `false` (or an error) once it is lost. Called on every
+    /// sweep tick, which is also how a lead left by a dead instance is taken over.
+    async fn lead(&self) -> CoreResult<bool>;
+}
 
-impl<T> Store for T where T: SessionStore + AccountStore + PolicyStore + ApplicationStore + 'static {}
+pub trait Store:
+    SessionStore + AccountStore + PolicyStore + ApplicationStore + LeaderStore + 'static
+{
+}
+
+impl<T> Store for T where
+    T: SessionStore + AccountStore + PolicyStore + ApplicationStore + LeaderStore + 'static
+{
+}

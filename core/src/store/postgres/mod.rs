@@ -4,6 +4,7 @@
 
 mod accounts;
 mod applications;
+mod leader;
 mod policy;
 mod sessions;
 
@@ -20,6 +21,9 @@ const DEFAULT_POOL_SIZE: u32 = 10;
 
 pub struct PgStore {
     pool: PgPool,
+    /// For the leader's own connection, outside the pool (`leader.rs`).
+    connect: PgConnectOptions,
+    leader: leader::LeaderConnection,
 }
 
 impl PgStore {
@@ -40,11 +44,15 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.unwrap_or(DEFAULT_POOL_SIZE))
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await?;
         // sqlx holds an advisory lock while migrating: instances starting together wait.
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            connect,
+            leader: Default::default(),
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod applications;
+mod leader;
 mod policy;
 mod sessions;
 
