@@ -2,7 +2,8 @@
 # Delay between "A acknowledged a kill" and "B refuses the session", for two
 # `sessions serve` instances on one throwaway PostgreSQL (the server test
 # server/tests/cluster_http.rs with KILLS kills instead of its usual 20). For each kill:
-# a session created through A's API, checked once on B (so B has it cached), ended
+# a session created through A's API, checked once on B (so B has it cached), a pause
+# stepping through B's poll period (0-99 ms, by 37), then ended
 # through A's API (DELETE /api/v1/sessions/{id}, 204), then checked on B back to back
 # until B answers 401; the delay is from A's 204 to B's 401.
 #
@@ -25,14 +26,15 @@ LINE=$(grep -o 'kills=.*' "$LOG" | tail -1)
 field() { echo "$LINE" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 cat >"$OUT" <<MD
-# Kill on instance A → refused on instance B (PostgreSQL)
+# A session ended through instance A → refused on instance B (PostgreSQL)
 
 Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bench/cluster_kill.sh\` at commit $(git rev-parse --short HEAD).
 Machine: $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r); shared with other work.
 Two debug \`sessions serve\` instances on one throwaway PostgreSQL 15 cluster (\`fsync=off\`),
 the API over keep-alive HTTP on 127.0.0.1. Per kill: create through A, check on B (cached
-there), DELETE through A (204), then B checked back to back until it answers 401; the
-delay runs from A's 204 to B's 401.
+there), a pause of (37·n mod 100) ms so kills fall evenly over B's poll period, DELETE
+through A (204), then B checked back to back until it answers 401; the delay runs from
+A's 204 to B's 401. Load average at the end of the run (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg).
 
 | kills | p50 | p99 | max | refused on B's first check after the 204 |
 |---|---|---|---|---|

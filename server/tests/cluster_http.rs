@@ -38,6 +38,10 @@ async fn a_kill_through_a_is_refused_on_b() {
         // B checks it first, so B answers from its cache afterwards, not from the store.
         b.api_check(&key, &token, IP).await.expect_json(200);
         let id = session["id"].as_str().expect("id");
+        // Each kill would otherwise come a fixed time after B's last poll (the previous
+        // loop ends right after one) and measure that; stepping through the poll
+        // period by 37 ms spreads kills evenly over it.
+        tokio::time::sleep(Duration::from_millis((n as u64 * 37) % 100)).await;
         let ended = a
             .api(
                 reqwest::Method::DELETE,
