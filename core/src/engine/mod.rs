@@ -9,6 +9,7 @@ mod applications;
 mod counts;
 #[cfg(test)]
 mod fill_race_tests;
+mod flags;
 mod form_nonce;
 mod live;
 mod observe;
@@ -281,6 +282,11 @@ impl Engine {
             return Err(CoreError::Unauthenticated(Some(reason)));
         }
         if activity == Activity::Touch {
+            // Only a touch moves the cached address: a peek from a new address would
+            // otherwise judge the same move on every refresh.
+            if !cached.last_ip_is(&client.ip) {
+                self.flag_move(&cached, &client.ip).await;
+            }
             cached.touch(now, &client.ip);
         }
         Ok(cached)

@@ -196,6 +196,9 @@ impl Engine {
             Decision::Allow { .. } => {}
         }
 
+        let flags = self
+            .sign_in_flags(user, &client.ip, country.as_deref(), now)
+            .await?;
         let token = Token::generate();
         let new = NewSession {
             id: new_session_id(),
@@ -212,6 +215,7 @@ impl Engine {
             country,
             created_at: now,
             expires_at: candidate.expires_at,
+            flags,
         };
         let mut session = self.store.insert_session(new).await?;
         self.fill_idle_deadline(&mut session);

@@ -2,7 +2,7 @@
 
 use super::cursor::Cursor;
 use crate::catalogue::SettingChange;
-use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionStatus};
+use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionFlag, SessionStatus};
 use crate::token::TokenHash;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +43,8 @@ pub struct NewSession {
     pub country: Option<String>,
     pub created_at: Millis,
     pub expires_at: Millis,
+    /// Raised at sign-in (`policy::flags::on_sign_in`).
+    pub flags: Vec<SessionFlag>,
 }
 
 pub struct NewApplication {
