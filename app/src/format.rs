@@ -87,6 +87,16 @@ pub fn agent_summary(session: &Session) -> String {
     format!("{browser} on {}", agent.os)
 }
 
+/// The reasons a session is flagged, in one line ("" when it is not).
+pub fn flag_reasons(session: &Session) -> String {
+    session
+        .flags
+        .iter()
+        .map(|flag| flag.reason.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// "1 session", "3 sessions".
 pub fn sessions_count(count: u32) -> String {
     format!("{count} session{}", if count == 1 { "" } else { "s" })
