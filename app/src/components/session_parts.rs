@@ -3,6 +3,7 @@
 //! row's own signals, so a live event changes one cell, never the order of rows.
 
 use crate::components::confirm::skips_confirmation;
+use crate::components::flag_note::flag_note;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
 use crate::components::live_list::Row;
 use crate::components::row_menu::{MenuItem, RowMenu};
@@ -115,6 +116,7 @@ fn user_cell(session: &Session, is_current: Signal<bool>) -> AnyView {
                 " · "
                 <span class="session-id" title=session.id.clone()>{session.short_id().to_owned()}</span>
             </span>
+            {flag_note(session)}
         </div>
     }
     .into_any()
