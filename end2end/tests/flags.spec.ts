@@ -1,5 +1,6 @@
-import { test, expect, Page } from "@playwright/test";
-import { hydrated, openFilters, sessionEntry, signIn } from "./helpers";
+import { test, expect, Page, request as playwrightRequest } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { hydrated, openFilters, passwordOf, sessionEntry, signIn } from "./helpers";
 
 // Suspicious-session flags in the console: a session from a country its user has not
 // signed in from carries a "Flagged" badge with the reason, and the "Flagged" chip keeps
@@ -67,9 +68,45 @@ test.describe("suspicious-session flags", () => {
     const rows = page.locator("[data-session-id]:visible");
     await expect(rows.filter({ hasNot: page.locator(".badge.flagged") })).toHaveCount(0);
 
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations, JSON.stringify(axe.violations, null, 2)).toEqual([]);
+
     // Pressed again, it lets every session back.
     await chip.click();
     await expect(page).not.toHaveURL(/flagged=1/);
     await expect(sessionEntry(page, home.id)).toBeVisible();
+
+    // Ended, the session keeps its flag in the history.
+    const ended = await page.request.delete(`/api/v1/sessions/${away.id}`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(ended.status(), await ended.text()).toBeLessThan(300);
+    await page.goto("/admin/history");
+    await hydrated(page);
+    const past = page.locator(`[data-session-id="${away.id}"]:visible`);
+    await expect(past.locator(".badge.flagged")).toHaveText("Flagged");
+    await expect(past).toContainText("First sign-in from SE in 30 days");
+  });
+
+  test("My sessions warns about a flagged sign-in on another device", async ({ page, baseURL }) => {
+    // A burst: more than 5 sign-ins of erin within 10 minutes, each from a fresh
+    // cookie jar (a browser holding a session would end it by signing in again).
+    for (let n = 0; n < 6; n++) {
+      const other = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, "User-Agent": FIREFOX } });
+      const signedIn = await other.post("/rpc/sign_in", {
+        form: { username: "erin", password: passwordOf("erin") },
+        maxRedirects: 0,
+      });
+      expect(signedIn.status(), await signedIn.text()).toBeLessThan(400);
+      await other.dispose();
+    }
+    await signIn(page, "erin");
+    const warning = page.locator(".device-card:not(.current) .flag-warning").first();
+    await expect(warning).toHaveText(/^New sign-in from an unknown country on Firefox \/ .+ — not you\? Sign it out\.$/);
+    await expect(page.locator(".device-card.current .flag-warning")).toHaveCount(0);
+    // Signing that session out (the WASM's dialog) takes the warning with it.
+    const card = page.locator(".device-card", { has: page.locator(".flag-warning") }).first();
+    const id = await card.getAttribute("data-session-id");
+    await card.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
+    await expect(page.locator(`[data-session-id="${id}"]`)).toHaveCount(0);
   });
 });

@@ -6,10 +6,10 @@ use super::{new_session, user};
 use crate::model::{FlagKind, HistoryQuery, ListFilter, ListQuery, Role, SessionFlag};
 use crate::store::*;
 
-fn ids(store_ids: &[String], scope: Scope) -> EndSelector {
+fn one(id: &str) -> EndSelector {
     EndSelector::Ids {
-        ids: store_ids.to_vec(),
-        scope,
+        ids: vec![id.to_owned()],
+        scope: Scope::Everyone,
     }
 }
 
@@ -50,7 +50,7 @@ pub async fn flags_persist_filter_and_reach_history(store: SharedStore) {
     ];
     assert!(store.set_flags(&flagged.id, &moved).await.expect("set"));
     let ended = store
-        .end_sessions(&ids(&[flagged.id.clone()], Scope::Everyone), &killed(400))
+        .end_sessions(&one(&flagged.id), &killed(400))
         .await
         .expect("end");
     assert_eq!(
@@ -82,7 +82,7 @@ pub async fn sign_in_history_sees_the_window_and_earlier_sessions(store: SharedS
         .await
         .expect("insert");
     store
-        .end_sessions(&ids(&[old.id.clone()], Scope::Everyone), &killed(300))
+        .end_sessions(&one(&old.id), &killed(300))
         .await
         .expect("end");
     let bobs = store
@@ -90,7 +90,7 @@ pub async fn sign_in_history_sees_the_window_and_earlier_sessions(store: SharedS
         .await
         .expect("insert");
     store
-        .end_sessions(&ids(&[bobs.id.clone()], Scope::Everyone), &killed(60))
+        .end_sessions(&one(&bobs.id), &killed(60))
         .await
         .expect("end");
     store
