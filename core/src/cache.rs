@@ -266,6 +266,7 @@ impl SessionCache {
                         role: cached.role,
                         last_seen_at: seen,
                         last_ip: cached.last_ip(),
+                        flags: cached.flags(),
                     }
                 })
             })

@@ -454,6 +454,10 @@ pub struct TouchedSession {
     pub last_seen_at: Millis,
     pub idle_deadline: Millis,
     pub last_ip: String,
+    /// The session's flags as this process knows them (a move may have added one).
+    /// Left out when empty, as most are: touches are the bulk of live traffic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<SessionFlag>,
 }
 
 impl ListQuery {

@@ -5,7 +5,7 @@
 use sessions_core::engine::{ClientInfo, SignedIn};
 use sessions_core::geo::{GeoDb, DEFAULT_GEO_DB};
 use sessions_core::model::{
-    EndReason, FlagKind, HistoryQuery, ListFilter, ListQuery, Role, Session,
+    EndReason, FlagKind, HistoryQuery, ListFilter, ListQuery, LiveEvent, Role, Session,
 };
 use sessions_core::store::{EndSelector, Scope};
 use sessions_core::Engine;
@@ -147,10 +147,30 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
         .expect("allow moves");
     let signed = sign_in(&engine, SE).await;
     f.clock.advance(1_000);
+    let mut events = engine.subscribe();
     engine
         .check(&signed.token, &client(US))
         .await
         .expect("a move is allowed");
+    // Consoles hear of it with the touch that carries the new address.
+    engine.flush_touches(true).await.expect("flush");
+    let touched = loop {
+        match events.recv().await.map(|frame| frame.event.clone()) {
+            Ok(LiveEvent::Touched { touched }) => break touched,
+            Ok(_) => continue,
+            Err(err) => panic!("no touch event: {err}"),
+        }
+    };
+    assert_eq!(touched.len(), 1);
+    assert_eq!(touched[0].last_ip, US);
+    assert_eq!(
+        touched[0]
+            .flags
+            .iter()
+            .map(|flag| flag.kind)
+            .collect::<Vec<_>>(),
+        vec![FlagKind::CountryChange]
+    );
     let moved = engine
         .live_session(&signed.session.id)
         .await

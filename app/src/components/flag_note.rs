@@ -4,18 +4,18 @@
 
 use crate::format::flag_reasons;
 use leptos::prelude::*;
-use sessions_core::model::Session;
+use sessions_core::model::{Session, SessionFlag};
 
 /// The badge and reasons, or nothing for a session that is not flagged.
-pub fn flag_note(session: &Session) -> AnyView {
-    if !session.is_flagged() {
+pub fn flag_note(flags: &[SessionFlag]) -> AnyView {
+    if flags.is_empty() {
         return ().into_any();
     }
     view! {
         <span class="flag-note">
             <span class="badge flagged">"Flagged"</span>
             " "
-            <span class="flag-reason">{flag_reasons(session)}</span>
+            <span class="flag-reason">{flag_reasons(flags)}</span>
         </span>
     }
     .into_any()

@@ -423,6 +423,7 @@ impl Engine {
                 last_seen_at: touch.last_seen_at,
                 idle_deadline: touch.last_seen_at + policy.for_role(touch.role).idle_timeout_ms,
                 last_ip: touch.last_ip.clone(),
+                flags: touch.flags.clone(),
             })
             .collect();
         self.hub.publish(LiveEvent::Touched { touched });

@@ -133,6 +133,8 @@ pub struct Touch {
     pub role: Role,
     pub last_seen_at: Millis,
     pub last_ip: String,
+    /// For the live event too: a move flagged since the last flush shows in consoles.
+    pub flags: Vec<SessionFlag>,
 }
 
 /// A session end seen in the end log, for cache eviction and live channels across

@@ -74,7 +74,7 @@ pub async fn run(engine: &Arc<Engine>, args: HistoryArgs) -> Result<(), Failure>
                     .map(|reason| reason.as_str().to_owned())
                     .unwrap_or_default(),
                 session.ended_by.clone().unwrap_or_default(),
-                flag_reasons(session),
+                flag_reasons(&session.flags),
             ]
         })
         .collect();

@@ -90,7 +90,7 @@ pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<(
                 utc(session.created_at),
                 utc(session.last_seen_at),
                 utc(session.deadline()),
-                flag_reasons(session),
+                flag_reasons(&session.flags),
             ]
         })
         .collect();
