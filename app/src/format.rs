@@ -1,7 +1,7 @@
 //! Text for times, durations and addresses. Pure functions of their inputs (the
 //! current time is passed in), so server rendering and hydration print the same.
 
-use sessions_core::model::{Millis, Session};
+use sessions_core::model::{Millis, Session, SessionFlag};
 
 /// "just now", "5 min ago", "3 h ago", "2 d ago".
 pub fn ago(then: Millis, now: Millis) -> String {
@@ -85,6 +85,15 @@ pub fn agent_summary(session: &Session) -> String {
         format!("{} {}", agent.browser, agent.browser_version)
     };
     format!("{browser} on {}", agent.os)
+}
+
+/// The reasons a session is flagged, in one line ("" when it is not).
+pub fn flag_reasons(flags: &[SessionFlag]) -> String {
+    flags
+        .iter()
+        .map(|flag| flag.reason.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// "1 session", "3 sessions".

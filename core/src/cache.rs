@@ -9,7 +9,7 @@
 //! fill that finds one refuses. A read slower than a tombstone's life cannot tell, so
 //! it is retried (`Fill::Retry`): each fill carries the end count seen before its read.
 
-use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionStatus};
+use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionFlag, SessionStatus};
 use crate::store::Touch;
 use crate::token::TokenHash;
 use std::collections::{HashMap, VecDeque};
@@ -39,6 +39,9 @@ pub struct CachedSession {
     last_seen: AtomicI64,
     flushed_last_seen: AtomicI64,
     last_ip: Mutex<String>,
+    /// As raised at sign-in, and by moves this process saw (another process's are in
+    /// the store, not here, until the session is read again).
+    flags: Mutex<Vec<SessionFlag>>,
 }
 
 impl CachedSession {
@@ -60,7 +63,22 @@ impl CachedSession {
             last_seen: AtomicI64::new(session.last_seen_at),
             flushed_last_seen: AtomicI64::new(session.last_seen_at),
             last_ip: Mutex::new(session.last_ip.clone()),
+            flags: Mutex::new(session.flags.clone()),
         }
+    }
+
+    pub fn flags(&self) -> Vec<SessionFlag> {
+        self.flags
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub fn set_flags(&self, flags: Vec<SessionFlag>) {
+        *self
+            .flags
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = flags;
     }
 
     pub fn last_seen(&self) -> Millis {
@@ -248,6 +266,7 @@ impl SessionCache {
                         role: cached.role,
                         last_seen_at: seen,
                         last_ip: cached.last_ip(),
+                        flags: cached.flags(),
                     }
                 })
             })
@@ -330,6 +349,7 @@ mod tests {
             ended_at: None,
             end_reason: None,
             ended_by: None,
+            flags: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! event hub and the sign-in throttle.
 
 pub mod catalogue;
+pub mod flag;
 pub mod model;
 
 #[cfg(feature = "engine")]

@@ -1,6 +1,7 @@
 //! The session model shared by the server and the browser. Plain data, no secrets:
 //! the token never appears here, only its hash in the store.
 
+pub use crate::flag::{FlagKind, SessionFlag};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -181,6 +182,9 @@ pub struct Session {
     pub ended_at: Option<Millis>,
     pub end_reason: Option<EndReason>,
     pub ended_by: Option<String>,
+    /// Why the session looks suspicious; empty for most (see `policy::flags`).
+    #[serde(default)]
+    pub flags: Vec<SessionFlag>,
 }
 
 impl Session {
@@ -191,6 +195,10 @@ impl Session {
 
     pub fn short_id(&self) -> &str {
         self.id.get(..8).unwrap_or(&self.id)
+    }
+
+    pub fn is_flagged(&self) -> bool {
+        !self.flags.is_empty()
     }
 }
 
@@ -307,6 +315,9 @@ pub struct ListFilter {
     pub status: Option<SessionStatus>,
     /// ISO country code; `Some("")` picks sessions whose country is unknown.
     pub country: Option<String>,
+    /// Only sessions with at least one suspicious-session flag.
+    #[serde(default)]
+    pub flagged: bool,
 }
 
 impl ListFilter {
@@ -443,6 +454,10 @@ pub struct TouchedSession {
     pub last_seen_at: Millis,
     pub idle_deadline: Millis,
     pub last_ip: String,
+    /// The session's flags as this process knows them (a move may have added one).
+    /// Left out when empty, as most are: touches are the bulk of live traffic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<SessionFlag>,
 }
 
 impl ListQuery {
@@ -462,7 +477,8 @@ impl ListQuery {
             .is_none_or(|app| *app == session.application)
             && filter.role.is_none_or(|role| role == session.role)
             && filter.status.is_none_or(|status| status == session.status)
-            && country_ok;
+            && country_ok
+            && (!filter.flagged || session.is_flagged());
         filter_ok && search_matches(self.search.trim(), session)
     }
 }

@@ -1,7 +1,7 @@
 import { Browser, BrowserContext, Locator, Page, expect } from "@playwright/test";
 import users from "../users.json";
 
-export type UserName = "admin" | "alice" | "bob" | "carol";
+export type UserName = "admin" | "alice" | "bob" | "carol" | "erin";
 
 export function passwordOf(name: UserName): string {
   const user = users.find((u) => u.name === name);

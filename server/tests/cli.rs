@@ -13,7 +13,7 @@ const USERS: &[(&str, &str, &str)] = &[
     ("alice", "user", "alice-password-1"),
 ];
 const CSV_HEADER: &str =
-    "ID,User,App,Status,Role,IP,Country,Browser/OS,Signed in,Last seen,Expires";
+    "ID,User,App,Status,Role,IP,Country,Browser/OS,Signed in,Last seen,Expires,Flags";
 
 #[test]
 fn user_add_validates_and_refuses_duplicates() {
@@ -182,7 +182,7 @@ async fn list_shows_the_live_sessions_of_a_running_server() {
         alice_row.contains(",alice,console,Authenticated,user,127.0.0.1,,Chrome 120 on Linux,"),
         "{alice_row}"
     );
-    assert!(alice_row.ends_with(" UTC"), "{alice_row}");
+    assert!(alice_row.ends_with(" UTC,"), "no flags: {alice_row}");
 
     let table = stdout(&cli(url, &["list", "--search", "alice"], None));
     assert!(
@@ -528,7 +528,7 @@ fn history_on_an_empty_store_and_its_usage_errors() {
     );
     assert_eq!(
         stdout(&csv),
-        "ID,User,App,Role,IP,Country,Ended,Reason,Ended by\n",
+        "ID,User,App,Role,IP,Country,Ended,Reason,Ended by,Flags\n",
         "{}",
         stderr(&csv)
     );

@@ -33,6 +33,7 @@ pub fn query_from_params(get: impl Fn(&str) -> Option<String>, limit: u32) -> Li
                 code
             }
         }),
+        flagged: text("flagged").as_deref() == Some("1"),
     };
     ListQuery {
         search: get("q").unwrap_or_default(),
@@ -69,6 +70,9 @@ pub fn query_to_search(query: &ListQuery) -> String {
                 country.clone()
             },
         ));
+    }
+    if filter.flagged {
+        pairs.push(("flagged", "1".into()));
     }
     if query.sort != SortKey::default() {
         pairs.push(("sort", query.sort.as_str().into()));
@@ -174,6 +178,7 @@ mod tests {
                 role: Some(Role::User),
                 status: Some(SessionStatus::Guest),
                 country: Some(String::new()),
+                flagged: true,
             },
             sort: SortKey::Ip,
             dir: SortDir::Desc,

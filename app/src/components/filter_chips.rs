@@ -1,6 +1,6 @@
 //! The console's filter chips: one row per dimension (application, role, status,
-//! country), each value with its count of live sessions. One value per dimension;
-//! clicking a pressed chip clears it.
+//! country), each value with its count of live sessions, and the "Flagged" chip for
+//! suspicious sessions. One value per dimension; clicking a pressed chip clears it.
 
 use leptos::prelude::*;
 use sessions_core::model::{Facets, ListFilter, Role, SessionStatus};
@@ -59,9 +59,28 @@ pub fn FilterChips(
             <ChipRow title="Role" values=Signal::derive(roles) filter set_filter get=get_role set=set_role/>
             <ChipRow title="Status" values=Signal::derive(statuses) filter set_filter get=get_status set=set_status/>
             <ChipRow title="Country" values=Signal::derive(countries) filter set_filter get=get_country set=set_country/>
+            <FlaggedChip filter set_filter/>
             <Show when=any>
                 <button class="button small clear-filters" on:click=move |_| set_filter.run(ListFilter::default())>"Clear filters"</button>
             </Show>
+        </div>
+    }
+}
+
+/// Suspicious sessions only. No count: a flag raised on a live session (its address
+/// moved) reaches the store, not the in-memory chip counts.
+#[component]
+fn FlaggedChip(filter: Signal<ListFilter>, set_filter: Callback<ListFilter>) -> impl IntoView {
+    let pressed = move || filter.with(|f| f.flagged);
+    let toggle = move |_| {
+        let mut next = filter.get_untracked();
+        next.flagged = !next.flagged;
+        set_filter.run(next);
+    };
+    view! {
+        <div class="chip-row" role="group" aria-label="Suspicious">
+            <span class="chip-title">"Suspicious"</span>
+            <button class="chip" aria-pressed=move || pressed().to_string() on:click=toggle>"Flagged"</button>
         </div>
     }
 }

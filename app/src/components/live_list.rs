@@ -11,7 +11,8 @@
 
 use leptos::prelude::*;
 use sessions_core::model::{
-    EndReason, Facets, ListQuery, LiveEvent, Millis, PageAt, Session, SessionPage, SortDir, SortKey,
+    EndReason, Facets, ListQuery, LiveEvent, Millis, PageAt, Session, SessionFlag, SessionPage,
+    SortDir, SortKey,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -22,6 +23,8 @@ pub struct Seen {
     pub last_seen_at: Millis,
     pub idle_deadline: Millis,
     pub last_ip: String,
+    /// A move can flag a live session.
+    pub flags: Vec<SessionFlag>,
 }
 
 #[derive(Clone)]
@@ -38,6 +41,7 @@ impl Row {
             last_seen_at: session.last_seen_at,
             idle_deadline: session.idle_deadline,
             last_ip: session.last_ip.clone(),
+            flags: session.flags.clone(),
         };
         Row {
             session: Arc::new(session),
@@ -119,10 +123,15 @@ impl LiveList {
                 self.rows.with_untracked(|rows| {
                     for touch in touched {
                         if let Some(row) = rows.iter().find(|row| row.id() == touch.id) {
-                            row.seen.set(Seen {
-                                last_seen_at: touch.last_seen_at,
-                                idle_deadline: touch.idle_deadline,
-                                last_ip: touch.last_ip.clone(),
+                            row.seen.update(|seen| {
+                                seen.last_seen_at = touch.last_seen_at;
+                                seen.idle_deadline = touch.idle_deadline;
+                                seen.last_ip = touch.last_ip.clone();
+                                // Flags are only ever added; a process that has not
+                                // seen the move sends fewer, never different ones.
+                                if touch.flags.len() > seen.flags.len() {
+                                    seen.flags = touch.flags.clone();
+                                }
                             });
                         }
                     }

@@ -1,6 +1,7 @@
 pub mod confirm;
 pub mod console_url;
 pub mod filter_chips;
+pub mod flag_note;
 pub mod flash;
 pub mod form_feedback;
 pub mod icons;

@@ -3,8 +3,9 @@
 //! row's own signals, so a live event changes one cell, never the order of rows.
 
 use crate::components::confirm::skips_confirmation;
+use crate::components::flag_note::flag_note;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
-use crate::components::live_list::Row;
+use crate::components::live_list::{Row, Seen};
 use crate::components::row_menu::{MenuItem, RowMenu};
 use crate::console_api::UserTarget;
 use crate::format::{agent_summary, ago, country_title, display_user, mask_ip, time_left, utc};
@@ -75,7 +76,7 @@ impl SessionParts {
             is_current,
             is_ended,
             checkbox: checkbox(&id, &name, state),
-            user: user_cell(&session, is_current),
+            user: user_cell(&session, is_current, row.seen),
             status: status_badge(session.status),
             ip: ip_button(row, state),
             country: country_cell(session.country.as_deref()),
@@ -103,7 +104,8 @@ fn checkbox(id: &str, name: &str, state: ViewState) -> AnyView {
     .into_any()
 }
 
-fn user_cell(session: &Session, is_current: Signal<bool>) -> AnyView {
+/// The flags come from the moving parts: a live session's move can flag it.
+fn user_cell(session: &Session, is_current: Signal<bool>, seen: RwSignal<Seen>) -> AnyView {
     view! {
         <div class="user-cell">
             <span class="user-name">{display_user(session)}</span>
@@ -115,6 +117,7 @@ fn user_cell(session: &Session, is_current: Signal<bool>) -> AnyView {
                 " · "
                 <span class="session-id" title=session.id.clone()>{session.short_id().to_owned()}</span>
             </span>
+            {move || seen.with(|seen| flag_note(&seen.flags))}
         </div>
     }
     .into_any()

@@ -323,6 +323,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
                 f.role.is_some(),
                 f.status.is_some(),
                 f.country.is_some(),
+                f.flagged,
             ]
             .into_iter()
             .filter(|set| *set)

@@ -3,6 +3,7 @@
 
 use crate::api::whoami;
 use crate::browser::{after, local_datetime_ms};
+use crate::components::flag_note::flag_note;
 use crate::components::flash::Flash;
 use crate::components::ip_address::IpAddress;
 use crate::components::policy_views::SettingsChangesSection;
@@ -144,7 +145,7 @@ fn HistoryList(
             };
             view! {
                 <tr data-session-id=session.id.clone()>
-                    <td>{facts.user.clone()}</td>
+                    <td>{facts.user.clone()}" "{flag_note(&session.flags)}</td>
                     <td>{session.application.clone()}</td>
                     <td>{session.role.as_str()}</td>
                     <td class="ended" title=facts.ended_exact.clone()>{ended}</td>
@@ -169,6 +170,7 @@ fn HistoryList(
                     <div class="card-user">{facts.user}<span class="card-app">{session.application.clone()}</span></div>
                     <span class="badge reason">{facts.reason}</span>
                 </div>
+                {flag_note(&session.flags)}
                 <dl class="card-facts">
                     <dt>"Ended"</dt><dd title=facts.ended_exact.clone()>{ended}</dd>
                     <dt>"Ended by"</dt><dd>{facts.ended_by}</dd>

@@ -6,6 +6,7 @@ use crate::api::{
 };
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
+use crate::components::flag_note::new_sign_in_text;
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::form_feedback::{form_done, form_error};
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
@@ -164,6 +165,8 @@ fn DeviceCard(
     let row_id = id.clone();
     let (created, last_seen, deadline) =
         (session.created_at, session.last_seen_at, session.deadline());
+    let flagged = session.is_flagged();
+    let warning = new_sign_in_text(&session);
     view! {
         <article class="device-card" class:current=is_current data-session-id=row_id>
             <div class="device-icons">
@@ -180,6 +183,10 @@ fn DeviceCard(
                     " · last seen " <span>{move || ago(last_seen, now.get())}</span>
                     " · ends in " <span class="countdown">{move || time_left(deadline, now.get())}</span>
                 </p>
+                // Not on this device: the person is using it, so it is them.
+                <Show when=move || flagged && !is_current.get()>
+                    <p class="flag-warning">{warning.clone()}" — not you? Sign it out."</p>
+                </Show>
             </div>
             <div class="device-action">
                 {move || if is_current.get() {

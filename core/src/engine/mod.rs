@@ -10,6 +10,7 @@ mod cluster;
 mod counts;
 #[cfg(test)]
 mod fill_race_tests;
+mod flags;
 mod form_nonce;
 mod live;
 mod observe;
@@ -285,6 +286,11 @@ impl Engine {
             return Err(CoreError::Unauthenticated(Some(reason)));
         }
         if activity == Activity::Touch {
+            // Only a touch moves the cached address: a peek from a new address would
+            // otherwise judge the same move on every refresh.
+            if !cached.last_ip_is(&client.ip) {
+                self.flag_move(&cached, &client.ip).await;
+            }
             cached.touch(now, &client.ip);
         }
         Ok(cached)
@@ -421,6 +427,7 @@ impl Engine {
                 last_seen_at: touch.last_seen_at,
                 idle_deadline: touch.last_seen_at + policy.for_role(touch.role).idle_timeout_ms,
                 last_ip: touch.last_ip.clone(),
+                flags: touch.flags.clone(),
             })
             .collect();
         self.hub.publish(LiveEvent::Touched { touched });

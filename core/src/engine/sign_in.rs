@@ -143,12 +143,23 @@ impl Engine {
             .check_str(&client.ip)
             .map_err(CoreError::Refused)?;
 
+        let country = self.geo.country(&client.ip);
+        // Before the limits' lock, which serialises every sign-in: flags only inform,
+        // and two sign-ins racing each other at most blur a count by one.
+        let flags = self
+            .sign_in_flags(
+                subject.user_ref(),
+                &client.ip,
+                country.as_deref(),
+                self.now(),
+            )
+            .await?;
+
         let _limits = self.sign_ins.limits.lock().await;
         let now = self.now();
 
         let user_agent = clamp_user_agent(&client.user_agent);
         let agent = parse_user_agent(&user_agent);
-        let country = self.geo.country(&client.ip);
         let candidate = LiveSummary {
             id: String::new(),
             user_id: subject.account,
@@ -212,6 +223,7 @@ impl Engine {
             country,
             created_at: now,
             expires_at: candidate.expires_at,
+            flags,
         };
         let mut session = self.store.insert_session(new).await?;
         self.fill_idle_deadline(&mut session);

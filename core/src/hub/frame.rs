@@ -87,6 +87,7 @@ mod tests {
             last_seen_at: 1,
             idle_deadline: 2,
             last_ip: "10.0.0.1".into(),
+            flags: Vec::new(),
         }
     }
 

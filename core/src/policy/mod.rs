@@ -3,6 +3,7 @@
 //! `RolePolicy` per role. The rules themselves are pure functions: `ip_rules`,
 //! `limits` (what a sign-in at a limit does) and `impact` (what a change would end).
 
+pub mod flags;
 pub mod impact;
 pub mod ip_rules;
 pub mod limits;

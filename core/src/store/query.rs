@@ -71,6 +71,9 @@ pub fn push_live_filter<D: Dialect>(
         }
         None => {}
     }
+    if filter.flagged {
+        query.push(" AND flags <> '[]'");
+    }
     if !search.is_empty() {
         let escaped = escape_like(search);
         let anywhere = format!("%{escaped}%");

@@ -6,8 +6,10 @@ use super::types::{LoggedEnd, User, UserCredentials};
 use crate::catalogue::{SettingScope, SettingsChangeRecord};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    AgentInfo, Application, DeviceClass, EndReason, Facets, Role, Session, SessionStatus,
+    AgentInfo, Application, DeviceClass, EndReason, Facets, Role, Session, SessionFlag,
+    SessionStatus,
 };
+use crate::policy::flags::SignInFact;
 use crate::policy::limits::LiveSummary;
 use crate::token::TokenHash;
 use std::collections::HashMap;
@@ -17,7 +19,7 @@ macro_rules! session_columns {
     () => {
         "id, application, user_id, external_user_id, username, status, role, first_ip, last_ip, \
          user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, \
-         expires_at, ended_at, end_reason, ended_by"
+         expires_at, ended_at, end_reason, ended_by, flags"
     };
 }
 pub(crate) use session_columns;
@@ -74,6 +76,8 @@ pub struct SessionRow {
     ended_at: Option<i64>,
     end_reason: Option<String>,
     ended_by: Option<String>,
+    /// JSON array of `SessionFlag`s, `'[]'` for most.
+    flags: String,
 }
 
 impl TryFrom<SessionRow> for Session {
@@ -85,6 +89,7 @@ impl TryFrom<SessionRow> for Session {
                 .ok_or_else(|| unknown("status", &row.status))?,
             role: parse_role(&row.role)?,
             end_reason: row.end_reason.as_deref().map(parse_reason).transpose()?,
+            flags: parse_flags(&row.flags)?,
             id: row.id,
             application: row.application,
             user_id: row.user_id,
@@ -320,6 +325,38 @@ pub fn facets(rows: Vec<FacetRow>) -> CoreResult<Facets> {
     };
     facets.sort();
     Ok(facets)
+}
+
+/// The stored form of a session's flags.
+pub fn flags_json(flags: &[SessionFlag]) -> String {
+    // A Vec of plain structs of strings always serializes.
+    serde_json::to_string(flags).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn parse_flags(text: &str) -> CoreResult<Vec<SessionFlag>> {
+    serde_json::from_str(text).map_err(|_| unknown("flags", text))
+}
+
+/// One of a user's sessions as the suspicious-session flags see it.
+#[derive(sqlx::FromRow)]
+pub struct FactRow {
+    created_at: i64,
+    last_seen_at: i64,
+    first_ip: String,
+    last_ip: String,
+    country: Option<String>,
+}
+
+impl From<FactRow> for SignInFact {
+    fn from(row: FactRow) -> SignInFact {
+        SignInFact {
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            first_ip: row.first_ip,
+            last_ip: row.last_ip,
+            country: row.country,
+        }
+    }
 }
 
 fn parse_role(text: &str) -> CoreResult<Role> {

@@ -5,8 +5,9 @@ use super::types::*;
 use crate::catalogue::{SettingScope, SettingsChangeRecord};
 use crate::error::CoreResult;
 use crate::model::{
-    Application, Facets, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session,
+    Application, Facets, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session, SessionFlag,
 };
+use crate::policy::flags::SignInHistory;
 use crate::policy::limits::LiveSummary;
 use crate::token::TokenHash;
 use async_trait::async_trait;
@@ -33,6 +34,8 @@ pub trait SessionStore: Send + Sync {
     ) -> CoreResult<Vec<Session>>;
     /// Applies "last seen" updates in one transaction; ended sessions are left alone.
     async fn touch(&self, touches: &[Touch]) -> CoreResult<()>;
+    /// Replaces the flags of a live session; `false` if it is not live (or unknown).
+    async fn set_flags(&self, id: &str, flags: &[SessionFlag]) -> CoreResult<bool>;
     /// Ends logged after `seq`, oldest first, at most `limit`.
     async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>>;
     async fn latest_end_seq(&self) -> CoreResult<i64>;
@@ -91,6 +94,9 @@ pub trait PolicyStore: Send + Sync {
     ) -> CoreResult<Vec<LiveSummary>>;
     /// Addresses `user` had a session from (first or last) at any time since `since`.
     async fn recent_ips(&self, user: UserRef<'_>, since: Millis) -> CoreResult<Vec<String>>;
+    /// What the suspicious-session flags judge a new arrival of `user` by: their
+    /// sessions live or ended at or after `since`, and whether they had any before.
+    async fn sign_in_history(&self, user: UserRef<'_>, since: Millis) -> CoreResult<SignInHistory>;
     /// Shortens live sessions of `role` to `created_at + lifetime`; returns how many moved.
     async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64>;
     /// Deletes ended sessions of each role that ended before its cutoff.

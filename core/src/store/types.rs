@@ -2,7 +2,7 @@
 
 use super::cursor::Cursor;
 use crate::catalogue::SettingChange;
-use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionStatus};
+use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionFlag, SessionStatus};
 use crate::token::TokenHash;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +43,8 @@ pub struct NewSession {
     pub country: Option<String>,
     pub created_at: Millis,
     pub expires_at: Millis,
+    /// Raised at sign-in (`policy::flags::on_sign_in`).
+    pub flags: Vec<SessionFlag>,
 }
 
 pub struct NewApplication {
@@ -131,6 +133,8 @@ pub struct Touch {
     pub role: Role,
     pub last_seen_at: Millis,
     pub last_ip: String,
+    /// For the live event too: a move flagged since the last flush shows in consoles.
+    pub flags: Vec<SessionFlag>,
 }
 
 /// A session end seen in the end log, for cache eviction and live channels across

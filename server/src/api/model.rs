@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sessions_core::cache::CachedSession;
 use sessions_core::engine::ClientInfo;
-use sessions_core::model::{Millis, Role, Session};
+use sessions_core::model::{Millis, Role, Session, SessionFlag};
 use sessions_core::token::Token;
 use std::net::IpAddr;
 use utoipa::ToSchema;
@@ -93,6 +93,32 @@ pub struct ApiSession {
     pub idle_deadline: Millis,
     /// When the session ends whatever happens (its lifetime).
     pub expires_at: Millis,
+    /// Why the session looks suspicious; empty for most. Raised at creation and when
+    /// its address moves; information only, nothing is refused for a flag.
+    pub flags: Vec<ApiFlag>,
+}
+
+/// One reason a session looks suspicious.
+#[derive(Serialize, ToSchema)]
+pub struct ApiFlag {
+    /// `new_country`, `country_change`, `many_addresses` or `sign_in_burst`.
+    #[schema(example = "new_country")]
+    pub kind: String,
+    /// The reason in words, for people.
+    #[schema(example = "First sign-in from SE in 30 days")]
+    pub reason: String,
+}
+
+impl ApiFlag {
+    fn list(flags: Vec<SessionFlag>) -> Vec<ApiFlag> {
+        flags
+            .into_iter()
+            .map(|flag| ApiFlag {
+                kind: flag.kind.as_str().to_owned(),
+                reason: flag.reason,
+            })
+            .collect()
+    }
 }
 
 impl From<Session> for ApiSession {
@@ -115,6 +141,7 @@ impl From<Session> for ApiSession {
             last_seen_at: session.last_seen_at,
             idle_deadline: session.idle_deadline,
             expires_at: session.expires_at,
+            flags: ApiFlag::list(session.flags),
         }
     }
 }
@@ -141,6 +168,7 @@ impl ApiSession {
             last_seen_at,
             idle_deadline: last_seen_at + idle_timeout,
             expires_at: cached.expires_at,
+            flags: ApiFlag::list(cached.flags()),
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::model::{
-    ApiSession, CheckSession, CreateGuest, CreateSession, CreatedSession, EndedCount, Logout,
-    SessionList,
+    ApiFlag, ApiSession, CheckSession, CreateGuest, CreateSession, CreatedSession, EndedCount,
+    Logout, SessionList,
 };
 use super::sessions;
 use axum::http::header::CONTENT_TYPE;
@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         serve,
     ),
     components(schemas(
-        CreateSession, CreateGuest, CheckSession, Logout, ApiSession, CreatedSession,
+        CreateSession, CreateGuest, CheckSession, Logout, ApiSession, ApiFlag, CreatedSession,
         SessionList, EndedCount, ErrorBody, ErrorDetail
     )),
     modifiers(&BearerKey),

@@ -4,7 +4,7 @@
 use super::commands::Failure;
 use super::output::print_records;
 use super::HistoryArgs;
-use app::format::{display_user, utc};
+use app::format::{display_user, flag_reasons, utc};
 use sessions_core::model::{EndReason, HistoryQuery, Millis, MAX_PAGE_SIZE};
 use sessions_core::Engine;
 use std::sync::Arc;
@@ -74,11 +74,12 @@ pub async fn run(engine: &Arc<Engine>, args: HistoryArgs) -> Result<(), Failure>
                     .map(|reason| reason.as_str().to_owned())
                     .unwrap_or_default(),
                 session.ended_by.clone().unwrap_or_default(),
+                flag_reasons(&session.flags),
             ]
         })
         .collect();
     let columns = [
-        "ID", "User", "App", "Role", "IP", "Country", "Ended", "Reason", "Ended by",
+        "ID", "User", "App", "Role", "IP", "Country", "Ended", "Reason", "Ended by", "Flags",
     ];
     print_records(&columns, rows, &sessions, args.format, "No ended sessions.").map_err(Failure::io)
 }

@@ -2,7 +2,7 @@
 //! columns; JSON prints the full records.
 
 use super::Format;
-use app::format::{agent_summary, display_user, utc};
+use app::format::{agent_summary, display_user, flag_reasons, utc};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use serde::Serialize;
 use sessions_core::model::Session;
@@ -59,7 +59,7 @@ pub fn csv_cell(text: String) -> String {
     }
 }
 
-const SESSION_COLUMNS: [&str; 11] = [
+const SESSION_COLUMNS: [&str; 12] = [
     "ID",
     "User",
     "App",
@@ -71,6 +71,7 @@ const SESSION_COLUMNS: [&str; 11] = [
     "Signed in",
     "Last seen",
     "Expires",
+    "Flags",
 ];
 
 pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<()> {
@@ -89,6 +90,7 @@ pub fn print_sessions(sessions: &[Session], format: Format) -> std::io::Result<(
                 utc(session.created_at),
                 utc(session.last_seen_at),
                 utc(session.deadline()),
+                flag_reasons(&session.flags),
             ]
         })
         .collect();

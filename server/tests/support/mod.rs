@@ -762,6 +762,15 @@ pub fn api_assert_session(session: &serde_json::Value) {
             "{key}: {session}"
         );
     }
+    let flags = session["flags"]
+        .as_array()
+        .unwrap_or_else(|| panic!("flags is not a list: {session}"));
+    for flag in flags {
+        assert!(
+            flag["kind"].is_string() && flag["reason"].is_string(),
+            "{session}"
+        );
+    }
 }
 
 /// True for a token of the contract's shape: 43 base64url characters.

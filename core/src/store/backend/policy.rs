@@ -26,6 +26,10 @@ pub trait PolicySql {
     const FACETS: &'static str;
 }
 
+/// The most recent sessions the flags look at. A month of a busy account fits; an
+/// account with more (a shared or scripted one) is judged on its newest sessions.
+pub const MAX_SIGN_IN_FACTS: i64 = 2_000;
+
 /// Implements `PolicyStore` for `$store` (with a `pool` of `$db`) from `$db`'s `PolicySql`.
 macro_rules! impl_policy_store {
     ($store:ty, $db:ty) => {
@@ -35,13 +39,14 @@ macro_rules! impl_policy_store {
             use $crate::catalogue::{SettingScope, SettingsChangeRecord};
             use $crate::error::CoreResult;
             use $crate::model::{Facets, HistoryPage, HistoryQuery, Millis, Role};
+            use $crate::policy::flags::SignInHistory;
             use $crate::policy::limits::LiveSummary;
-            use $crate::store::backend::policy::PolicySql;
+            use $crate::store::backend::policy::{PolicySql, MAX_SIGN_IN_FACTS};
             use $crate::store::paging::HistoryPlan;
             use $crate::store::query::{push_history_filter, push_history_page, push_user};
             use $crate::store::rows::{
-                self, ChangeRow, FacetRow, SessionRow, SettingRow, SummaryRow, SESSION_COLUMNS,
-                SUMMARY_COLUMNS,
+                self, ChangeRow, FacetRow, FactRow, SessionRow, SettingRow, SummaryRow,
+                SESSION_COLUMNS, SUMMARY_COLUMNS,
             };
             use $crate::store::{SettingWrite, UserRef};
 
@@ -188,6 +193,38 @@ macro_rules! impl_policy_store {
                             .push(")");
                     }
                     Ok(query.build_query_scalar().fetch_all(&self.pool).await?)
+                }
+
+                async fn sign_in_history(
+                    &self,
+                    user: UserRef<'_>,
+                    since: Millis,
+                ) -> CoreResult<SignInHistory> {
+                    let mut recent = QueryBuilder::<$db>::new(
+                        "SELECT created_at, last_seen_at, first_ip, last_ip, country \
+                         FROM sessions WHERE ",
+                    );
+                    push_user(&mut recent, user);
+                    recent
+                        .push(" AND (ended_at IS NULL OR ended_at >= ")
+                        .push_bind(since)
+                        .push(") ORDER BY created_at DESC LIMIT ")
+                        .push_bind(MAX_SIGN_IN_FACTS);
+                    let rows: Vec<FactRow> = recent.build_query_as().fetch_all(&self.pool).await?;
+                    let mut older = QueryBuilder::<$db>::new("SELECT id FROM sessions WHERE ");
+                    push_user(&mut older, user);
+                    older
+                        .push(" AND ended_at < ")
+                        .push_bind(since)
+                        .push(" LIMIT 1");
+                    let earlier: Option<String> = older
+                        .build_query_scalar()
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(SignInHistory {
+                        facts: rows.into_iter().map(Into::into).collect(),
+                        earlier: earlier.is_some(),
+                    })
                 }
 
                 async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64> {

@@ -3,7 +3,7 @@
 
 /// The fixed statements of `SessionStore`; lists and ends are built by `store::query`.
 pub trait SessionSql {
-    /// Inserts a session from its 19 values (`bind_new_session` order), returning its row.
+    /// Inserts a session from its 20 values (`bind_new_session` order), returning its row.
     const INSERT: &'static str;
     /// A session row by token hash.
     const BY_TOKEN: &'static str;
@@ -24,7 +24,7 @@ macro_rules! impl_session_store {
         const _: () = {
             use sqlx::QueryBuilder;
             use $crate::error::CoreResult;
-            use $crate::model::{ListQuery, Millis, Session};
+            use $crate::model::{ListQuery, Millis, Session, SessionFlag};
             use $crate::store::backend::sessions::SessionSql;
             use $crate::store::paging::LivePlan;
             use $crate::store::query::{push_end_condition, push_live_filter, push_live_page};
@@ -57,6 +57,7 @@ macro_rules! impl_session_store {
                         .bind(new.created_at)
                         .bind(new.created_at)
                         .bind(new.expires_at)
+                        .bind(rows::flags_json(&new.flags))
                         .fetch_one(&self.pool)
                         .await?;
                     row.try_into()
@@ -146,6 +147,16 @@ macro_rules! impl_session_store {
                     }
                     tx.commit().await?;
                     Ok(())
+                }
+
+                async fn set_flags(&self, id: &str, flags: &[SessionFlag]) -> CoreResult<bool> {
+                    let mut query = QueryBuilder::<$db>::new("UPDATE sessions SET flags = ");
+                    query
+                        .push_bind(rows::flags_json(flags))
+                        .push(" WHERE ended_at IS NULL AND id = ")
+                        .push_bind(id.to_owned());
+                    let done = query.build().execute(&self.pool).await?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>> {

@@ -173,6 +173,7 @@ pub async fn touches_move_last_seen_forward_only(store: SharedStore) {
         role: Role::User,
         last_seen_at: at,
         last_ip: ip.into(),
+        flags: Vec::new(),
     };
     store.touch(&[touch(500, "10.0.0.2")]).await.expect("touch");
     store.touch(&[touch(300, "10.0.0.2")]).await.expect("touch");

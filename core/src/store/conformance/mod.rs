@@ -6,6 +6,7 @@
 mod accounts;
 mod applications;
 mod ends;
+mod flags;
 mod policy;
 mod sessions;
 
@@ -41,6 +42,7 @@ pub fn new_session(user: Option<&User>, ip: &str, app: &str, created_at: Millis)
         country: None,
         created_at,
         expires_at: created_at + 1_000_000,
+        flags: Vec::new(),
     }
 }
 
@@ -78,6 +80,8 @@ macro_rules! backend_suite {
                 ends::ends_respect_scope_and_are_logged,
                 ends::expiry_and_idle_selectors_end_what_they_name,
                 ends::touches_move_last_seen_forward_only,
+                flags::flags_persist_filter_and_reach_history,
+                flags::sign_in_history_sees_the_window_and_earlier_sessions,
                 accounts::users_are_unique_case_insensitively,
                 accounts::users_are_found_by_name_and_id_and_listed_by_name,
                 accounts::accounts_change_and_disappear,

@@ -9,8 +9,8 @@ impl SessionSql for Postgres {
     const INSERT: &'static str = concat!(
         "INSERT INTO sessions (id, token_hash, application, user_id, external_user_id, username, status, role, \
          first_ip, last_ip, user_agent, browser, browser_version, os, device, country, created_at, \
-         last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING ",
+         last_seen_at, expires_at, flags) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING ",
         session_columns!()
     );
     const BY_TOKEN: &'static str = concat!(

@@ -9,8 +9,8 @@ impl SessionSql for Sqlite {
     const INSERT: &'static str = concat!(
         "INSERT INTO sessions (id, token_hash, application, user_id, external_user_id, username, status, role, \
          first_ip, last_ip, user_agent, browser, browser_version, os, device, country, created_at, \
-         last_seen_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+         last_seen_at, expires_at, flags) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
         session_columns!()
     );
     const BY_TOKEN: &'static str = concat!(
