@@ -78,6 +78,16 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
+# --- rustfmt and clippy (`make check`) ----------------------------------------------
+for component in rustfmt clippy; do
+  if rustup component list --installed | grep -q "^$component"; then
+    say "$component: present"
+  else
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
 # --- cargo-leptos -------------------------------------------------------------------
 # --features no_downloads: it must use wasm-bindgen / wasm-opt from PATH, never fetch them.
 if cargo leptos --version 2>/dev/null | grep -qw "$CARGO_LEPTOS_VERSION"; then

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Sessions web app: pages, components and server functions, shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
@@ -17,14 +18,11 @@ pub mod server_ctx;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
-use pages::admin_sessions::AdminSessionsPage;
-use pages::applications::ApplicationsPage;
-use pages::history::HistoryPage;
-use pages::kill_confirm::KillConfirmPage;
-use pages::login::LoginPage;
-use pages::my_sessions::MySessionsPage;
-use pages::settings::SettingsPage;
+use leptos_router::{path, Lazy, SsrMode};
+use pages::routes::{
+    AdminSessionsRoute, ApplicationsRoute, HistoryRoute, KillConfirmRoute, LoginRoute,
+    MySessionsRoute, SettingsRoute,
+};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -52,21 +50,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    Effect::new(move |_| {
-        browser::mark_hydrated();
-        browser::report_activity_while_open();
-    });
+    // `<body data-hydrated>` is set by each page's lazy route (pages/routes.rs).
+    Effect::new(move |_| browser::report_activity_while_open());
     view! {
         <Title text="Sessions"/>
         <Router>
             <Routes fallback=|| view! { <main class="not-found"><h1>"Page not found"</h1><a href="/">"Back to Sessions"</a></main> }>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/admin/sessions") view=AdminSessionsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/sessions/kill") view=KillConfirmPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/sessions") view=MySessionsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/history") view=HistoryPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/settings") view=SettingsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/applications") view=ApplicationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
+                <Route path=path!("/admin/sessions") view={Lazy::<AdminSessionsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/sessions/kill") view={Lazy::<KillConfirmRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/account/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/applications") view={Lazy::<ApplicationsRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -4,6 +4,7 @@ pub mod history;
 pub mod kill_confirm;
 pub mod login;
 pub mod my_sessions;
+pub mod routes;
 pub mod settings;
 
 use leptos::prelude::*;
