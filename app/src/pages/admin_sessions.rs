@@ -34,6 +34,10 @@ const PHONE_PAGE_SIZE: u32 = 20;
 /// The element whose `data-layout` tells hydration which layout the server rendered.
 const LIST_ID: &str = "session-list";
 
+/// The shape of the router's navigate function, named for the server build's `None`.
+#[cfg(not(feature = "hydrate"))]
+type Navigate = fn(&str, NavigateOptions);
+
 #[component]
 pub fn AdminSessionsPage() -> impl IntoView {
     let params = use_query_map();
@@ -42,7 +46,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let navigate = Some(StoredValue::new_local(use_navigate()));
     #[cfg(not(feature = "hydrate"))]
-    let navigate: Option<StoredValue<fn(&str, NavigateOptions), LocalStorage>> = None;
+    let navigate: Option<StoredValue<Navigate, LocalStorage>> = None;
     let narrow = RwSignal::new(initial_narrow());
     let query = Memo::new(move |_| {
         let limit = if narrow.get() {
