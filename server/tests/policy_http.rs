@@ -628,7 +628,7 @@ async fn the_ledger_and_the_history_say_who_changed_and_ended_what() {
     assert_eq!(lines.len(), 2, "{killed}");
     assert_eq!(
         lines[0],
-        "ID,User,App,Role,IP,Country,Ended,Reason,Ended by"
+        "ID,User,App,Role,IP,Country,Ended,Reason,Ended by,Flags"
     );
     assert!(
         lines[1].starts_with(&format!("{bob_id},bob,console,user,127.0.0.1,,")),
