@@ -634,7 +634,7 @@ async fn the_ledger_and_the_history_say_who_changed_and_ended_what() {
         lines[1].starts_with(&format!("{bob_id},bob,console,user,127.0.0.1,,")),
         "{killed}"
     );
-    assert!(lines[1].ends_with(" UTC,killed,cli"), "{killed}");
+    assert!(lines[1].ends_with(" UTC,killed,cli,"), "{killed}");
 
     let all = cli_json(url, &["history", "--format", "json"]);
     let reasons: Vec<&str> = all
