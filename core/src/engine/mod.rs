@@ -347,7 +347,6 @@ impl Engine {
         })
     }
 
-    /// Ended sessions, newest first: who ended them and why.
     /// One live session by its public id, as the console shows it (no activity).
     pub async fn live_session(&self, id: &str) -> CoreResult<Option<Session>> {
         let now = self.now();
@@ -359,6 +358,7 @@ impl Engine {
         Ok((session.ended_at.is_none() && session.deadline() > now).then_some(session))
     }
 
+    /// Ended sessions, newest first: who ended them and why.
     pub async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage> {
         if query.user.chars().count() > MAX_SEARCH_LEN {
             return Err(CoreError::invalid(format!(
