@@ -1,5 +1,6 @@
 //! The engine's background work: writing batched "last seen" updates, ending idle and
-//! expired sessions, and picking up ends recorded by other processes.
+//! expired sessions, picking up ends recorded by other processes, and judging address
+//! moves for flags.
 
 use crate::engine::Engine;
 use std::sync::Arc;
@@ -43,9 +44,16 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
         every(intervals.end_poll, engine.clone(), |engine| async move {
             engine.apply_logged_ends().await.map(drop)
         }),
-        every(intervals.policy_poll, engine, |engine| async move {
+        every(intervals.policy_poll, engine.clone(), |engine| async move {
             engine.reload_policy_if_changed().await?;
             engine.reload_applications_if_changed().await.map(drop)
+        }),
+        // Address moves are judged for flags as soon as a check queues one.
+        tokio::spawn(async move {
+            loop {
+                engine.moves_waiting().await;
+                engine.judge_moves().await;
+            }
         }),
     ]
 }

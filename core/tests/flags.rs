@@ -152,7 +152,15 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
         .check(&signed.token, &client(US))
         .await
         .expect("a move is allowed");
-    // Consoles hear of it with the touch that carries the new address.
+    // The check only queued the move: nothing is flagged until it is judged.
+    let unjudged = engine
+        .live_session(&signed.session.id)
+        .await
+        .expect("read")
+        .expect("live");
+    assert!(unjudged.flags.is_empty(), "the check waited for the judge");
+    assert_eq!(engine.judge_moves().await, 1);
+    // Consoles hear of it with a touch carrying the new address and the flag.
     engine.flush_touches(true).await.expect("flush");
     let touched = loop {
         match events.recv().await.map(|frame| frame.event.clone()) {
@@ -190,6 +198,7 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
         .check(&signed.token, &client(US))
         .await
         .expect("check");
+    assert_eq!(engine.judge_moves().await, 2);
     let again = engine
         .live_session(&signed.session.id)
         .await
@@ -199,6 +208,7 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
     // A look (no activity) from a new address flags nothing.
     let quiet = sign_in(&engine, SE).await;
     engine.peek(&quiet.token, &client(US)).await.expect("peek");
+    assert_eq!(engine.judge_moves().await, 0, "a look queues no move");
     let unflagged = engine
         .live_session(&quiet.session.id)
         .await

@@ -1,14 +1,54 @@
 //! Suspicious-session flags, raised where a session arrives: at sign-in (stored with
-//! the new session) and when a live session's address moves (written through, once
-//! per move). The rules are `policy::flags`; this module only gathers their input.
+//! the new session) and when a live session's address moves. A move is judged off the
+//! check's path: the check only queues it, and the background task reads the user's
+//! history, writes the flags through and tells the consoles. The rules are
+//! `policy::flags`; this module only gathers their input.
 
 use super::Engine;
 use crate::cache::CachedSession;
 use crate::error::CoreResult;
 use crate::flag::merge_flags;
-use crate::model::{Millis, SessionFlag};
+use crate::model::{LiveEvent, Millis, SessionFlag, TouchedSession};
 use crate::policy::flags::{self, Arrival, LOOK_BACK_MS};
 use crate::store::UserRef;
+use std::sync::{Arc, Mutex};
+
+/// At most this many moves wait to be judged; past it a move goes unjudged (logged).
+/// Far more than a busy instance sees between two wake-ups of the judge.
+const MAX_PENDING_MOVES: usize = 10_000;
+
+/// Address moves seen by checks, waiting for the background judge.
+#[derive(Default)]
+pub(super) struct PendingMoves {
+    queue: Mutex<Vec<(Arc<CachedSession>, String)>>,
+    wake: tokio::sync::Notify,
+}
+
+impl PendingMoves {
+    /// Queues the move of `session` to `ip`; never waits.
+    pub fn push(&self, session: &Arc<CachedSession>, ip: &str) {
+        let mut queue = self
+            .queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if queue.len() >= MAX_PENDING_MOVES {
+            tracing::warn!(session = %session.id, "too many address moves waiting; this one is not judged");
+            return;
+        }
+        queue.push((session.clone(), ip.to_owned()));
+        drop(queue);
+        self.wake.notify_one();
+    }
+
+    fn take(&self) -> Vec<(Arc<CachedSession>, String)> {
+        std::mem::take(
+            &mut *self
+                .queue
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+    }
+}
 
 impl Engine {
     /// The flags of a sign-in of `user` from `ip` (`country` looked up already), before
@@ -27,13 +67,22 @@ impl Engine {
         Ok(flags::on_sign_in(&history, Arrival { ip, country }, now))
     }
 
-    /// Flags `session` if its move to `ip` looks suspicious. Called once per move, by
-    /// the check that saw it, before its cached address moves on. A failure is logged,
-    /// never the check's: a flag informs, it does not refuse.
-    pub(super) async fn flag_move(&self, session: &CachedSession, ip: &str) {
-        if let Err(err) = self.try_flag_move(session, ip).await {
-            tracing::warn!(error = %err, session = %session.id, "could not flag a moved session");
+    /// Waits until a check has queued an address move.
+    pub async fn moves_waiting(&self) {
+        self.moves.wake.notified().await;
+    }
+
+    /// Judges the queued address moves: each flagged one is written through and
+    /// announced to the consoles. A failure is logged, never a check's: a flag
+    /// informs, it does not refuse. Returns how many moves were judged.
+    pub async fn judge_moves(&self) -> usize {
+        let moves = self.moves.take();
+        for (session, ip) in &moves {
+            if let Err(err) = self.try_flag_move(session, ip).await {
+                tracing::warn!(error = %err, session = %session.id, "could not flag a moved session");
+            }
         }
+        moves.len()
     }
 
     async fn try_flag_move(&self, session: &CachedSession, ip: &str) -> CoreResult<()> {
@@ -65,7 +114,27 @@ impl Engine {
             self.store.set_flags(&session.id, &merged).await?;
             tracing::info!(session = %session.id, flags = ?merged, "moved session flagged");
             session.set_flags(merged);
+            self.announce_flags(session);
         }
         Ok(())
+    }
+}
+
+impl Engine {
+    /// Tells the consoles of a session's new flags, as a touch carrying them (the
+    /// touch that carried the move may have gone out before they were judged).
+    fn announce_flags(&self, session: &CachedSession) {
+        let last_seen_at = session.last_seen();
+        let idle_timeout_ms = self.policy().for_role(session.role).idle_timeout_ms;
+        self.hub.publish(LiveEvent::Touched {
+            touched: vec![TouchedSession {
+                id: session.id.clone(),
+                user_id: session.user_id,
+                last_seen_at,
+                idle_deadline: last_seen_at + idle_timeout_ms,
+                last_ip: session.last_ip(),
+                flags: session.flags(),
+            }],
+        });
     }
 }

@@ -103,6 +103,8 @@ pub struct Engine {
     leading: AtomicBool,
     confirmations: recent_auth::Confirmations,
     counters: Counters,
+    /// Address moves seen by checks, judged for flags in the background.
+    moves: flags::PendingMoves,
     /// Tests hold a check between its store read and its cache fill here.
     #[cfg(test)]
     fill_pause: Mutex<Option<Arc<fill_race_tests::FillPause>>>,
@@ -163,6 +165,7 @@ impl Engine {
             leading: AtomicBool::new(false),
             confirmations: recent_auth::Confirmations::default(),
             counters: Counters::default(),
+            moves: flags::PendingMoves::default(),
             #[cfg(test)]
             fill_pause: Mutex::new(None),
         });
@@ -287,9 +290,10 @@ impl Engine {
         }
         if activity == Activity::Touch {
             // Only a touch moves the cached address: a peek from a new address would
-            // otherwise judge the same move on every refresh.
+            // otherwise judge the same move on every refresh. The judging waits for the
+            // background task (it reads the store); the check never does.
             if !cached.last_ip_is(&client.ip) {
-                self.flag_move(&cached, &client.ip).await;
+                self.moves.push(&cached, &client.ip);
             }
             cached.touch(now, &client.ip);
         }
