@@ -17,7 +17,7 @@ setup:
 # Debug build, served on ./data/sessions.db. On a database with no users the first start
 # creates `admin` and prints its one-time password (or set SESSIONS_ADMIN_PASSWORD).
 run: setup
-	cargo leptos build
+	cargo leptos build --split
 	mkdir -p data
 	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions LEPTOS_SITE_ADDR=$(ADDR) \
 	DATABASE_URL=$(DATABASE_URL) \
@@ -27,7 +27,7 @@ run: setup
 # database (deleted on exit; ./data/sessions.db is never touched). It prints the URL
 # and a demo-only admin password.
 demo: setup
-	cargo leptos build
+	cargo leptos build --split
 	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions LEPTOS_SITE_ADDR=$(ADDR) \
 	  target/debug/sessions demo --addr $(ADDR)
 

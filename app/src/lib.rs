@@ -13,6 +13,8 @@ pub mod live;
 pub mod pages;
 pub mod policy_api;
 #[cfg(feature = "ssr")]
+pub mod script_nonce;
+#[cfg(feature = "ssr")]
 pub mod server_ctx;
 
 use leptos::prelude::*;
@@ -25,6 +27,8 @@ use pages::routes::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    script_nonce::hand_nonce_to_headers();
     view! {
         <!DOCTYPE html>
         <html lang="en">

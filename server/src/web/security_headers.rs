@@ -3,13 +3,14 @@
 //! a Content-Security-Policy.
 //!
 //! Pages may load scripts, styles and the wasm only from this origin, post forms only
-//! here, and open sockets only to here. Inline scripts are still allowed: Leptos writes
-//! the hydration bootstrap and the resolved resources inline, and its per-answer nonce
-//! (`provide_nonce` in the shell) broke hydration of the async pages (a marker
-//! mismatch). Script hashes computed from the rendered page would close that gap.
+//! here, and open sockets only to here. The only inline scripts that run are the ones
+//! Leptos wrote for this answer (the hydration bootstrap, resolved resources): they
+//! carry the answer's nonce, which the page hands over in `SCRIPT_NONCE_HEADER`
+//! (app/src/script_nonce.rs); a page without one runs no inline script at all.
 //! Anything that is not a page (server-function answers, files, redirects) gets a
 //! policy that lets nothing run.
 
+use app::script_nonce::SCRIPT_NONCE_HEADER;
 use axum::extract::Request;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -18,10 +19,25 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-pub const PAGE_POLICY: &str =
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// A page's policy but its script sources: this origin, the wasm, and `extra`.
+fn page_policy(extra_script_src: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {extra_script_src}'wasm-unsafe-eval'; \
+        style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+        object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy of a page whose inline scripts carry `nonce` (none run without one).
+fn page_policy_for(nonce: Option<&HeaderValue>) -> Option<HeaderValue> {
+    let nonce = nonce.and_then(|value| value.to_str().ok()).filter(|nonce| {
+        nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'='))
+    });
+    let extra = nonce.map_or(String::new(), |nonce| format!("'nonce-{nonce}' "));
+    HeaderValue::from_str(&page_policy(&extra)).ok()
+}
 pub const OTHER_POLICY: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -43,14 +59,19 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
     let headers = response.headers_mut();
+    let nonce = headers.remove(SCRIPT_NONCE_HEADER);
     for (name, value) in HEADERS {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     }
-    let policy = if is_page { PAGE_POLICY } else { OTHER_POLICY };
+    let policy = if is_page {
+        page_policy_for(nonce.as_ref())
+    } else {
+        None
+    };
     headers
         .entry(CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(policy));
+        .or_insert(policy.unwrap_or(HeaderValue::from_static(OTHER_POLICY)));
     response
 }
