@@ -220,8 +220,23 @@ pub async fn sign_out_others(#[server(default)] password: String) -> Result<u32,
     Ok(count)
 }
 
+/// Confirms the caller's password, whether or not it was entered recently: the way a
+/// page without its WASM answers "enter your password" before sending a sign-out
+/// again (with the WASM, the dialog sends the password along with the action).
+#[server(prefix = "/rpc", endpoint = "confirm_password")]
+pub async fn confirm_password(password: String) -> Result<(), AppError> {
+    let session = current_session().await?;
+    engine()?
+        .confirm_password(&session, password, &client_info()?)
+        .await?;
+    redirect_plain_form(&my_sessions_done(PASSWORD_CONFIRMED, 0));
+    Ok(())
+}
+
 /// `?done=` of My sessions after sessions were signed out by a plain form post.
 pub const SIGNED_OUT: &str = "signed-out";
+/// `?done=` of My sessions after the password was confirmed by a plain form post.
+pub const PASSWORD_CONFIRMED: &str = "confirmed";
 /// `?done=` of My sessions after a password change by a plain form post.
 pub const PASSWORD_CHANGED: &str = "password";
 

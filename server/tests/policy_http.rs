@@ -325,46 +325,15 @@ async fn address_kinds_public_only_refuses_loopback_and_private_only_allows_it()
 
 // ---- lifetime ------------------------------------------------------------------------
 
-/// Signs `user` in through an engine whose clock runs `ago` behind, on the server's
-/// database: a session that really is that old. Its cookie.
-async fn old_session(server: &TestServer, user: &str, password: &str, ago: Duration) -> String {
-    use sessions_core::clock::{Clock, ManualClock, SystemClock};
-    use sessions_core::engine::ClientInfo;
-    use sessions_core::{Engine, EngineConfig};
-    let config = EngineConfig {
-        database_url: server.database_url.clone(),
-        secure_cookies: true,
-        geo_db: None,
-        store: Default::default(),
-    };
-    let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
-    let engine = Engine::open_with_clock(&config, clock)
-        .await
-        .expect("open the database");
-    let client = ClientInfo {
-        ip: "127.0.0.1".into(),
-        user_agent: device_agent(9),
-    };
-    let signed_in = engine
-        .sign_in(user, password.into(), &client)
-        .await
-        .expect("sign in");
-    format!("{}={}", engine.cookies().name(), signed_in.token.expose())
-}
-
 #[tokio::test]
 async fn a_shorter_lifetime_set_while_running_ends_older_sessions_within_two_seconds() {
     let server = TestServer::start(USERS);
     let admin = server.sign_in("admin", "admin-password-1").await.cookie;
     // A three-hour-old session is only alive if it has not been idle for three hours.
     settings_set(&server, &["idle_timeout_minutes", "99999"]);
-    let old = old_session(
-        &server,
-        "alice",
-        "alice-password-1",
-        Duration::from_secs(3 * 3600),
-    )
-    .await;
+    let old = server
+        .old_session("alice", "alice-password-1", Duration::from_secs(3 * 3600))
+        .await;
     server
         .wait_for_setting(&admin, None, "idle_timeout_minutes", Some("99999"))
         .await;

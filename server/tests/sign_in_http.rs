@@ -88,3 +88,95 @@ async fn the_sign_in_form_sent_twice_opens_one_session() {
     let live = support::cli_json(&server.database_url, &["list", "--format", "json"]);
     assert_eq!(live.as_array().map(Vec::len), Some(1), "{live}");
 }
+
+/// A plain HTML form post, as a browser without the page's WASM sends it: the answer
+/// is a redirect to a page. Its `Location`.
+async fn plain_form_post(server: &TestServer, name: &str, cookie: &str, form: &str) -> String {
+    let response = server
+        .rpc(name, Some(cookie), form)
+        .header("Origin", &server.base)
+        .header("Accept", "text/html")
+        .header("Referer", format!("{}/account/sessions", server.base))
+        .send()
+        .await
+        .expect("form post");
+    assert!(
+        response.status().is_redirection(),
+        "{name}: {}",
+        response.status()
+    );
+    let location = response.headers()["location"].to_str().expect("ascii");
+    location
+        .strip_prefix(&server.base)
+        .unwrap_or(location)
+        .to_owned()
+}
+
+async fn page(server: &TestServer, path: &str, cookie: &str) -> String {
+    let response = server
+        .client()
+        .get(format!("{}{path}", server.base))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .expect("GET page");
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.expect("page")
+}
+
+#[tokio::test]
+async fn without_scripts_a_stale_password_is_asked_for_on_the_page_then_the_sign_out_goes_through()
+{
+    let server = TestServer::start(USERS);
+    // Signed in 6 minutes ago: the password was not entered recently.
+    let stale = server
+        .old_session(
+            "alice",
+            "alice-password-1",
+            std::time::Duration::from_secs(360),
+        )
+        .await;
+    let other = server.sign_in("alice", "alice-password-1").await.cookie;
+
+    // The sign-out comes back asking for the password, with a form for it; nothing ends.
+    let asked = plain_form_post(&server, "sign_out_others", &stale, "").await;
+    assert!(asked.contains("__err="), "{asked}");
+    let html = page(&server, &asked, &stale).await;
+    assert!(
+        html.contains("Enter your password to confirm it is you."),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"action="/rpc/confirm_password""#),
+        "no password form"
+    );
+    assert!(
+        html.contains(r#"type="password" name="password""#),
+        "no password field"
+    );
+    assert_eq!(server.call("whoami", Some(&other), "").await.0, 200);
+
+    // A wrong password: said on the page, the form again, still nothing ends.
+    let wrong = plain_form_post(&server, "confirm_password", &stale, "password=nope").await;
+    let html = page(&server, &wrong, &stale).await;
+    assert!(html.contains("The password is wrong."), "{html}");
+    assert!(html.contains(r#"action="/rpc/confirm_password""#));
+    assert_eq!(server.call("whoami", Some(&other), "").await.0, 200);
+
+    // The right one, then the same sign-out again: it goes through.
+    let confirmed = plain_form_post(
+        &server,
+        "confirm_password",
+        &stale,
+        "password=alice-password-1",
+    )
+    .await;
+    assert_eq!(confirmed, "/account/sessions?done=confirmed&count=0");
+    let html = page(&server, &confirmed, &stale).await;
+    assert!(html.contains("Password confirmed."), "{html}");
+    assert!(!html.contains(r#"action="/rpc/confirm_password""#));
+    let done = plain_form_post(&server, "sign_out_others", &stale, "").await;
+    assert_eq!(done, "/account/sessions?done=signed-out&count=1");
+    assert_eq!(server.call("whoami", Some(&other), "").await.0, 401);
+    assert_eq!(server.call("whoami", Some(&stale), "").await.0, 200);
+}

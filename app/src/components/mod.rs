@@ -1,4 +1,5 @@
 pub mod confirm;
+pub mod confirm_password_form;
 pub mod console_url;
 pub mod filter_chips;
 pub mod flag_note;

@@ -1,16 +1,18 @@
 //! `/account/sessions`: the signed-in person's own devices, live.
 
 use crate::api::{
-    my_sessions, sign_out_others, sign_out_sessions, whoami, SignOutOthers, SignOutSessions,
-    PASSWORD_CHANGED, SIGNED_OUT,
+    my_sessions, sign_out_others, sign_out_sessions, whoami, ConfirmPassword, SignOutOthers,
+    SignOutSessions, PASSWORD_CHANGED, PASSWORD_CONFIRMED, SIGNED_OUT,
 };
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
+use crate::components::confirm_password_form::ConfirmPasswordForm;
 use crate::components::flag_note::new_sign_in_text;
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::form_feedback::{form_done, form_error};
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
 use crate::components::password_form::{password_changed, PasswordForm};
+use crate::error::AppError;
 use crate::format::{agent_summary, ago, sessions_count, time_left, utc};
 use crate::live::connect;
 use crate::pages::{page_title, ticking_now, TopBar};
@@ -30,13 +32,29 @@ pub fn application_label(application: &str) -> String {
     }
 }
 
+/// The error a plain sign-out post (or a password confirmation) came back with.
+fn form_post_error() -> Option<AppError> {
+    form_error(SignOutSessions::PATH)
+        .or_else(|| form_error(SignOutOthers::PATH))
+        .or_else(|| form_error(ConfirmPassword::PATH))
+}
+
+/// Whether a plain form post came back asking for the password, or with a wrong one.
+fn password_asked_by_form_post() -> bool {
+    matches!(form_post_error(), Some(AppError::PasswordRequired(_)))
+        || form_error(ConfirmPassword::PATH).is_some()
+}
+
 /// What the page says first when a plain form post (no WASM yet) brought it here.
 fn flash_from_form_post() -> Option<Flash> {
-    let failed = form_error(SignOutSessions::PATH).or_else(|| form_error(SignOutOthers::PATH));
-    if let Some(err) = failed {
+    if let Some(err) = form_post_error() {
         return Some(Flash::Failure(err.to_string()));
     }
     match form_done()? {
+        (what, _) if what == PASSWORD_CONFIRMED => Some(Flash::Success(
+            "Password confirmed. Send the sign-out again: for the next 5 minutes it needs no password."
+                .into(),
+        )),
         (what, count) if what == SIGNED_OUT => Some(Flash::Success(format!(
             "Signed out {}.",
             sessions_count(count)
@@ -50,6 +68,7 @@ fn flash_from_form_post() -> Option<Flash> {
 pub fn MySessionsPage() -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let flash = RwSignal::new(flash_from_form_post());
+    let asks_password = password_asked_by_form_post();
     let pending = RwSignal::new(None::<Confirmation>);
     let me = Resource::new(|| (), |_| whoami());
     let sessions = Resource::new(
@@ -109,6 +128,7 @@ pub fn MySessionsPage() -> impl IntoView {
         <TopBar me/>
         <main class="account" id="main" tabindex="-1">
             <FlashMessage flash/>
+            {asks_password.then(|| view! { <ConfirmPasswordForm/> })}
             <div class="page-head">
                 <div>
                     <h1>"My sessions"</h1>

@@ -64,10 +64,23 @@ impl Engine {
         if self.auth_is_recent(session) {
             return Ok(());
         }
+        self.confirm_password(session, password.unwrap_or_default(), client)
+            .await
+    }
+
+    /// Checks `password` against the session's user, whether or not the last one was
+    /// recent, and on success counts as entering it now. The way a page without its
+    /// WASM answers "enter your password" before sending its action again.
+    pub async fn confirm_password(
+        &self,
+        session: &CachedSession,
+        password: String,
+        client: &ClientInfo,
+    ) -> CoreResult<()> {
         let user_id = session.user_id.ok_or(CoreError::Forbidden)?;
-        let Some(password) = password.filter(|password| !password.is_empty()) else {
+        if password.is_empty() {
             return Err(CoreError::PasswordRequired);
-        };
+        }
         let user = self.user_by_id(user_id).await?;
         if !self.verify_own_password(&user, password, client).await? {
             return Err(CoreError::invalid("The password is wrong."));

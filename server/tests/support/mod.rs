@@ -194,6 +194,33 @@ impl TestServer {
         }
     }
 
+    /// Signs `user` in through an engine whose clock runs `ago` behind, on the server's
+    /// database: a session that really is that old. Its cookie.
+    pub async fn old_session(&self, user: &str, password: &str, ago: Duration) -> String {
+        use sessions_core::clock::{Clock, ManualClock, SystemClock};
+        use sessions_core::engine::ClientInfo;
+        use sessions_core::{Engine, EngineConfig};
+        let config = EngineConfig {
+            database_url: self.database_url.clone(),
+            secure_cookies: true,
+            geo_db: None,
+            store: Default::default(),
+        };
+        let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
+        let engine = Engine::open_with_clock(&config, clock)
+            .await
+            .expect("open the database");
+        let client = ClientInfo {
+            ip: "127.0.0.1".into(),
+            user_agent: device_agent(9),
+        };
+        let signed_in = engine
+            .sign_in(user, password.into(), &client)
+            .await
+            .expect("sign in");
+        format!("{}={}", engine.cookies().name(), signed_in.token.expose())
+    }
+
     /// Calls a server function the way our pages do (same-origin proof included).
     pub async fn call(&self, name: &str, cookie: Option<&str>, form: &str) -> (u16, String) {
         let response = self
