@@ -17,7 +17,7 @@ DB="$WORK/bench.db"
 URL="sqlite://$DB"
 trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 
 echo "bench-password-1" | "$BIN" user add admin --role admin --password-stdin --database-url "$URL" >/dev/null
 # Start once so the migrations run, then write the sessions straight into the file.
@@ -31,22 +31,11 @@ start() {
 }
 start
 kill $PID; wait $PID 2>/dev/null || true
-NOW=$(($(date +%s) * 1000))
-sqlite3 "$DB" <<SQL
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
-INSERT INTO sessions (id, token_hash, application, user_id, username, status, role, first_ip, last_ip,
-  user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, expires_at)
-SELECT lower(hex(randomblob(16))), randomblob(32), 'app' || (i % 7), NULL, 'user' || (i % 400),
-  'authenticated', 'user', '10.' || (i % 250) || '.' || (i / 250 % 250) || '.1', '10.' || (i % 250) || '.' || (i / 250 % 250) || '.1',
-  'bench', 'Chrome', '120', 'Linux', 'desktop', 'SE', $NOW - i * 1000, $NOW - i * 500, $NOW + 43200000
-FROM n;
-SQL
+insert_live_sessions "$DB" "$N" 400 "'SE'"
 start
 
 ORIGIN="Origin: http://127.0.0.1:$PORT"
-COOKIE=$(curl -s -i -X POST -H "$ORIGIN" -d 'username=admin&password=bench-password-1' "http://127.0.0.1:$PORT/rpc/sign_in" \
-  | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
-[ -n "$COOKIE" ] || { echo "sign-in failed"; exit 1; }
+COOKIE=$(admin_cookie "$PORT")
 
 # One page: prints "| page | performance | accessibility | best practices | LCP | TBT |".
 run() {

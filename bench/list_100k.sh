@@ -12,7 +12,7 @@ DB="$WORK/bench.db"
 URL="sqlite://$DB"
 trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 start() {
   PORT=$(port)
   LEPTOS_SITE_ROOT="$WORK/site" RUST_LOG=warn "$BIN" serve --addr "127.0.0.1:$PORT" --database-url "$URL" >"$WORK/out.log" 2>"$WORK/err.log" &
@@ -27,22 +27,11 @@ start
 IDLE_RSS=$(rss_kb)
 kill $PID; wait $PID 2>/dev/null || true
 
-NOW=$(($(date +%s) * 1000))
-sqlite3 "$DB" <<SQL
-PRAGMA journal_mode=WAL;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
-INSERT INTO sessions (id, token_hash, application, user_id, username, status, role, first_ip, last_ip,
-  user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, expires_at)
-SELECT lower(hex(randomblob(16))), randomblob(32), 'app' || (i % 7), NULL, 'user' || (i % 5000),
-  'authenticated', 'user', '10.' || (i % 250) || '.' || (i / 250 % 250) || '.1', '10.' || (i % 250) || '.' || (i / 250 % 250) || '.1',
-  'bench', 'Chrome', '120', 'Linux', 'desktop', NULL, $NOW - i * 10, $NOW - i % 600000, $NOW + 43200000
-FROM n;
-SQL
+insert_live_sessions "$DB" "$N" 5000 NULL
 
 start
 ORIGIN="Origin: http://127.0.0.1:$PORT"
-COOKIE=$(curl -s -i -X POST -H "$ORIGIN" -d 'username=admin&password=bench-password-1' "http://127.0.0.1:$PORT/rpc/sign_in" \
-  | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
+COOKIE=$(admin_cookie "$PORT")
 measure() { # name, form body [, endpoint, content type]; prints the median of 20 calls in ms
   local times=() endpoint=${3:-list_sessions} type=${4:-application/x-www-form-urlencoded}
   for _ in $(seq 20); do

@@ -19,7 +19,7 @@ trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -gt $((N + 512)) ] || { echo "open-file limit $(ulimit -n) too low for N=$N"; exit 1; }
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
 
 echo "bench-password-1" | "$BIN" user add admin --role admin --password-stdin --database-url "$URL" >/dev/null
@@ -52,8 +52,7 @@ LEPTOS_SITE_ROOT="$WORK/site" RUST_LOG=warn "$BIN" serve --addr "127.0.0.1:$PORT
 PID=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.1; done
 ORIGIN="Origin: http://127.0.0.1:$PORT"
-COOKIE=$(curl -s -i -X POST -H "$ORIGIN" -d 'username=admin&password=bench-password-1' "http://127.0.0.1:$PORT/rpc/sign_in" \
-  | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
+COOKIE=$(admin_cookie "$PORT")
 sleep 1
 RSS_BEFORE=$(rss_kb)
 

@@ -1,39 +1,18 @@
 import { test, expect, Page } from "@playwright/test";
-import { currentSessionId, hydrated, killButton, openFilters, sessionEntry, signIn } from "./helpers";
+import { API_FIREFOX, createAppSession, currentSessionId, hydrated, killButton, newApplication, openFilters, sessionEntry, signIn, unique } from "./helpers";
 
 // Sessions made through the application API: quick to create and end from the test.
-const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0";
-
-async function newApplication(page: Page, name: string): Promise<string> {
-  const key = await page.evaluate(async (name) => {
-    const response = await fetch("/rpc/add_application", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name }),
-    });
-    if (!response.ok) throw new Error(await response.text());
-    return (await response.json()).key as string;
-  }, name);
-  return key;
-}
 
 async function createSessions(page: Page, key: string, people: string[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const person of people) {
-    const response = await page.request.post("/api/v1/sessions", {
-      headers: { Authorization: `Bearer ${key}` },
-      data: { user_id: person, display_name: person, role: "user", ip: "203.0.113.9", user_agent: FIREFOX },
-    });
-    expect(response.status(), await response.text()).toBe(201);
-    ids.push((await response.json()).session.id);
-  }
+  for (const person of people) ids.push((await createAppSession(page, key, person)).id);
   return ids;
 }
 
 async function createGuest(page: Page, key: string): Promise<string> {
   const response = await page.request.post("/api/v1/guest-sessions", {
     headers: { Authorization: `Bearer ${key}` },
-    data: { ip: "203.0.113.10", user_agent: FIREFOX },
+    data: { ip: "203.0.113.10", user_agent: API_FIREFOX },
   });
   expect(response.status(), await response.text()).toBe(201);
   return (await response.json()).session.id;
@@ -47,10 +26,6 @@ async function endSession(page: Page, key: string, id: string): Promise<void> {
 /** The session id of the row or card under the point (x, y). */
 async function idAt(page: Page, x: number, y: number): Promise<string | null> {
   return page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest("[data-session-id]")?.getAttribute("data-session-id") ?? null, [x, y]);
-}
-
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
 test.describe("live console", () => {

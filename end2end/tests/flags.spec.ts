@@ -1,50 +1,22 @@
-import { test, expect, Page, request as playwrightRequest } from "@playwright/test";
+import { test, expect, request as playwrightRequest } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { hydrated, openFilters, passwordOf, sessionEntry, signIn } from "./helpers";
+import { API_FIREFOX, createAppSession, hydrated, newApplication, openFilters, passwordOf, sessionEntry, signIn, unique } from "./helpers";
 
 // Suspicious-session flags in the console: a session from a country its user has not
 // signed in from carries a "Flagged" badge with the reason, and the "Flagged" chip keeps
 // only flagged sessions (in the URL as flagged=1). Sessions come from the application
 // API, whose `ip` field picks the country (the server has the offline country database).
-const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0";
 const US = "8.8.8.8";
 const SE = "130.237.0.1";
-
-type Created = { id: string; flags: { kind: string; reason: string }[] };
-
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
-
-async function newApplication(page: Page, name: string): Promise<string> {
-  return page.evaluate(async (name) => {
-    const response = await fetch("/rpc/add_application", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name }),
-    });
-    if (!response.ok) throw new Error(await response.text());
-    return (await response.json()).key as string;
-  }, name);
-}
-
-async function createSession(page: Page, key: string, person: string, ip: string): Promise<Created> {
-  const response = await page.request.post("/api/v1/sessions", {
-    headers: { Authorization: `Bearer ${key}` },
-    data: { user_id: person, display_name: person, role: "user", ip, user_agent: FIREFOX },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  return (await response.json()).session;
-}
 
 test.describe("suspicious-session flags", () => {
   test("a flagged session shows its badge and reason, and the Flagged chip filters by it", async ({ page }) => {
     await signIn(page, "admin");
     const key = await newApplication(page, unique("flags"));
     const person = unique("traveller");
-    const home = await createSession(page, key, person, US);
+    const home = await createAppSession(page, key, person, US);
     expect(home.flags, "a first sign-in ever is never flagged").toEqual([]);
-    const away = await createSession(page, key, person, SE);
+    const away = await createAppSession(page, key, person, SE);
     expect(away.flags).toEqual([{ kind: "new_country", reason: "First sign-in from SE in 30 days" }]);
 
     await page.reload();
@@ -90,7 +62,7 @@ test.describe("suspicious-session flags", () => {
     // A burst: more than 5 sign-ins of erin within 10 minutes, each from a fresh
     // cookie jar (a browser holding a session would end it by signing in again).
     for (let n = 0; n < 6; n++) {
-      const other = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, "User-Agent": FIREFOX } });
+      const other = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, "User-Agent": API_FIREFOX } });
       const signedIn = await other.post("/rpc/sign_in", {
         form: { username: "erin", password: passwordOf("erin") },
         maxRedirects: 0,

@@ -7,24 +7,38 @@
 use crate::format::mask_ip;
 use leptos::prelude::*;
 
+/// An address that keeps whether it is shown to itself (History: rows never change).
 #[component]
 pub fn IpAddress(ip: String) -> impl IntoView {
     let shown = RwSignal::new(false);
-    let masked = mask_ip(&ip);
+    view! {
+        <IpToggle
+            ip=Signal::stored(ip)
+            shown=shown.into()
+            toggle=Callback::new(move |()| shown.update(|shown| *shown = !*shown))
+        />
+    }
+}
+
+/// The button itself, for a list that keeps the shown addresses elsewhere (the
+/// console: live updates re-render rows, and a shown address must stay shown) and
+/// whose address may move while it is on screen.
+#[component]
+pub fn IpToggle(ip: Signal<String>, shown: Signal<bool>, toggle: Callback<()>) -> impl IntoView {
     view! {
         <button
             type="button"
             class="ip-badge"
-            class:revealed=move || shown.get()
+            class:revealed=shown
             title=move || if shown.get() { "Hide IP address" } else { "Show IP address" }
-            on:click=move |_| shown.update(|shown| *shown = !*shown)
+            on:click=move |_| toggle.run(())
         >
             {move || if shown.get() {
-                ip.clone().into_any()
+                ip.get().into_any()
             } else {
                 view! {
                     <span class="sr-only">"Show IP address"</span>
-                    <span aria-hidden="true">{masked.clone()}</span>
+                    <span aria-hidden="true">{ip.with(|ip| mask_ip(ip))}</span>
                 }
                 .into_any()
             }}

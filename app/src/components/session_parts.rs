@@ -5,10 +5,11 @@
 use crate::components::confirm::skips_confirmation;
 use crate::components::flag_note::flag_note;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
+use crate::components::ip_address::IpToggle;
 use crate::components::live_list::{Row, Seen};
 use crate::components::row_menu::{MenuItem, RowMenu};
 use crate::console_api::UserTarget;
-use crate::format::{agent_summary, ago, country_title, display_user, mask_ip, time_left, utc};
+use crate::format::{agent_summary, ago, country_title, display_user, time_left, utc};
 use leptos::prelude::*;
 use sessions_core::model::{Session, SessionStatus};
 use std::collections::HashSet;
@@ -133,31 +134,15 @@ fn ip_button(row: &Row, state: ViewState) -> AnyView {
     let (id_shown, id_toggle) = (row.id().to_owned(), row.id().to_owned());
     let shown =
         Signal::derive(move || state.revealed.with(|revealed| revealed.contains(&id_shown)));
-    let text = move || {
-        seen.with(|seen| {
-            if shown.get() {
-                seen.last_ip.clone()
-            } else {
-                mask_ip(&seen.last_ip)
+    let toggle = Callback::new(move |()| {
+        state.revealed.update(|revealed| {
+            if !revealed.remove(&id_toggle) {
+                revealed.insert(id_toggle.clone());
             }
         })
-    };
-    view! {
-        <button
-            class="ip-badge"
-            class:revealed=shown
-            aria-pressed=move || shown.get().to_string()
-            // Masked, the dots mean nothing read aloud: name what the button does.
-            aria-label=move || (!shown.get()).then_some("Show IP address")
-            title=move || if shown.get() { "Hide the address" } else { "Show IP address" }
-            on:click=move |_| state.revealed.update(|revealed| {
-                if !revealed.remove(&id_toggle) { revealed.insert(id_toggle.clone()); }
-            })
-        >
-            {text}
-        </button>
-    }
-    .into_any()
+    });
+    let ip = Signal::derive(move || seen.with(|seen| seen.last_ip.clone()));
+    view! { <IpToggle ip shown toggle/> }.into_any()
 }
 
 /// The two-letter code (emoji flags are empty boxes on Linux and letters on Windows).
