@@ -64,14 +64,14 @@ pub async fn ensure(
 
 impl FirstAdmin {
     /// Prints where to sign in and with what, after the listening line.
-    pub fn print(&self, listening: SocketAddr) {
+    pub fn print(&self, listening: SocketAddr, scheme: crate::web::Scheme) {
         let mut shown = listening;
         if shown.ip().is_unspecified() {
             shown.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
         }
         println!();
         println!("First start: no users yet, so the admin user \"{ADMIN}\" was created.");
-        println!("Open http://{shown}/login and sign in with:");
+        println!("Open {scheme}://{shown}/login and sign in with:");
         println!("    Username: {ADMIN}");
         println!("    Password: {}", self.password);
         println!("This password is shown only this once. Change it with:");

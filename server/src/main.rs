@@ -7,6 +7,7 @@ mod first_admin;
 mod metrics;
 mod serve;
 mod site;
+mod tls;
 mod web;
 
 use clap::Parser;

@@ -2,7 +2,8 @@
 //! told to stop, then flush what is still in memory.
 
 use crate::cli::GlobalArgs;
-use crate::web::{self, TrustedProxies};
+use crate::tls::TlsArgs;
+use crate::web::{self, Scheme, TrustedProxies};
 use clap::Args;
 use sessions_core::background::{self, Intervals};
 use sessions_core::Engine;
@@ -28,6 +29,8 @@ pub struct ServeArgs {
     /// and the client is the connection's peer.
     #[arg(long = "trusted-proxy", value_name = "CIDR", num_args = 1.., env = "SESSIONS_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 pub async fn run(global: &GlobalArgs, args: ServeArgs) -> ExitCode {
@@ -50,6 +53,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
             "client addresses come from X-Forwarded-For on connections from these proxies"
         );
     }
+    let tls = args.tls.load().await?;
     if args.insecure_cookies {
         tracing::warn!(
             "INSECURE COOKIES: --insecure-cookies is on. Session cookies lose `Secure` and the `__Host-` \
@@ -69,9 +73,9 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), String> {
         Some(addr) => Some(listen(addr).await?),
         None => None,
     };
-    serve_until_stopped(engine.clone(), listener, proxies, |addr| {
+    serve_until_stopped(engine.clone(), listener, proxies, tls, |addr, scheme| {
         if let Some(first_admin) = first_admin {
-            first_admin.print(addr);
+            first_admin.print(addr, scheme);
         }
         metrics_listener
             .map(|listener| crate::metrics::spawn(engine, listener))
@@ -88,8 +92,9 @@ pub(crate) async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, 
         .map_err(|err| format!("cannot listen on {addr}: {err}"))
 }
 
-/// Starts the background work, serves the console and the API on `listener` until
-/// ctrl-c or SIGTERM, then writes what is still in memory. Shared by `serve` and `demo`:
+/// Starts the background work, serves the console and the API on `listener` (over TLS
+/// when `tls` is given) until ctrl-c or SIGTERM, then writes what is still in memory.
+/// Shared by `serve` and `demo`:
 /// once the listening line is printed (tests and scripts read it as the first line of
 /// stdout), `on_ready` may print more and start tasks of its own, which are stopped
 /// before the final flush.
@@ -97,22 +102,29 @@ pub(crate) async fn serve_until_stopped(
     engine: Arc<Engine>,
     listener: tokio::net::TcpListener,
     proxies: TrustedProxies,
-    on_ready: impl FnOnce(SocketAddr) -> Vec<tokio::task::JoinHandle<()>>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    on_ready: impl FnOnce(SocketAddr, Scheme) -> Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<(), String> {
     let local_addr = listener.local_addr().map_err(|err| err.to_string())?;
     let options = crate::site::leptos_options(local_addr);
     let mut tasks = background::spawn(engine.clone(), Intervals::default());
-    let router = web::router(engine.clone(), options, proxies);
+    let scheme = if tls.is_some() {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    };
+    let router = web::router(engine.clone(), options, proxies, tls.is_some());
 
-    println!("Sessions is listening on http://{local_addr}");
-    tasks.extend(on_ready(local_addr));
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|err| format!("server error: {err}"))?;
+    println!("Sessions is listening on {scheme}://{local_addr}");
+    tasks.extend(on_ready(local_addr, scheme));
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
+    match tls {
+        None => axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|err| format!("server error: {err}"))?,
+        Some(config) => crate::tls::serve(listener, app, config, shutdown_signal()).await?,
+    }
 
     for task in tasks {
         task.abort();

@@ -29,6 +29,8 @@ pub struct DemoArgs {
     /// Seed for the simulated traffic, to replay the same sequence of visitors.
     #[arg(long)]
     pub seed: Option<u64>,
+    #[command(flatten)]
+    pub tls: crate::tls::TlsArgs,
 }
 
 /// The console account the demo creates for the person watching.
@@ -45,8 +47,10 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> ExitCode {
 }
 
 async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), String> {
+    // Before the throwaway database exists: a wrong path is all there is to say.
+    let tls = args.tls.load().await?;
     let database = DemoDatabase::choose(global)?;
-    let result = demo_on(global, &database, args).await;
+    let result = demo_on(global, &database, args, tls).await;
     database.remove();
     result
 }
@@ -55,6 +59,7 @@ async fn demo_on(
     global: &GlobalArgs,
     database: &DemoDatabase,
     args: DemoArgs,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 ) -> Result<(), String> {
     let mut config = global.engine_config(true);
     config.database_url = database.url.clone();
@@ -102,8 +107,8 @@ async fn demo_on(
     let traffic = traffic::Traffic::new(engine.clone(), rng);
     // The demo runs on one machine, never behind a load balancer.
     let proxies = crate::web::TrustedProxies::default();
-    serve_until_stopped(engine, listener, proxies, |addr| {
-        print_banner(&format!("http://{addr}"), database, login.as_deref());
+    serve_until_stopped(engine, listener, proxies, tls, |addr, scheme| {
+        print_banner(&format!("{scheme}://{addr}"), database, login.as_deref());
         vec![tokio::spawn(traffic.run())]
     })
     .await

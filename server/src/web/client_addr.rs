@@ -52,6 +52,12 @@ impl TrustedProxies {
         self.0.iter().any(|net| net.contains(&ip))
     }
 
+    /// Whether the connection's peer is one of these proxies (an IPv4-mapped address
+    /// counts as IPv4).
+    pub(crate) fn trusts_peer(&self, peer: IpAddr) -> bool {
+        self.trusts(peer.to_canonical())
+    }
+
     /// The client's address for a connection from `peer` carrying these
     /// `X-Forwarded-For` values (in header order). Each proxy appends the address it
     /// received the request from, so the list is read from the right: trusted hops are

@@ -1,10 +1,11 @@
 //! Middleware every request passes: who is calling (client info), cross-site request
 //! refusal, and HTTP statuses for server-function errors.
 
+use super::transport::is_own_origin;
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sessions_core::engine::ClientInfo;
@@ -28,39 +29,32 @@ pub async fn client_info(mut request: Request, next: Next) -> Response {
 /// Refuses state-changing requests that cannot prove they come from our own pages.
 /// Browsers send `Sec-Fetch-Site` and `Origin` and scripts on other sites cannot forge
 /// them; together with `SameSite=Strict` cookies this stops cross-site request forgery
-/// without a token round trip.
+/// without a token round trip. `Sec-Fetch-Site: same-origin` already means same scheme,
+/// host and port; where only `Origin` is sent, it must be this site's whole origin
+/// (`transport::is_own_origin`), scheme included.
 pub async fn csrf(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || same_origin(request.headers()) {
+    if safe || same_origin(&request) {
         return next.run(request).await;
     }
     let message = "Cross-site request refused: the request carries no proof (Origin or Sec-Fetch-Site) that it comes from this site.";
     json_error(StatusCode::FORBIDDEN, &AppError::BadRequest(message.into()))
 }
 
-fn same_origin(headers: &HeaderMap) -> bool {
-    let text = |name| {
-        headers
+fn same_origin(request: &Request) -> bool {
+    let text = |name: header::HeaderName| {
+        request
+            .headers()
             .get(name)
-            .and_then(|value: &header::HeaderValue| value.to_str().ok())
+            .and_then(|value| value.to_str().ok())
     };
-    if let Some(site) = text("sec-fetch-site") {
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
         return matches!(site, "same-origin" | "none");
     }
-    match (text(header::ORIGIN.as_str()), text(header::HOST.as_str())) {
-        (Some(origin), Some(host)) => origin_is_host(origin, host),
-        _ => false,
-    }
-}
-
-/// Whether `origin` (scheme://host[:port]) names the site addressed as `host`.
-/// `Origin: null` (sandboxed frames, file pages) never does.
-pub fn origin_is_host(origin: &str, host: &str) -> bool {
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-    !origin_host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+    text(header::ORIGIN).is_some_and(|origin| is_own_origin(request, origin))
 }
 
 /// Server functions answer errors with 500 by default; ours carry their own status.

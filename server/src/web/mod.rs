@@ -11,6 +11,7 @@ mod health;
 mod live;
 mod middleware;
 mod security_headers;
+mod transport;
 
 use app::{shell, App};
 use axum::body::Body;
@@ -36,12 +37,15 @@ pub struct AppState {
 }
 
 pub use client_addr::TrustedProxies;
+pub use transport::Scheme;
 
 pub fn router(
     engine: Arc<Engine>,
     leptos_options: LeptosOptions,
     proxies: TrustedProxies,
+    native_tls: bool,
 ) -> Router {
+    let proxies = Arc::new(proxies);
     let state = AppState {
         engine: engine.clone(),
         leptos_options,
@@ -83,10 +87,18 @@ pub fn router(
         .nest("/api/v1", crate::api::router(engine.clone()))
         // Probes, also outside the page layers: no session, no activity, no redirect.
         .merge(health::router(engine))
-        // Outside everything, pages and API alike: one client address for all.
+        // Outside everything, pages and API alike: one client address and one scheme
+        // for all, and HSTS on every answer sent over native TLS.
         .layer(axum::middleware::from_fn_with_state(
-            Arc::new(proxies),
+            proxies.clone(),
             client_addr::resolve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(transport::Transport {
+                native_tls,
+                proxies,
+            }),
+            transport::resolve,
         ))
 }
 

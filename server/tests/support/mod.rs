@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tls;
+
 use futures::StreamExt;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -85,6 +87,8 @@ pub struct TestServer {
     dir: tempfile::TempDir,
     /// What the server prints on stdout after the listening line.
     printed: mpsc::Receiver<String>,
+    /// The certificate the clients trust, when the server serves HTTPS itself.
+    tls: Option<tls::TestCert>,
 }
 
 impl TestServer {
@@ -148,7 +152,23 @@ impl TestServer {
             child,
             dir,
             printed,
+            tls: None,
         }
+    }
+
+    /// Creates `users`, then starts the server serving HTTPS with `cert` (given by the
+    /// environment twins of `--tls-cert`/`--tls-key`); its clients trust `cert`.
+    pub fn start_tls(users: &[(&str, &str, &str)], cert: tls::TestCert) -> TestServer {
+        let env = cert.env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut server = Self::start_with_env(users, &env);
+        assert!(
+            server.base.starts_with("https://"),
+            "served over TLS: {}",
+            server.base
+        );
+        server.tls = Some(cert);
+        server
     }
 
     /// SIGKILLs the server (no graceful shutdown at all) and starts a new one on the same file.
@@ -173,12 +193,15 @@ impl TestServer {
 
     /// A client that follows no redirects and keeps no cookies (tests send `Cookie` themselves).
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("client")
+            .timeout(Duration::from_secs(10));
+        let builder = match &self.tls {
+            Some(cert) => builder.add_root_certificate(cert.reqwest_root()),
+            None => builder,
+        };
+        builder.build().expect("client")
     }
 
     /// A server-function request the way our pages make it, minus the same-origin proof.
@@ -363,7 +386,8 @@ impl TestServer {
         cookie: Option<&str>,
         origin: Option<&str>,
     ) -> Result<Live, tokio_tungstenite::tungstenite::Error> {
-        let url = format!("{}/live", self.base.replacen("http://", "ws://", 1));
+        // http → ws, https → wss
+        let url = format!("ws{}/live", self.base.trim_start_matches("http"));
         let mut request = url.into_client_request()?;
         if let Some(cookie) = cookie {
             request
@@ -375,7 +399,10 @@ impl TestServer {
                 .headers_mut()
                 .insert("Origin", origin.parse().expect("header value"));
         }
-        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        let connector = self.tls.as_ref().map(tls::TestCert::websocket_connector);
+        let (socket, _) =
+            tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector)
+                .await?;
         Ok(Live { socket })
     }
 }
@@ -427,7 +454,7 @@ fn spawn_server(
         .map(|(_, url)| url.trim().to_owned())
         .unwrap_or_default();
     assert!(
-        base.starts_with("http://127.0.0.1:"),
+        base.starts_with("http://127.0.0.1:") || base.starts_with("https://127.0.0.1:"),
         "unexpected first line {line:?}"
     );
     (child, base, first)
@@ -895,6 +922,7 @@ impl TestServer {
                 child,
                 dir,
                 printed: lines,
+                tls: None,
             },
             banner,
         )

@@ -7,13 +7,14 @@
 mod budget;
 mod channel;
 
-use super::middleware::{json_error, origin_is_host};
+use super::middleware::json_error;
+use super::transport::is_own_origin;
 use super::AppState;
 use app::error::AppError;
 use app::server_ctx::cookie_headers;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::Response;
 use channel::Viewer;
 use sessions_core::engine::ClientInfo;
@@ -35,7 +36,7 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
     request: Request,
 ) -> Response {
-    if !from_our_pages(request.headers()) {
+    if !from_our_pages(&request) {
         let message = "Cross-site live channel refused: the Origin is not this site.";
         return json_error(StatusCode::FORBIDDEN, &AppError::BadRequest(message.into()));
     }
@@ -73,15 +74,14 @@ pub async fn upgrade(
 }
 
 /// Browsers always send `Origin` on a WebSocket handshake and pages cannot forge it, so
-/// a foreign or `null` origin is another site riding on the cookie: refused. A request
-/// without one is not from a browser, so it carries no victim's cookie: allowed.
-fn from_our_pages(headers: &HeaderMap) -> bool {
-    let text = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
-    match (headers.get(header::ORIGIN), text(header::HOST)) {
-        (None, _) => true,
-        (Some(origin), Some(host)) => origin
+/// a foreign or `null` origin, or ours under the other scheme, is another site riding on
+/// the cookie: refused. A request without one is not from a browser, so it carries no
+/// victim's cookie: allowed.
+fn from_our_pages(request: &Request) -> bool {
+    match request.headers().get(header::ORIGIN) {
+        None => true,
+        Some(origin) => origin
             .to_str()
-            .is_ok_and(|origin| origin_is_host(origin, host)),
-        (Some(_), None) => false,
+            .is_ok_and(|origin| is_own_origin(request, origin)),
     }
 }
