@@ -57,7 +57,7 @@ impl Engine {
         form: SignInForm,
     ) -> CoreResult<SignedIn> {
         let result = self.sign_in_once(username, password, client, form).await;
-        self.count_sign_in(result)
+        self.count_sign_in(CONSOLE_APP, result)
     }
 
     async fn sign_in_once(
