@@ -89,7 +89,7 @@ pub(crate) async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, 
 }
 
 /// Starts the background work, serves the console and the API on `listener` until
-/// ctrl-c or SIGTERM, then writes what is still in memory. Shared by `serve` and `demo`:
+/// ctrl-c or SIGTERM, then writes what is still in memory (activity, analytics). Shared by `serve` and `demo`:
 /// once the listening line is printed (tests and scripts read it as the first line of
 /// stdout), `on_ready` may print more and start tasks of its own, which are stopped
 /// before the final flush.
@@ -120,6 +120,10 @@ pub(crate) async fn serve_until_stopped(
     // "Last seen" updates still in memory are written before exit.
     if let Err(err) = engine.flush_touches(true).await {
         tracing::error!(error = %err, "could not write the last activity before stopping");
+    }
+    // So are the analytics figures of the hour under way (later writes add to them).
+    if let Err(err) = engine.flush_rollups().await {
+        tracing::error!(error = %err, "could not write the analytics figures before stopping");
     }
     tracing::info!("stopped");
     Ok(())
