@@ -2,7 +2,8 @@
 //! (memory), written once its hour is over (rollups), added up across instances, read
 //! the same by another process, and purged with history.
 
-use sessions_core::analytics::{KpiName, Report};
+use sessions_core::analytics::{KpiName, Metric, Report};
+use sessions_core::catalogue::{SettingChange, SettingScope};
 use sessions_core::engine::{AppSignIn, ClientInfo, KeepSessions};
 use sessions_core::model::{EndReason, Role, HOUR_MS};
 use sessions_core::store::{EndSelector, Scope};
@@ -187,6 +188,70 @@ async fn the_current_hour_counts_at_once_and_reads_the_same_once_written(backend
     ));
 }
 
+/// Blocked attempts by why: too many failures, a concurrent limit, a network rule.
+async fn blocked_sign_ins_are_counted_by_the_rule_that_blocked_them(backend: Backend) {
+    let f = fixture(backend).await;
+    let engine = &f.engine;
+    let set = |key: &str, value: &str| SettingChange {
+        scope: SettingScope::Default,
+        key: key.into(),
+        value: Some(value.into()),
+    };
+    let changes = [
+        set("max_sessions_per_user", "1"),
+        set("ip_deny", "10.6.6.0/24"),
+    ];
+    engine
+        .save_settings(&changes, "root", None)
+        .await
+        .expect("save");
+    let alice = |ip: &'static str| async move {
+        let client = client(ip);
+        engine
+            .sign_in("alice", "alice-password".into(), &client)
+            .await
+            .map(drop)
+    };
+    alice("10.0.0.1").await.expect("the first session");
+    f.clock.advance(10_000);
+    assert!(
+        matches!(alice("10.0.0.2").await, Err(CoreError::Refused(_))),
+        "limit"
+    );
+    assert!(
+        matches!(alice("10.6.6.6").await, Err(CoreError::Refused(_))),
+        "network rule"
+    );
+    engine.flush_rollups().await.expect("write");
+    let period = engine.analytics_period(None, None).expect("period");
+    let report = f.engine.analytics(period, None).await.expect("report");
+    let blocked = report
+        .distributions
+        .iter()
+        .find(|d| d.name == "sign_ins")
+        .map(|d| d.entries.clone());
+    assert_eq!(
+        blocked,
+        Some(vec![("blocked".into(), 2), ("successful".into(), 1)])
+    );
+    let store = sessions_core::store::open(&f.url, &Default::default())
+        .await
+        .expect("open the store");
+    let mut by_rule: Vec<(String, i64)> = store
+        .rollups(Some("console"), period.since, period.until)
+        .await
+        .expect("rollups")
+        .into_iter()
+        .filter(|row| row.metric == Metric::SignInBlocked)
+        .map(|row| (row.dimension, row.value))
+        .collect();
+    by_rule.sort();
+    assert_eq!(
+        by_rule,
+        vec![("limit".into(), 1), ("network_rule".into(), 1)]
+    );
+}
+
 /// Two instances each add their own counts to the same hour; the sum is exact, and a
 /// process that stops writes its current hour first.
 async fn instances_add_their_counts_to_the_same_hour(backend: Backend) {
@@ -239,6 +304,7 @@ async fn rollups_are_purged_with_history(backend: Backend) {
 
 on_both_backends!(
     the_current_hour_counts_at_once_and_reads_the_same_once_written,
+    blocked_sign_ins_are_counted_by_the_rule_that_blocked_them,
     instances_add_their_counts_to_the_same_hour,
     rollups_are_purged_with_history,
 );

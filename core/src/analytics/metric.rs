@@ -11,8 +11,8 @@ pub enum Metric {
     SignInSuccess,
     /// Wrong user name or password, or a disabled account.
     SignInFailed,
-    /// Dimension `throttled` (too many attempts) or `refused` (a concurrent limit or a
-    /// network rule of the policy).
+    /// Dimension `throttled` (too many failed attempts), `limit` (a concurrent-session
+    /// limit) or `network_rule` (the role's address rules).
     SignInBlocked,
     /// New sessions; the application is the distribution by application.
     SessionCreated,

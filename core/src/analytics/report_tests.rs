@@ -59,7 +59,7 @@ fn kpis_on_a_known_sequence() {
     rows.push(event(clock.now(), "console", Metric::SignInFailed, "", 1));
     rows.push(event(clock.now(), "console", Metric::AccountCreated, "", 2));
     clock.advance(DAY_MS + 3 * HOUR_MS);
-    // This day: 6 successes, 1 failure, 1 throttled, 2 refused; created 1, deleted 1
+    // This day: 6 successes, 1 failure, 1 throttled, 2 refused by a limit; created 1, deleted 1
     // (turnover counts both, each once); ends by every reason.
     let now = clock.now();
     rows.extend([
@@ -67,7 +67,7 @@ fn kpis_on_a_known_sequence() {
         event(now, "shop", Metric::SignInSuccess, "", 2),
         event(now, "console", Metric::SignInFailed, "", 1),
         event(now, "console", Metric::SignInBlocked, "throttled", 1),
-        event(now, "shop", Metric::SignInBlocked, "refused", 2),
+        event(now, "shop", Metric::SignInBlocked, "limit", 2),
         event(now, "console", Metric::AccountCreated, "", 1),
         event(now, "console", Metric::AccountDeleted, "", 1),
         event(now, "console", Metric::SessionEnded, "idle", 3),

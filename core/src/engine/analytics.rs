@@ -19,6 +19,27 @@ use crate::model::{EndReason, Millis, Role, Session, HOUR_MS};
 /// The period when none is asked for: the last 24 hours, the current one included.
 pub const DEFAULT_PERIOD_MS: Millis = DAY_MS;
 
+/// Why a sign-in was blocked: the dimension of `Metric::SignInBlocked`.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Blocked {
+    /// Too many failed attempts for the user or the address.
+    Throttled,
+    /// A concurrent-session limit of the role.
+    Limit,
+    /// The role's network rules (address ranges, allow and deny lists).
+    NetworkRule,
+}
+
+impl Blocked {
+    fn as_str(self) -> &'static str {
+        match self {
+            Blocked::Throttled => "throttled",
+            Blocked::Limit => "limit",
+            Blocked::NetworkRule => "network_rule",
+        }
+    }
+}
+
 impl Engine {
     /// Counts a finished sign-in of `application` by outcome (successful, failed,
     /// blocked); other outcomes (malformed input, overload, errors) are no attempt.
@@ -26,12 +47,26 @@ impl Engine {
         let (metric, dimension) = match outcome {
             SignInOutcome::Success => (Metric::SignInSuccess, ""),
             SignInOutcome::Failed => (Metric::SignInFailed, ""),
-            SignInOutcome::Throttled => (Metric::SignInBlocked, "throttled"),
-            SignInOutcome::Refused => (Metric::SignInBlocked, "refused"),
+            SignInOutcome::Throttled => (Metric::SignInBlocked, Blocked::Throttled.as_str()),
+            // Counted by `refuse`, where it is known which rule refused.
+            SignInOutcome::Refused => return,
             SignInOutcome::Busy | SignInOutcome::Invalid | SignInOutcome::Error => return,
         };
         self.tally
             .add(self.now(), application, metric, dimension, 1);
+    }
+
+    /// The policy refusing a sign-in of `application`: counted as blocked by `rule`,
+    /// and the error to answer with.
+    pub(super) fn refuse(&self, application: &str, rule: Blocked, message: String) -> CoreError {
+        self.tally.add(
+            self.now(),
+            application,
+            Metric::SignInBlocked,
+            rule.as_str(),
+            1,
+        );
+        CoreError::Refused(message)
     }
 
     pub(super) fn tally_created(&self, session: &Session) {
