@@ -1,6 +1,6 @@
 //! The engine's background work: writing batched "last seen" updates, ending idle and
-//! expired sessions, picking up ends recorded by other processes, and judging address
-//! moves for flags.
+//! expired sessions, picking up ends recorded by other processes, judging address
+//! moves for flags, and writing the analytics' finished hours.
 
 use crate::engine::Engine;
 use std::sync::Arc;
@@ -19,6 +19,10 @@ pub struct Intervals {
     /// How often the settings and applications versions are read: how long a policy
     /// saved or a key revoked by another process takes to apply here.
     pub policy_poll: Duration,
+    /// How often the leader samples the live count for the analytics (the average and
+    /// peak of active sessions) and finished hours are written as rollups (each
+    /// (hour, application, metric, dimension) once, whatever the traffic).
+    pub rollup: Duration,
 }
 
 impl Default for Intervals {
@@ -28,6 +32,7 @@ impl Default for Intervals {
             sweep: Duration::from_secs(5),
             end_poll: Duration::from_millis(100),
             policy_poll: Duration::from_secs(1),
+            rollup: Duration::from_secs(10),
         }
     }
 }
@@ -43,6 +48,9 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
         }),
         every(intervals.end_poll, engine.clone(), |engine| async move {
             engine.apply_logged_ends().await.map(drop)
+        }),
+        every(intervals.rollup, engine.clone(), |engine| async move {
+            engine.rollup_tick().await.map(drop)
         }),
         every(intervals.policy_poll, engine.clone(), |engine| async move {
             engine.reload_policy_if_changed().await?;

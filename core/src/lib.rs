@@ -6,6 +6,7 @@
 //! backend can be added without touching callers), the in-memory check cache, the live
 //! event hub and the sign-in throttle.
 
+pub mod analytics;
 pub mod catalogue;
 pub mod flag;
 pub mod model;

@@ -93,8 +93,8 @@ pub(crate) async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, 
 }
 
 /// Starts the background work, serves the console and the API on `listener` (over TLS
-/// when `tls` is given) until ctrl-c or SIGTERM, then writes what is still in memory.
-/// Shared by `serve` and `demo`:
+/// when `tls` is given) until ctrl-c or SIGTERM, then writes what is still in memory
+/// (activity, analytics). Shared by `serve` and `demo`:
 /// once the listening line is printed (tests and scripts read it as the first line of
 /// stdout), `on_ready` may print more and start tasks of its own, which are stopped
 /// before the final flush.
@@ -132,6 +132,10 @@ pub(crate) async fn serve_until_stopped(
     // "Last seen" updates still in memory are written before exit.
     if let Err(err) = engine.flush_touches(true).await {
         tracing::error!(error = %err, "could not write the last activity before stopping");
+    }
+    // So are the analytics figures of the hour under way (later writes add to them).
+    if let Err(err) = engine.flush_rollups().await {
+        tracing::error!(error = %err, "could not write the analytics figures before stopping");
     }
     tracing::info!("stopped");
     Ok(())

@@ -2,6 +2,7 @@
 //! password ends the other sessions by default; disabling or deleting ends all).
 
 use super::{ClientInfo, Engine};
+use crate::analytics::Metric;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Role};
 use crate::password::validate_password;
@@ -30,10 +31,15 @@ impl Engine {
             password_hash,
             role,
         };
-        self.store
+        let user = self
+            .store
             .create_user(new, self.now())
             .await?
-            .ok_or_else(|| CoreError::invalid(format!("A user named {username:?} already exists.")))
+            .ok_or_else(|| {
+                CoreError::invalid(format!("A user named {username:?} already exists."))
+            })?;
+        self.tally_account(Metric::AccountCreated);
+        Ok(user)
     }
 
     pub async fn count_users(&self) -> CoreResult<i64> {
@@ -87,6 +93,7 @@ impl Engine {
         validate_password(&new)?;
         let hash = self.hashing.hash(new).await?;
         found(self.store.set_password(user.id, &hash).await?)?;
+        self.tally_account(Metric::PasswordChanged);
         let selector = match keep {
             KeepSessions::All => return Ok(0),
             KeepSessions::None => EndSelector::User(user.id),
@@ -128,6 +135,7 @@ impl Engine {
             .await?
             .len();
         found(self.store.delete_user(user.id).await?)?;
+        self.tally_account(Metric::AccountDeleted);
         Ok(ended)
     }
 }

@@ -33,7 +33,7 @@ impl Engine {
             Ok(subject) => self.open_session(subject, &sign_in.client).await,
             Err(err) => Err(err),
         };
-        self.count_sign_in(result)
+        self.count_sign_in(application, result)
     }
 
     /// Opens a guest session (no user) for `application`.
@@ -51,7 +51,7 @@ impl Engine {
             status: SessionStatus::Guest,
         };
         let result = self.open_session(subject, client).await;
-        self.count_sign_in(result)
+        self.count_sign_in(application, result)
     }
 
     /// Ends the session holding `token` (logout). `Ok` also when it had already ended;

@@ -4,6 +4,7 @@
 //! changes live in the submodules.
 
 mod accounts;
+mod analytics;
 mod app_sessions;
 mod applications;
 mod cluster;
@@ -20,6 +21,7 @@ mod recent_auth;
 mod sign_in;
 
 pub use accounts::KeepSessions;
+pub use analytics::DEFAULT_PERIOD_MS;
 pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
 pub use applications::NewAppKey;
 pub use form_nonce::new_form_nonce;
@@ -105,6 +107,8 @@ pub struct Engine {
     counters: Counters,
     /// Address moves seen by checks, judged for flags in the background.
     moves: flags::PendingMoves,
+    /// Analytics figures not yet written as rollups.
+    tally: crate::analytics::tally::Tally,
     /// Tests hold a check between its store read and its cache fill here.
     #[cfg(test)]
     fill_pause: Mutex<Option<Arc<fill_race_tests::FillPause>>>,
@@ -166,6 +170,7 @@ impl Engine {
             confirmations: recent_auth::Confirmations::default(),
             counters: Counters::default(),
             moves: flags::PendingMoves::default(),
+            tally: Default::default(),
             #[cfg(test)]
             fill_pause: Mutex::new(None),
         });
@@ -488,6 +493,7 @@ impl Engine {
                 "ended sessions past their history retention deleted"
             );
         }
+        self.purge_rollups(now).await?;
         Ok(ended.len())
     }
 

@@ -21,9 +21,16 @@ impl Engine {
         self.hub.open_channels()
     }
 
-    /// Counts a finished sign-in (console or application) by its outcome.
-    pub(super) fn count_sign_in<T>(&self, result: CoreResult<T>) -> CoreResult<T> {
-        self.counters.count_sign_in(SignInOutcome::of(&result));
+    /// Counts a finished sign-in (console or application) by its outcome, for the
+    /// operators' counters and the analytics of `application`.
+    pub(super) fn count_sign_in<T>(
+        &self,
+        application: &str,
+        result: CoreResult<T>,
+    ) -> CoreResult<T> {
+        let outcome = SignInOutcome::of(&result);
+        self.counters.count_sign_in(outcome);
+        self.tally_sign_in(application, outcome);
         result
     }
 }

@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering;
 impl Engine {
     pub(super) fn publish_created(&self, session: &Session) {
         self.counts.add(session);
+        self.tally_created(session);
         self.hub.publish(LiveEvent::Created {
             session: Box::new(session.clone()),
         });
@@ -26,6 +27,7 @@ impl Engine {
         }
         self.counters
             .count_ends(ended.iter().filter_map(|session| session.end_reason));
+        self.tally_ends(ended);
         self.publish_ends(ended.to_vec());
     }
 

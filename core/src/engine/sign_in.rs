@@ -3,6 +3,7 @@
 //! so two sign-ins racing each other cannot both slip under a limit. Every sign-in
 //! gets a token of its own; a form sent twice is caught by its nonce (`form_nonce`).
 
+use super::analytics::Blocked;
 use super::form_nonce::FormNonces;
 use super::{ClientInfo, Engine, SignedIn, CONSOLE_APP, SYSTEM_ACTOR};
 use crate::agent::{clamp_user_agent, parse_user_agent};
@@ -57,7 +58,7 @@ impl Engine {
         form: SignInForm,
     ) -> CoreResult<SignedIn> {
         let result = self.sign_in_once(username, password, client, form).await;
-        self.count_sign_in(result)
+        self.count_sign_in(CONSOLE_APP, result)
     }
 
     async fn sign_in_once(
@@ -141,7 +142,7 @@ impl Engine {
         rules
             .ip_rules
             .check_str(&client.ip)
-            .map_err(CoreError::Refused)?;
+            .map_err(|message| self.refuse(&subject.application, Blocked::NetworkRule, message))?;
 
         let country = self.geo.country(&client.ip);
         // Before the limits' lock, which serialises every sign-in: flags only inform,
@@ -195,7 +196,9 @@ impl Engine {
             _ => HashSet::new(),
         };
         match decide(limits, &candidate, &neighbours, &recent_ips) {
-            Decision::Refuse(message) => return Err(CoreError::Refused(message)),
+            Decision::Refuse(message) => {
+                return Err(self.refuse(&subject.application, Blocked::Limit, message))
+            }
             Decision::Allow { evict } if !evict.is_empty() => {
                 let selector = EndSelector::Ids {
                     ids: evict,

@@ -1,7 +1,8 @@
 //! The store's abilities, one trait each, as tower-sessions adds one trait per extra
-//! ability. A backend implements all five; `Store` is their sum, for `Arc<dyn Store>`.
+//! ability. A backend implements all six; `Store` is their sum, for `Arc<dyn Store>`.
 
 use super::types::*;
+use crate::analytics::Rollup;
 use crate::catalogue::{SettingScope, SettingsChangeRecord};
 use crate::error::CoreResult;
 use crate::model::{
@@ -127,6 +128,35 @@ pub trait ApplicationStore: Send + Sync {
     async fn applications_version(&self) -> CoreResult<i64>;
 }
 
+/// The analytics' hourly figures, and the user counts its KPIs need.
+#[async_trait]
+pub trait RollupStore: Send + Sync {
+    /// Adds each figure to the stored one of its (hour, application, metric,
+    /// dimension), in one transaction: counts add up (each instance adds its own),
+    /// the peak keeps the larger.
+    async fn add_rollups(&self, rows: &[Rollup]) -> CoreResult<()>;
+    /// Figures of hours in `[since, until)`, of one application or of all.
+    async fn rollups(
+        &self,
+        application: Option<&str>,
+        since: Millis,
+        until: Millis,
+    ) -> CoreResult<Vec<Rollup>>;
+    /// Deletes figures of hours before `before`; returns how many rows went.
+    async fn purge_rollups(&self, before: Millis) -> CoreResult<u64>;
+    /// Distinct users (accounts and applications' users; not guests) with a session
+    /// live at some time in `[since, until)`, of one application or of all.
+    async fn active_users(
+        &self,
+        application: Option<&str>,
+        since: Millis,
+        until: Millis,
+    ) -> CoreResult<i64>;
+    /// Distinct applications' users (by their own ids) with a session kept in history
+    /// created before `until`: the users an application has, as far as we know them.
+    async fn app_users(&self, application: Option<&str>, until: Millis) -> CoreResult<i64>;
+}
+
 /// Taking turns between instances on one database: the work that must run on one
 /// instance at a time (the sweep and history purge) runs where this says so.
 #[async_trait]
@@ -138,11 +168,17 @@ pub trait LeaderStore: Send + Sync {
 }
 
 pub trait Store:
-    SessionStore + AccountStore + PolicyStore + ApplicationStore + LeaderStore + 'static
+    SessionStore + AccountStore + PolicyStore + ApplicationStore + RollupStore + LeaderStore + 'static
 {
 }
 
 impl<T> Store for T where
-    T: SessionStore + AccountStore + PolicyStore + ApplicationStore + LeaderStore + 'static
+    T: SessionStore
+        + AccountStore
+        + PolicyStore
+        + ApplicationStore
+        + RollupStore
+        + LeaderStore
+        + 'static
 {
 }

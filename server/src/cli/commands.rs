@@ -73,12 +73,6 @@ pub async fn run(global: &GlobalArgs, command: Command) -> ExitCode {
 }
 
 async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
-    let open = || async {
-        let mut config = global.engine_config(true);
-        // Administrative commands never sign anyone in, so they need no countries.
-        config.geo_db = None;
-        global.open_engine(&config).await
-    };
     let creates_database = matches!(
         command,
         Command::User(UserCommand::Add { .. }) | Command::Serve(_) | Command::Demo(_)
@@ -86,19 +80,32 @@ async fn execute(global: &GlobalArgs, command: Command) -> Result<(), Failure> {
     if !creates_database {
         global.require_existing_database()?;
     }
-    match command {
-        // main.rs runs the server itself; reaching here is a wiring mistake, not a panic.
-        Command::Serve(_) => Err(Failure::usage("`serve` is not an administrative command")),
-        Command::User(command) => {
-            super::users::run(&open().await?, &global.shown_database_url(), command).await
-        }
-        Command::List(args) => list(&open().await?, args).await,
-        Command::Kill(args) => kill(&open().await?, args).await,
-        Command::Settings(command) => super::settings::run(&open().await?, command).await,
-        Command::History(args) => super::history::run(&open().await?, args).await,
-        Command::App(command) => super::applications::run(&open().await?, command).await,
-        Command::Demo(_) => Err(Failure::usage("`demo` is not an administrative command")),
+    if let Command::Serve(_) | Command::Demo(_) = command {
+        // main.rs runs these itself; reaching here is a wiring mistake, not a panic.
+        return Err(Failure::usage("not an administrative command"));
     }
+    let mut config = global.engine_config(true);
+    // Administrative commands never sign anyone in, so they need no countries.
+    config.geo_db = None;
+    let engine = global.open_engine(&config).await?;
+    let result = match command {
+        Command::User(command) => {
+            super::users::run(&engine, &global.shown_database_url(), command).await
+        }
+        Command::List(args) => list(&engine, args).await,
+        Command::Kill(args) => kill(&engine, args).await,
+        Command::Settings(command) => super::settings::run(&engine, command).await,
+        Command::History(args) => super::history::run(&engine, args).await,
+        Command::App(command) => super::applications::run(&engine, command).await,
+        Command::Analytics(args) => super::analytics::run(&engine, args).await,
+        Command::Serve(_) | Command::Demo(_) => Ok(()),
+    };
+    // What the command counted (accounts added, sessions ended) joins the analytics
+    // before the process exits: there is no background task to write it later.
+    if let Err(err) = engine.flush_rollups().await {
+        tracing::error!(error = %err, "could not write the analytics figures of this command");
+    }
+    result
 }
 
 pub(super) fn read_password(from_stdin: bool) -> Result<String, Failure> {

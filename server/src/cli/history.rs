@@ -127,7 +127,7 @@ async fn settings_changes(engine: &Engine, args: &HistoryArgs) -> Result<(), Fai
 }
 
 /// RFC 3339 (`2026-11-23T10:00:00Z`), or an age before `now` like `90s`, `15m`, `2h`, `7d`.
-fn parse_time(text: &str, now: Millis) -> Result<Millis, Failure> {
+pub(super) fn parse_time(text: &str, now: Millis) -> Result<Millis, Failure> {
     let text = text.trim();
     let unit_ms = match text.chars().last() {
         Some('s') => Some(1_000),

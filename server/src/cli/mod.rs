@@ -1,6 +1,7 @@
 //! The command line: `serve` and the administrative commands. Data goes to stdout,
 //! errors to stderr; exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 not found.
 
+mod analytics;
 mod applications;
 mod commands;
 mod database;
@@ -78,6 +79,8 @@ pub enum Command {
     /// Applications that keep their sessions here through the HTTP API.
     #[command(subcommand)]
     App(AppCommand),
+    /// KPIs of a period (default the last 24 h) against the period before it.
+    Analytics(AnalyticsArgs),
     /// Serve with demo applications and simulated traffic (a throwaway database).
     Demo(crate::demo::DemoArgs),
 }
@@ -159,6 +162,23 @@ pub struct HistoryArgs {
     /// The settings changes instead of ended sessions (newest first, at most 200).
     #[arg(long, conflicts_with_all = ["user", "reason", "since", "until"])]
     pub settings: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyticsArgs {
+    /// Start (included): RFC 3339 (2026-11-23T10:00:00Z) or an age like 2h, 7d; rounded
+    /// down to the hour. Default: 24 h before --until.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// End (excluded): same forms; rounded up to the hour. Default: the end of the
+    /// current hour.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// One application (e.g. console); default: all.
+    #[arg(long)]
+    pub app: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

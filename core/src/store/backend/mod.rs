@@ -10,4 +10,5 @@
 pub mod accounts;
 pub mod applications;
 pub mod policy;
+pub mod rollups;
 pub mod sessions;

@@ -8,6 +8,7 @@ mod applications;
 mod ends;
 mod flags;
 mod policy;
+mod rollups;
 mod sessions;
 
 #[path = "../../../tests/support/pg_cluster.rs"]
@@ -89,7 +90,9 @@ macro_rules! backend_suite {
                 policy::policy_queries_see_the_right_sessions,
                 policy::history_filters_pages_and_purges,
                 applications::applications_are_unique_and_found_by_key,
-                applications::applications_are_listed_with_live_counts_and_revoked_once);
+                applications::applications_are_listed_with_live_counts_and_revoked_once,
+                rollups::rollups_add_across_writers_and_read_by_period,
+                rollups::active_users_count_each_user_once);
         }
     };
     (@tests $open:expr; $($area:ident :: $test:ident),*) => {

@@ -6,6 +6,7 @@ mod accounts;
 mod applications;
 mod leader;
 mod policy;
+mod rollups;
 mod sessions;
 
 use super::options::{redact_password, StoreOptions};

@@ -8,6 +8,7 @@ mod accounts;
 mod applications;
 mod leader;
 mod policy;
+mod rollups;
 mod sessions;
 
 use super::options::StoreOptions;
