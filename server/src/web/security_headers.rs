@@ -6,11 +6,13 @@
 //! here, and open sockets only to here. The only inline scripts that run are the ones
 //! Leptos wrote for this answer (the hydration bootstrap, resolved resources): they
 //! carry the answer's nonce, which the page hands over in `SCRIPT_NONCE_HEADER`
-//! (app/src/script_nonce.rs); a page without one runs no inline script at all.
+//! (app/src/script_nonce.rs), or, when that hand-over is missing, is read from the page
+//! itself; a page without one runs no inline script at all.
 //! Anything that is not a page (server-function answers, files, redirects) gets a
 //! policy that lets nothing run.
 
 use app::script_nonce::SCRIPT_NONCE_HEADER;
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -58,8 +60,11 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
+    let mut nonce = response.headers_mut().remove(SCRIPT_NONCE_HEADER);
+    if is_page && nonce.is_none() {
+        (response, nonce) = nonce_from_body(response).await;
+    }
     let headers = response.headers_mut();
-    let nonce = headers.remove(SCRIPT_NONCE_HEADER);
     for (name, value) in HEADERS {
         headers
             .entry(name)
@@ -74,4 +79,47 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         .entry(CONTENT_SECURITY_POLICY)
         .or_insert(policy.unwrap_or(HeaderValue::from_static(OTHER_POLICY)));
     response
+}
+
+/// The largest page read whole to find its nonce.
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A page whose nonce did not reach the headers: the nonce Leptos wrote on its first
+/// inline script, read from the page itself (the page is passed on unchanged). Seen in
+/// about one in four browser loads of a page right after sign-in, for a reason not yet
+/// found; without it, that page would not hydrate under its own policy.
+async fn nonce_from_body(response: Response) -> (Response, Option<HeaderValue>) {
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::error!(error = %err, "could not read a page to find its script nonce");
+            return (Response::from_parts(parts, Body::empty()), None);
+        }
+    };
+    let nonce = first_script_nonce(&bytes).and_then(|nonce| HeaderValue::from_str(nonce).ok());
+    (Response::from_parts(parts, Body::from(bytes)), nonce)
+}
+
+/// `X` of the first `<script … nonce="X"` in `html`.
+fn first_script_nonce(html: &[u8]) -> Option<&str> {
+    let html = std::str::from_utf8(html).ok()?;
+    let script = html.find("<script")?;
+    let tag = &html[script..script + html[script..].find('>')?];
+    let start = tag.find("nonce=\"")? + "nonce=\"".len();
+    let end = start + tag[start..].find('"')?;
+    Some(&tag[start..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_script_nonce;
+
+    #[test]
+    fn the_nonce_of_the_first_inline_script_is_found() {
+        let page = br#"<html><head><script type="module" nonce="a-b_C1">x</script></head>"#;
+        assert_eq!(first_script_nonce(page), Some("a-b_C1"));
+        assert_eq!(first_script_nonce(b"<html><script>x</script>"), None);
+        assert_eq!(first_script_nonce(b"<html>no script</html>"), None);
+    }
 }
