@@ -346,28 +346,17 @@ async fn a_concurrent_limit_refuses_a_new_api_session_and_stores_nothing() {
     }
 }
 
-/// Opens a session of `user_id` for `application` through an engine whose clock runs
-/// `ago` behind, on the server's database: a session that really is that old. Its token.
+/// Opens a session of `user_id` for `application` `ago` ago (see
+/// `TestServer::engine_behind`). Its token.
 async fn old_api_session(
     server: &TestServer,
     application: &str,
     user_id: &str,
     ago: Duration,
 ) -> String {
-    use sessions_core::clock::{Clock, ManualClock, SystemClock};
     use sessions_core::engine::{AppSignIn, ClientInfo};
     use sessions_core::model::Role;
-    use sessions_core::{Engine, EngineConfig};
-    let config = EngineConfig {
-        database_url: server.database_url.clone(),
-        secure_cookies: true,
-        geo_db: None,
-        store: Default::default(),
-    };
-    let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
-    let engine = Engine::open_with_clock(&config, clock)
-        .await
-        .expect("open the database");
+    let engine = server.engine_behind(ago).await;
     let client = ClientInfo {
         ip: "203.0.113.7".into(),
         user_agent: API_USER_AGENT.into(),

@@ -217,23 +217,26 @@ impl TestServer {
         }
     }
 
-    /// Signs `user` in through an engine whose clock runs `ago` behind, on the server's
-    /// database: a session that really is that old. Its cookie.
-    pub async fn old_session(&self, user: &str, password: &str, ago: Duration) -> String {
+    /// An engine on the server's database whose clock runs `ago` behind: what it opens
+    /// really is that old.
+    pub async fn engine_behind(&self, ago: Duration) -> std::sync::Arc<sessions_core::Engine> {
         use sessions_core::clock::{Clock, ManualClock, SystemClock};
-        use sessions_core::engine::ClientInfo;
-        use sessions_core::{Engine, EngineConfig};
-        let config = EngineConfig {
+        let config = sessions_core::EngineConfig {
             database_url: self.database_url.clone(),
             secure_cookies: true,
             geo_db: None,
             store: Default::default(),
         };
         let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
-        let engine = Engine::open_with_clock(&config, clock)
+        sessions_core::Engine::open_with_clock(&config, clock)
             .await
-            .expect("open the database");
-        let client = ClientInfo {
+            .expect("open the database")
+    }
+
+    /// Signs `user` in `ago` ago (see `engine_behind`). Its cookie.
+    pub async fn old_session(&self, user: &str, password: &str, ago: Duration) -> String {
+        let engine = self.engine_behind(ago).await;
+        let client = sessions_core::engine::ClientInfo {
             ip: "127.0.0.1".into(),
             user_agent: device_agent(9),
         };
