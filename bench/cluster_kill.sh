@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Delay between "A acknowledged a kill" and "B refuses the session", for two
 # `sessions serve` instances on one throwaway PostgreSQL (the server test
-# server/tests/cluster_http.rs with KILLS kills instead of its usual 20). For each kill:
+# server/tests/it/cluster_http.rs with KILLS kills instead of its usual 20). For each kill:
 # a session created through A's API, checked once on B (so B has it cached), a pause
 # stepping through B's poll period (0-99 ms, by 37), then ended
 # through A's API (DELETE /api/v1/sessions/{id}, 204), then checked on B back to back
@@ -20,7 +20,7 @@ OUT=bench/results-cluster.md
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 
-SESSIONS_BENCH_KILLS=$KILLS cargo test -p server --test cluster_http -- --nocapture 2>&1 | tee "$LOG"
+SESSIONS_BENCH_KILLS=$KILLS cargo test -p server --test it cluster_http:: -- --nocapture 2>&1 | tee "$LOG"
 LINE=$(grep -o 'kills=.*' "$LOG" | tail -1)
 [ -n "$LINE" ] || { echo "cluster_kill.sh: no measurement in the test output" >&2; exit 1; }
 field() { echo "$LINE" | tr ' ' '\n' | sed -n "s/^$1=//p"; }

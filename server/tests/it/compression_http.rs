@@ -2,9 +2,7 @@
 //! compressed when the client accepts it, `/pkg` files with hashed names are cached for
 //! good and pages never; the application API and the `/live` upgrade are left alone.
 
-mod support;
-
-use support::TestServer;
+use crate::support::TestServer;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -183,7 +181,7 @@ async fn the_api_and_the_live_upgrade_are_not_compressed() {
     let server = TestServer::start(&[("admin", "admin", "admin-password-1")]);
     let key = server.api_add_app("shop");
     let (token, _) = server.api_create(&key, "u-1", "203.0.113.7").await;
-    let body = serde_json::json!({ "token": token, "ip": "203.0.113.7", "user_agent": support::API_USER_AGENT });
+    let body = serde_json::json!({ "token": token, "ip": "203.0.113.7", "user_agent": crate::support::API_USER_AGENT });
     let check = server
         .api_request(reqwest::Method::POST, "/sessions/check", Some(&key))
         .header("Content-Type", "application/json")

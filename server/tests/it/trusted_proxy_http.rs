@@ -2,10 +2,8 @@
 //! `SESSIONS_TRUSTED_PROXIES`): the address a session records is the connection's peer
 //! otherwise, and a bad CIDR stops the start.
 
-mod support;
-
+use crate::support::{cli_json, TestServer};
 use std::process::{Command, Stdio};
-use support::{cli_json, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[("alice", "user", "alice-password-1")];
 
@@ -56,8 +54,8 @@ async fn a_proxy_outside_the_trusted_networks_is_not_believed() {
 
 #[test]
 fn a_bad_cidr_stops_the_start_with_exit_code_1() {
-    let (_dir, database_url) = support::database();
-    let output = Command::new(support::BIN)
+    let (_dir, database_url) = crate::support::database();
+    let output = Command::new(crate::support::BIN)
         .args([
             "serve",
             "--addr",
@@ -77,10 +75,13 @@ fn a_bad_cidr_stops_the_start_with_exit_code_1() {
         .output()
         .expect("run the server");
     assert_eq!(output.status.code(), Some(1));
-    let stderr = support::stderr(&output);
+    let stderr = crate::support::stderr(&output);
     assert!(
         stderr.contains("\"10.0.0.0/33\"") && stderr.contains("--trusted-proxy"),
         "{stderr}"
     );
-    assert!(support::stdout(&output).is_empty(), "it never listened");
+    assert!(
+        crate::support::stdout(&output).is_empty(),
+        "it never listened"
+    );
 }

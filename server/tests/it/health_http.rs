@@ -2,14 +2,11 @@
 //! `/readyz` goes to 503 while the database cannot answer, back to 200 when it can,
 //! on SQLite and on PostgreSQL.
 
-mod support;
+use crate::support::pg_cluster;
 
-#[path = "../../core/tests/support/pg_cluster.rs"]
-mod pg_cluster;
-
+use crate::support::TestServer;
 use sqlx::Connection;
 use std::time::Duration;
-use support::TestServer;
 
 /// Status, `Cache-Control` and JSON body of a GET of `path`, without cookies.
 async fn probe(server: &TestServer, path: &str) -> (u16, String, serde_json::Value) {

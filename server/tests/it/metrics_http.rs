@@ -2,11 +2,9 @@
 //! parsed like Prometheus does: the counters move with sign-ins, checks and kills, the
 //! gauges follow the live sessions and channels, and the main listener never serves it.
 
-mod support;
-
+use crate::support::{TestServer, USER_AGENT};
 use prometheus_parse::{Sample, Value};
 use std::time::Duration;
-use support::{TestServer, USER_AGENT};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("alice", "admin", "alice-password-1"),

@@ -2,10 +2,8 @@
 //! with no users prints a generated admin password next to the URL; later starts, and
 //! starts on a database that has users, print none.
 
-mod support;
-
+use crate::support::{cli_json, TestServer};
 use std::time::Duration;
-use support::{cli_json, TestServer};
 
 /// The banner comes right after the listening line; this long a pause means it is over.
 const QUIET: Duration = Duration::from_millis(700);

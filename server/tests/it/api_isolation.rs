@@ -3,12 +3,10 @@
 //! sessions end, a kill from the console or the CLI reaches the application's next
 //! check, and the session policy applies to API sessions as to console sign-ins.
 
-mod support;
-
+use crate::support::{cli, cli_json, cli_ok, eventually, TestServer, API_USER_AGENT};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use support::{cli, cli_json, cli_ok, eventually, TestServer, API_USER_AGENT};
 
 const ADMIN: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1")];
 
@@ -41,7 +39,7 @@ async fn refused_within_two_seconds(
     key: &str,
     token: &str,
     ip: &str,
-) -> support::ApiReply {
+) -> crate::support::ApiReply {
     let since = Instant::now();
     loop {
         let reply = server.api_check(key, token, ip).await;
@@ -210,7 +208,7 @@ async fn a_revoked_key_stops_working_within_a_second_or_two_and_its_sessions_end
         reused.status.code(),
         Some(2),
         "a revoked name stays taken, case aside: {}",
-        support::stdout(&reused)
+        crate::support::stdout(&reused)
     );
 }
 

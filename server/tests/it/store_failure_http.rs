@@ -1,10 +1,8 @@
 //! A store that fails under the running server: a check that cannot be made is a 503
 //! with `Retry-After`, never a sign-out (the cookie stays) and never a success.
 
-mod support;
-
+use crate::support::TestServer;
 use sqlx::Connection;
-use support::TestServer;
 
 const USERS: &[(&str, &str, &str)] = &[("alice", "user", "alice-password-1")];
 

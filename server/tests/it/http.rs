@@ -1,10 +1,8 @@
 //! The HTTP surface of the real server: cookies, CSRF, bad input, authorisation,
 //! revocation across processes, pages and the live channel.
 
-mod support;
-
+use crate::support::{cli, device_agent, json, refusal_reason, stderr, Delivery, TestServer};
 use std::time::{Duration, Instant};
-use support::{cli, device_agent, json, refusal_reason, stderr, Delivery, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("admin", "admin", "admin-password-1"),

@@ -2,11 +2,9 @@
 //! lists, bad filters, "kill all sessions of this user", and the password change on
 //! My sessions, with who may do what.
 
-mod support;
-
+use crate::support::{device_agent, json, refusal_reason, TestServer};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use support::{device_agent, json, refusal_reason, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("admin", "admin", "admin-password-1"),

@@ -2,11 +2,9 @@
 //! contract of issue 4 states it: the status, the JSON shape, and what each call stored
 //! as the command line sees the same database.
 
-mod support;
-
+use crate::support::{api_assert_session, api_is_token, cli_json, TestServer, API_USER_AGENT};
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::{api_assert_session, api_is_token, cli_json, TestServer, API_USER_AGENT};
 
 const MINUTE: i64 = 60_000;
 

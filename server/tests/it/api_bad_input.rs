@@ -3,11 +3,9 @@
 //!
 //! The contract's 500 `internal` is not tested: no honest request provokes it.
 
-mod support;
-
+use crate::support::{api_send, ApiReply, TestServer, API_USER_AGENT};
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::{api_send, ApiReply, TestServer, API_USER_AGENT};
 
 /// A server with an application, one live session (its token) and nothing else.
 async fn setup() -> (TestServer, String, String) {

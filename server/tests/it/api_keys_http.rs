@@ -2,9 +2,7 @@
 //! address waits (429 with `Retry-After`) before its keys are looked up again; a key
 //! the server knows keeps working.
 
-mod support;
-
-use support::{api_send, TestServer};
+use crate::support::{api_send, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1")];
 

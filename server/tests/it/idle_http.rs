@@ -3,10 +3,8 @@
 //! may keep its session from going idle. What the person does (a page load, an action,
 //! the page's "still here" after a click) does.
 
-mod support;
-
+use crate::support::{cli_ok, refusal_reason, TestServer};
 use std::time::{Duration, Instant};
-use support::{cli_ok, refusal_reason, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1")];
 const LIST: &str =

@@ -3,12 +3,10 @@
 //! in a throwaway database that is gone when it stops; and nothing of it reaches a
 //! database unless `--database-url` asks for it.
 
-mod support;
-
+use crate::support::{cli_json, json, sqlite_path, TestServer};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
-use support::{cli_json, json, sqlite_path, TestServer};
 
 const DEMO_APPS: [&str; 4] = ["billing", "helpdesk", "shop", "wiki"];
 const LIST: &str =
@@ -160,7 +158,7 @@ async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() 
 #[tokio::test]
 async fn demo_data_never_reaches_a_database_unless_asked_for() {
     // DATABASE_URL in the environment (as `make run` sets it) is not an invitation.
-    let (_keep, real) = support::database();
+    let (_keep, real) = crate::support::database();
     let (mut demo, banner) = TestServer::start_demo(&[], &[("DATABASE_URL", real.as_str())]);
     assert_ne!(banner.database_url, real, "{:?}", banner.lines);
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -186,7 +184,7 @@ async fn demo_data_never_reaches_a_database_unless_asked_for() {
 
 #[tokio::test]
 async fn asked_for_with_database_url_the_demo_data_stays() {
-    let (_keep, chosen) = support::database();
+    let (_keep, chosen) = crate::support::database();
     let (mut demo, banner) = TestServer::start_demo(&["--database-url", chosen.as_str()], &[]);
     assert_eq!(banner.database_url, chosen, "{:?}", banner.lines);
     assert!(

@@ -3,12 +3,10 @@
 //! flag or file stops the start. Our own origin includes the scheme: a page of
 //! `http://host` may not post to `https://host`, nor the other way.
 
-mod support;
-
+use crate::support::tls::TestCert;
+use crate::support::{cli, missing_database, sqlite_path, stderr, Delivery, TestServer, BIN};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::tls::TestCert;
-use support::{cli, missing_database, sqlite_path, stderr, Delivery, TestServer, BIN};
 use tokio_tungstenite::tungstenite::Error;
 
 const USERS: &[(&str, &str, &str)] = &[
@@ -270,7 +268,7 @@ fn one_tls_flag_without_the_other_is_a_usage_error() {
         assert!(
             output.stdout.is_empty(),
             "nothing served: {}",
-            support::stdout(&output)
+            crate::support::stdout(&output)
         );
     }
 }
@@ -307,7 +305,7 @@ fn a_missing_or_invalid_certificate_or_key_stops_the_start_naming_the_file() {
         assert!(
             output.stdout.is_empty(),
             "nothing served: {}",
-            support::stdout(&output)
+            crate::support::stdout(&output)
         );
     }
 }

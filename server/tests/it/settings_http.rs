@@ -2,10 +2,8 @@
 //! what bad input gets, whether the preview tells the truth about what saving ends,
 //! and the records a save leaves (history of ended sessions, ledger of changes).
 
-mod support;
-
+use crate::support::{json as parse, refusal_reason, Delivery, TestServer};
 use serde_json::{json, Value};
-use support::{json as parse, refusal_reason, Delivery, TestServer};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("admin", "admin", "admin-password-1"),

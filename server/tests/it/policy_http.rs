@@ -2,14 +2,12 @@
 //! HTTP while the command line changes the policy and the accounts in the same
 //! database, the way an operator would on a running installation.
 
-mod support;
-
-use serde_json::{json, Value};
-use std::time::{Duration, Instant};
-use support::{
+use crate::support::{
     cli, cli_json, cli_ok, device_agent, json as parse, refusal_reason, stderr, Delivery,
     TestServer,
 };
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("admin", "admin", "admin-password-1"),
@@ -50,7 +48,7 @@ async fn assert_live(server: &TestServer, cookies: &[&str]) {
 }
 
 /// The `{"Refused": message}` of a 403 sign-in.
-fn refused_message(outcome: Result<support::SignedIn, (u16, String)>) -> String {
+fn refused_message(outcome: Result<crate::support::SignedIn, (u16, String)>) -> String {
     match outcome {
         Ok(_) => panic!("the sign-in was allowed"),
         Err((status, body)) => {
@@ -401,7 +399,7 @@ async fn a_password_change_ends_the_users_sessions_unless_told_to_keep_them() {
         Some("alice-password-2"),
     );
     assert_eq!(
-        support::stdout(&kept),
+        crate::support::stdout(&kept),
         "Password of \"alice\" changed. No session ended.\n",
         "{}",
         stderr(&kept)
@@ -429,7 +427,7 @@ async fn a_password_change_ends_the_users_sessions_unless_told_to_keep_them() {
         Some("alice-password-3"),
     );
     assert_eq!(
-        support::stdout(&changed),
+        crate::support::stdout(&changed),
         "Password of \"alice\" changed. Ended 3 sessions.\n",
         "{}",
         stderr(&changed)
@@ -704,7 +702,7 @@ async fn bad_input_exits_2_with_a_precise_message_and_changes_nothing() {
             "{args:?}:\n{}\nexpected:\n{expected}",
             stderr(&output)
         );
-        assert_eq!(support::stdout(&output), "", "{args:?} printed data");
+        assert_eq!(crate::support::stdout(&output), "", "{args:?} printed data");
     }
     let dry = cli(
         url,

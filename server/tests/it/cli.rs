@@ -1,12 +1,10 @@
 //! The command line against a real database file: messages and exit codes scripts can
 //! rely on, and its view of (and power over) the sessions of a running server.
 
-mod support;
-
-use std::time::{Duration, Instant};
-use support::{
+use crate::support::{
     cli, database, device_agent, json, missing_database, sqlite_path, stderr, stdout, TestServer,
 };
+use std::time::{Duration, Instant};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("admin", "admin", "admin-password-1"),

@@ -2,12 +2,10 @@
 //! failure and a kill through the real server, then the KPIs the CLI prints; and bad
 //! input refused with a clear message and the right exit code.
 
-mod support;
-
-use serde_json::Value;
-use support::{
+use crate::support::{
     cli, cli_json, cli_ok, missing_database, sqlite_path, stderr, TestServer, USER_AGENT,
 };
+use serde_json::Value;
 
 const USERS: &[(&str, &str, &str)] = &[
     ("alice", "admin", "alice-password-1"),

@@ -1,11 +1,9 @@
 //! Suspicious-session flags through the real server: the API's session objects (create,
 //! check, list) and its OpenAPI schema carry them, and `sessions list` shows them.
 
-mod support;
-
+use crate::support::{api_assert_session, cli_json, cli_ok, TestServer};
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::{api_assert_session, cli_json, cli_ok, TestServer};
 
 const BURST: &str = "6 sign-ins within 10 minutes";
 

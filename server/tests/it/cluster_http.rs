@@ -4,13 +4,10 @@
 //! refusal can lag A's acknowledgement by up to one poll: the test bounds that lag,
 //! and `bench/cluster_kill.sh` runs it with many kills to measure it.
 
-mod support;
+use crate::support::pg_cluster;
 
-#[path = "../../core/tests/support/pg_cluster.rs"]
-mod pg_cluster;
-
+use crate::support::TestServer;
 use std::time::{Duration, Instant};
-use support::TestServer;
 
 /// Kills per run; `SESSIONS_BENCH_KILLS` raises it for the benchmark.
 const DEFAULT_KILLS: usize = 20;

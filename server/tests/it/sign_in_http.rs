@@ -1,9 +1,7 @@
 //! Sign-in from a browser against the real server: each sign-in is a session of its
 //! own, and a browser signing in again leaves no older session of its own alive.
 
-mod support;
-
-use support::{json, refusal_reason, TestServer, USER_AGENT};
+use crate::support::{json, refusal_reason, TestServer, USER_AGENT};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("admin", "admin", "admin-password-1"),
@@ -85,7 +83,7 @@ async fn the_sign_in_form_sent_twice_opens_one_session() {
         200,
         "the first is untouched"
     );
-    let live = support::cli_json(&server.database_url, &["list", "--format", "json"]);
+    let live = crate::support::cli_json(&server.database_url, &["list", "--format", "json"]);
     assert_eq!(live.as_array().map(Vec::len), Some(1), "{live}");
 }
 

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+/// The throwaway PostgreSQL cluster the engine tests use, shared with them.
+#[path = "../../../../core/tests/support/pg_cluster.rs"]
+pub mod pg_cluster;
 pub mod tls;
 
 use futures::StreamExt;

@@ -1,9 +1,7 @@
 //! The live channel at `/live` against the real binary: who may open it, and the shape
 //! of batched messages.
 
-mod support;
-
-use support::{cli, device_agent, Delivery, TestServer};
+use crate::support::{cli, device_agent, Delivery, TestServer};
 use tokio_tungstenite::tungstenite::Error;
 
 const USERS: &[(&str, &str, &str)] = &[
