@@ -7,13 +7,13 @@ pub mod apps_api;
 pub mod browser;
 pub mod components;
 pub mod console_api;
+#[cfg(feature = "ssr")]
+pub mod credentials;
 pub mod error;
 pub mod format;
 pub mod live;
 pub mod pages;
 pub mod policy_api;
-#[cfg(feature = "ssr")]
-pub mod script_nonce;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
 
@@ -27,8 +27,6 @@ use pages::routes::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    script_nonce::hand_nonce_to_headers();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -2,8 +2,9 @@
 //! cookie. Every server function authenticates through `current_session`, so the
 //! rules live in one place.
 
+use crate::credentials::{Activity, Credentials};
 use crate::error::AppError;
-use http::header::{COOKIE, SET_COOKIE};
+use http::header::SET_COOKIE;
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;
@@ -28,26 +29,19 @@ fn request_parts() -> Result<Parts, AppError> {
     })
 }
 
-/// Where the request came from; the server's middleware puts it in the extensions.
-pub fn client_info() -> Result<ClientInfo, AppError> {
+/// The request's credentials: its session cookie and where it came from.
+fn credentials() -> Result<Credentials, AppError> {
     let parts = request_parts()?;
-    Ok(parts
-        .extensions
-        .get::<ClientInfo>()
-        .cloned()
-        .unwrap_or_else(|| ClientInfo {
-            ip: "unknown".into(),
-            user_agent: String::new(),
-        }))
+    Ok(Credentials::of(
+        &*engine()?,
+        &parts.headers,
+        &parts.extensions,
+    ))
 }
 
-/// Whether a request counts as something the person did. Only what a person does keeps
-/// a session from going idle: automatic refreshes of a page (its list, its counts, who
-/// am I) are `Automatic` and never move "last seen".
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activity {
-    Person,
-    Automatic,
+/// Where the request came from; the server's middleware puts it in the extensions.
+pub fn client_info() -> Result<ClientInfo, AppError> {
+    Ok(credentials()?.client)
 }
 
 /// The caller's live session, checked like any request and counted as their activity;
@@ -64,13 +58,7 @@ pub async fn viewing_session() -> Result<Arc<CachedSession>, AppError> {
 
 async fn session_for(activity: Activity) -> Result<Arc<CachedSession>, AppError> {
     let engine = engine()?;
-    let token = cookie_token()?.ok_or_else(|| AppError::unauthenticated(None))?;
-    let client = client_info()?;
-    let checked = match activity {
-        Activity::Person => engine.check(&token, &client).await,
-        Activity::Automatic => engine.peek(&token, &client).await,
-    };
-    match checked {
+    match credentials()?.authenticate(&engine, activity).await {
         Ok(session) => Ok(session),
         Err(err) => {
             let err = AppError::from(err);
@@ -84,18 +72,7 @@ async fn session_for(activity: Activity) -> Result<Arc<CachedSession>, AppError>
 
 /// The session token the request's cookie carries, live or not.
 pub fn cookie_token() -> Result<Option<Token>, AppError> {
-    let parts = request_parts()?;
-    Ok(engine()?
-        .cookies()
-        .token_from_headers(cookie_headers(&parts.headers)))
-}
-
-/// The values of a request's `Cookie` headers.
-pub fn cookie_headers(headers: &http::HeaderMap) -> impl Iterator<Item = &str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
+    Ok(credentials()?.token)
 }
 
 pub async fn require_admin() -> Result<Arc<CachedSession>, AppError> {

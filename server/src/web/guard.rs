@@ -4,17 +4,15 @@
 use super::AppState;
 use app::api::landing_path;
 use app::browser::login_path;
+use app::credentials::{Activity, Credentials};
 use app::error::AppError;
-use app::server_ctx::cookie_headers;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sessions_core::cache::CachedSession;
-use sessions_core::engine::ClientInfo;
 use sessions_core::error::STORE_RETRY_SECS;
 use sessions_core::model::{EndReason, Role};
-use sessions_core::token::Token;
 use sessions_core::{CoreError, Engine};
 use std::sync::Arc;
 
@@ -25,32 +23,18 @@ enum Visitor {
     Unknown(CoreError),
 }
 
-/// The session token and client of a request, read before any await (a `Request` is
-/// not `Sync`, so it must not be borrowed across one).
-fn credentials(engine: &Engine, request: &Request) -> (Option<Token>, ClientInfo) {
-    let token = engine
-        .cookies()
-        .token_from_headers(cookie_headers(request.headers()));
-    let client = request
-        .extensions()
-        .get::<ClientInfo>()
-        .cloned()
-        .unwrap_or_else(|| ClientInfo {
-            ip: "unknown".into(),
-            user_agent: String::new(),
-        });
-    (token, client)
-}
-
-async fn visitor(engine: &Engine, (token, client): (Option<Token>, ClientInfo)) -> Visitor {
-    let Some(token) = token else {
-        return Visitor::SignedOut(None);
-    };
-    match engine.check(&token, &client).await {
+async fn visitor(engine: &Engine, credentials: Credentials) -> Visitor {
+    match credentials.authenticate(engine, Activity::Person).await {
         Ok(session) => Visitor::SignedIn(session),
         Err(CoreError::Unauthenticated(reason)) => Visitor::SignedOut(reason),
         Err(err) => Visitor::Unknown(err),
     }
+}
+
+/// The credentials of a request, read before any await (a `Request` is not `Sync`, so
+/// it must not be borrowed across one).
+fn credentials(engine: &Engine, request: &Request) -> Credentials {
+    Credentials::of(engine, request.headers(), request.extensions())
 }
 
 /// A check that failed is no sign-out: the cookie stays and the page says to retry

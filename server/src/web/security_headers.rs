@@ -4,14 +4,18 @@
 //!
 //! Pages may load scripts, styles and the wasm only from this origin, post forms only
 //! here, and open sockets only to here. The only inline scripts that run are the ones
-//! Leptos wrote for this answer (the hydration bootstrap, resolved resources): they
-//! carry the answer's nonce, which the page hands over in `SCRIPT_NONCE_HEADER`
-//! (app/src/script_nonce.rs), or, when that hand-over is missing, is read from the page
-//! itself; a page without one runs no inline script at all.
+//! Leptos wrote for this answer (the hydration bootstrap, resolved resources): leptos_axum
+//! makes a fresh nonce per answer and puts it on each of them, and this layer reads it
+//! from the page and names it in the policy; a page without one runs no inline script.
 //! Anything that is not a page (server-function answers, files, redirects) gets a
 //! policy that lets nothing run.
+//!
+//! The nonce is read from the page rather than handed over from the render (an earlier
+//! way, through a response header the shell set): that hand-over was missing in about
+//! one in four browser loads right after sign-in, and the page then did not hydrate.
+//! Reading the page costs nothing a person sees: every page but /login and the 404 is
+//! rendered whole (`SsrMode::Async`) before its first byte anyway.
 
-use app::script_nonce::SCRIPT_NONCE_HEADER;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{
@@ -60,8 +64,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
-    let mut nonce = response.headers_mut().remove(SCRIPT_NONCE_HEADER);
-    if is_page && nonce.is_none() {
+    let mut nonce = None;
+    if is_page {
         (response, nonce) = nonce_from_body(response).await;
     }
     let headers = response.headers_mut();
@@ -84,10 +88,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// The largest page read whole to find its nonce.
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
-/// A page whose nonce did not reach the headers: the nonce Leptos wrote on its first
-/// inline script, read from the page itself (the page is passed on unchanged). Seen in
-/// about one in four browser loads of a page right after sign-in, for a reason not yet
-/// found; without it, that page would not hydrate under its own policy.
+/// The nonce Leptos wrote on the page's first inline script, read from the page itself
+/// (the page is passed on unchanged).
 async fn nonce_from_body(response: Response) -> (Response, Option<HeaderValue>) {
     let (parts, body) = response.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {

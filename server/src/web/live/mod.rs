@@ -10,14 +10,13 @@ mod channel;
 use super::middleware::json_error;
 use super::transport::is_own_origin;
 use super::AppState;
+use app::credentials::Credentials;
 use app::error::AppError;
-use app::server_ctx::cookie_headers;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use channel::Viewer;
-use sessions_core::engine::ClientInfo;
 use sessions_core::model::Role;
 
 /// Clients send nothing but pongs and close frames: a small read buffer and a small
@@ -41,11 +40,9 @@ pub async fn upgrade(
         return json_error(StatusCode::FORBIDDEN, &AppError::BadRequest(message.into()));
     }
     let engine = state.engine.clone();
-    let token = engine
-        .cookies()
-        .token_from_headers(cookie_headers(request.headers()));
-    let client = request.extensions().get::<ClientInfo>().cloned();
-    let (Some(token), Some(client)) = (token, client) else {
+    let Credentials { token, client } =
+        Credentials::of(&engine, request.headers(), request.extensions());
+    let Some(token) = token else {
         return json_error(StatusCode::UNAUTHORIZED, &AppError::unauthenticated(None));
     };
     // Subscribe before the session is checked: nothing published from here on is missed,
