@@ -50,7 +50,7 @@ const WASM_ONLY: Record<string, (page: Page) => Promise<void>> = {
     await expect(page).toHaveURL(/\/admin\/applications$/);
   },
   "/admin/analytics": async (page) => {
-    await page.getByLabel("Period").selectOption("7d");
+    await page.getByRole("combobox", { name: "Period" }).selectOption("7d");
     await expect(page).toHaveURL(/\/admin\/analytics\?range=7d$/);
     await expect(page.locator(".period")).toContainText("(7 days)");
   },

@@ -44,8 +44,8 @@ pub fn LineChart(
         .map(|tick| {
             let at = y.at(tick);
             view! {
-                <line class="chart-grid" x1=PAD_LEFT x2=LINE_W - PAD_RIGHT y1=at y2=at/>
-                <text class="chart-tick" x=PAD_LEFT - 6.0 y=at + 4.0 text-anchor="end">{tick_label(tick)}</text>
+                <line class="chart-grid" x1=PAD_LEFT x2={LINE_W - PAD_RIGHT} y1=at y2=at/>
+                <text class="chart-tick" x={PAD_LEFT - 6.0} y={at + 4.0} text-anchor="end">{tick_label(tick)}</text>
             }
         })
         .collect_view();
@@ -53,7 +53,7 @@ pub fn LineChart(
         .into_iter()
         .map(|(i, anchor)| {
             view! {
-                <text class="chart-tick" x=x.at(i as f64) y=LINE_H - 8.0 text-anchor=anchor>{label_of(starts[i])}</text>
+                <text class="chart-tick" x={x.at(i as f64)} y={LINE_H - 8.0} text-anchor=anchor>{label_of(starts[i])}</text>
             }
         })
         .collect_view();
@@ -67,7 +67,7 @@ pub fn LineChart(
                 .enumerate()
                 .map(|(j, value)| (x.at(j as f64), value.map(|v| y.at(v))))
                 .collect();
-            view! { <path class=format!("chart-line series-{i}") d=line_path(&points)/> }
+            view! { <path class={format!("chart-line series-{i}")} d={line_path(&points)}/> }
         })
         .collect_view();
     let summary = line_summary(title, &starts, label_of, &lines);
@@ -75,7 +75,7 @@ pub fn LineChart(
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            view! { <li><span class=format!("swatch series-{i}") aria-hidden="true"></span>{line.label}</li> }
+            view! { <li><span class={format!("swatch series-{i}")} aria-hidden="true"></span>{line.label}</li> }
         })
         .collect_view();
     let head = lines.iter().map(|line| view! { <th scope="col">{line.label}</th> }).collect_view();
@@ -93,9 +93,9 @@ pub fn LineChart(
     view! {
         <figure class="chart" id=id data-chart=id>
             <figcaption><h3>{title}</h3></figcaption>
-            <svg class="chart-svg" viewBox=format!("0 0 {LINE_W} {LINE_H}") role="img" aria-label=summary preserveAspectRatio="xMidYMid meet">
+            <svg class="chart-svg" viewBox={format!("0 0 {LINE_W} {LINE_H}")} role="img" aria-label=summary preserveAspectRatio="xMidYMid meet">
                 {grid}
-                <line class="chart-axis" x1=PAD_LEFT x2=LINE_W - PAD_RIGHT y1=LINE_H - PAD_BOTTOM y2=LINE_H - PAD_BOTTOM/>
+                <line class="chart-axis" x1=PAD_LEFT x2={LINE_W - PAD_RIGHT} y1={LINE_H - PAD_BOTTOM} y2={LINE_H - PAD_BOTTOM}/>
                 {x_labels}
                 {paths}
             </svg>
@@ -198,9 +198,9 @@ pub fn BarChart(
             let top = i as f64 * ROW_H;
             let width = x.at(*n as f64).max(2.0);
             view! {
-                <text class="chart-label" x="0" y=top + 15.0>{label.clone()}</text>
-                <text class="chart-label" x=BAR_W y=top + 15.0 text-anchor="end">{n.to_string()}</text>
-                <rect class="chart-bar" x="0" y=top + 22.0 width=width height="12" rx="3"/>
+                <text class="chart-label" x="0" y={top + 15.0}>{label.clone()}</text>
+                <text class="chart-label" x=BAR_W y={top + 15.0} text-anchor="end">{n.to_string()}</text>
+                <rect class="chart-bar" x="0" y={top + 22.0} width=width height="12" rx="3"/>
             }
         })
         .collect_view();
@@ -221,7 +221,7 @@ pub fn BarChart(
     view! {
         <figure class="chart" id=id data-chart=id>
             <figcaption><h3>{title}</h3></figcaption>
-            <svg class="chart-svg" viewBox=format!("0 0 {BAR_W} {height}") role="img" aria-label=summary>
+            <svg class="chart-svg" viewBox={format!("0 0 {BAR_W} {height}")} role="img" aria-label=summary>
                 {bars}
             </svg>
             <details class="chart-table">

@@ -15,12 +15,13 @@ pub fn KpiCards(kpis: Vec<Kpi>) -> impl IntoView {
             let raw = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
             let change = change_text(kpi.change_percent);
             let previous = format!("Previous period: {}", value_text(name, kpi.previous));
+            let previous_title = previous.clone();
             view! {
                 <li class="kpi" data-kpi=name.as_str() data-current=raw(kpi.current)
                     data-previous=raw(kpi.previous) data-change=raw(kpi.change_percent)>
                     <h3 class="kpi-label"><abbr title=name.definition()>{name.label()}</abbr></h3>
                     <p class="kpi-value">{value_text(name, kpi.current)}</p>
-                    <p class="kpi-change" title=previous.clone()>
+                    <p class="kpi-change" title=previous_title>
                         <span class=trend_class(kpi.change_percent) aria-hidden="true"></span>
                         {change}" vs previous period"
                         <span class="sr-only">" ("{previous}")"</span>

@@ -170,7 +170,7 @@ fn PeriodForm(
                 {date_input("From (UTC)", "since", |q| q.since.clone())}
                 {date_input("To (UTC)", "until", |q| q.until.clone())}
             </span>
-            <Suspense fallback=|| view! { <AppSelect names=Vec::new() query on_app=|_| {}/> }>
+            <Suspense fallback=move || view! { <AppSelect names=Vec::new() query on_app=|_| {}/> }>
                 {move || Suspend::new(async move {
                     let names = applications.await.unwrap_or_default();
                     view! { <AppSelect names query on_app/> }
@@ -228,7 +228,6 @@ fn Dashboard(view: AnalyticsView) -> impl IntoView {
         label,
         values: series.iter().map(pick).collect(),
     };
-    let count = |n: i64| Some(n as f64);
     let sign_ins = vec![
         line("Successful", |p| count(p.sign_ins_successful)),
         line("Failed", |p| count(p.sign_ins_failed)),
@@ -276,6 +275,10 @@ fn Dashboard(view: AnalyticsView) -> impl IntoView {
             </div>
         </section>
     }
+}
+
+fn count(n: i64) -> Option<f64> {
+    Some(n as f64)
 }
 
 /// A distribution's entries with readable names.

@@ -28,7 +28,7 @@ impl Scale {
 /// The top of a value axis: the smallest 1, 2 or 5 × 10ⁿ (n ≥ 0) at or above `max`,
 /// so the ticks fall on round numbers; at least 1 (an empty chart still has an axis).
 pub fn nice_max(max: f64) -> f64 {
-    if !(max > 1.0) {
+    if max.is_nan() || max <= 1.0 {
         return 1.0;
     }
     let mut power = 1.0;
