@@ -23,8 +23,8 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use pages::routes::{
-    AdminSessionsRoute, AnalyticsRoute, ApplicationsRoute, HistoryRoute, KillConfirmRoute, LoginRoute,
-    MySessionsRoute, SettingsRoute,
+    AdminSessionsRoute, AnalyticsRoute, ApplicationsRoute, HistoryRoute, KillConfirmRoute,
+    LoginRoute, MySessionsRoute, SettingsRoute,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {

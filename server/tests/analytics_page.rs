@@ -31,7 +31,14 @@ fn kpis_of(report: &Value) -> Kpis {
                 Some(n) => json!(n),
                 None => Value::Null,
             };
-            (name, (number("current"), number("previous"), number("change_percent")))
+            (
+                name,
+                (
+                    number("current"),
+                    number("previous"),
+                    number("change_percent"),
+                ),
+            )
         })
         .collect()
 }
@@ -76,18 +83,26 @@ async fn the_page_shows_the_numbers_the_cli_prints() {
         .sign_in("bob", "bob-password-1".into(), &client)
         .await
         .expect("sign in a day ago");
-    assert!(past.sign_in("bob", "nope-nope-nope".into(), &client).await.is_err());
+    assert!(past
+        .sign_in("bob", "nope-nope-nope".into(), &client)
+        .await
+        .is_err());
     let selector = EndSelector::Ids {
         ids: vec![old.session.id.clone()],
         scope: Scope::Everyone,
     };
-    past.end(selector, EndReason::Logout, "bob").await.expect("sign out");
+    past.end(selector, EndReason::Logout, "bob")
+        .await
+        .expect("sign out");
     past.flush_rollups().await.expect("write the past");
 
     // This period: two sign-ins, a failure, a kill by the admin.
     let admin = server.sign_in("alice", "alice-password-1").await.cookie;
     let bob = server.sign_in("bob", "bob-password-1").await.cookie;
-    assert!(server.try_sign_in_from("bob", "wrong-password", USER_AGENT).await.is_err());
+    assert!(server
+        .try_sign_in_from("bob", "wrong-password", USER_AGENT)
+        .await
+        .is_err());
     let bob_id = server.session_id(&bob).await;
     let (status, body) = server
         .call("kill_sessions", Some(&admin), &format!("ids[0]={bob_id}"))
@@ -95,7 +110,11 @@ async fn the_page_shows_the_numbers_the_cli_prints() {
     assert_eq!((status, body.as_str()), (200, "1"), "the admin kills bob");
 
     let (status, body) = server
-        .call_json("analytics_report", Some(&admin), &json!({"query": {"range": "Day", "since": "", "until": "", "app": ""}}))
+        .call_json(
+            "analytics_report",
+            Some(&admin),
+            &json!({"query": {"range": "Day", "since": "", "until": "", "app": ""}}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let page = json(&body);
@@ -120,19 +139,45 @@ async fn the_page_shows_the_numbers_the_cli_prints() {
     // The figures are the ones made above: 2 of 3 sign-ins now, 1 of 2 a day before.
     let rate = &from_cli["sign_in_success_rate"];
     assert_eq!(rate, &(json!(66.67), json!(50.0), json!(33.33)), "{cli}");
-    assert!(html.contains("66.7 %"), "the rate as the CLI's table prints it");
+    assert!(
+        html.contains("66.7 %"),
+        "the rate as the CLI's table prints it"
+    );
     assert!(html.contains("n/a"), "a change against 0 reads n/a");
-    for chart in ["chart-sign-ins", "chart-sessions", "chart-outcomes", "chart-browser"] {
-        assert!(html.contains(&format!("id=\"{chart}\"")), "{chart} rendered");
+    for chart in [
+        "chart-sign-ins",
+        "chart-sessions",
+        "chart-outcomes",
+        "chart-browser",
+    ] {
+        assert!(
+            html.contains(&format!("id=\"{chart}\"")),
+            "{chart} rendered"
+        );
     }
-    assert!(html.contains("role=\"img\""), "charts are images with a name");
+    assert!(
+        html.contains("role=\"img\""),
+        "charts are images with a name"
+    );
 
     // The period and application filters reach the report; bad input is a clear 4xx.
     let server = TestServer::start_on(&server.database_url, &[]);
     let asks = [
-        (json!({"range": "Week", "since": "", "until": "", "app": "console"}), 200, "console"),
-        (json!({"range": "Custom", "since": "2026-11-08", "until": "2026-11-01", "app": ""}), 400, "must not come after"),
-        (json!({"range": "Day", "since": "", "until": "", "app": "nope"}), 404, "No application named"),
+        (
+            json!({"range": "Week", "since": "", "until": "", "app": "console"}),
+            200,
+            "console",
+        ),
+        (
+            json!({"range": "Custom", "since": "2026-11-08", "until": "2026-11-01", "app": ""}),
+            400,
+            "must not come after",
+        ),
+        (
+            json!({"range": "Day", "since": "", "until": "", "app": "nope"}),
+            404,
+            "No application named",
+        ),
     ];
     for (query, code, text) in asks {
         let (status, body) = server
@@ -142,7 +187,11 @@ async fn the_page_shows_the_numbers_the_cli_prints() {
         assert!(body.contains(text), "{query}: {body}");
     }
     let (status, _) = server
-        .call_json("analytics_report", None, &json!({"query": {"range": "Day", "since": "", "until": "", "app": ""}}))
+        .call_json(
+            "analytics_report",
+            None,
+            &json!({"query": {"range": "Day", "since": "", "until": "", "app": ""}}),
+        )
         .await;
     assert_eq!(status, 401, "signed out: refused");
 }

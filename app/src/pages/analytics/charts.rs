@@ -4,7 +4,7 @@
 //! "Show as table". Colours come from the stylesheet (`--series-*`), so the dark theme
 //! has its own; lines also differ by dash, for eyes that do not tell the colours apart.
 
-use super::svg::{line_path, nice_max, tick_label, ticks, Scale};
+use super::svg::{line_path, lone_points, nice_max, tick_label, ticks, Scale};
 use leptos::prelude::*;
 use sessions_core::model::Millis;
 
@@ -37,7 +37,10 @@ pub fn LineChart(
         .flat_map(|line| line.values.iter().flatten())
         .fold(0.0_f64, |max, value| max.max(*value));
     let top = nice_max(max);
-    let x = Scale::new((0.0, n.saturating_sub(1) as f64), (PAD_LEFT, LINE_W - PAD_RIGHT));
+    let x = Scale::new(
+        (0.0, n.saturating_sub(1) as f64),
+        (PAD_LEFT, LINE_W - PAD_RIGHT),
+    );
     let y = Scale::new((0.0, top), (LINE_H - PAD_BOTTOM, PAD_TOP));
     let grid = ticks(max)
         .into_iter()
@@ -67,7 +70,11 @@ pub fn LineChart(
                 .enumerate()
                 .map(|(j, value)| (x.at(j as f64), value.map(|v| y.at(v))))
                 .collect();
-            view! { <path class={format!("chart-line series-{i}")} d={line_path(&points)}/> }
+            let dots = lone_points(&points)
+                .into_iter()
+                .map(|(cx, cy)| view! { <circle class={format!("chart-dot series-{i}")} cx=cx cy=cy r="3.5"/> })
+                .collect_view();
+            view! { <path class={format!("chart-line series-{i}")} d={line_path(&points)}/>{dots} }
         })
         .collect_view();
     let summary = line_summary(title, &starts, label_of, &lines);
@@ -78,7 +85,10 @@ pub fn LineChart(
             view! { <li><span class={format!("swatch series-{i}")} aria-hidden="true"></span>{line.label}</li> }
         })
         .collect_view();
-    let head = lines.iter().map(|line| view! { <th scope="col">{line.label}</th> }).collect_view();
+    let head = lines
+        .iter()
+        .map(|line| view! { <th scope="col">{line.label}</th> })
+        .collect_view();
     let rows = starts
         .iter()
         .enumerate()
@@ -273,13 +283,28 @@ mod tests {
     #[test]
     fn summaries_name_totals_and_peaks() {
         let lines = vec![
-            Line { label: "Active (average)", values: vec![Some(1.5), None, Some(2.0)] },
-            Line { label: "Killed", values: vec![Some(1.0), Some(0.0), Some(2.0)] },
+            Line {
+                label: "Active (average)",
+                values: vec![Some(1.5), None, Some(2.0)],
+            },
+            Line {
+                label: "Killed",
+                values: vec![Some(1.0), Some(0.0), Some(2.0)],
+            },
         ];
         let text = line_summary("Sessions", &[0, 1, 2], |at| at.to_string(), &lines);
-        assert_eq!(text, "Sessions, 0 to 2 UTC: Active (average) highest 2, Killed total 3.");
-        assert_eq!(line_summary("Sessions", &[], |at| at.to_string(), &[]), "Sessions: no data.");
-        assert_eq!(x_label_points(5), vec![(0, "start"), (2, "middle"), (4, "end")]);
+        assert_eq!(
+            text,
+            "Sessions, 0 to 2 UTC: Active (average) highest 2, Killed total 3."
+        );
+        assert_eq!(
+            line_summary("Sessions", &[], |at| at.to_string(), &[]),
+            "Sessions: no data."
+        );
+        assert_eq!(
+            x_label_points(5),
+            vec![(0, "start"), (2, "middle"), (4, "end")]
+        );
         assert_eq!(percent(1, 3), "33.3 %");
     }
 }

@@ -20,9 +20,9 @@ use charts::{BarChart, Line, LineChart};
 use kpis::KpiCards;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 #[cfg(feature = "hydrate")]
 use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 use query::{date_of, AnalyticsQuery, Range};
 use sessions_core::analytics::{Distribution, Report, SeriesPoint, DAY_MS};
@@ -125,7 +125,11 @@ fn PeriodForm(
 ) -> impl IntoView {
     let draft = RwSignal::new(query.get_untracked());
     // The back button (or a shared link) sets the URL: the fields follow.
-    Effect::watch(move || query.get(), move |now, _, _| draft.set(now.clone()), false);
+    Effect::watch(
+        move || query.get(),
+        move |now, _, _| draft.set(now.clone()),
+        false,
+    );
     let on_range = move |event: leptos::ev::Event| {
         let range = Range::parse(&event_target_value(&event)).unwrap_or_default();
         draft.update(|draft| draft.range = range);
@@ -148,7 +152,9 @@ fn PeriodForm(
             view! { <option value=range.as_str() selected=selected>{range.label()}</option> }
         })
         .collect_view();
-    let date_input = move |label: &'static str, name: &'static str, pick: fn(&AnalyticsQuery) -> String| {
+    let date_input = move |label: &'static str,
+                           name: &'static str,
+                           pick: fn(&AnalyticsQuery) -> String| {
         let value = move || draft.with(pick);
         let on_change = move |event: leptos::ev::Event| {
             let text = event_target_value(&event);
@@ -332,7 +338,11 @@ fn exact(at: Millis) -> String {
 }
 
 fn hour_label(at: Millis) -> String {
-    format!("{} {:02}:00", &date_of(at)[5..], at.rem_euclid(DAY_MS) / HOUR_MS)
+    format!(
+        "{} {:02}:00",
+        &date_of(at)[5..],
+        at.rem_euclid(DAY_MS) / HOUR_MS
+    )
 }
 
 fn day_label(at: Millis) -> String {
@@ -346,7 +356,10 @@ mod tests {
     #[test]
     fn names_and_times_read_well() {
         assert_eq!(entry_label("sign_ins", "successful"), "Successful");
-        assert_eq!(entry_label("cleaned", "evicted_by_limit"), "Evicted by limit");
+        assert_eq!(
+            entry_label("cleaned", "evicted_by_limit"),
+            "Evicted by limit"
+        );
         assert_eq!(entry_label("country", ""), "Unknown");
         assert_eq!(entry_label("browser", "Firefox"), "Firefox");
         let at = query::date_ms("2026-11-30").expect("day") + 13 * HOUR_MS;

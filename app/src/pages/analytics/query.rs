@@ -69,7 +69,11 @@ impl AnalyticsQuery {
         let range = get("range")
             .and_then(|range| Range::parse(&range))
             .unwrap_or_default();
-        let date = |key| get(key).filter(|text| date_ms(text).is_some()).unwrap_or_default();
+        let date = |key| {
+            get(key)
+                .filter(|text| date_ms(text).is_some())
+                .unwrap_or_default()
+        };
         AnalyticsQuery {
             range,
             since: date("since"),
@@ -133,7 +137,8 @@ pub fn date_ms(text: &str) -> Option<Millis> {
     if parts.next().is_some() || year.len() != 4 || month.len() != 2 || day.len() != 2 {
         return None;
     }
-    let (year, month, day): (i64, i64, i64) = (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+    let (year, month, day): (i64, i64, i64) =
+        (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
@@ -203,9 +208,21 @@ mod tests {
         for (text, ms) in cases {
             assert_eq!(date_ms(text), Some(ms), "{text}");
             assert_eq!(date_of(ms), text);
-            assert_eq!(date_of(ms + DAY_MS - 1), text, "the last instant of the day");
+            assert_eq!(
+                date_of(ms + DAY_MS - 1),
+                text,
+                "the last instant of the day"
+            );
         }
-        for bad in ["", "2026-11", "2026-13-01", "2026-02-29", "2026-11-31", "26-11-30", "2026-11-30x"] {
+        for bad in [
+            "",
+            "2026-11",
+            "2026-13-01",
+            "2026-02-29",
+            "2026-11-31",
+            "26-11-30",
+            "2026-11-30x",
+        ] {
             assert_eq!(date_ms(bad), None, "{bad}");
         }
     }
@@ -228,7 +245,10 @@ mod tests {
         assert_eq!(spaced.to_search(), "?app=my%20app");
         // Dates only count for custom periods; bad values fall back.
         assert_eq!(parse("?range=7d&since=2026-11-01").to_search(), "?range=7d");
-        assert_eq!(parse("?range=week&since=yesterday"), AnalyticsQuery::default());
+        assert_eq!(
+            parse("?range=week&since=yesterday"),
+            AnalyticsQuery::default()
+        );
     }
 
     #[test]
@@ -236,13 +256,18 @@ mod tests {
         let day = date_ms("2026-11-30").expect("day");
         let now = day + 13 * HOUR_MS + 5 * 60_000;
         let week = parse("?range=7d").period(now).expect("week");
-        assert_eq!((week.until, week.length()), (day + 14 * HOUR_MS, 7 * DAY_MS));
+        assert_eq!(
+            (week.until, week.length()),
+            (day + 14 * HOUR_MS, 7 * DAY_MS)
+        );
         let custom = parse("?range=custom&since=2026-11-01&until=2026-11-07")
             .period(now)
             .expect("custom");
         let first = date_ms("2026-11-01").expect("first");
         assert_eq!((custom.since, custom.until), (first, first + 7 * DAY_MS));
-        let open = parse("?range=custom&since=2026-11-29").period(now).expect("open");
+        let open = parse("?range=custom&since=2026-11-29")
+            .period(now)
+            .expect("open");
         assert_eq!(open.until, day + 14 * HOUR_MS, "up to now");
         let errors = [
             "?range=custom",

@@ -42,13 +42,41 @@ pub fn nice_max(max: f64) -> f64 {
         .unwrap_or(10.0 * power)
 }
 
-/// Tick values from 0 to `nice_max(max)`: five (0, ¼, ½, ¾, top) when they are whole
-/// numbers, else the whole steps that fit (0, 1 for a top of 1; 0, 1, 2 for 2).
+/// Tick values from 0 to `nice_max(max)` in whole, round steps: a top of 1, 2 or 5 is
+/// counted in ones; 10 in twos, 20 in fives, 50 in tens, and so on.
 pub fn ticks(max: f64) -> Vec<f64> {
     let top = nice_max(max);
-    let parts = if top >= 4.0 { 4.0 } else { top };
+    let parts = if top <= 5.0 {
+        top
+    } else {
+        let mut power = 1.0;
+        while power * 10.0 <= top {
+            power *= 10.0;
+        }
+        match (top / power).round() as i64 {
+            2 => 4.0,
+            _ => 5.0,
+        }
+    };
     (0..=parts as usize)
         .map(|i| top * i as f64 / parts)
+        .collect()
+}
+
+/// The points of `points` with no defined neighbour: a line cannot show them, the
+/// chart marks them with a dot (an hour of samples between hours without any).
+pub fn lone_points(points: &[(f64, Option<f64>)]) -> Vec<(f64, f64)> {
+    let defined = |i: Option<usize>| {
+        i.and_then(|i| points.get(i))
+            .is_some_and(|(_, y)| y.is_some())
+    };
+    points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (x, y))| {
+            let y = (*y)?;
+            (!defined(i.checked_sub(1)) && !defined(Some(i + 1))).then_some((*x, y))
+        })
         .collect()
 }
 
@@ -147,8 +175,25 @@ mod tests {
     fn ticks_are_whole_steps() {
         assert_eq!(ticks(0.0), vec![0.0, 1.0]);
         assert_eq!(ticks(2.0), vec![0.0, 1.0, 2.0]);
-        assert_eq!(ticks(7.0), vec![0.0, 2.5, 5.0, 7.5, 10.0]);
+        assert_eq!(ticks(4.0), vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(ticks(7.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(ticks(15.0), vec![0.0, 5.0, 10.0, 15.0, 20.0]);
         assert_eq!(ticks(150.0), vec![0.0, 50.0, 100.0, 150.0, 200.0]);
+        assert_eq!(ticks(420.0), vec![0.0, 100.0, 200.0, 300.0, 400.0, 500.0]);
+    }
+
+    #[test]
+    fn lone_points_are_found() {
+        let points = [
+            (0.0, Some(1.0)),
+            (1.0, None),
+            (2.0, Some(2.0)),
+            (3.0, Some(3.0)),
+            (4.0, None),
+            (5.0, Some(4.0)),
+        ];
+        assert_eq!(lone_points(&points), vec![(0.0, 1.0), (5.0, 4.0)]);
+        assert_eq!(lone_points(&[]), vec![]);
     }
 
     #[test]
@@ -163,10 +208,7 @@ mod tests {
             (50.0, Some(2.0)),
             (60.0, Some(3.0)),
         ];
-        assert_eq!(
-            line_path(&points),
-            "M0 10 L10 5.3 M30 1 h0 M50 2 L60 3"
-        );
+        assert_eq!(line_path(&points), "M0 10 L10 5.3 M30 1 h0 M50 2 L60 3");
         assert_eq!(line_path(&[(5.0, Some(1.0))]), "M5 1 h0");
     }
 
