@@ -122,6 +122,9 @@ pub fn LineChart(
             </details>
         </figure>
     }
+    // Erased: the typed view of a chart is deep enough to overflow the compiler's
+    // query depth once several are nested in the page.
+    .into_any()
 }
 
 /// Which points get a time under the axis: the first, the middle and the last.

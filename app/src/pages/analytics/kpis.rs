@@ -31,7 +31,7 @@ pub fn KpiCards(kpis: Vec<Kpi>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <ul class="kpis">{cards}</ul> }
+    view! { <ul class="kpis">{cards}</ul> }.into_any()
 }
 
 /// Whole counts without decimals, percentages with one, the rest with two: as the
