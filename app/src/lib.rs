@@ -2,6 +2,7 @@
 //! The Sessions web app: pages, components and server functions, shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
+pub mod analytics_api;
 pub mod api;
 pub mod apps_api;
 pub mod browser;
@@ -22,8 +23,8 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use pages::routes::{
-    AdminSessionsRoute, ApplicationsRoute, HistoryRoute, KillConfirmRoute, LoginRoute,
-    MySessionsRoute, SettingsRoute,
+    AdminSessionsRoute, AnalyticsRoute, ApplicationsRoute, HistoryRoute, KillConfirmRoute,
+    LoginRoute, MySessionsRoute, SettingsRoute,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/applications") view={Lazy::<ApplicationsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/analytics") view={Lazy::<AnalyticsRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -12,6 +12,7 @@ const PAGES: { path: string; as: "admin" | "alice" | null; ready: string }[] = [
   { path: "/admin/history", as: "admin", ready: "History" },
   { path: "/admin/settings", as: "admin", ready: "Settings" },
   { path: "/admin/applications", as: "admin", ready: "Applications" },
+  { path: "/admin/analytics", as: "admin", ready: "Analytics" },
 ];
 
 /** Per page, a click whose effect only the WASM produces (the page hydrated for real). */
@@ -47,6 +48,11 @@ const WASM_ONLY: Record<string, (page: Page) => Promise<void>> = {
     await page.getByRole("button", { name: "Add application" }).click();
     await expect(page.getByRole("alert")).toBeVisible();
     await expect(page).toHaveURL(/\/admin\/applications$/);
+  },
+  "/admin/analytics": async (page) => {
+    await page.getByRole("combobox", { name: "Period" }).selectOption("7d");
+    await expect(page).toHaveURL(/\/admin\/analytics\?range=7d$/);
+    await expect(page.locator(".period")).toContainText("(7 days)");
   },
 };
 

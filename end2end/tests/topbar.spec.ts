@@ -56,7 +56,7 @@ test.describe("top bar", () => {
     await signIn(page, "admin");
     const bar = page.locator(".topbar");
     await expect(bar.locator("summary", { hasText: "Menu" })).toBeHidden();
-    for (const name of ["All sessions", "History", "Settings", "Applications", "My sessions"]) {
+    for (const name of ["All sessions", "History", "Analytics", "Settings", "Applications", "My sessions"]) {
       await expect(bar.getByRole("link", { name, exact: true })).toBeVisible();
     }
     await expect(bar.getByRole("link", { name: "All sessions" })).toHaveAttribute("aria-current", "page");

@@ -1,4 +1,5 @@
 pub mod admin_sessions;
+pub mod analytics;
 pub mod applications;
 pub mod history;
 pub mod kill_confirm;
@@ -31,9 +32,10 @@ pub fn page_title(page: &str) -> String {
 }
 
 /// The navigation of signed-in pages: (path, label, admins only).
-const NAV: [(&str, &str, bool); 5] = [
+const NAV: [(&str, &str, bool); 6] = [
     ("/admin/sessions", "All sessions", true),
     ("/admin/history", "History", true),
+    ("/admin/analytics", "Analytics", true),
     ("/admin/settings", "Settings", true),
     ("/admin/applications", "Applications", true),
     ("/account/sessions", "My sessions", false),

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 use super::admin_sessions::AdminSessionsPage;
+use super::analytics::AnalyticsPage;
 use super::applications::ApplicationsPage;
 use super::history::HistoryPage;
 use super::kill_confirm::KillConfirmPage;
@@ -46,3 +47,4 @@ lazy_page!(MySessionsRoute, MySessionsPage);
 lazy_page!(HistoryRoute, HistoryPage);
 lazy_page!(SettingsRoute, SettingsPage);
 lazy_page!(ApplicationsRoute, ApplicationsPage);
+lazy_page!(AnalyticsRoute, AnalyticsPage);
