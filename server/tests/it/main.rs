@@ -5,6 +5,7 @@
 mod support;
 
 mod analytics_cli;
+mod analytics_page;
 mod api_bad_input;
 mod api_http;
 mod api_isolation;

@@ -3,14 +3,12 @@
 //! engine whose clock runs a day behind), then the page's server function, the page's
 //! HTML as the server renders it, and the CLI's JSON show the same KPIs to the digit.
 
-mod support;
-
+use crate::support::{cli_json, json, TestServer, USER_AGENT};
 use serde_json::{json, Value};
 use sessions_core::model::EndReason;
 use sessions_core::store::{EndSelector, Scope};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use support::{cli_json, json, TestServer, USER_AGENT};
 
 const USERS: &[(&str, &str, &str)] = &[
     ("alice", "admin", "alice-password-1"),
