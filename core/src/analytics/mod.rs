@@ -15,4 +15,4 @@ pub mod tally;
 
 pub use metric::{Metric, Rollup};
 pub use period::{Period, DAY_MS};
-pub use report::{Distribution, Kpi, KpiName, Report, SeriesPoint, UserCounts};
+pub use report::{format_change, Distribution, Kpi, KpiName, Report, SeriesPoint, UserCounts};

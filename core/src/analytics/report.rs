@@ -80,6 +80,24 @@ impl KpiName {
     pub fn is_percent(self) -> bool {
         matches!(self, KpiName::SignInSuccessRate | KpiName::ActiveUsers)
     }
+
+    /// `value` as a person reads it, the same on the page and in the CLI's table:
+    /// percentages with one decimal, whole counts without, the rest with two; "n/a"
+    /// when undefined.
+    pub fn format_value(self, value: Option<f64>) -> String {
+        match value {
+            None => "n/a".into(),
+            Some(value) if self.is_percent() => format!("{value:.1} %"),
+            Some(value) if value.fract() == 0.0 => format!("{value:.0}"),
+            Some(value) => format!("{value:.2}"),
+        }
+    }
+}
+
+/// A KPI's change against the previous period as a person reads it ("+20.0 %"), "n/a"
+/// when the previous value was 0 or undefined.
+pub fn format_change(change_percent: Option<f64>) -> String {
+    change_percent.map_or_else(|| "n/a".into(), |change| format!("{change:+.1} %"))
 }
 
 /// One KPI: its value in the period, in the previous one, and the change in %.

@@ -211,3 +211,19 @@ fn series_and_distributions_follow_the_period() {
         "one day holds both hours"
     );
 }
+
+#[test]
+fn figures_read_the_same_on_the_page_and_in_the_cli() {
+    let cases = [
+        (KpiName::SignInSuccessRate, Some(66.67), "66.7 %"),
+        (KpiName::Turnover, Some(4.0), "4"),
+        (KpiName::ActiveSessionsAverage, Some(1.5), "1.50"),
+        (KpiName::BlockedAttempts, None, "n/a"),
+    ];
+    for (name, given, shown) in cases {
+        assert_eq!(name.format_value(given), shown, "{name:?}");
+    }
+    assert_eq!(super::format_change(Some(20.0)), "+20.0 %");
+    assert_eq!(super::format_change(Some(-50.0)), "-50.0 %");
+    assert_eq!(super::format_change(None), "n/a");
+}

@@ -14,7 +14,7 @@ use super::history::parse_time;
 use super::output::print_records;
 use super::AnalyticsArgs;
 use serde::Serialize;
-use sessions_core::analytics::{Kpi, KpiName, Period};
+use sessions_core::analytics::{format_change, Kpi, KpiName, Period};
 use sessions_core::model::Millis;
 use sessions_core::{CoreError, Engine};
 use std::sync::Arc;
@@ -54,9 +54,9 @@ pub async fn run(engine: &Arc<Engine>, args: AnalyticsArgs) -> Result<(), Failur
         .map(|(shown, kpi)| {
             vec![
                 shown.label.to_owned(),
-                value(kpi.name, kpi.current),
-                value(kpi.name, kpi.previous),
-                change(kpi.change_percent),
+                kpi.name.format_value(kpi.current),
+                kpi.name.format_value(kpi.previous),
+                format_change(kpi.change_percent),
             ]
         })
         .collect();
@@ -135,38 +135,12 @@ fn rfc3339(at: Millis) -> String {
         .unwrap_or_default()
 }
 
-/// Whole counts without decimals, the rest with one: what a person reads.
-fn value(name: KpiName, value: Option<f64>) -> String {
-    match value {
-        None => "n/a".into(),
-        Some(value) if name.is_percent() => format!("{value:.1} %"),
-        Some(value) if value.fract() == 0.0 => format!("{value:.0}"),
-        Some(value) => format!("{value:.2}"),
-    }
-}
-
-fn change(change: Option<f64>) -> String {
-    change.map_or_else(|| "n/a".into(), |change| format!("{change:+.1} %"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn values_read_as_a_person_expects() {
-        let cases = [
-            (KpiName::SignInSuccessRate, Some(66.67), "66.7 %"),
-            (KpiName::Turnover, Some(4.0), "4"),
-            (KpiName::ActiveSessionsAverage, Some(1.5), "1.50"),
-            (KpiName::BlockedAttempts, None, "n/a"),
-        ];
-        for (name, given, shown) in cases {
-            assert_eq!(value(name, given), shown, "{name:?}");
-        }
-        assert_eq!(change(Some(20.0)), "+20.0 %");
-        assert_eq!(change(Some(-50.0)), "-50.0 %");
-        assert_eq!(change(None), "n/a");
+    fn times_are_rfc3339_in_utc() {
         assert_eq!(rfc3339(1_800_000_000_000), "2027-01-15T08:00:00Z");
     }
 }
