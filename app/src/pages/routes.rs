@@ -1,4 +1,4 @@
-//! Every page is a lazy route: with `cargo leptos --split` its code is a wasm chunk of
+//! Every page but /login is a lazy route: with `cargo leptos --split` its code is a wasm chunk of
 //! its own, fetched when the page is first shown, so the first download is the shell,
 //! the router and the page at hand rather than the whole console (issue 9: initial
 //! wasm). Without `--split` (debug builds) the chunks are simply part of the one file.
@@ -39,7 +39,15 @@ macro_rules! lazy_page {
     };
 }
 
-lazy_page!(LoginRoute, LoginPage);
+/// `/login` is the one page not loaded lazily: its code is small and nearly all of it
+/// (forms, server calls, the view machinery) is what every other page needs too, so in
+/// the main module it costs them little; as a lazy route the sign-in page fetched
+/// thirty small chunks on top of the main module (see bench/results-wasm.md).
+#[component]
+pub fn LoginRoute() -> impl IntoView {
+    Effect::new(|_| crate::browser::mark_hydrated());
+    view! { <LoginPage/> }
+}
 lazy_page!(AdminSessionsRoute, AdminSessionsPage);
 lazy_page!(KillConfirmRoute, KillConfirmPage);
 lazy_page!(MySessionsRoute, MySessionsPage);
