@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
         <Title text="Sessions"/>
         <Router>
             <Routes fallback=|| view! { <main class="not-found"><h1>"Page not found"</h1><a href="/">"Back to Sessions"</a></main> }>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
+                <Route path=path!("/login") view=LoginRoute/>
                 <Route path=path!("/admin/sessions") view={Lazy::<AdminSessionsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/sessions/kill") view={Lazy::<KillConfirmRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>

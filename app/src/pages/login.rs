@@ -1,8 +1,10 @@
 //! `/login`: username and password. Works without JavaScript (plain form post).
 
 use crate::api::SignIn;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::server::SharedValue;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use sessions_core::model::EndReason;
@@ -36,6 +38,31 @@ pub fn LoginPage() -> impl IntoView {
     // page rendered in the browser alone sends none: its button is disabled while a
     // sign-in is pending.
     let nonce = SharedValue::new(form_nonce).into_inner();
+    // What `<ActionForm>` does, read from the three fields directly: ActionForm decodes
+    // the whole form with serde_qs, which alone was ~40 KB of this page's wasm (twiggy,
+    // `FromFormData::from_event`). Without the WASM the form posts as before.
+    let (nonce_input, username_input, password_input) = (
+        NodeRef::<html::Input>::new(),
+        NodeRef::<html::Input>::new(),
+        NodeRef::<html::Input>::new(),
+    );
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        if event.default_prevented() {
+            return;
+        }
+        event.prevent_default();
+        let value = |input: NodeRef<html::Input>| {
+            input
+                .get_untracked()
+                .map(|input| input.value())
+                .unwrap_or_default()
+        };
+        sign_in.dispatch(SignIn {
+            username: value(username_input),
+            password: value(password_input),
+            nonce: value(nonce_input),
+        });
+    };
     view! {
         <Title text=crate::pages::page_title("Sign in")/>
         <main class="login-page" id="main">
@@ -44,16 +71,16 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="subtitle">"Sign in to manage active sessions"</p>
                 {move || ended().map(|text| view! { <div class="flash info" role="status">{text}</div> })}
                 {move || error().map(|text| view! { <div class="flash failure" role="alert">{text}</div> })}
-                <ActionForm action=sign_in>
-                    <input type="hidden" name="nonce" value=nonce/>
+                <form method="post" action=SignIn::url() on:submit=on_submit>
+                    <input type="hidden" name="nonce" value=nonce node_ref=nonce_input/>
                     <label for="username">"Username"</label>
-                    <input id="username" name="username" type="text" autocomplete="username" required=true autofocus=true/>
+                    <input id="username" name="username" type="text" autocomplete="username" required=true autofocus=true node_ref=username_input/>
                     <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required=true node_ref=password_input/>
                     <button class="button primary" type="submit" disabled=move || sign_in.pending().get()>
                         {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
-                </ActionForm>
+                </form>
             </div>
         </main>
     }

@@ -1,5 +1,5 @@
-//! Every page is a lazy route: with `cargo leptos --split` its code is a wasm chunk of
-//! its own, fetched when the page is first shown, so the first download is the shell,
+//! Every page but /login is a lazy route: with `cargo leptos --split` its code is a wasm
+//! chunk of its own, fetched when the page is first shown, so the first download is the shell,
 //! the router and the page at hand rather than the whole console (issue 9: initial
 //! wasm). Without `--split` (debug builds) the chunks are simply part of the one file.
 //!
@@ -40,7 +40,15 @@ macro_rules! lazy_page {
     };
 }
 
-lazy_page!(LoginRoute, LoginPage);
+/// `/login` is the one page not loaded lazily. As a lazy route it fetched thirty small
+/// chunks on top of the main module (309.8 KB gzip in all), mostly form, server-call and
+/// view code the other pages use as well; in the main module it is 224.5 KB, and the
+/// main module every other page fetches grew by 33 KB (bench/results-wasm.md).
+#[component]
+pub fn LoginRoute() -> impl IntoView {
+    Effect::new(|_| crate::browser::mark_hydrated());
+    view! { <LoginPage/> }
+}
 lazy_page!(AdminSessionsRoute, AdminSessionsPage);
 lazy_page!(KillConfirmRoute, KillConfirmPage);
 lazy_page!(MySessionsRoute, MySessionsPage);
