@@ -238,7 +238,34 @@ mod client {
 #[cfg(test)]
 mod tests {
     use super::parse_event;
-    use sessions_core::model::{EndReason, LiveEvent, TouchedSession};
+    use sessions_core::model::{
+        AgentInfo, EndReason, LiveEvent, Role, Session, SessionStatus, TouchedSession,
+    };
+
+    fn session(id: &str) -> Session {
+        Session {
+            id: id.into(),
+            application: "helpdesk".into(),
+            user_id: None,
+            external_user_id: Some("u-42".into()),
+            username: Some("Elsa Lindqvist".into()),
+            status: SessionStatus::Authenticated,
+            role: Role::User,
+            first_ip: "10.0.0.1".into(),
+            last_ip: "10.0.0.2".into(),
+            user_agent: "Firefox".into(),
+            agent: AgentInfo::default(),
+            country: Some("SE".into()),
+            created_at: 1_000,
+            last_seen_at: 2_000,
+            idle_deadline: 3_000,
+            expires_at: 4_000,
+            ended_at: None,
+            end_reason: None,
+            ended_by: None,
+            flags: vec![],
+        }
+    }
 
     /// Every kind of message reads back as the event the server serialised.
     #[test]
@@ -247,7 +274,18 @@ mod tests {
             LiveEvent::SignedOut {
                 reason: EndReason::Killed,
             },
+            LiveEvent::Created {
+                session: Box::new(session("s0")),
+            },
             LiveEvent::Ended { sessions: vec![] },
+            LiveEvent::Ended {
+                sessions: vec![Session {
+                    ended_at: Some(5_000),
+                    end_reason: Some(EndReason::Killed),
+                    ended_by: Some("admin".into()),
+                    ..session("s2")
+                }],
+            },
             LiveEvent::Touched {
                 touched: vec![TouchedSession {
                     id: "s1".into(),
