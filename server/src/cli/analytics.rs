@@ -16,7 +16,7 @@ use super::AnalyticsArgs;
 use serde::Serialize;
 use sessions_core::analytics::{format_change, Kpi, KpiName, Period};
 use sessions_core::model::Millis;
-use sessions_core::{CoreError, Engine};
+use sessions_core::Engine;
 use std::sync::Arc;
 
 pub async fn run(engine: &Arc<Engine>, args: AnalyticsArgs) -> Result<(), Failure> {
@@ -32,14 +32,8 @@ pub async fn run(engine: &Arc<Engine>, args: AnalyticsArgs) -> Result<(), Failur
         .map(|t| parse_time(t, now))
         .transpose()?;
     let period = engine.analytics_period(since, until)?;
-    // An unknown application is a failure of the command (exit 1), not a bad flag.
-    let application = engine
-        .analytics_application(args.app.as_deref())
-        .await
-        .map_err(|err| match err {
-            CoreError::NotFound(message) => Failure { message, code: 1 },
-            other => Failure::from(other),
-        })?;
+    // An unknown application is "not found" (exit 3), as everywhere in the CLI.
+    let application = engine.analytics_application(args.app.as_deref()).await?;
     let report = engine.analytics(period, application.as_deref()).await?;
     let printed = Printed {
         application: report.application.clone(),

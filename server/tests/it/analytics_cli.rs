@@ -131,7 +131,7 @@ fn bad_input_is_refused_with_a_clear_message() {
             2,
             "must start before it ends",
         ),
-        (&["--app", "nope"], 1, "No application named \"nope\""),
+        (&["--app", "nope"], 3, "No application named \"nope\""),
     ];
     for (args, code, message) in cases {
         let mut argv = vec!["analytics"];
