@@ -1,6 +1,7 @@
 //! Text for times, durations and addresses. Pure functions of their inputs (the
 //! current time is passed in), so server rendering and hydration print the same.
 
+use sessions_core::analytics::DAY_MS;
 use sessions_core::model::{Millis, Session, SessionFlag};
 
 /// "just now", "5 min ago", "3 h ago", "2 d ago".
@@ -40,14 +41,13 @@ pub fn time_left(deadline: Millis, now: Millis) -> String {
 
 /// An ISO-8601 UTC timestamp, for tooltips.
 pub fn utc(at: Millis) -> String {
-    let secs = at.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
+    let secs = at.div_euclid(1000).rem_euclid(86_400);
     format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+        "{} {:02}:{:02}:{:02} UTC",
+        date_of(at),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
     )
 }
 
@@ -63,6 +63,47 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` day, in milliseconds.
+pub fn date_ms(text: &str) -> Option<Millis> {
+    let mut parts = text.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    let (year, month, day): (i64, i64, i64) =
+        (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * DAY_MS)
+}
+
+/// The UTC day of `at` as `YYYY-MM-DD`.
+pub fn date_of(at: Millis) -> String {
+    let (year, month, day) = civil_from_days(at.div_euclid(DAY_MS));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's civil-to-days algorithm, the inverse of `civil_from_days`.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Hides all but the last part of an address until the admin asks to see it.

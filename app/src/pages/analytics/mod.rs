@@ -15,6 +15,7 @@ pub mod svg;
 use crate::analytics_api::{analytics_applications, analytics_report, AnalyticsView};
 use crate::api::whoami;
 use crate::components::flash::Flash;
+use crate::format::date_of;
 use crate::pages::{page_title, TopBar};
 use charts::{BarChart, Line, LineChart};
 use kpis::KpiCards;
@@ -24,7 +25,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
-use query::{date_of, AnalyticsQuery, Range};
+use query::{AnalyticsQuery, Range};
 use sessions_core::analytics::{Distribution, Report, SeriesPoint, DAY_MS};
 use sessions_core::model::{EndReason, Millis, HOUR_MS};
 
@@ -362,7 +363,7 @@ mod tests {
         );
         assert_eq!(entry_label("country", ""), "Unknown");
         assert_eq!(entry_label("browser", "Firefox"), "Firefox");
-        let at = query::date_ms("2026-11-30").expect("day") + 13 * HOUR_MS;
+        let at = crate::format::date_ms("2026-11-30").expect("day") + 13 * HOUR_MS;
         assert_eq!(hour_label(at), "11-30 13:00");
         assert_eq!(day_label(at), "11-30");
         assert_eq!(exact(at), "2026-11-30 13:00");

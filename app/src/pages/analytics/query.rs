@@ -4,6 +4,7 @@
 //! without its WASM asks for exactly the same thing.
 
 use crate::components::console_url::encode;
+use crate::format::date_ms;
 use serde::{Deserialize, Serialize};
 use sessions_core::analytics::{Period, DAY_MS};
 use sessions_core::model::{Millis, HOUR_MS};
@@ -130,62 +131,10 @@ impl AnalyticsQuery {
     }
 }
 
-/// Midnight UTC of a `YYYY-MM-DD` day, in milliseconds.
-pub fn date_ms(text: &str) -> Option<Millis> {
-    let mut parts = text.split('-');
-    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || year.len() != 4 || month.len() != 2 || day.len() != 2 {
-        return None;
-    }
-    let (year, month, day): (i64, i64, i64) =
-        (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * DAY_MS)
-}
-
-/// The UTC day of `at` as `YYYY-MM-DD`.
-pub fn date_of(at: Millis) -> String {
-    let (year, month, day) = civil_from_days(at.div_euclid(DAY_MS));
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Howard Hinnant's days-from-civil and back (proleptic Gregorian, day 0 = 1970-01-01).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::date_of;
 
     fn parse(search: &str) -> AnalyticsQuery {
         AnalyticsQuery::from_params(|key| {
