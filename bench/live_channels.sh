@@ -74,7 +74,7 @@ field() { python3 -c "import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; p
   echo "# Live channels: $N open at once"
   echo
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores (shared), binary \`$BIN\`, SQLite file, loopback."
-  echo "Command: \`N=$N bench/live_channels.sh $BIN\`. Clients: bench/live_clients.py (asyncio, one process)."
+  echo "Command: \`N=$N bench/live_channels.sh $BIN\`. Clients: bench/live_clients.py (one process, one epoll loop)."
   echo
   echo "| measure | value | target |"
   echo "|---|---|---|"
