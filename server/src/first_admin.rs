@@ -3,7 +3,7 @@
 //! next to the URL. Any existing user (even a disabled one) means the operator already
 //! has a way in, and nothing is created or printed.
 
-use crate::cli::GlobalArgs;
+use crate::config::GlobalArgs;
 use rand::Rng;
 use sessions_core::model::Role;
 use sessions_core::Engine;

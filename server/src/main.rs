@@ -2,7 +2,9 @@
 
 mod api;
 mod cli;
+mod config;
 mod demo;
+mod failure;
 mod first_admin;
 mod metrics;
 mod serve;

@@ -1,7 +1,7 @@
 //! `sessions serve`: open the engine, start the background work, serve HTTP until
 //! told to stop, then flush what is still in memory.
 
-use crate::cli::GlobalArgs;
+use crate::config::GlobalArgs;
 use crate::tls::TlsArgs;
 use crate::web::{self, Scheme, TrustedProxies};
 use clap::Args;

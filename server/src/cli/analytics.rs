@@ -9,10 +9,10 @@
 //! until)` in whole hours, `unit` is `percent`, `sessions` or `count`, and a value or
 //! change that is not defined (no attempts; a previous value of 0) is `null`.
 
-use super::commands::Failure;
 use super::history::parse_time;
 use super::output::print_records;
 use super::AnalyticsArgs;
+use crate::failure::Failure;
 use serde::Serialize;
 use sessions_core::analytics::{format_change, Kpi, KpiName, Period};
 use sessions_core::model::Millis;

@@ -1,8 +1,9 @@
 //! `sessions app …`: applications and their API keys.
 
-use super::commands::{Failure, ACTOR};
 use super::output::print_records;
+use super::ACTOR;
 use super::{AppCommand, Format};
+use crate::failure::Failure;
 use app::format::utc;
 use sessions_core::Engine;
 use std::sync::Arc;

@@ -1,9 +1,9 @@
 //! `sessions history`: ended sessions with who ended them and why, or (with
 //! `--settings`) the ledger of settings changes.
 
-use super::commands::Failure;
 use super::output::print_records;
 use super::HistoryArgs;
+use crate::failure::Failure;
 use app::format::{display_user, flag_reasons, utc};
 use sessions_core::model::{EndReason, HistoryQuery, Millis, MAX_PAGE_SIZE};
 use sessions_core::Engine;

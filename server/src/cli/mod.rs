@@ -4,16 +4,19 @@
 mod analytics;
 mod applications;
 mod commands;
-mod database;
 mod history;
 mod output;
+mod sessions;
 mod settings;
 mod users;
 
 pub use commands::run;
-pub use database::DEFAULT_DATABASE_URL;
 
+use crate::config::GlobalArgs;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Recorded as who ended sessions or changed settings from the command line.
+const ACTOR: &str = "cli";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,38 +29,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct GlobalArgs {
-    /// Database URL: sqlite://PATH (default) or postgres://…
-    #[arg(long, env = "DATABASE_URL", global = true, default_value = DEFAULT_DATABASE_URL)]
-    pub database_url: String,
-    /// Most database connections this process opens (default: 8 on SQLite, 10 on PostgreSQL).
-    #[arg(long, env = "SESSIONS_DB_POOL_SIZE", global = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub db_pool_size: Option<u32>,
-    /// PostgreSQL: cancel a statement that runs longer than this many milliseconds.
-    #[arg(long, env = "SESSIONS_DB_STATEMENT_TIMEOUT_MS", global = true, value_parser = clap::value_parser!(u64).range(1..))]
-    pub db_statement_timeout_ms: Option<u64>,
-    /// Offline IP-to-country database (MaxMind format). Missing: countries show as unknown.
-    #[arg(long, env = "SESSIONS_GEOIP_DB", global = true, default_value = sessions_core::geo::DEFAULT_GEO_DB)]
-    pub geoip_db: std::path::PathBuf,
-}
-
-impl GlobalArgs {
-    pub fn engine_config(&self, secure_cookies: bool) -> sessions_core::EngineConfig {
-        sessions_core::EngineConfig {
-            database_url: self.database_url.clone(),
-            secure_cookies,
-            geo_db: Some(self.geoip_db.clone()),
-            store: sessions_core::store::StoreOptions {
-                max_connections: self.db_pool_size,
-                statement_timeout: self
-                    .db_statement_timeout_ms
-                    .map(std::time::Duration::from_millis),
-            },
-        }
-    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,9 +2,10 @@
 //! running server picks a change up within a second; the sessions it ends are ended
 //! here, at once, like a save on the settings page.
 
-use super::commands::{Failure, ACTOR};
 use super::output::print_records;
+use super::ACTOR;
 use super::{Format, RoleArg, SettingsCommand};
+use crate::failure::Failure;
 use sessions_core::catalogue::{self, SettingChange, SettingScope, SETTINGS};
 use sessions_core::model::{Impact, Role};
 use sessions_core::Engine;

@@ -1,12 +1,14 @@
 //! `sessions user …`: accounts, and the account changes that end sessions.
 
-use super::commands::{read_password, Failure, ACTOR};
 use super::output::print_records;
 use super::UserCommand;
+use super::ACTOR;
+use crate::failure::Failure;
 use app::format::utc;
 use sessions_core::engine::KeepSessions;
 use sessions_core::model::Role;
 use sessions_core::Engine;
+use std::io::{BufRead, IsTerminal};
 use std::sync::Arc;
 
 /// `database` is the URL as it may be shown: `add` says where the account went, since a
@@ -107,4 +109,28 @@ fn ended_sentence(count: usize) -> String {
         1 => "Ended 1 session.".into(),
         n => format!("Ended {n} sessions."),
     }
+}
+
+fn read_password(from_stdin: bool) -> Result<String, Failure> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|err| Failure::usage(format!("cannot read stdin: {err}")))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(
+            "no terminal to ask for the password; pass --password-stdin",
+        ));
+    }
+    let first =
+        rpassword::prompt_password("Password: ").map_err(|err| Failure::usage(err.to_string()))?;
+    let again = rpassword::prompt_password("Repeat password: ")
+        .map_err(|err| Failure::usage(err.to_string()))?;
+    if first != again {
+        return Err(Failure::usage("the passwords differ"));
+    }
+    Ok(first)
 }

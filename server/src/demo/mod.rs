@@ -10,7 +10,7 @@
 mod catalogue;
 mod traffic;
 
-use crate::cli::GlobalArgs;
+use crate::config::GlobalArgs;
 use crate::serve::{listen, serve_until_stopped};
 use clap::Args;
 use rand::distr::{Alphanumeric, SampleString};

@@ -2,8 +2,8 @@
 //! acts on the database that is actually in use, and a password in a URL never reaches
 //! the terminal.
 
-use super::commands::Failure;
 use super::GlobalArgs;
+use crate::failure::Failure;
 use sessions_core::{CoreError, Engine, EngineConfig};
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ impl GlobalArgs {
     /// on an existing database: opening would create an empty one, and a mistyped
     /// `--database-url` would then "succeed" (`kill --all --yes` printing "Ended 0
     /// sessions."). Only `serve` and `user add` start a new database.
-    pub(super) fn require_existing_database(&self) -> Result<(), Failure> {
+    pub(crate) fn require_existing_database(&self) -> Result<(), Failure> {
         match sessions_core::store::sqlite_file(&self.database_url) {
             Some(path) if !path.exists() => Err(Failure {
                 message: format!(
