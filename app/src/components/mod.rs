@@ -14,3 +14,4 @@ pub mod row_menu;
 pub mod session_parts;
 pub mod session_views;
 pub mod setting_row;
+pub mod settings_draft;

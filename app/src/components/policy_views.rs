@@ -1,9 +1,9 @@
 //! Read-only views of the policy: what a change would end, and the ledger of changes.
 
 use crate::components::setting_row::display;
+use crate::components::settings_draft::Preview;
 use crate::error::AppError;
 use crate::format::utc;
-use crate::pages::settings::Preview;
 use leptos::prelude::*;
 use sessions_core::catalogue::{spec, SettingScope, SettingsChangeRecord};
 

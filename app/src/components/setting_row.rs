@@ -1,7 +1,7 @@
 //! One setting on the settings page: label, help and the control for its kind. In a
 //! role scope it shows the inherited default until the role overrides it.
 
-use crate::pages::settings::Drafts;
+use crate::components::settings_draft::Drafts;
 use leptos::prelude::*;
 use sessions_core::catalogue::{SettingKind, SettingScope, SettingSpec, SettingValues};
 

@@ -8,19 +8,16 @@ use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::policy_views::{ImpactPanel, SettingsChangesSection};
 use crate::components::setting_row::SettingRow;
+use crate::components::settings_draft::{to_changes, Drafts, Preview};
 use crate::error::AppError;
 use crate::live::connect;
 use crate::pages::{page_title, TopBar};
 use crate::policy_api::{get_settings, preview_settings, save_settings, settings_changes};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use sessions_core::catalogue::{SettingChange, SettingGroup, SettingScope, SETTINGS};
-use sessions_core::model::{Impact, Role};
-use std::collections::BTreeMap;
+use sessions_core::catalogue::{SettingGroup, SettingScope, SETTINGS};
+use sessions_core::model::Role;
 use std::sync::Arc;
-
-/// Unsaved edits: (scope, key) → new value, `None` = drop the role's override.
-pub type Drafts = BTreeMap<(SettingScope, String), Option<String>>;
 
 /// Sends the drafts. A save that ends sessions may need the password entered again:
 /// then the dialog asks for it and the save is sent once more with it.
@@ -67,15 +64,6 @@ impl Saver {
             self.saving.set(false);
         });
     }
-}
-
-/// What the preview panel shows.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Preview {
-    Idle,
-    Checking,
-    Ready(Impact),
-    Invalid(String),
 }
 
 #[component]
@@ -224,15 +212,4 @@ fn ScopeButton(
             {label}
         </button>
     }
-}
-
-fn to_changes(drafts: &Drafts) -> Vec<SettingChange> {
-    drafts
-        .iter()
-        .map(|((scope, key), value)| SettingChange {
-            scope: *scope,
-            key: key.clone(),
-            value: value.clone(),
-        })
-        .collect()
 }
