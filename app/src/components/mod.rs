@@ -7,6 +7,7 @@ pub mod flash;
 pub mod form_feedback;
 pub mod icons;
 pub mod ip_address;
+pub mod kill_text;
 pub mod live_list;
 pub mod password_form;
 pub mod policy_views;

@@ -5,8 +5,8 @@
 use crate::api::{whoami, KillSessions};
 use crate::components::flash::Flash;
 use crate::components::form_feedback::form_error;
+use crate::components::kill_text::{kill_detail, kill_title};
 use crate::console_api::live_session;
-use crate::pages::admin_sessions::{kill_detail, kill_title};
 use crate::pages::{page_title, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;

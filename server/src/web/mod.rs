@@ -27,8 +27,9 @@ use sessions_core::Engine;
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
 
-/// Requests larger than this are refused with 413 before anything reads them.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+// Pages and server functions take no larger bodies than the API: one limit, refused
+// with 413 before anything reads the body.
+use crate::api::MAX_BODY_BYTES;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

@@ -2,20 +2,23 @@
 //! filters, sort, page) is in the URL; rows change in place from live events (see
 //! `live_list`), so an idle console asks the server for nothing but its live channel.
 
-use crate::api::{kill_all, kill_sessions, list_sessions, whoami, KILLED};
+mod actions;
+mod list;
+
+use crate::api::{list_sessions, whoami, KILLED};
 use crate::browser::{after, focus_leaves, viewport_is_narrow};
-use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
+use crate::components::confirm::{ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::console_url::{default_dir, query_from_params, query_to_search};
 use crate::components::filter_chips::FilterChips;
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::form_feedback::form_done;
 use crate::components::live_list::LiveList;
-use crate::components::session_parts::{application_label, ViewState};
-use crate::components::session_views::{SessionCards, SessionTable};
-use crate::console_api::{kill_app_user_sessions, kill_user_sessions, session_facets, UserTarget};
-use crate::format::{agent_summary, sessions_count};
+use crate::components::session_parts::ViewState;
+use crate::console_api::session_facets;
+use crate::format::sessions_count;
 use crate::live::{connect, LiveSignal};
 use crate::pages::{page_title, ticking_now, TopBar};
+use actions::KillActions;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,11 +26,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
-use sessions_core::model::{
-    ListFilter, ListQuery, PageAt, Session, SortDir, SortKey, DEFAULT_PAGE_SIZE,
-};
+use list::{SessionList, SortPicker};
+use sessions_core::model::{ListFilter, ListQuery, PageAt, SortDir, SortKey, DEFAULT_PAGE_SIZE};
 use std::collections::HashSet;
-use std::sync::Arc;
 
 /// Cards are taller than rows: a phone gets fewer per page.
 const PHONE_PAGE_SIZE: u32 = 20;
@@ -169,104 +170,19 @@ pub fn AdminSessionsPage() -> impl IntoView {
         // Rows leave by the live "ended" event; nothing to fetch.
         done: Callback::new(move |()| selected.set(HashSet::new())),
     };
-    let on_kill = Callback::new(move |(session, skip): (Arc<Session>, bool)| {
-        let mine = current.get_untracked().as_deref() == Some(session.id.as_str());
-        let id = session.id.clone();
-        guard.ask(
-            skip,
-            kill_title(&session),
-            kill_detail(mine).to_owned(),
-            move || {
-                let ids = vec![id.clone()];
-                list.expect_kills(ids.clone());
-                async move {
-                    kill_sessions(ids)
-                        .await
-                        .map(|count| format!("{} ended.", sessions_count(count)))
-                }
-            },
-        );
-    });
-    let on_kill_user = Callback::new(move |(target, name, skip): (UserTarget, String, bool)| {
-        // The admin's own current session is always spared (the server does the same).
-        let mine = matches!(target, UserTarget::Account(_))
-            && me
-                .get_untracked()
-                .and_then(Result::ok)
-                .is_some_and(|me| me.username == name);
-        let detail = if mine {
-            format!("Every session of {name} will be signed out at once, except the one you are using now.")
-        } else {
-            format!("Every session of {name} will be signed out at once.")
-        };
-        guard.ask(
-            skip,
-            format!("Kill all sessions of {name}?"),
-            detail,
-            move || {
-                let (name, target) = (name.clone(), target.clone());
-                // The server spares the admin's own session: it is not expected to end.
-                let own = current.get_untracked();
-                let shown = list.ids_where(|session| {
-                    UserTarget::of(session).as_ref() == Some(&target)
-                        && own.as_deref() != Some(session.id.as_str())
-                });
-                list.expect_kills(shown);
-                async move {
-                    let count = match target {
-                        UserTarget::Account(user_id) => kill_user_sessions(user_id, false).await?,
-                        UserTarget::AppUser {
-                            application,
-                            user_id,
-                        } => kill_app_user_sessions(application, user_id).await?,
-                    };
-                    Ok(format!("Ended {} of {name}.", sessions_count(count)))
-                }
-            },
-        );
-    });
-    let kill_selected = move |event: leptos::ev::MouseEvent| {
-        let ids: Vec<String> = selected.get_untracked().into_iter().collect();
-        let title = format!("Kill {} selected?", sessions_count(ids.len() as u32));
-        guard.ask(
-            skips_confirmation(&event),
-            title,
-            "They will be signed out at once.".into(),
-            move || {
-                let ids = ids.clone();
-                list.expect_kills(ids.clone());
-                async move {
-                    kill_sessions(ids)
-                        .await
-                        .map(|count| format!("{} ended.", sessions_count(count)))
-                }
-            },
-        );
+    let kills = KillActions {
+        guard,
+        list,
+        current,
+        me,
+        selected,
+        include_mine,
     };
-    let kill_everything = move |event: leptos::ev::MouseEvent| {
-        let mine = include_mine.get_untracked();
-        let live = list.live_total().unwrap_or(0);
-        let title = if mine {
-            format!("Kill all {}, yours included?", sessions_count(live as u32))
-        } else {
-            format!(
-                "Kill all {} except yours?",
-                sessions_count((live - 1).max(0) as u32)
-            )
-        };
-        let detail = "Everyone affected is signed out at once.".to_owned();
-        guard.ask(skips_confirmation(&event), title, detail, move || {
-            let ids: Vec<String> = list
-                .rows
-                .with_untracked(|rows| rows.iter().map(|row| row.id().to_owned()).collect());
-            list.expect_kills(ids);
-            async move {
-                kill_all(mine)
-                    .await
-                    .map(|count| format!("{} ended.", sessions_count(count)))
-            }
-        });
-    };
+    let on_kill = Callback::new(move |(session, skip)| kills.one(session, skip));
+    let on_kill_user =
+        Callback::new(move |(target, name, skip)| kills.all_of_user(target, name, skip));
+    let kill_selected = move |event| kills.selected(event);
+    let kill_everything = move |event| kills.everything(event);
 
     // Search as you type, sent after a pause; the URL keeps one entry per search.
     let typed = RwSignal::new(query.get_untracked().search);
@@ -468,33 +384,6 @@ fn flash_from_form_post() -> Option<Flash> {
     }
 }
 
-/// What killing one session does, for the admin asked to confirm it.
-pub(crate) fn kill_detail(mine: bool) -> &'static str {
-    if mine {
-        "This is the session you are using now: you will be signed out."
-    } else {
-        "It will be signed out at once."
-    }
-}
-
-/// "Kill Elsa Lindqvist's helpdesk session — Firefox 125 on Windows, SE?"
-pub(crate) fn kill_title(session: &Session) -> String {
-    let whose = match &session.username {
-        Some(name) => format!("{name}'s"),
-        None => "this guest's".to_owned(),
-    };
-    let place = session
-        .country
-        .as_deref()
-        .map(|code| format!(", {code}"))
-        .unwrap_or_default();
-    format!(
-        "Kill {whose} {} session — {}{place}?",
-        application_label(&session.application),
-        agent_summary(session)
-    )
-}
-
 /// The layout the first render uses: on the server from the browser's kind, in the
 /// browser the one the server chose (hydration must match it); the viewport decides
 /// after that.
@@ -503,96 +392,4 @@ fn initial_narrow() -> bool {
     return crate::server_ctx::request_from_phone();
     #[cfg(not(feature = "ssr"))]
     return crate::browser::rendered_layout(LIST_ID).as_deref() == Some("cards");
-}
-
-#[component]
-fn SessionList(
-    list: LiveList,
-    state: ViewState,
-    narrow: RwSignal<bool>,
-    query: Memo<ListQuery>,
-    on_sort: Callback<SortKey>,
-    on_page: Callback<PageAt>,
-    prev: Option<String>,
-    next: Option<String>,
-) -> impl IntoView {
-    let empty = move || list.rows.with(Vec::is_empty);
-    let sort = Signal::derive(move || query.with(|query| query.sort));
-    let dir = Signal::derive(move || query.with(|query| query.dir));
-    let rows = list.rows;
-    let shown = move || {
-        format!(
-            "{} of {}",
-            rows.with(Vec::len),
-            list.base_total.get() + list.total_change.get()
-        )
-    };
-    view! {
-        <Show
-            when=move || !empty()
-            fallback=|| view! { <p class="empty">"No live session matches."</p> }
-        >
-            {move || if narrow.get() {
-                view! { <SessionCards rows state/> }.into_any()
-            } else {
-                view! { <SessionTable rows state sort dir on_sort/> }.into_any()
-            }}
-        </Show>
-        <nav class="pager" aria-label="Pages">
-            <span>{shown}</span>
-            <button class="button small" disabled=prev.is_none() on:click={
-                let prev = prev.clone();
-                move |_| if let Some(cursor) = prev.clone() { on_page.run(PageAt::Before(cursor)) }
-            }>"Previous"</button>
-            <button class="button small" disabled=next.is_none() on:click={
-                let next = next.clone();
-                move |_| if let Some(cursor) = next.clone() { on_page.run(PageAt::After(cursor)) }
-            }>"Next"</button>
-        </nav>
-    }
-}
-
-/// The order of the list as one choice (the cards have no column headers to click).
-#[component]
-fn SortPicker(query: Memo<ListQuery>, on_pick: Callback<(SortKey, SortDir)>) -> impl IntoView {
-    const CHOICES: [(SortKey, SortDir, &str); 7] = [
-        (SortKey::Created, SortDir::Desc, "Newest sign-in"),
-        (SortKey::Created, SortDir::Asc, "Oldest sign-in"),
-        (SortKey::LastSeen, SortDir::Desc, "Recently seen"),
-        (SortKey::Expires, SortDir::Asc, "Ending soonest"),
-        (SortKey::User, SortDir::Asc, "User A–Z"),
-        (SortKey::Application, SortDir::Asc, "Application A–Z"),
-        (SortKey::Ip, SortDir::Asc, "IP address"),
-    ];
-    let value = |key: SortKey, dir: SortDir| {
-        format!(
-            "{}:{}",
-            key.as_str(),
-            if dir == SortDir::Asc { "asc" } else { "desc" }
-        )
-    };
-    let current = move || query.with(|query| value(query.sort, query.dir));
-    let on_change = move |event: leptos::ev::Event| {
-        let picked = event_target_value(&event);
-        if let Some((key, dir)) = CHOICES
-            .iter()
-            .find(|(key, dir, _)| value(*key, *dir) == picked)
-            .map(|(k, d, _)| (*k, *d))
-        {
-            on_pick.run((key, dir));
-        }
-    };
-    view! {
-        <select class="sort-picker" aria-label="Sort by" prop:value=current on:change=on_change>
-            {CHOICES.iter().map(|(key, dir, label)| {
-                let option_value = value(*key, *dir);
-                let selected = { let option_value = option_value.clone(); move || current() == option_value };
-                view! { <option value=option_value selected=selected>{*label}</option> }
-            }).collect_view()}
-            // A sort from a column header that the list above does not name.
-            <Show when=move || !CHOICES.iter().any(|(key, dir, _)| value(*key, *dir) == current())>
-                <option value=current selected=true>"Column order"</option>
-            </Show>
-        </select>
-    }
 }
