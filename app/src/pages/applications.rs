@@ -10,7 +10,7 @@ use crate::components::console_url::query_to_search;
 use crate::components::flash::{Flash, FlashMessage};
 use crate::format::{sessions_count, utc};
 use crate::live::connect;
-use crate::pages::{page_title, TopBar};
+use crate::pages::{page_title, PageHeading, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use sessions_core::model::Application;
@@ -74,12 +74,7 @@ pub fn ApplicationsPage() -> impl IntoView {
         <TopBar me/>
         <main class="console applications" id="main" tabindex="-1">
             <FlashMessage flash/>
-            <div class="page-head">
-                <div>
-                    <h1>"Applications"</h1>
-                    <p class="subtitle">"Web applications that keep their sessions here through the API"</p>
-                </div>
-            </div>
+            <PageHeading heading="Applications" subtitle="Web applications that keep their sessions here through the API"/>
             <AddForm flash new_key on_added=Callback::new(move |()| reload())/>
             <NewKeyPanel new_key/>
             <Transition fallback=|| view! { <p class="loading">"Loading applications…"</p> }>

@@ -8,7 +8,7 @@ use crate::components::flash::Flash;
 use crate::components::ip_address::IpAddress;
 use crate::components::policy_views::SettingsChangesSection;
 use crate::format::{agent_summary, ago, country, display_user, utc};
-use crate::pages::{page_title, ticking_now, TopBar};
+use crate::pages::{page_title, ticking_now, PageHeading, TopBar};
 use crate::policy_api::{session_history, settings_changes};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,12 +71,7 @@ pub fn HistoryPage() -> impl IntoView {
         <Title text=page_title("History")/>
         <TopBar me/>
         <main class="console history" id="main" tabindex="-1">
-            <div class="page-head">
-                <div>
-                    <h1>"History"</h1>
-                    <p class="subtitle">"Ended sessions: who ended them and why"</p>
-                </div>
-            </div>
+            <PageHeading heading="History" subtitle="Ended sessions: who ended them and why"/>
             <div class="toolbar history-filters">
                 <label>"User"<input type="search" class="search" prop:value=move || typed.get() on:input=on_user/></label>
                 <label>"Reason"

@@ -31,6 +31,25 @@ pub fn page_title(page: &str) -> String {
     format!("{page} · Sessions")
 }
 
+/// A page's heading and the line under it, with room beside them for what acts on the
+/// whole page (the console's live count, "Sign out all other sessions").
+#[component]
+pub fn PageHeading(
+    heading: &'static str,
+    subtitle: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <div>
+                <h1>{heading}</h1>
+                <p class="subtitle">{subtitle}</p>
+            </div>
+            {children.map(|children| children())}
+        </div>
+    }
+}
+
 /// The navigation of signed-in pages: (path, label, admins only).
 const NAV: [(&str, &str, bool); 6] = [
     ("/admin/sessions", "All sessions", true),

@@ -15,7 +15,7 @@ use crate::components::password_form::{password_changed, PasswordForm};
 use crate::error::AppError;
 use crate::format::{agent_summary, ago, sessions_count, time_left, utc};
 use crate::live::connect;
-use crate::pages::{page_title, ticking_now, TopBar};
+use crate::pages::{page_title, ticking_now, PageHeading, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
@@ -129,17 +129,13 @@ pub fn MySessionsPage() -> impl IntoView {
         <main class="account" id="main" tabindex="-1">
             <FlashMessage flash/>
             {asks_password.then(|| view! { <ConfirmPasswordForm/> })}
-            <div class="page-head">
-                <div>
-                    <h1>"My sessions"</h1>
-                    <p class="subtitle">"The devices signed in to your account"</p>
-                </div>
+            <PageHeading heading="My sessions" subtitle="The devices signed in to your account">
                 <form method="post" action=SignOutOthers::PATH>
                     <button class="button danger" type="submit" on:click=sign_out_everywhere>
                         "Sign out all other sessions"
                     </button>
                 </form>
-            </div>
+            </PageHeading>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     // Awaited here so the first render (server and hydration) knows "you".

@@ -11,7 +11,7 @@ use crate::components::setting_row::SettingRow;
 use crate::components::settings_draft::{to_changes, Drafts, Preview};
 use crate::error::AppError;
 use crate::live::connect;
-use crate::pages::{page_title, TopBar};
+use crate::pages::{page_title, PageHeading, TopBar};
 use crate::policy_api::{get_settings, preview_settings, save_settings, settings_changes};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -131,12 +131,7 @@ pub fn SettingsPage() -> impl IntoView {
         <TopBar me/>
         <main class="settings" id="main" tabindex="-1">
             <FlashMessage flash/>
-            <div class="page-head">
-                <div>
-                    <h1>"Settings"</h1>
-                    <p class="subtitle">"Session policy: how long sessions live, who may hold how many, and from where"</p>
-                </div>
-            </div>
+            <PageHeading heading="Settings" subtitle="Session policy: how long sessions live, who may hold how many, and from where"/>
             <div class="scope-switch" role="group" aria-label="Apply to">
                 <ScopeButton scope current=SettingScope::Default label="All roles"/>
                 <ScopeButton scope current=SettingScope::Role(Role::Admin) label="Role: admin"/>

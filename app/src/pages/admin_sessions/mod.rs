@@ -17,7 +17,7 @@ use crate::components::session_parts::ViewState;
 use crate::console_api::session_facets;
 use crate::format::sessions_count;
 use crate::live::{connect, LiveSignal};
-use crate::pages::{page_title, ticking_now, TopBar};
+use crate::pages::{page_title, ticking_now, PageHeading, TopBar};
 use actions::KillActions;
 use leptos::html;
 use leptos::prelude::*;
@@ -266,11 +266,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
         <Title text=page_title("All sessions")/>
         <TopBar me/>
         <main class="console" id="main" tabindex="-1">
-            <div class="page-head">
-                <div>
-                    <h1>"Sessions"</h1>
-                    <p class="subtitle">"Active user connections across all apps"</p>
-                </div>
+            <PageHeading heading="Sessions" subtitle="Active user connections across all apps">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let base = sessions.await.1.map(|page| page.total).unwrap_or(0);
@@ -281,7 +277,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
                         }
                     })}
                 </Transition>
-            </div>
+            </PageHeading>
             <div class="toolbar">
                 <input
                     node_ref=search_box

@@ -16,7 +16,7 @@ use crate::analytics_api::{analytics_applications, analytics_report, AnalyticsVi
 use crate::api::whoami;
 use crate::components::flash::Flash;
 use crate::format::date_of;
-use crate::pages::{page_title, TopBar};
+use crate::pages::{page_title, PageHeading, TopBar};
 use charts::{BarChart, Line, LineChart};
 use kpis::KpiCards;
 use leptos::prelude::*;
@@ -69,12 +69,7 @@ pub fn AnalyticsPage() -> impl IntoView {
         <Title text=page_title("Analytics")/>
         <TopBar me/>
         <main class="console analytics" id="main" tabindex="-1">
-            <div class="page-head">
-                <div>
-                    <h1>"Analytics"</h1>
-                    <p class="subtitle">"How sessions behave over time"</p>
-                </div>
-            </div>
+            <PageHeading heading="Analytics" subtitle="How sessions behave over time"/>
             <PeriodForm query applications on_show=Callback::new(show)/>
             <Transition fallback=|| view! { <p class="loading">"Loading analytics…"</p> }>
                 {move || Suspend::new(async move {
