@@ -33,21 +33,3 @@ pub async fn analytics_report(query: AnalyticsQuery) -> Result<AnalyticsView, Ap
     let report = engine.analytics(period, application.as_deref()).await?;
     Ok(AnalyticsView { report, now })
 }
-
-/// Every application the filter offers: the console first, then the others by name,
-/// revoked ones too (their history stays).
-#[server(prefix = "/rpc", endpoint = "analytics_applications", input = Json)]
-pub async fn analytics_applications() -> Result<Vec<String>, AppError> {
-    require_admin_viewing().await?;
-    let engine = engine()?;
-    let mut applications = vec![sessions_core::model::CONSOLE_APP.to_owned()];
-    applications.extend(
-        engine
-            .list_applications()
-            .await?
-            .into_iter()
-            .map(|app| app.name)
-            .filter(|name| name != sessions_core::model::CONSOLE_APP),
-    );
-    Ok(applications)
-}

@@ -12,8 +12,9 @@ pub mod kpis;
 pub mod query;
 pub mod svg;
 
-use crate::analytics_api::{analytics_applications, analytics_report, AnalyticsView};
+use crate::analytics_api::{analytics_report, AnalyticsView};
 use crate::api::whoami;
+use crate::apps_api::list_applications;
 use crate::components::flash::Flash;
 use crate::format::date_of;
 use crate::pages::{page_title, PageHeading, TopBar};
@@ -27,7 +28,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 use query::{AnalyticsQuery, Range};
 use sessions_core::analytics::{Distribution, Report, SeriesPoint, DAY_MS};
-use sessions_core::model::{EndReason, Millis, HOUR_MS};
+use sessions_core::model::{Application, EndReason, Millis, CONSOLE_APP, HOUR_MS};
 
 /// The shortest time between two refreshes caused by live events.
 const LIVE_REFRESH_MS: i64 = 30_000;
@@ -62,7 +63,10 @@ pub fn AnalyticsPage() -> impl IntoView {
         move || (query.get(), refreshes.get()),
         |(query, _)| analytics_report(query),
     );
-    let applications = Resource::new(|| (), |_| analytics_applications());
+    let applications = Resource::new(
+        || (),
+        |_| async { list_applications().await.map(application_choices) },
+    );
     Effect::new(move |_| refresh_on_live_events(query, refreshes));
 
     view! {
@@ -345,6 +349,18 @@ fn day_label(at: Millis) -> String {
     date_of(at)[5..].to_owned()
 }
 
+/// The application filter's choices: the console first, then every application by
+/// name, revoked ones too (their history stays).
+fn application_choices(applications: Vec<Application>) -> Vec<String> {
+    let others = applications
+        .into_iter()
+        .map(|app| app.name)
+        .filter(|name| name != CONSOLE_APP);
+    std::iter::once(CONSOLE_APP.to_owned())
+        .chain(others)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,5 +378,31 @@ mod tests {
         assert_eq!(hour_label(at), "11-30 13:00");
         assert_eq!(day_label(at), "11-30");
         assert_eq!(exact(at), "2026-11-30 13:00");
+    }
+
+    fn app(name: &str, revoked: bool) -> Application {
+        Application {
+            name: name.into(),
+            key_prefix: "k".into(),
+            created_at: 0,
+            created_by: "admin".into(),
+            revoked_at: revoked.then_some(1),
+            revoked_by: revoked.then(|| "admin".into()),
+            live_sessions: 0,
+        }
+    }
+
+    #[test]
+    fn the_console_comes_first_once_and_revoked_applications_stay() {
+        let listed = vec![
+            app("billing", false),
+            app(CONSOLE_APP, false),
+            app("old", true),
+        ];
+        assert_eq!(
+            application_choices(listed),
+            [CONSOLE_APP, "billing", "old"].map(String::from)
+        );
+        assert_eq!(application_choices(Vec::new()), [CONSOLE_APP.to_owned()]);
     }
 }
