@@ -12,11 +12,23 @@ macro_rules! user_key {
     };
 }
 
-/// Live at some time in [since, until): created before `until`, not ended (nor past
-/// its expiry) before `since`.
-macro_rules! live_during {
-    () => {
-        "created_at < ? AND (ended_at > ? OR (ended_at IS NULL AND expires_at > ?))"
+/// The user of every session live at some time in [since, until): created before
+/// `until` and not ended (nor, if live, expired) by `since`. Two halves so that each
+/// reads its own index (ended sessions by end time, live ones by expiry) instead of the
+/// whole table; UNION keeps each user once, and guests (no user) are dropped after.
+macro_rules! users_live_during {
+    ($also:literal) => {
+        concat!(
+            "SELECT COUNT(*) FROM (SELECT ",
+            user_key!(),
+            " AS who FROM sessions WHERE ended_at > ?2 AND created_at < ?1",
+            $also,
+            " UNION SELECT ",
+            user_key!(),
+            " FROM sessions WHERE ended_at IS NULL AND expires_at > ?3 AND created_at < ?1",
+            $also,
+            ") AS live WHERE who IS NOT NULL"
+        )
     };
 }
 
@@ -32,24 +44,15 @@ impl RollupSql for Sqlite {
     const IN_RANGE_OF_APP: &'static str = "SELECT hour, application, metric, dimension, value \
          FROM rollups WHERE hour >= ? AND hour < ? AND application = ?";
     const PURGE: &'static str = "DELETE FROM rollups WHERE hour < ?";
-    const ACTIVE_USERS: &'static str = concat!(
-        "SELECT COUNT(DISTINCT ",
-        user_key!(),
-        ") FROM sessions WHERE ",
-        live_during!()
-    );
-    const ACTIVE_USERS_OF_APP: &'static str = concat!(
-        "SELECT COUNT(DISTINCT ",
-        user_key!(),
-        ") FROM sessions WHERE ",
-        live_during!(),
-        " AND application = ?"
-    );
-    const APP_USERS: &'static str =
-        "SELECT COUNT(DISTINCT application || char(31) || external_user_id) \
-         FROM sessions WHERE external_user_id IS NOT NULL AND created_at < ?";
-    const APP_USERS_OF_APP: &'static str = "SELECT COUNT(DISTINCT external_user_id) \
-         FROM sessions WHERE external_user_id IS NOT NULL AND created_at < ? AND application = ?";
+    const ACTIVE_USERS: &'static str = users_live_during!("");
+    const ACTIVE_USERS_OF_APP: &'static str = users_live_during!(" AND application = ?4");
+    // Grouped in the order of the index sessions_app_users, which covers the query.
+    const APP_USERS: &'static str = "SELECT COUNT(*) FROM (SELECT 1 FROM sessions \
+         WHERE external_user_id IS NOT NULL AND created_at < ?1 \
+         GROUP BY application, external_user_id) AS known";
+    const APP_USERS_OF_APP: &'static str = "SELECT COUNT(*) FROM (SELECT 1 FROM sessions \
+         WHERE external_user_id IS NOT NULL AND created_at < ?1 AND application = ?2 \
+         GROUP BY external_user_id) AS known";
 }
 
 impl_rollup_store!(SqliteStore, Sqlite);
