@@ -128,7 +128,7 @@ pub fn rendered_layout(element_id: &str) -> Option<String> {
 
 /// Tells the server, at most once a minute, that the person is working on the page
 /// (pointer or keys), for pages whose own requests are all automatic and so never
-/// count as activity (see `api::still_here`).
+/// count as activity (see `sessions_api::still_here`).
 pub fn report_activity_while_open() {
     #[cfg(feature = "hydrate")]
     {
@@ -144,7 +144,7 @@ pub fn report_activity_while_open() {
             if !signed_out && now - last_sent.get_value() >= 60_000 {
                 last_sent.set_value(now);
                 leptos::task::spawn_local(async {
-                    let _ = crate::api::still_here().await;
+                    let _ = crate::sessions_api::still_here().await;
                 });
             }
         };

@@ -126,8 +126,8 @@ pub async fn change_password(
     let ended = engine()?
         .change_own_password(user_id, current, new, keep, &client_info()?)
         .await?;
-    redirect_plain_form(&crate::api::my_sessions_done(
-        crate::api::PASSWORD_CHANGED,
+    redirect_plain_form(&crate::sessions_api::my_sessions_done(
+        crate::sessions_api::PASSWORD_CHANGED,
         ended as u32,
     ));
     Ok(ended as u32)

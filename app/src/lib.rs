@@ -3,7 +3,6 @@
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod analytics_api;
-pub mod api;
 pub mod apps_api;
 pub mod browser;
 pub mod components;
@@ -17,6 +16,7 @@ pub mod pages;
 pub mod policy_api;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
+pub mod sessions_api;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};

@@ -167,7 +167,7 @@ mod client {
             }
             // A refused or dropped channel: find out whether we are still signed in.
             leptos::task::spawn_local(async move {
-                match crate::api::whoami().await {
+                match crate::sessions_api::whoami().await {
                     Err(AppError::Unauthenticated { reason, .. }) => {
                         handle.stop();
                         go_to(&login_path(reason));

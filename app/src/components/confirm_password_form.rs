@@ -4,7 +4,7 @@
 //! which needs no password for the next few minutes. With the WASM, the confirm dialog
 //! asks instead and sends the password along with the action.
 
-use crate::api::ConfirmPassword;
+use crate::sessions_api::ConfirmPassword;
 use leptos::prelude::*;
 use server_fn::ServerFn;
 

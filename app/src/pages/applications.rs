@@ -2,7 +2,6 @@
 //! the API. Adding one shows its key once; revoking one stops its key and ends its
 //! live sessions.
 
-use crate::api::whoami;
 use crate::apps_api::{add_application, list_applications, revoke_application, AddedApplication};
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
@@ -11,6 +10,7 @@ use crate::components::flash::{Flash, FlashMessage};
 use crate::format::{sessions_count, utc};
 use crate::live::connect;
 use crate::pages::{page_title, PageHeading, TopBar};
+use crate::sessions_api::whoami;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use sessions_core::model::Application;

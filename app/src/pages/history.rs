@@ -1,7 +1,6 @@
 //! `/admin/history`: every ended session (who ended it and why) and every settings
 //! change, newest first, with filters and pages.
 
-use crate::api::whoami;
 use crate::browser::{after, local_datetime_ms};
 use crate::components::flag_note::flag_note;
 use crate::components::flash::Flash;
@@ -10,6 +9,7 @@ use crate::components::policy_views::SettingsChangesSection;
 use crate::format::{agent_summary, ago, country, display_user, utc};
 use crate::pages::{page_title, ticking_now, PageHeading, TopBar};
 use crate::policy_api::{session_history, settings_changes};
+use crate::sessions_api::whoami;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use sessions_core::model::{EndReason, HistoryPage, HistoryQuery, Session};

@@ -2,12 +2,12 @@
 //! is a small form that lands here when the console's WASM has not loaded yet (a slow
 //! phone) or JavaScript is off; with the WASM, Kill opens the dialog instead.
 
-use crate::api::{whoami, KillSessions};
 use crate::components::flash::Flash;
 use crate::components::form_feedback::form_error;
 use crate::components::kill_text::{kill_detail, kill_title};
 use crate::console_api::live_session;
 use crate::pages::{page_title, TopBar};
+use crate::sessions_api::{whoami, KillSessions};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

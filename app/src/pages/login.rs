@@ -1,6 +1,6 @@
 //! `/login`: username and password. Works without JavaScript (plain form post).
 
-use crate::api::SignIn;
+use crate::sessions_api::SignIn;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::server::SharedValue;

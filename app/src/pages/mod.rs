@@ -67,7 +67,7 @@ const NAV: [(&str, &str, bool); 6] = [
 fn SignOutForm() -> impl IntoView {
     use leptos::server_fn::ServerFn;
     view! {
-        <form method="post" action=crate::api::SignOut::url()>
+        <form method="post" action=crate::sessions_api::SignOut::url()>
             <button class="button small" type="submit">"Sign out"</button>
         </form>
     }
@@ -90,7 +90,9 @@ fn skip_to_content(event: leptos::ev::MouseEvent) {
 /// On phones (<= 640 px) the links and "Sign out" move into a "Menu" disclosure: a
 /// `<details>`, so it opens without the WASM too; Escape closes it.
 #[component]
-pub fn TopBar(me: Resource<Result<crate::api::Me, crate::error::AppError>>) -> impl IntoView {
+pub fn TopBar(
+    me: Resource<Result<crate::sessions_api::Me, crate::error::AppError>>,
+) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let pathname = location.pathname;
     let links = move |admin: bool| {

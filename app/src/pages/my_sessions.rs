@@ -1,9 +1,5 @@
 //! `/account/sessions`: the signed-in person's own devices, live.
 
-use crate::api::{
-    my_sessions, sign_out_others, sign_out_sessions, whoami, ConfirmPassword, SignOutOthers,
-    SignOutSessions, PASSWORD_CHANGED, PASSWORD_CONFIRMED, SIGNED_OUT,
-};
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::confirm_password_form::ConfirmPasswordForm;
@@ -16,6 +12,10 @@ use crate::error::AppError;
 use crate::format::{agent_summary, ago, sessions_count, time_left, utc};
 use crate::live::connect;
 use crate::pages::{page_title, ticking_now, PageHeading, TopBar};
+use crate::sessions_api::{
+    my_sessions, sign_out_others, sign_out_sessions, whoami, ConfirmPassword, SignOutOthers,
+    SignOutSessions, PASSWORD_CHANGED, PASSWORD_CONFIRMED, SIGNED_OUT,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;

@@ -2,7 +2,6 @@
 //! would end. Edits are drafts until "Save" sends them all in one call, which the
 //! server applies all or nothing.
 
-use crate::api::whoami;
 use crate::browser::after;
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
@@ -13,6 +12,7 @@ use crate::error::AppError;
 use crate::live::connect;
 use crate::pages::{page_title, PageHeading, TopBar};
 use crate::policy_api::{get_settings, preview_settings, save_settings, settings_changes};
+use crate::sessions_api::whoami;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use sessions_core::catalogue::{SettingGroup, SettingScope, SETTINGS};

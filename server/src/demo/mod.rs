@@ -7,7 +7,7 @@
 //! get demo sessions in the real database). Only `--database-url` given on this very
 //! command line puts the demo into another database, and the demo says so loudly.
 
-mod catalogue;
+mod cast;
 mod traffic;
 
 use crate::config::GlobalArgs;
@@ -87,7 +87,7 @@ async fn demo_on(
         // An existing database may already have an `admin`: keep it and its password.
         Err(_) => None,
     };
-    for app in catalogue::APPS {
+    for app in cast::APPS {
         if let Err(err) = engine.create_application(app.name, "demo").await {
             if database.throwaway {
                 return Err(format!(
@@ -116,7 +116,7 @@ async fn demo_on(
 
 /// What the newcomer needs: where to go, how to sign in, and that nothing is kept.
 fn print_banner(base: &str, database: &DemoDatabase, password: Option<&str>) {
-    let names: Vec<&str> = catalogue::APPS.iter().map(|app| app.name).collect();
+    let names: Vec<&str> = cast::APPS.iter().map(|app| app.name).collect();
     println!();
     println!(
         "DEMO MODE: simulated users are signing in to {} right now.",

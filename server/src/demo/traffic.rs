@@ -8,7 +8,7 @@
 //! vanish because someone killed them in the console, the generator hears it on the
 //! live channel and fills the console up again within seconds.
 
-use super::catalogue::{self, DemoApp, APPS, PEOPLE, PLACES};
+use super::cast::{self, DemoApp, APPS, PEOPLE, PLACES};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
@@ -118,9 +118,9 @@ impl Traffic {
         let place = PLACES.choose(&mut self.rng).unwrap_or(&PLACES[0]);
         let mobile = self.rng.random_bool(0.5);
         let agents = if mobile {
-            catalogue::MOBILE_AGENTS
+            cast::MOBILE_AGENTS
         } else {
-            catalogue::DESKTOP_AGENTS
+            cast::DESKTOP_AGENTS
         };
         let user_agent = agents.choose(&mut self.rng).copied().unwrap_or_default();
         let client = ClientInfo {
@@ -219,7 +219,7 @@ impl Traffic {
         let live = self.live.swap_remove(index);
         let Some(person) = live.person else { return };
         let mut client = live.client.clone();
-        let place = catalogue::place_of(PEOPLE[person].country);
+        let place = cast::place_of(PEOPLE[person].country);
         client.ip = format!("{}.{}", place.prefix, self.rng.random_range(200..=254));
         match self.engine.check_for(live.app, &live.token, &client).await {
             Ok(_) => self.live.push(Live {
@@ -271,11 +271,11 @@ impl Traffic {
 /// Where a person signs in from: their own address at home (one per person and
 /// device, so the IP column looks like real people), with their laptop or phone.
 fn home_client(person: usize, mobile: bool) -> ClientInfo {
-    let place = catalogue::place_of(PEOPLE[person].country);
+    let place = cast::place_of(PEOPLE[person].country);
     let (host, user_agent) = if mobile {
-        (100 + person, catalogue::mobile_of(person))
+        (100 + person, cast::mobile_of(person))
     } else {
-        (10 + person, catalogue::desktop_of(person))
+        (10 + person, cast::desktop_of(person))
     };
     ClientInfo {
         ip: format!("{}.{host}", place.prefix),

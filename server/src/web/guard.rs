@@ -2,10 +2,10 @@
 //! signed-in visitors skip the sign-in page. Server functions check again on their own.
 
 use super::AppState;
-use app::api::landing_path;
 use app::browser::login_path;
 use app::credentials::{Activity, Credentials};
 use app::error::AppError;
+use app::sessions_api::landing_path;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;

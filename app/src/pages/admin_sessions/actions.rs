@@ -3,13 +3,13 @@
 //! the live list which rows it expects to end (so they leave at once and are not
 //! counted twice when their "ended" events arrive) and reports what ended.
 
-use crate::api::{kill_all, kill_sessions, Me};
 use crate::components::confirm::{skips_confirmation, ActionGuard};
 use crate::components::kill_text::{kill_detail, kill_title};
 use crate::components::live_list::LiveList;
 use crate::console_api::{kill_app_user_sessions, kill_user_sessions, UserTarget};
 use crate::error::AppError;
 use crate::format::sessions_count;
+use crate::sessions_api::{kill_all, kill_sessions, Me};
 use leptos::prelude::*;
 use sessions_core::model::Session;
 use std::collections::HashSet;

@@ -5,7 +5,6 @@
 mod actions;
 mod list;
 
-use crate::api::{list_sessions, whoami, KILLED};
 use crate::browser::{after, focus_leaves, viewport_is_narrow};
 use crate::components::confirm::{ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::console_url::{default_dir, query_from_params, query_to_search};
@@ -18,6 +17,7 @@ use crate::console_api::session_facets;
 use crate::format::sessions_count;
 use crate::live::{connect, LiveSignal};
 use crate::pages::{page_title, ticking_now, PageHeading, TopBar};
+use crate::sessions_api::{list_sessions, whoami, KILLED};
 use actions::KillActions;
 use leptos::html;
 use leptos::prelude::*;

@@ -13,11 +13,11 @@ pub mod query;
 pub mod svg;
 
 use crate::analytics_api::{analytics_report, AnalyticsView};
-use crate::api::whoami;
 use crate::apps_api::list_applications;
 use crate::components::flash::Flash;
 use crate::format::date_of;
 use crate::pages::{page_title, PageHeading, TopBar};
+use crate::sessions_api::whoami;
 use charts::{BarChart, Line, LineChart};
 use kpis::KpiCards;
 use leptos::prelude::*;

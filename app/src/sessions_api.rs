@@ -1,5 +1,6 @@
-//! Server functions: the browser's whole API. Each authenticates and authorises on the
-//! server; what the browser sends is never trusted to say whose sessions it may touch.
+//! Server functions of signing in and out and of sessions (the console's list and kills,
+//! My sessions). Each authenticates and authorises on the server; what the browser
+//! sends is never trusted to say whose sessions it may touch.
 
 use crate::error::AppError;
 use leptos::prelude::*;
