@@ -1,0 +1,106 @@
+//! Read your own kill everywhere. Every process that serves checks (serve, demo; not
+//! the one-shot CLI) reports to the store how far it has applied the end log, with a
+//! heartbeat. An end is acknowledged only once every instance heard from within the
+//! staleness bound has applied it, so that the next check anywhere refuses the ended
+//! token. The wait is bounded by the same staleness bound: an instance that stopped
+//! reporting (dead, or cut off from the database) is not waited for.
+
+use super::Engine;
+use crate::error::CoreResult;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The default staleness bound: how long an instance may go without reading the end
+/// log before no end waits for it.
+pub const DEFAULT_STALENESS_BOUND: Duration = Duration::from_secs(5);
+/// How often a waiting end asks the store whether every instance caught up.
+const AGREEMENT_POLL: Duration = Duration::from_millis(5);
+
+/// This process as one instance among those on the database.
+pub(super) struct Membership {
+    /// Random per process: a restarted instance is a new one.
+    id: String,
+    /// Set once this process serves checks; the CLI never does, so no end waits for it.
+    serving: AtomicBool,
+    staleness_bound: Duration,
+    /// One reader of the end log at a time (the poller, a waiting end), so that no end
+    /// is applied twice.
+    pub(super) apply_lock: tokio::sync::Mutex<()>,
+}
+
+impl Membership {
+    pub(super) fn new(staleness_bound: Duration) -> Membership {
+        Membership {
+            id: crate::token::new_session_id(),
+            serving: AtomicBool::new(false),
+            staleness_bound,
+            apply_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+impl Engine {
+    /// Makes this process an instance that ends wait for, and reports it alive; called
+    /// before serving the first check and then on every heartbeat tick.
+    pub async fn heartbeat(&self) -> CoreResult<()> {
+        self.membership.serving.store(true, Ordering::SeqCst);
+        self.report_applied().await
+    }
+
+    /// A clean shutdown: ends no longer wait for this process.
+    pub async fn leave_cluster(&self) -> CoreResult<()> {
+        self.membership.serving.store(false, Ordering::SeqCst);
+        self.store.leave(&self.membership.id).await
+    }
+
+    /// The staleness bound this engine was configured with.
+    pub fn staleness_bound(&self) -> Duration {
+        self.membership.staleness_bound
+    }
+
+    pub(super) async fn report_applied(&self) -> CoreResult<()> {
+        if !self.membership.serving.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let applied = self.applied_end_seq.load(Ordering::SeqCst);
+        self.store
+            .report_applied(&self.membership.id, applied)
+            .await
+    }
+
+    /// Waits until every live instance has applied the ends committed so far (this
+    /// process's own included), at most the staleness bound. The ends are durable
+    /// already: past the bound, or while the store cannot answer, the end is still
+    /// acknowledged, with a warning.
+    pub(super) async fn await_agreement(&self) {
+        let deadline = Instant::now() + self.membership.staleness_bound;
+        let heard_within = self.membership.staleness_bound.as_millis() as i64;
+        let mut last_error = None;
+        loop {
+            match self.instances_behind_latest(heard_within).await {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(err) => last_error = Some(err),
+            }
+            if Instant::now() >= deadline {
+                match last_error {
+                    Some(err) => tracing::warn!(error = %err, "cannot confirm that every instance applied an end; acknowledging it after the staleness bound"),
+                    None => tracing::warn!("an instance has not applied an end within the staleness bound; acknowledging it anyway"),
+                }
+                return;
+            }
+            tokio::time::sleep(AGREEMENT_POLL).await;
+        }
+    }
+
+    /// How many live instances have not applied the latest end. This process applies
+    /// it first (the latest is at least the end just committed: the counter moves in
+    /// its transaction).
+    async fn instances_behind_latest(&self, heard_within: i64) -> CoreResult<i64> {
+        let latest = self.store.latest_end_seq().await?;
+        if self.applied_end_seq.load(Ordering::SeqCst) < latest {
+            self.apply_logged_ends().await?;
+        }
+        self.store.instances_behind(latest, heard_within).await
+    }
+}
