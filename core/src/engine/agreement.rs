@@ -3,10 +3,13 @@
 //! heartbeat. An end is acknowledged only once every instance heard from within the
 //! staleness bound has applied it, so that the next check anywhere refuses the ended
 //! token. The wait is bounded by the same staleness bound: an instance that stopped
-//! reporting (dead, or cut off from the database) is not waited for.
+//! reporting (dead, or cut off from the database) is not waited for, which is safe
+//! because such an instance fails closed: once it has not read the end log for longer
+//! than the bound, it answers checks and sign-ins "unavailable" rather than trust a
+//! cache that may hold a revoked session, until a read succeeds again.
 
 use super::Engine;
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -23,6 +26,8 @@ pub(super) struct Membership {
     /// Set once this process serves checks; the CLI never does, so no end waits for it.
     serving: AtomicBool,
     staleness_bound: Duration,
+    /// When the end log was last read successfully.
+    last_read: std::sync::Mutex<Instant>,
     /// One reader of the end log at a time (the poller, a waiting end), so that no end
     /// is applied twice.
     pub(super) apply_lock: tokio::sync::Mutex<()>,
@@ -34,6 +39,7 @@ impl Membership {
             id: crate::token::new_session_id(),
             serving: AtomicBool::new(false),
             staleness_bound,
+            last_read: std::sync::Mutex::new(Instant::now()),
             apply_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -43,7 +49,10 @@ impl Engine {
     /// Makes this process an instance that ends wait for, and reports it alive; called
     /// before serving the first check and then on every heartbeat tick.
     pub async fn heartbeat(&self) -> CoreResult<()> {
-        self.membership.serving.store(true, Ordering::SeqCst);
+        if !self.membership.serving.swap(true, Ordering::SeqCst) {
+            // Serving starts now: the log was read at the open, the bound counts from here.
+            self.end_log_read();
+        }
         self.report_applied().await
     }
 
@@ -56,6 +65,38 @@ impl Engine {
     /// The staleness bound this engine was configured with.
     pub fn staleness_bound(&self) -> Duration {
         self.membership.staleness_bound
+    }
+
+    /// Fails closed: `Unavailable` when this process serves checks and has not read the
+    /// end log for longer than the staleness bound (the database or the feed is down),
+    /// so an end acknowledged elsewhere meanwhile may be missing from its cache.
+    pub fn ensure_current(&self) -> CoreResult<()> {
+        if !self.membership.serving.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let since = self
+            .membership
+            .last_read
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .elapsed();
+        if since > self.membership.staleness_bound {
+            return Err(CoreError::Unavailable(format!(
+                "the end log has not been read for {} ms (staleness bound {} ms)",
+                since.as_millis(),
+                self.membership.staleness_bound.as_millis()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Called after each successful read of the end log.
+    pub(super) fn end_log_read(&self) {
+        *self
+            .membership
+            .last_read
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Instant::now();
     }
 
     pub(super) async fn report_applied(&self) -> CoreResult<()> {

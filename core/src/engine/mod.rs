@@ -263,6 +263,7 @@ impl Engine {
         client: &ClientInfo,
         activity: Activity,
     ) -> CoreResult<Arc<CachedSession>> {
+        self.ensure_current()?;
         let hash = token.hash();
         let cached = match self.cache.get(&hash) {
             Some(cached) => cached,

@@ -45,6 +45,7 @@ impl Engine {
                 if moved {
                     self.report_applied().await?;
                 }
+                self.end_log_read();
                 return Ok(applied);
             };
             moved = true;
