@@ -19,7 +19,7 @@ OUT=bench/results-cluster.md
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 
-SESSIONS_BENCH_KILLS=$KILLS cargo test -p server --test it cluster_http:: -- --nocapture 2>&1 | tee "$LOG"
+SESSIONS_BENCH_KILLS=$KILLS cargo test -p sessions-core -p app -p server --features app/ssr --test it -- cluster_http:: --nocapture 2>&1 | tee "$LOG"
 LINE=$(grep -o 'kills=.*' "$LOG" | tail -1)
 [ -n "$LINE" ] || { echo "cluster_kill.sh: no measurement in the test output" >&2; exit 1; }
 field() { echo "$LINE" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
