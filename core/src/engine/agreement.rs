@@ -26,8 +26,13 @@ pub(super) struct Membership {
     /// Set once this process serves checks; the CLI never does, so no end waits for it.
     serving: AtomicBool,
     staleness_bound: Duration,
-    /// When the end log was last read successfully.
+    /// When the end log was last read successfully, and when the last successful
+    /// report was sent (taken before sending, so no later than the database's
+    /// heartbeat time). This instance fails closed a staleness bound after the older
+    /// of the two: once ends stop waiting for it (its heartbeat is older than the
+    /// bound), it has stopped answering from its cache already.
     last_read: std::sync::Mutex<Instant>,
+    last_reported: std::sync::Mutex<Instant>,
     /// One reader of the end log at a time (the poller, a waiting end), so that no end
     /// is applied twice.
     pub(super) apply_lock: tokio::sync::Mutex<()>,
@@ -40,6 +45,7 @@ impl Membership {
             serving: AtomicBool::new(false),
             staleness_bound,
             last_read: std::sync::Mutex::new(Instant::now()),
+            last_reported: std::sync::Mutex::new(Instant::now()),
             apply_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -52,6 +58,7 @@ impl Engine {
         if !self.membership.serving.swap(true, Ordering::SeqCst) {
             // Serving starts now: the log was read at the open, the bound counts from here.
             self.end_log_read();
+            set_at(&self.membership.last_reported, Instant::now());
         }
         self.report_applied().await
     }
@@ -62,27 +69,20 @@ impl Engine {
         self.store.leave(&self.membership.id).await
     }
 
-    /// The staleness bound this engine was configured with.
-    pub fn staleness_bound(&self) -> Duration {
-        self.membership.staleness_bound
-    }
-
     /// Fails closed: `Unavailable` when this process serves checks and has not read the
-    /// end log for longer than the staleness bound (the database or the feed is down),
-    /// so an end acknowledged elsewhere meanwhile may be missing from its cache.
+    /// end log, or reported how far it read, for longer than the staleness bound (the
+    /// database is down or unreachable): ends acknowledged elsewhere meanwhile did not
+    /// wait for it and may be missing from its cache.
     pub fn ensure_current(&self) -> CoreResult<()> {
         if !self.membership.serving.load(Ordering::SeqCst) {
             return Ok(());
         }
-        let since = self
-            .membership
-            .last_read
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .elapsed();
+        let since = read_at(&self.membership.last_read)
+            .elapsed()
+            .max(read_at(&self.membership.last_reported).elapsed());
         if since > self.membership.staleness_bound {
             return Err(CoreError::Unavailable(format!(
-                "the end log has not been read for {} ms (staleness bound {} ms)",
+                "the end log not read or not reported for {} ms (staleness bound {} ms)",
                 since.as_millis(),
                 self.membership.staleness_bound.as_millis()
             )));
@@ -92,11 +92,7 @@ impl Engine {
 
     /// Called after each successful read of the end log.
     pub(super) fn end_log_read(&self) {
-        *self
-            .membership
-            .last_read
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Instant::now();
+        set_at(&self.membership.last_read, Instant::now());
     }
 
     pub(super) async fn report_applied(&self) -> CoreResult<()> {
@@ -104,9 +100,12 @@ impl Engine {
             return Ok(());
         }
         let applied = self.applied_end_seq.load(Ordering::SeqCst);
+        let sent = Instant::now();
         self.store
             .report_applied(&self.membership.id, applied)
-            .await
+            .await?;
+        set_at(&self.membership.last_reported, sent);
+        Ok(())
     }
 
     /// Waits until every live instance has applied the ends committed so far (this
@@ -144,4 +143,14 @@ impl Engine {
         }
         self.store.instances_behind(latest, heard_within).await
     }
+}
+
+fn read_at(at: &std::sync::Mutex<Instant>) -> Instant {
+    *at.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn set_at(at: &std::sync::Mutex<Instant>, when: Instant) {
+    let mut slot = at.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Two reports may finish out of order; the later send wins.
+    *slot = (*slot).max(when);
 }
