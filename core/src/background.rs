@@ -1,6 +1,7 @@
 //! The engine's background work: writing batched "last seen" updates, ending idle and
-//! expired sessions, picking up ends recorded by other processes, judging address
-//! moves for flags, and writing the analytics' finished hours.
+//! expired sessions, picking up ends recorded by other processes (announced, and
+//! polled), reporting this instance alive, judging address moves for flags, and
+//! writing the analytics' finished hours.
 
 use crate::engine::Engine;
 use std::sync::Arc;
@@ -16,6 +17,9 @@ pub struct Intervals {
     /// How often the end log is read. This bounds how long a revocation made by
     /// another process (the CLI, another instance) can take to reach this cache.
     pub end_poll: Duration,
+    /// How often this instance reports itself alive (with how far it has applied the
+    /// end log): well under the staleness bound, or ends stop waiting for it.
+    pub heartbeat: Duration,
     /// How often the settings and applications versions are read: how long a policy
     /// saved or a key revoked by another process takes to apply here.
     pub policy_poll: Duration,
@@ -31,6 +35,7 @@ impl Default for Intervals {
             flush: Duration::from_secs(5),
             sweep: Duration::from_secs(5),
             end_poll: Duration::from_millis(100),
+            heartbeat: Duration::from_secs(1),
             policy_poll: Duration::from_secs(1),
             rollup: Duration::from_secs(10),
         }
@@ -49,6 +54,9 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
         every(intervals.end_poll, engine.clone(), |engine| async move {
             engine.apply_logged_ends().await.map(drop)
         }),
+        every(intervals.heartbeat, engine.clone(), |engine| async move {
+            engine.heartbeat().await
+        }),
         every(intervals.rollup, engine.clone(), |engine| async move {
             engine.rollup_tick().await.map(drop)
         }),
@@ -56,6 +64,8 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
             engine.reload_policy_if_changed().await?;
             engine.reload_applications_if_changed().await.map(drop)
         }),
+        // Ends committed elsewhere, at once where the store announces them.
+        tokio::spawn(engine.clone().follow_end_feed()),
         // Address moves are judged for flags as soon as a check queues one.
         tokio::spawn(async move {
             loop {

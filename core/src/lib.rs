@@ -43,6 +43,6 @@ pub mod throttle;
 pub mod token;
 
 #[cfg(feature = "engine")]
-pub use engine::{Engine, EngineConfig};
+pub use engine::{Engine, EngineConfig, DEFAULT_STALENESS_BOUND};
 #[cfg(feature = "engine")]
 pub use error::{CoreError, CoreResult};

@@ -107,6 +107,11 @@ pub(crate) async fn serve_until_stopped(
 ) -> Result<(), String> {
     let local_addr = listener.local_addr().map_err(|err| err.to_string())?;
     let options = crate::site::leptos_options(local_addr);
+    // Ends wait for this instance from before its first check on.
+    engine
+        .heartbeat()
+        .await
+        .map_err(|err| format!("cannot register this instance: {err}"))?;
     let mut tasks = background::spawn(engine.clone(), Intervals::default());
     let scheme = if tls.is_some() {
         Scheme::Https
@@ -128,6 +133,10 @@ pub(crate) async fn serve_until_stopped(
 
     for task in tasks {
         task.abort();
+    }
+    // Ends stop waiting for this instance at once, not after the staleness bound.
+    if let Err(err) = engine.leave_cluster().await {
+        tracing::error!(error = %err, "could not leave the instances table before stopping");
     }
     // "Last seen" updates still in memory are written before exit.
     if let Err(err) = engine.flush_touches(true).await {

@@ -39,6 +39,7 @@ async fn an_end_between_the_store_read_and_the_cache_fill_is_not_undone() {
         secure_cookies: true,
         geo_db: None,
         store: Default::default(),
+        staleness_bound: super::DEFAULT_STALENESS_BOUND,
     };
     let clock = ManualClock::new(1_800_000_000_000);
     let first = Engine::open_with_clock(&config, clock.clone())

@@ -4,11 +4,13 @@
 //! changes live in the submodules.
 
 mod accounts;
+mod agreement;
 mod analytics;
 mod app_sessions;
 mod applications;
 mod cluster;
 mod counts;
+mod end_feed;
 #[cfg(test)]
 mod fill_race_tests;
 mod flags;
@@ -21,6 +23,7 @@ mod recent_auth;
 mod sign_in;
 
 pub use accounts::KeepSessions;
+pub use agreement::DEFAULT_STALENESS_BOUND;
 pub use analytics::DEFAULT_PERIOD_MS;
 pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
 pub use applications::NewAppKey;
@@ -65,6 +68,9 @@ pub struct EngineConfig {
     pub geo_db: Option<PathBuf>,
     /// Pool size and statement timeout of the database connection.
     pub store: StoreOptions,
+    /// How long an instance may go without reading the end log before ends stop
+    /// waiting for it (see `agreement`).
+    pub staleness_bound: std::time::Duration,
 }
 
 /// Where a request comes from.
@@ -101,6 +107,8 @@ pub struct Engine {
     /// Ids this process ended itself and already announced; the end-log poller skips them.
     announced_ends: Mutex<HashSet<String>>,
     counts: counts::LiveCounts,
+    /// This process among the instances that ends wait for.
+    membership: agreement::Membership,
     /// Whether this instance led the once-per-cluster work at the last sweep tick.
     leading: AtomicBool,
     confirmations: recent_auth::Confirmations,
@@ -166,6 +174,7 @@ impl Engine {
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
             counts,
+            membership: agreement::Membership::new(config.staleness_bound),
             leading: AtomicBool::new(false),
             confirmations: recent_auth::Confirmations::default(),
             counters: Counters::default(),
@@ -254,6 +263,7 @@ impl Engine {
         client: &ClientInfo,
         activity: Activity,
     ) -> CoreResult<Arc<CachedSession>> {
+        self.ensure_current()?;
         let hash = token.hash();
         let cached = match self.cache.get(&hash) {
             Some(cached) => cached,
@@ -282,7 +292,9 @@ impl Engine {
             None
         };
         if let Some(reason) = refusal {
-            self.end(
+            // A refusal by rule: every instance judges the same rules, and the check
+            // does not wait for the others to learn of the end.
+            self.end_unconfirmed(
                 EndSelector::Ids {
                     ids: vec![cached.id.clone()],
                     scope: Scope::Everyone,
@@ -393,8 +405,24 @@ impl Engine {
     }
 
     /// Ends what `selector` picks, write-through: the store first, then the cache and
-    /// the live channels. Returns the sessions that were live and are now ended.
+    /// the live channels. Returns the sessions that were live and are now ended, once
+    /// every live instance has applied the end (at most the staleness bound): after
+    /// this returns, no instance's next check accepts them.
     pub async fn end(
+        &self,
+        selector: EndSelector,
+        reason: EndReason,
+        actor: &str,
+    ) -> CoreResult<Vec<Session>> {
+        let ended = self.end_unconfirmed(selector, reason, actor).await?;
+        if !ended.is_empty() {
+            self.await_agreement().await;
+        }
+        Ok(ended)
+    }
+
+    /// `end` without waiting for the other instances.
+    async fn end_unconfirmed(
         &self,
         selector: EndSelector,
         reason: EndReason,

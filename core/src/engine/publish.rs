@@ -33,14 +33,22 @@ impl Engine {
 
     /// Applies ends recorded by other processes (the CLI, other instances) to this
     /// process's cache and live channels. Returns how many were new here.
+    /// A process that serves checks then reports how far it has applied the log.
     pub async fn apply_logged_ends(&self) -> CoreResult<usize> {
+        let _one_reader = self.membership.apply_lock.lock().await;
         let mut applied = 0;
+        let mut moved = false;
         loop {
             let since = self.applied_end_seq.load(Ordering::SeqCst);
             let ends = self.store.ends_since(since, 1000).await?;
             let Some(last) = ends.last() else {
+                if moved {
+                    self.report_applied().await?;
+                }
+                self.end_log_read();
                 return Ok(applied);
             };
+            moved = true;
             self.applied_end_seq.store(last.seq, Ordering::SeqCst);
             let fresh: Vec<Session> = {
                 let mut announced = self

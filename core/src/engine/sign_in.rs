@@ -137,6 +137,8 @@ impl Engine {
         subject: Subject,
         client: &ClientInfo,
     ) -> CoreResult<SignedIn> {
+        // A sign-in may end older sessions (limits) and needs the policy in force.
+        self.ensure_current()?;
         let policy = self.policy();
         let rules = policy.for_role(subject.role);
         rules

@@ -1,5 +1,6 @@
 //! Persistence, split by ability: sessions, accounts, policy and history, applications,
-//! analytics rollups, leadership among instances (`traits.rs`). Each backend implements every ability in its own folder and carries
+//! analytics rollups, leadership among instances and how far each has read the end log
+//! (`traits.rs`). Each backend implements every ability in its own folder and carries
 //! SQL only: paging, filters and row mapping are shared (`paging`, `query`, `rows`),
 //! validation, defaults and messages live in the engine. Callers hold an
 //! `Arc<dyn Store>` and never know which database is underneath; `open` picks the
@@ -24,7 +25,8 @@ pub use options::{redact_password, StoreOptions};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, ApplicationStore, LeaderStore, PolicyStore, RollupStore, SessionStore, Store,
+    AccountStore, ApplicationStore, EndFeed, EndFeedStore, InstanceStore, LeaderStore, PolicyStore,
+    RollupStore, SessionStore, Store,
 };
 pub use types::*;
 

@@ -1,5 +1,5 @@
 //! The store's abilities, one trait each, as tower-sessions adds one trait per extra
-//! ability. A backend implements all six; `Store` is their sum, for `Arc<dyn Store>`.
+//! ability. A backend implements all eight; `Store` is their sum, for `Arc<dyn Store>`.
 
 use super::types::*;
 use crate::analytics::Rollup;
@@ -167,8 +167,44 @@ pub trait LeaderStore: Send + Sync {
     async fn lead(&self) -> CoreResult<bool>;
 }
 
+/// Instances serving checks on one database and how far each has applied the end
+/// log: what the acknowledgement of an end waits on (`engine::agreement`).
+#[async_trait]
+pub trait InstanceStore: Send + Sync {
+    /// Records that `instance` has applied the end log up to `applied_end_seq` and is
+    /// alive now, by the database's clock.
+    async fn report_applied(&self, instance: &str, applied_end_seq: i64) -> CoreResult<()>;
+    /// How many instances heard from within the last `heard_within` ms (the database's
+    /// clock) have applied less than `seq`.
+    async fn instances_behind(&self, seq: i64, heard_within: Millis) -> CoreResult<i64>;
+    /// Forgets `instance` (a clean shutdown), so that no end waits for it.
+    async fn leave(&self, instance: &str) -> CoreResult<()>;
+}
+
+/// Wake-ups that another process committed an end, so that instances read the end
+/// log at once rather than at their next poll (which stays, as the safety net).
+#[async_trait]
+pub trait EndFeedStore: Send + Sync {
+    /// A stream that yields each time an end was committed (by any process), and after
+    /// the connection it listens on was lost and made again, when notifications sent
+    /// meanwhile are gone and the log must be re-read. An error is one failed wait; the
+    /// stream goes on. `None` where the backend has no notifications: the poll alone.
+    async fn end_feed(&self) -> CoreResult<Option<EndFeed>>;
+}
+
+/// See `EndFeedStore::end_feed`.
+pub type EndFeed = futures_util::stream::BoxStream<'static, CoreResult<()>>;
+
 pub trait Store:
-    SessionStore + AccountStore + PolicyStore + ApplicationStore + RollupStore + LeaderStore + 'static
+    SessionStore
+    + AccountStore
+    + PolicyStore
+    + ApplicationStore
+    + RollupStore
+    + LeaderStore
+    + InstanceStore
+    + EndFeedStore
+    + 'static
 {
 }
 
@@ -179,6 +215,8 @@ impl<T> Store for T where
         + ApplicationStore
         + RollupStore
         + LeaderStore
+        + InstanceStore
+        + EndFeedStore
         + 'static
 {
 }

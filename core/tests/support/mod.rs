@@ -33,6 +33,7 @@ pub fn config(url: &str) -> EngineConfig {
         secure_cookies: true,
         geo_db: None,
         store: Default::default(),
+        staleness_bound: sessions_core::DEFAULT_STALENESS_BOUND,
     }
 }
 

@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 struct Cluster {
     dir: PathBuf,
     port: u16,
+    /// The `postgres` options after `-D`, for `pg_ctl start -o` (`OwnCluster`).
+    options: Vec<String>,
     /// Closing this pipe (at process exit) stops the server; never written to.
     _keeper: Mutex<ChildStdin>,
     /// The shell watching the pipe; it outlives every test and ends with the process.
@@ -32,15 +34,57 @@ static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
 
 /// A new, empty database on the shared cluster, as a URL over its unix socket.
 pub async fn fresh_database_url() -> String {
-    let cluster = CLUSTER.get_or_init(start);
-    let name = format!("test_{}", NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
-    let admin = cluster.url_over_socket("postgres");
-    let mut connection = connect(&admin).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut connection)
-        .await
-        .expect("create a test database");
-    cluster.url_over_socket(&name)
+    CLUSTER.get_or_init(start).fresh_database_url().await
+}
+
+/// A cluster of the caller's own, not the shared one, that it stops and starts again
+/// with `pg_ctl` as an operator or an outage would: for fault tests. Dropping it stops
+/// the server (the folder goes when the process ends, as the shared one's does).
+pub struct OwnCluster(Cluster);
+
+impl OwnCluster {
+    pub fn start() -> OwnCluster {
+        OwnCluster(start())
+    }
+
+    /// A new, empty database on this cluster.
+    pub async fn fresh_database_url(&self) -> String {
+        self.0.fresh_database_url().await
+    }
+
+    /// `pg_ctl stop -m fast`: connections are closed, new ones refused.
+    pub fn stop(&self) {
+        run(
+            &mut self.pg_ctl(&["stop", "-m", "fast", "-w"]),
+            "pg_ctl stop",
+        );
+    }
+
+    /// Starts the server again with the same settings, on the same port.
+    pub fn restart(&self) {
+        let log = self.0.dir.join("postgres.log");
+        let options = self.0.options.join(" ");
+        let mut pg_ctl = self.pg_ctl(&["start", "-w", "-o", &options]);
+        pg_ctl.arg("-l").arg(log);
+        run(&mut pg_ctl, "pg_ctl start");
+    }
+
+    fn pg_ctl(&self, args: &[&str]) -> Command {
+        let mut command = as_user(is_root(), &bin_dir().join("pg_ctl"));
+        command.arg("-D").arg(self.0.dir.join("data")).args(args);
+        command
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        // A server started by `restart` is not the watcher's child: stop it here.
+        let _ = self
+            .pg_ctl(&["stop", "-m", "immediate", "-w"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
 }
 
 /// The same database over TCP with TLS required (the cluster has a self-signed certificate).
@@ -68,6 +112,17 @@ async fn connect(url: &str) -> sqlx::PgConnection {
 }
 
 impl Cluster {
+    async fn fresh_database_url(&self) -> String {
+        let name = format!("test_{}", NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
+        let admin = self.url_over_socket("postgres");
+        let mut connection = connect(&admin).await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut connection)
+            .await
+            .expect("create a test database");
+        self.url_over_socket(&name)
+    }
+
     fn url_over_socket(&self, database: &str) -> String {
         format!(
             "postgres://postgres@localhost:{}/{database}?host={}",
@@ -106,10 +161,7 @@ fn start() -> Cluster {
     let tls = make_certificate(as_root, &dir);
     let port = free_port();
     let log = dir.join("postgres.log");
-    let mut server = vec![
-        bin.join("postgres").display().to_string(),
-        "-D".into(),
-        data.display().to_string(),
+    let mut options: Vec<String> = vec![
         "-p".into(),
         port.to_string(),
         "-k".into(),
@@ -127,8 +179,14 @@ fn start() -> Cluster {
         "max_connections=300".into(),
     ];
     if tls {
-        server.extend(["-c".into(), "ssl=on".into()]);
+        options.extend(["-c".into(), "ssl=on".into()]);
     }
+    let mut server = vec![
+        bin.join("postgres").display().to_string(),
+        "-D".into(),
+        data.display().to_string(),
+    ];
+    server.extend(options.iter().cloned());
     let quoted: Vec<String> = server.iter().map(|word| format!("'{word}'")).collect();
     let script = format!(
         "{} >'{}' 2>&1 & pid=$!; read _ignored; kill -INT $pid; wait $pid; rm -rf '{}'",
@@ -149,6 +207,7 @@ fn start() -> Cluster {
     Cluster {
         dir,
         port,
+        options,
         _keeper: Mutex::new(keeper),
         _watcher: Mutex::new(child),
     }

@@ -22,6 +22,11 @@ pub struct GlobalArgs {
     /// Offline IP-to-country database (MaxMind format). Missing: countries show as unknown.
     #[arg(long, env = "SESSIONS_GEOIP_DB", global = true, default_value = sessions_core::geo::DEFAULT_GEO_DB)]
     pub geoip_db: std::path::PathBuf,
+    /// Milliseconds an instance may go without reading the end log: an end is
+    /// acknowledged once every instance heard from within it has applied the end
+    /// (waiting at most this long).
+    #[arg(long, env = "SESSIONS_STALENESS_BOUND_MS", global = true, default_value_t = sessions_core::DEFAULT_STALENESS_BOUND.as_millis() as u64, value_parser = clap::value_parser!(u64).range(100..))]
+    pub staleness_bound_ms: u64,
 }
 
 impl GlobalArgs {
@@ -36,6 +41,7 @@ impl GlobalArgs {
                     .db_statement_timeout_ms
                     .map(std::time::Duration::from_millis),
             },
+            staleness_bound: std::time::Duration::from_millis(self.staleness_bound_ms),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Probes for load balancers and orchestrators: `/healthz` (the process answers) and
-//! `/readyz` (it can serve: the database answers). Outside the page middleware: no
-//! session is read or touched, nothing counts as activity, and a probe every second
-//! from each balancer costs one indexed read at most.
+//! `/readyz` (it can serve: the database answers and the end log was read within the
+//! staleness bound). Outside the page middleware: no session is read or touched,
+//! nothing counts as activity, and a probe every second from each balancer costs one
+//! indexed read at most.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -29,6 +30,13 @@ async fn alive() -> Response {
 }
 
 async fn ready(State(engine): State<Arc<Engine>>) -> Response {
+    if let Err(err) = engine.ensure_current() {
+        tracing::warn!(error = %err, "readiness: failing closed");
+        return probe(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({ "status": "unavailable", "reason": "this instance has not read the end log within the staleness bound" }),
+        );
+    }
     let reason = match tokio::time::timeout(READY_TIMEOUT, engine.ping_database()).await {
         Ok(Ok(())) => return probe(StatusCode::OK, json!({ "status": "ready" })),
         Ok(Err(err)) => {

@@ -695,3 +695,25 @@ fn an_unreachable_postgres_fails_clearly_without_the_password() {
         );
     }
 }
+
+/// Read your own kill: once `sessions kill` returns, the running server's very next
+/// check refuses the session, every time (the server had it cached, and learns of the
+/// end from the end log; the CLI waits until the server reports it applied).
+#[tokio::test]
+async fn a_cli_kill_is_refused_by_the_servers_very_next_check() {
+    const KILLS: usize = 20;
+    const IP: &str = "203.0.113.9";
+    let server = TestServer::start(USERS);
+    let key = server.api_add_app("cli-kill");
+    for n in 0..KILLS {
+        let (token, session) = server.api_create(&key, &format!("u-{n}"), IP).await;
+        server.api_check(&key, &token, IP).await.expect_json(200);
+        let id = session["id"].as_str().expect("id");
+        let killed = cli(&server.database_url, &["kill", id], None);
+        assert!(killed.status.success(), "{}", stderr(&killed));
+        server
+            .api_check(&key, &token, IP)
+            .await
+            .expect_refusal("session_ended", Some("killed"));
+    }
+}

@@ -15,6 +15,7 @@ mod cluster_http;
 mod compression_http;
 mod console_http;
 mod demo;
+mod fail_closed_http;
 mod first_start;
 mod flags_http;
 mod health_http;

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod instances;
 pub mod policy;
 pub mod rollups;
 pub mod sessions;

@@ -16,6 +16,9 @@ pub trait SessionSql {
     /// `LoggedEndRow`s after a sequence number, oldest first: (seq, limit).
     const ENDS_SINCE: &'static str;
     const LATEST_END_SEQ: &'static str;
+    /// Run in the end's transaction with (seq): tells listening instances at the commit
+    /// (see `EndFeedStore`). `None` where the backend has no notifications.
+    const ANNOUNCE_END: Option<&'static str>;
 }
 
 /// Implements `SessionStore` for `$store` (with a `pool` of `$db`) from `$db`'s `SessionSql`.
@@ -127,6 +130,9 @@ macro_rules! impl_session_store {
                         // Nothing ended: the sequence number is not spent.
                         tx.rollback().await?;
                         return Ok(Vec::new());
+                    }
+                    if let Some(announce) = <$db as SessionSql>::ANNOUNCE_END {
+                        sqlx::query(announce).bind(seq).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
                     rows::sessions(rows)

@@ -7,6 +7,7 @@ mod accounts;
 mod applications;
 mod ends;
 mod flags;
+mod instances;
 mod policy;
 mod rollups;
 mod sessions;
@@ -92,7 +93,9 @@ macro_rules! backend_suite {
                 applications::applications_are_unique_and_found_by_key,
                 applications::applications_are_listed_with_live_counts_and_revoked_once,
                 rollups::rollups_add_across_writers_and_read_by_period,
-                rollups::active_users_count_each_user_once);
+                rollups::active_users_count_each_user_once,
+                instances::instances_behind_counts_live_instances_below_a_seq,
+                instances::a_committed_end_wakes_the_end_feed);
         }
     };
     (@tests $open:expr; $($area:ident :: $test:ident),*) => {

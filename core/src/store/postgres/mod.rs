@@ -4,6 +4,8 @@
 
 mod accounts;
 mod applications;
+mod feed;
+mod instances;
 mod leader;
 mod policy;
 mod rollups;

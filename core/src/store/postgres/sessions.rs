@@ -34,6 +34,10 @@ impl SessionSql for Postgres {
         " FROM sessions WHERE end_seq > $1 ORDER BY end_seq LIMIT $2"
     );
     const LATEST_END_SEQ: &'static str = "SELECT value FROM counters WHERE name = 'end_seq'";
+    /// Delivered at the commit, on the channel `feed.rs` listens on; the payload is the
+    /// sequence number only (a listener re-reads the log from its own last seq anyway).
+    const ANNOUNCE_END: Option<&'static str> =
+        Some("SELECT pg_notify('sessions_changes', $1::text)");
 }
 
 impl_session_store!(PgStore, Postgres);

@@ -6,6 +6,8 @@
 
 mod accounts;
 mod applications;
+mod feed;
+mod instances;
 mod leader;
 mod policy;
 mod rollups;

@@ -30,6 +30,8 @@ impl SessionSql for Sqlite {
         " FROM sessions WHERE end_seq > ? ORDER BY end_seq LIMIT ?"
     );
     const LATEST_END_SEQ: &'static str = "SELECT value FROM counters WHERE name = 'end_seq'";
+    /// SQLite has no notifications: readers poll the end log.
+    const ANNOUNCE_END: Option<&'static str> = None;
 }
 
 impl_session_store!(SqliteStore, Sqlite);

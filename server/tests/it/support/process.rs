@@ -152,6 +152,7 @@ impl TestServer {
             secure_cookies: true,
             geo_db: None,
             store: Default::default(),
+            staleness_bound: sessions_core::DEFAULT_STALENESS_BOUND,
         };
         let clock = ManualClock::new(SystemClock.now() - ago.as_millis() as i64);
         sessions_core::Engine::open_with_clock(&config, clock)
