@@ -76,7 +76,10 @@ pub const RANGE_MODES: &[(&str, &str)] = &[
 /// Whether a role's limits (or network rules) act, or only report what they would do.
 pub const POLICY_MODES: &[(&str, &str)] = &[
     ("enforce", "Enforce: refuse and end sessions"),
-    ("observe", "Observe: refuse and end nothing, record what would happen"),
+    (
+        "observe",
+        "Observe: refuse and end nothing, record what would happen",
+    ),
 ];
 
 const MAX_MINUTES: i64 = 99_999;

@@ -2,9 +2,9 @@
 //! sign-in, network rules (each enforced or only observed), previews and saves that end
 //! sessions, account changes, the ledger and retention.
 
+use sessions_core::analytics::KpiName;
 use sessions_core::catalogue::{SettingChange, SettingScope};
 use sessions_core::engine::{ClientInfo, KeepSessions, SignInForm, SignedIn};
-use sessions_core::analytics::KpiName;
 use sessions_core::model::{
     EndReason, FlagKind, HistoryQuery, ListQuery, LiveEvent, Role, SessionFlag, MINUTE_MS,
 };
@@ -333,7 +333,10 @@ async fn limits_in_observe_mode_refuse_and_end_nothing(backend: Backend) {
         .await;
     f.set(SettingScope::Role(Role::User), "limits_mode", "observe")
         .await;
-    let first = f.sign_in("alice", "10.0.0.1").await.expect("within the limit");
+    let first = f
+        .sign_in("alice", "10.0.0.1")
+        .await
+        .expect("within the limit");
     assert!(first.session.flags.is_empty(), "{:?}", first.session.flags);
     let second = f
         .sign_in("alice", "10.0.0.2")
@@ -346,8 +349,12 @@ async fn limits_in_observe_mode_refuse_and_end_nothing(backend: Backend) {
         "{reason}"
     );
 
-    f.set(SettingScope::Role(Role::User), "limit_action", "evict_oldest")
-        .await;
+    f.set(
+        SettingScope::Role(Role::User),
+        "limit_action",
+        "evict_oldest",
+    )
+    .await;
     let third = f
         .sign_in("alice", "10.0.0.3")
         .await
@@ -370,7 +377,11 @@ async fn limits_in_observe_mode_refuse_and_end_nothing(backend: Backend) {
     let preview = f
         .engine
         .preview_settings(
-            &[change(SettingScope::Role(Role::User), "limits_mode", "enforce")],
+            &[change(
+                SettingScope::Role(Role::User),
+                "limits_mode",
+                "enforce",
+            )],
             None,
         )
         .await
@@ -394,7 +405,11 @@ async fn network_rules_in_observe_mode_flag_sign_ins_and_moves(backend: Backend)
     let preview = f
         .engine
         .preview_settings(
-            &[change(SettingScope::Role(Role::User), "network_mode", "observe")],
+            &[change(
+                SettingScope::Role(Role::User),
+                "network_mode",
+                "observe",
+            )],
             None,
         )
         .await
@@ -420,7 +435,10 @@ async fn network_rules_in_observe_mode_flag_sign_ins_and_moves(backend: Backend)
     );
     assert_eq!(would_have_been_blocked(&f).await, Some(1.0));
     let message = refused(f.sign_in("root", "203.0.113.9").await);
-    assert!(message.contains("203.0.113.0/24"), "admins still enforce: {message}");
+    assert!(
+        message.contains("203.0.113.0/24"),
+        "admins still enforce: {message}"
+    );
 
     // A live session moving into the denied range is flagged, not ended.
     let bob = f.sign_in("bob", "198.51.100.1").await.expect("allowed");
@@ -448,7 +466,10 @@ async fn network_rules_in_observe_mode_flag_sign_ins_and_moves(backend: Backend)
         .check(&carol.token, &client("203.0.113.8", CHROME))
         .await;
     assert!(
-        matches!(moved, Err(CoreError::Unauthenticated(Some(EndReason::IpRule)))),
+        matches!(
+            moved,
+            Err(CoreError::Unauthenticated(Some(EndReason::IpRule)))
+        ),
         "{:?}",
         moved.err()
     );

@@ -211,8 +211,16 @@ mod tests {
             (SettingScope::Default, "ip_deny", "198.51.100.0/24"),
             (SettingScope::Default, "max_sessions_per_user", "1"),
         ];
-        let table: &[(&[(SettingScope, &str, &str)], Vec<(usize, EndReason)>, usize)] = &[
-            (&[], vec![(2, EndReason::EvictedByLimit), (3, EndReason::IpRule)], 0),
+        let table: &[(
+            &[(SettingScope, &str, &str)],
+            Vec<(usize, EndReason)>,
+            usize,
+        )] = &[
+            (
+                &[],
+                vec![(2, EndReason::EvictedByLimit), (3, EndReason::IpRule)],
+                0,
+            ),
             (
                 &[(SettingScope::Default, "limits_mode", "observe")],
                 vec![(3, EndReason::IpRule)],
@@ -236,7 +244,11 @@ mod tests {
             let mut changes = enforced.to_vec();
             changes.extend_from_slice(modes);
             let policy = with(&changes);
-            assert_eq!(&sessions_to_end(&policy, &sample(), NOW), expected, "{modes:?}");
+            assert_eq!(
+                &sessions_to_end(&policy, &sample(), NOW),
+                expected,
+                "{modes:?}"
+            );
             assert_eq!(observing(&policy).len(), *sentences, "{modes:?}");
         }
         let policy = with(&[(SettingScope::Role(Role::User), "network_mode", "observe")]);

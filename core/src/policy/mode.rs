@@ -109,7 +109,10 @@ pub fn judge(rule: Rule, mode: Mode, decision: Decision) -> Verdict {
 }
 
 fn observed(rule: Rule, message: &str) -> SessionFlag {
-    SessionFlag::new(rule.flag(), format!("Observe mode, not enforced: {message}"))
+    SessionFlag::new(
+        rule.flag(),
+        format!("Observe mode, not enforced: {message}"),
+    )
 }
 
 #[cfg(test)]

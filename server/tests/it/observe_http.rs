@@ -73,7 +73,11 @@ async fn observe_mode_lets_sign_ins_through_flags_them_and_counts_them() {
         .cookie;
     let listed = cli_json(&url, &["list", "--search", "alice", "--format", "json"]);
     let listed = listed.as_array().expect("list");
-    assert_eq!(listed.len(), 2, "nothing refused, nothing evicted: {listed:?}");
+    assert_eq!(
+        listed.len(),
+        2,
+        "nothing refused, nothing evicted: {listed:?}"
+    );
     let second_id = server.session_id(&second).await;
     let newest = listed
         .iter()
@@ -130,6 +134,10 @@ async fn observe_mode_lets_sign_ins_through_flags_them_and_counts_them() {
     // The stopping server writes what it holds; the CLI prints the same figures.
     assert!(server.stop().success());
     let report = cli_json(&url, &["analytics", "--format", "json"]);
-    assert_eq!(kpi(&report, "would_have_been_blocked"), json!(2.0), "{report}");
+    assert_eq!(
+        kpi(&report, "would_have_been_blocked"),
+        json!(2.0),
+        "{report}"
+    );
     assert_eq!(kpi(&report, "blocked_attempts"), json!(1.0), "{report}");
 }
