@@ -211,11 +211,13 @@ mod tests {
             (SettingScope::Default, "ip_deny", "198.51.100.0/24"),
             (SettingScope::Default, "max_sessions_per_user", "1"),
         ];
-        let table: &[(
-            &[(SettingScope, &str, &str)],
+        // (modes set, what saving ends, how many observing sentences)
+        type Case<'a> = (
+            &'a [(SettingScope, &'a str, &'a str)],
             Vec<(usize, EndReason)>,
             usize,
-        )] = &[
+        );
+        let table: &[Case] = &[
             (
                 &[],
                 vec![(2, EndReason::EvictedByLimit), (3, EndReason::IpRule)],
