@@ -70,29 +70,6 @@ pub struct RolePolicy {
     pub network_mode: Mode,
 }
 
-impl RolePolicy {
-    pub fn mode(&self, rule: Rule) -> Mode {
-        match rule {
-            Rule::Limits => self.limits_mode,
-            Rule::Network => self.network_mode,
-        }
-    }
-
-    /// What `rule`'s `decision` does for this role, by the rule's mode.
-    pub fn judge(&self, rule: Rule, decision: Decision) -> Verdict {
-        judge(rule, self.mode(rule), decision)
-    }
-
-    /// Whether the network rules end a live session (or refuse a sign-in) from `ip`:
-    /// refused by them and enforced.
-    pub fn network_refuses(&self, ip: &str) -> bool {
-        matches!(
-            self.judge(Rule::Network, self.ip_rules.check_str(ip).into()),
-            Verdict::Refuse(_)
-        )
-    }
-}
-
 /// The stored values and, derived from them, the policy of each role.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
@@ -216,6 +193,27 @@ impl Policy {
 }
 
 impl RolePolicy {
+    pub fn mode(&self, rule: Rule) -> Mode {
+        match rule {
+            Rule::Limits => self.limits_mode,
+            Rule::Network => self.network_mode,
+        }
+    }
+
+    /// What `rule`'s `decision` does for this role, by the rule's mode.
+    pub fn judge(&self, rule: Rule, decision: Decision) -> Verdict {
+        judge(rule, self.mode(rule), decision)
+    }
+
+    /// Whether the network rules end a live session (or refuse a sign-in) from `ip`:
+    /// refused by them and enforced.
+    pub fn network_refuses(&self, ip: &str) -> bool {
+        matches!(
+            self.judge(Rule::Network, self.ip_rules.check_str(ip).into()),
+            Verdict::Refuse(_)
+        )
+    }
+
     fn resolve(values: &SettingValues, role: Role) -> CoreResult<RolePolicy> {
         let text = |key: &str| values.effective(role, key);
         let number = |key: &str| {
