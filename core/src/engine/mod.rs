@@ -41,7 +41,7 @@ use crate::model::{
     SessionPage, TouchedSession, MAX_SEARCH_LEN,
 };
 use crate::password::HashGate;
-use crate::policy::mode::{Rule, Verdict};
+use crate::policy::mode::Verdict;
 use crate::policy::Policy;
 use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore, StoreOptions};
 use crate::throttle::Throttle;
@@ -277,7 +277,7 @@ impl Engine {
             if !rules.allow_ip_change {
                 Some(EndReason::IpChange)
             } else {
-                match rules.judge(Rule::Network, rules.ip_rules.check_str(&client.ip).into()) {
+                match rules.judge_address(&client.ip) {
                     Verdict::Refuse(_) => Some(EndReason::IpRule),
                     Verdict::Observed(flag) => {
                         observed = Some(flag);

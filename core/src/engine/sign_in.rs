@@ -1,7 +1,8 @@
 //! Sign-in: the password, then the session policy (network rules, concurrent limits,
-//! each enforced or only observed: see `policy::mode`), then a fresh session. Limits are decided and the session inserted under one lock,
-//! so two sign-ins racing each other cannot both slip under a limit. Every sign-in
-//! gets a token of its own; a form sent twice is caught by its nonce (`form_nonce`).
+//! each enforced or only observed: see `policy::mode`), then a fresh session. Limits
+//! are decided and the session inserted under one lock, so two sign-ins racing each
+//! other cannot both slip under a limit. Every sign-in gets a token of its own; a form
+//! sent twice is caught by its nonce (`form_nonce`).
 
 use super::analytics::Blocked;
 use super::form_nonce::FormNonces;
@@ -140,9 +141,9 @@ impl Engine {
     ) -> CoreResult<SignedIn> {
         let policy = self.policy();
         let rules = policy.for_role(subject.role);
+        // What rules in observe mode would have done: flags on the new session.
         let mut observed = Vec::new();
-        let network = rules.judge(Rule::Network, rules.ip_rules.check_str(&client.ip).into());
-        match network {
+        match rules.judge_address(&client.ip) {
             Verdict::Refuse(message) => {
                 return Err(self.refuse(&subject.application, Blocked::NetworkRule, message))
             }

@@ -205,13 +205,15 @@ impl RolePolicy {
         judge(rule, self.mode(rule), decision)
     }
 
+    /// What the network rules do to a sign-in or a live session from `ip`, by their mode.
+    pub fn judge_address(&self, ip: &str) -> Verdict {
+        self.judge(Rule::Network, self.ip_rules.check_str(ip).into())
+    }
+
     /// Whether the network rules end a live session (or refuse a sign-in) from `ip`:
     /// refused by them and enforced.
     pub fn network_refuses(&self, ip: &str) -> bool {
-        matches!(
-            self.judge(Rule::Network, self.ip_rules.check_str(ip).into()),
-            Verdict::Refuse(_)
-        )
+        matches!(self.judge_address(ip), Verdict::Refuse(_))
     }
 
     fn resolve(values: &SettingValues, role: Role) -> CoreResult<RolePolicy> {

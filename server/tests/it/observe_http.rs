@@ -62,6 +62,23 @@ async fn observe_mode_lets_sign_ins_through_flags_them_and_counts_them() {
     server
         .wait_for_setting(&admin, Some("user"), "limits_mode", Some("observe"))
         .await;
+    let ledger = cli_json(&url, &["history", "--settings", "--format", "json"]);
+    let newest = &ledger[0];
+    assert_eq!(
+        (
+            &newest["scope"],
+            &newest["key"],
+            &newest["old_value"],
+            &newest["new_value"]
+        ),
+        (
+            &json!({ "role": "user" }),
+            &json!("limits_mode"),
+            &Value::Null,
+            &json!("observe")
+        ),
+        "the ledger records the mode: {ledger}"
+    );
 
     // From loopback (denied) and past the limit of one: both go through.
     server
