@@ -73,6 +73,15 @@ pub const RANGE_MODES: &[(&str, &str)] = &[
     ("public_only", "Public ranges only"),
 ];
 
+/// Whether a role's limits (or network rules) act, or only report what they would do.
+pub const POLICY_MODES: &[(&str, &str)] = &[
+    ("enforce", "Enforce: refuse and end sessions"),
+    (
+        "observe",
+        "Observe: refuse and end nothing, record what would happen",
+    ),
+];
+
 const MAX_MINUTES: i64 = 99_999;
 const MAX_LIMIT: i64 = 10_000;
 
@@ -175,6 +184,16 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
+        key: "limits_mode",
+        label: "Limits mode",
+        help: "Observe lets every sign-in through and ends nothing because of a limit; a sign-in \
+               the limits would have refused, or that would have ended another session, is \
+               flagged with the reason and counted in the analytics.",
+        kind: SettingKind::Choice(POLICY_MODES),
+        default: "enforce",
+        group: SettingGroup::Limits,
+    },
+    SettingSpec {
         key: "ip_ranges",
         label: "Allowed address kinds",
         help: "Private ranges: 10/8, 172.16/12, 192.168/16, loopback, link-local, 100.64/10, fc00::/7.",
@@ -196,6 +215,16 @@ pub const SETTINGS: &[SettingSpec] = &[
         help: "Never from these CIDR ranges; wins over the allowed ones.",
         kind: SettingKind::Ranges,
         default: "",
+        group: SettingGroup::Network,
+    },
+    SettingSpec {
+        key: "network_mode",
+        label: "Network rules mode",
+        help: "Observe refuses no sign-in and ends no session because of these rules; a sign-in \
+               or an address move they would have refused is flagged with the reason and counted \
+               in the analytics.",
+        kind: SettingKind::Choice(POLICY_MODES),
+        default: "enforce",
         group: SettingGroup::Network,
     },
 ];

@@ -16,14 +16,20 @@ pub enum FlagKind {
     ManyAddresses,
     /// Many sign-ins of one account in a short window.
     SignInBurst,
+    /// A limit in observe mode would have refused this sign-in or ended another session.
+    LimitObserved,
+    /// A network rule in observe mode would have refused this sign-in or address.
+    NetworkRuleObserved,
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 4] = [
+    pub const ALL: [FlagKind; 6] = [
         FlagKind::NewCountry,
         FlagKind::CountryChange,
         FlagKind::ManyAddresses,
         FlagKind::SignInBurst,
+        FlagKind::LimitObserved,
+        FlagKind::NetworkRuleObserved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +38,8 @@ impl FlagKind {
             FlagKind::CountryChange => "country_change",
             FlagKind::ManyAddresses => "many_addresses",
             FlagKind::SignInBurst => "sign_in_burst",
+            FlagKind::LimitObserved => "limit_observed",
+            FlagKind::NetworkRuleObserved => "network_rule_observed",
         }
     }
 
@@ -46,7 +54,18 @@ impl FlagKind {
             FlagKind::CountryChange => "Country changed",
             FlagKind::ManyAddresses => "Many addresses",
             FlagKind::SignInBurst => "Sign-in burst",
+            FlagKind::LimitObserved => "Limit (observed)",
+            FlagKind::NetworkRuleObserved => "Network rule (observed)",
         }
+    }
+
+    /// Whether the flag says the sign-in may not be the person's own. Observed rules
+    /// report the admin's policy trial, not the person: they are never warned of them.
+    pub fn is_suspicious(self) -> bool {
+        !matches!(
+            self,
+            FlagKind::LimitObserved | FlagKind::NetworkRuleObserved
+        )
     }
 }
 

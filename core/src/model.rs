@@ -200,6 +200,11 @@ impl Session {
     pub fn is_flagged(&self) -> bool {
         !self.flags.is_empty()
     }
+
+    /// Flagged for a reason its owner should hear of (see `FlagKind::is_suspicious`).
+    pub fn is_suspicious(&self) -> bool {
+        self.flags.iter().any(|flag| flag.kind.is_suspicious())
+    }
 }
 
 /// The parts of a user agent that the console shows.
@@ -420,6 +425,10 @@ pub struct Impact {
     pub reasons: Vec<(EndReason, i64)>,
     /// Whether the asking admin's own current session is among them.
     pub includes_own: bool,
+    /// One sentence per role and rule left in observe mode: what it does not do, so
+    /// nobody reads "ends no session" as "the rule is off" (or as "it is on").
+    #[serde(default)]
+    pub observing: Vec<String>,
 }
 
 /// What happened to sessions, as pushed to open consoles. Touches and ends come in

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::format::utc;
 use leptos::prelude::*;
 use sessions_core::catalogue::{spec, SettingScope, SettingsChangeRecord};
+use sessions_core::model::Impact;
 
 const USERS_SHOWN: usize = 10;
 
@@ -19,9 +20,13 @@ pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
         Preview::Invalid(message) => {
             view! { <p class="impact invalid" role="alert">{message}</p> }.into_any()
         }
-        Preview::Ready(impact) if impact.sessions == 0 => {
-            view! { <p class="impact" data-ended="0">"Saving ends no session now."</p> }.into_any()
+        Preview::Ready(impact) if impact.sessions == 0 => view! {
+            <div class="impact" data-ended="0">
+                <p>"Saving ends no session now."</p>
+                <ObservingNotes impact/>
+            </div>
         }
+        .into_any(),
         Preview::Ready(impact) => {
             let count = impact.sessions;
             let headline = if count == 1 {
@@ -54,11 +59,23 @@ pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
                     <p><strong>{headline}</strong>" of "{users}{more}"."</p>
                     <p class="impact-reasons">{reasons}</p>
                     <p>{own}</p>
+                    <ObservingNotes impact/>
                 </div>
             }
             .into_any()
         }
     }
+}
+
+/// What the rules left in observe mode do not do: they end and refuse nothing, only
+/// report, so "ends no session" is not read as "the rule is on".
+#[component]
+fn ObservingNotes(impact: Impact) -> impl IntoView {
+    impact
+        .observing
+        .into_iter()
+        .map(|sentence| view! { <p class="impact-observing">{sentence}</p> })
+        .collect_view()
 }
 
 /// The ledger of settings changes under a heading, loaded by `ledger`.

@@ -181,7 +181,7 @@ fn DeviceCard(
     let row_id = id.clone();
     let (created, last_seen, deadline) =
         (session.created_at, session.last_seen_at, session.deadline());
-    let flagged = session.is_flagged();
+    let flagged = session.is_suspicious();
     let warning = new_sign_in_text(&session);
     view! {
         <article class="device-card" class:current=is_current data-session-id=row_id>

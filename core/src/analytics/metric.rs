@@ -14,6 +14,10 @@ pub enum Metric {
     /// Dimension `throttled` (too many failed attempts), `limit` (a concurrent-session
     /// limit) or `network_rule` (the role's address rules).
     SignInBlocked,
+    /// Sign-ins let through because a rule only observes, though enforcing it would
+    /// have refused them or ended another session. Dimension `limit` or `network_rule`
+    /// (the first that would have acted); counted among the successful ones as well.
+    SignInObserved,
     /// New sessions; the application is the distribution by application.
     SessionCreated,
     /// Dimension: the end reason (`logout`, `killed`, `idle`, `expired`, ...).
@@ -42,10 +46,11 @@ pub enum Combine {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 15] = [
+    pub const ALL: [Metric; 16] = [
         Metric::SignInSuccess,
         Metric::SignInFailed,
         Metric::SignInBlocked,
+        Metric::SignInObserved,
         Metric::SessionCreated,
         Metric::SessionEnded,
         Metric::AccountCreated,
@@ -65,6 +70,7 @@ impl Metric {
             Metric::SignInSuccess => "sign_in_success",
             Metric::SignInFailed => "sign_in_failed",
             Metric::SignInBlocked => "sign_in_blocked",
+            Metric::SignInObserved => "sign_in_observed",
             Metric::SessionCreated => "session_created",
             Metric::SessionEnded => "session_ended",
             Metric::AccountCreated => "account_created",

@@ -10,6 +10,9 @@
 //! - active users = 100 × users with a session live during the period / all users;
 //! - turnover = accounts created + accounts deleted (each counted once);
 //! - blocked attempts = sign-ins throttled or refused by a limit or a network rule;
+//! - would have been blocked = sign-ins let through by a limit or network rule in
+//!   observe mode that enforcing it would have refused, or that would have ended
+//!   another session (they count as successful too: they were);
 //! - change = 100 × (current − previous) / previous; `None` ("n/a") when the
 //!   previous is 0 or either value is undefined.
 
@@ -36,6 +39,7 @@ pub enum KpiName {
     ActiveUsers,
     Turnover,
     BlockedAttempts,
+    WouldHaveBeenBlocked,
 }
 
 impl KpiName {
@@ -48,6 +52,7 @@ impl KpiName {
             KpiName::ActiveUsers => "active_users",
             KpiName::Turnover => "turnover",
             KpiName::BlockedAttempts => "blocked_attempts",
+            KpiName::WouldHaveBeenBlocked => "would_have_been_blocked",
         }
     }
 
@@ -60,6 +65,7 @@ impl KpiName {
             KpiName::ActiveUsers => "Active users",
             KpiName::Turnover => "Turnover",
             KpiName::BlockedAttempts => "Blocked attempts",
+            KpiName::WouldHaveBeenBlocked => "Would have been blocked",
         }
     }
 
@@ -73,6 +79,7 @@ impl KpiName {
             KpiName::ActiveUsers => "Users with at least one session live during the period / all users, in %.",
             KpiName::Turnover => "Accounts created + accounts deleted.",
             KpiName::BlockedAttempts => "Sign-ins throttled or refused by a limit or a network rule.",
+            KpiName::WouldHaveBeenBlocked => "Sign-ins let through because a limit or network rule only observes, that enforcing it would have refused or that would have ended another session.",
         }
     }
 
@@ -199,7 +206,7 @@ pub fn report(
     }
 }
 
-const KPI_ORDER: [KpiName; 7] = [
+const KPI_ORDER: [KpiName; 8] = [
     KpiName::SignInSuccessRate,
     KpiName::ActiveSessionsAverage,
     KpiName::ActiveSessionsPeak,
@@ -207,6 +214,7 @@ const KPI_ORDER: [KpiName; 7] = [
     KpiName::ActiveUsers,
     KpiName::Turnover,
     KpiName::BlockedAttempts,
+    KpiName::WouldHaveBeenBlocked,
 ];
 
 /// Counts of one application, or of all (then the gauge's total rows, not the sum of
@@ -304,6 +312,7 @@ impl Totals {
                 Some((self.sum(Metric::AccountCreated) + self.sum(Metric::AccountDeleted)) as f64)
             }
             KpiName::BlockedAttempts => Some(blocked as f64),
+            KpiName::WouldHaveBeenBlocked => Some(self.sum(Metric::SignInObserved) as f64),
         }
     }
 }

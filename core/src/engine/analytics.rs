@@ -15,6 +15,7 @@ use crate::analytics::{Metric, Period, DAY_MS};
 use crate::counters::SignInOutcome;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Millis, Role, Session, HOUR_MS};
+use crate::policy::mode::Rule;
 
 /// The period when none is asked for: the last 24 hours, the current one included.
 pub const DEFAULT_PERIOD_MS: Millis = DAY_MS;
@@ -67,6 +68,18 @@ impl Engine {
             1,
         );
         CoreError::Refused(message)
+    }
+
+    /// A sign-in of `application` let through because `rule` only observes, though
+    /// enforcing it would have refused the sign-in or ended another session.
+    pub(super) fn tally_observed(&self, application: &str, rule: Rule) {
+        self.tally.add(
+            self.now(),
+            application,
+            Metric::SignInObserved,
+            rule.as_str(),
+            1,
+        );
     }
 
     pub(super) fn tally_created(&self, session: &Session) {

@@ -1,8 +1,9 @@
 //! Suspicious-session flags, raised where a session arrives: at sign-in (stored with
 //! the new session) and when a live session's address moves. A move is judged off the
-//! check's path: the check only queues it, and the background task reads the user's
+//! check's path: the check only queues it (with what network rules in observe mode
+//! would have done to it, judged there), and the background task reads the user's
 //! history, writes the flags through and tells the consoles. The rules are
-//! `policy::flags`; this module only gathers their input.
+//! `policy::flags` and `policy::mode`; this module only gathers their input.
 
 use super::Engine;
 use crate::cache::CachedSession;
@@ -17,16 +18,20 @@ use std::sync::{Arc, Mutex};
 /// Far more than a busy instance sees between two wake-ups of the judge.
 const MAX_PENDING_MOVES: usize = 10_000;
 
+/// An address move seen by a check: the session, its new address, and the flag of a
+/// network rule in observe mode that would have ended it there.
+type Move = (Arc<CachedSession>, String, Option<SessionFlag>);
+
 /// Address moves seen by checks, waiting for the background judge.
 #[derive(Default)]
 pub(super) struct PendingMoves {
-    queue: Mutex<Vec<(Arc<CachedSession>, String)>>,
+    queue: Mutex<Vec<Move>>,
     wake: tokio::sync::Notify,
 }
 
 impl PendingMoves {
-    /// Queues the move of `session` to `ip`; never waits.
-    pub fn push(&self, session: &Arc<CachedSession>, ip: &str) {
+    /// Queues the move of `session` to `ip` (with the `observed` flag, if any); never waits.
+    pub fn push(&self, session: &Arc<CachedSession>, ip: &str, observed: Option<SessionFlag>) {
         let mut queue = self
             .queue
             .lock()
@@ -35,12 +40,12 @@ impl PendingMoves {
             tracing::warn!(session = %session.id, "too many address moves waiting; this one is not judged");
             return;
         }
-        queue.push((session.clone(), ip.to_owned()));
+        queue.push((session.clone(), ip.to_owned(), observed));
         drop(queue);
         self.wake.notify_one();
     }
 
-    fn take(&self) -> Vec<(Arc<CachedSession>, String)> {
+    fn take(&self) -> Vec<Move> {
         std::mem::take(
             &mut *self
                 .queue
@@ -77,31 +82,22 @@ impl Engine {
     /// informs, it does not refuse. Returns how many moves were judged.
     pub async fn judge_moves(&self) -> usize {
         let moves = self.moves.take();
-        for (session, ip) in &moves {
-            if let Err(err) = self.try_flag_move(session, ip).await {
+        for (session, ip, observed) in moves.iter() {
+            if let Err(err) = self.try_flag_move(session, ip, observed.clone()).await {
                 tracing::warn!(error = %err, session = %session.id, "could not flag a moved session");
             }
         }
         moves.len()
     }
 
-    async fn try_flag_move(&self, session: &CachedSession, ip: &str) -> CoreResult<()> {
-        let user = match (session.user_id, &session.external_user_id) {
-            (Some(id), _) => UserRef::Account(id),
-            (None, Some(id)) => UserRef::External {
-                application: &session.application,
-                id,
-            },
-            (None, None) => return Ok(()),
-        };
-        let now = self.now();
-        let country = self.geo.country(ip);
-        let history = self.store.sign_in_history(user, now - LOOK_BACK_MS).await?;
-        let arrival = Arrival {
-            ip,
-            country: country.as_deref(),
-        };
-        let raised = flags::on_move(&history, session.country.as_deref(), arrival, now);
+    async fn try_flag_move(
+        &self,
+        session: &CachedSession,
+        ip: &str,
+        observed: Option<SessionFlag>,
+    ) -> CoreResult<()> {
+        let mut raised: Vec<SessionFlag> = observed.into_iter().collect();
+        raised.extend(self.move_flags(session, ip).await?);
         if raised.is_empty() {
             return Ok(());
         }
@@ -121,6 +117,32 @@ impl Engine {
 }
 
 impl Engine {
+    /// The suspicious-session flags of `session` moving to `ip`; guests have no
+    /// history to compare with and are never flagged.
+    async fn move_flags(&self, session: &CachedSession, ip: &str) -> CoreResult<Vec<SessionFlag>> {
+        let user = match (session.user_id, &session.external_user_id) {
+            (Some(id), _) => UserRef::Account(id),
+            (None, Some(id)) => UserRef::External {
+                application: &session.application,
+                id,
+            },
+            (None, None) => return Ok(Vec::new()),
+        };
+        let now = self.now();
+        let country = self.geo.country(ip);
+        let history = self.store.sign_in_history(user, now - LOOK_BACK_MS).await?;
+        let arrival = Arrival {
+            ip,
+            country: country.as_deref(),
+        };
+        Ok(flags::on_move(
+            &history,
+            session.country.as_deref(),
+            arrival,
+            now,
+        ))
+    }
+
     /// Tells the consoles of a session's new flags, as a touch carrying them (the
     /// touch that carried the move may have gone out before they were judged).
     fn announce_flags(&self, session: &CachedSession) {

@@ -44,6 +44,7 @@ use crate::model::{
     SessionPage, TouchedSession, MAX_SEARCH_LEN,
 };
 use crate::password::HashGate;
+use crate::policy::mode::Verdict;
 use crate::policy::Policy;
 use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore, StoreOptions};
 use crate::throttle::Throttle;
@@ -275,6 +276,8 @@ impl Engine {
         let now = self.now();
         let policy = self.policy();
         let rules = policy.for_role(cached.role);
+        // What network rules in observe mode would have done to a move: flagged with it.
+        let mut observed = None;
         let refusal = if now >= cached.expires_at {
             Some(EndReason::Expired)
         } else if now >= cached.last_seen() + rules.idle_timeout_ms {
@@ -283,10 +286,15 @@ impl Engine {
             // Only a moved address needs the network rules again; it was allowed before.
             if !rules.allow_ip_change {
                 Some(EndReason::IpChange)
-            } else if rules.ip_rules.check_str(&client.ip).is_err() {
-                Some(EndReason::IpRule)
             } else {
-                None
+                match rules.judge_address(&client.ip) {
+                    Verdict::Refuse(_) => Some(EndReason::IpRule),
+                    Verdict::Observed(flag) => {
+                        observed = Some(flag);
+                        None
+                    }
+                    Verdict::Allow { .. } => None,
+                }
             }
         } else {
             None
@@ -310,7 +318,7 @@ impl Engine {
             // otherwise judge the same move on every refresh. The judging waits for the
             // background task (it reads the store); the check never does.
             if !cached.last_ip_is(&client.ip) {
-                self.moves.push(&cached, &client.ip);
+                self.moves.push(&cached, &client.ip, observed);
             }
             cached.touch(now, &client.ip);
         }

@@ -7,7 +7,7 @@ use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::CoreResult;
 use crate::model::MAX_PAGE_SIZE;
 use crate::model::{EndReason, Impact, Role};
-use crate::policy::impact::{sessions_to_end, summarize};
+use crate::policy::impact::{observing, sessions_to_end, summarize};
 use crate::policy::limits::LiveSummary;
 use crate::policy::Policy;
 use crate::store::{EndSelector, Scope, SettingWrite};
@@ -37,7 +37,10 @@ impl Engine {
             self.overlay_summary(session);
         }
         let ends = sessions_to_end(&policy, &sessions, now);
-        Ok(summarize(&ends, &sessions, own_session))
+        Ok(Impact {
+            observing: observing(&policy),
+            ..summarize(&ends, &sessions, own_session)
+        })
     }
 
     /// Validates all `changes` (nothing is saved if one is refused), records them with
@@ -148,7 +151,10 @@ impl Engine {
         }
         // Cached expiries may be stale now; the next check of each session rereads it.
         self.cache.clear();
-        Ok(summarize(&ends, &sessions, own_session))
+        Ok(Impact {
+            observing: observing(&policy),
+            ..summarize(&ends, &sessions, own_session)
+        })
     }
 
     fn overlay_summary(&self, session: &mut LiveSummary) {

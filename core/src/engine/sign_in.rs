@@ -1,7 +1,8 @@
-//! Sign-in: the password, then the session policy (network rules, concurrent limits),
-//! then a fresh session. Limits are decided and the session inserted under one lock,
-//! so two sign-ins racing each other cannot both slip under a limit. Every sign-in
-//! gets a token of its own; a form sent twice is caught by its nonce (`form_nonce`).
+//! Sign-in: the password, then the session policy (network rules, concurrent limits,
+//! each enforced or only observed: see `policy::mode`), then a fresh session. Limits
+//! are decided and the session inserted under one lock, so two sign-ins racing each
+//! other cannot both slip under a limit. Every sign-in gets a token of its own; a form
+//! sent twice is caught by its nonce (`form_nonce`).
 
 use super::analytics::Blocked;
 use super::form_nonce::FormNonces;
@@ -9,7 +10,8 @@ use super::{ClientInfo, Engine, SignedIn, CONSOLE_APP, SYSTEM_ACTOR};
 use crate::agent::{clamp_user_agent, parse_user_agent};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Role, SessionStatus};
-use crate::policy::limits::{decide, Decision, LiveSummary};
+use crate::policy::limits::{decide, LiveSummary};
+use crate::policy::mode::{Rule, Verdict};
 use crate::store::{EndSelector, NewSession, Scope, User, UserRef};
 use crate::throttle::AttemptKeys;
 use crate::token::{new_session_id, Token};
@@ -141,15 +143,20 @@ impl Engine {
         self.ensure_current()?;
         let policy = self.policy();
         let rules = policy.for_role(subject.role);
-        rules
-            .ip_rules
-            .check_str(&client.ip)
-            .map_err(|message| self.refuse(&subject.application, Blocked::NetworkRule, message))?;
+        // What rules in observe mode would have done: flags on the new session.
+        let mut observed = Vec::new();
+        match rules.judge_address(&client.ip) {
+            Verdict::Refuse(message) => {
+                return Err(self.refuse(&subject.application, Blocked::NetworkRule, message))
+            }
+            Verdict::Observed(flag) => observed.push((Rule::Network, flag)),
+            Verdict::Allow { .. } => {}
+        }
 
         let country = self.geo.country(&client.ip);
         // Before the limits' lock, which serialises every sign-in: flags only inform,
         // and two sign-ins racing each other at most blur a count by one.
-        let flags = self
+        let mut flags = self
             .sign_in_flags(
                 subject.user_ref(),
                 &client.ip,
@@ -197,11 +204,14 @@ impl Engine {
                 .collect(),
             _ => HashSet::new(),
         };
-        match decide(limits, &candidate, &neighbours, &recent_ips) {
-            Decision::Refuse(message) => {
+        match rules.judge(
+            Rule::Limits,
+            decide(limits, &candidate, &neighbours, &recent_ips),
+        ) {
+            Verdict::Refuse(message) => {
                 return Err(self.refuse(&subject.application, Blocked::Limit, message))
             }
-            Decision::Allow { evict } if !evict.is_empty() => {
+            Verdict::Allow { evict } if !evict.is_empty() => {
                 let selector = EndSelector::Ids {
                     ids: evict,
                     scope: Scope::Everyone,
@@ -209,8 +219,12 @@ impl Engine {
                 self.end(selector, EndReason::EvictedByLimit, SYSTEM_ACTOR)
                     .await?;
             }
-            Decision::Allow { .. } => {}
+            Verdict::Allow { .. } => {}
+            Verdict::Observed(flag) => observed.push((Rule::Limits, flag)),
         }
+        // Counted once per sign-in, by the first rule that would have acted.
+        let observed_rule = observed.first().map(|(rule, _)| *rule);
+        flags.extend(observed.into_iter().map(|(_, flag)| flag));
 
         let token = Token::generate();
         let new = NewSession {
@@ -231,6 +245,9 @@ impl Engine {
             flags,
         };
         let mut session = self.store.insert_session(new).await?;
+        if let Some(rule) = observed_rule {
+            self.tally_observed(&session.application, rule);
+        }
         self.fill_idle_deadline(&mut session);
         self.cache.insert(token.hash(), &session);
         self.publish_created(&session);

@@ -3,8 +3,9 @@
 //! what it returns.
 
 use super::limits::{excess, LiveSummary};
+use super::mode::{Mode, Rule};
 use super::Policy;
-use crate::model::{EndReason, Impact, Millis};
+use crate::model::{EndReason, Impact, Millis, Role};
 use std::collections::{BTreeMap, HashSet};
 
 /// The sessions `policy` ends at `now`, each with its reason, in input order.
@@ -20,7 +21,7 @@ pub fn sessions_to_end(
             Some(EndReason::Expired)
         } else if session.last_seen_at + rules.idle_timeout_ms <= now {
             Some(EndReason::Idle)
-        } else if rules.ip_rules.check_str(&session.ip).is_err() {
+        } else if rules.network_refuses(&session.ip) {
             Some(EndReason::IpRule)
         } else {
             None
@@ -37,6 +38,30 @@ pub fn sessions_to_end(
     );
     ends.sort_unstable_by_key(|(index, _)| *index);
     ends
+}
+
+/// What the rules in observe mode under `policy` leave undone, one sentence per role
+/// and rule: shown with every preview and save, since they end nothing themselves.
+pub fn observing(policy: &Policy) -> Vec<String> {
+    let mut sentences = Vec::new();
+    for role in Role::ALL {
+        for rule in [Rule::Limits, Rule::Network] {
+            if policy.for_role(role).mode(rule) != Mode::Observe {
+                continue;
+            }
+            sentences.push(match rule {
+                Rule::Limits => format!(
+                    "Limits of role {role} only observe: they refuse and end nothing. Sign-ins they \
+                     would have refused, or that would have ended another session, are flagged and counted."
+                ),
+                Rule::Network => format!(
+                    "Network rules of role {role} only observe: they refuse and end nothing. Sign-ins and \
+                     address moves they would have refused are flagged and counted."
+                ),
+            });
+        }
+    }
+    sentences
 }
 
 /// Sums up `ends` for a person: how many, whose, why, and whether `own_id` is among them.
@@ -65,6 +90,7 @@ pub fn summarize(
         users,
         reasons,
         includes_own,
+        observing: Vec::new(),
     }
 }
 
@@ -177,5 +203,62 @@ mod tests {
         let ends = sessions_to_end(&policy, &sample(), NOW);
         assert_eq!(ends, vec![(0, EndReason::IpRule)]);
         assert!(summarize(&ends, &sample(), Some("a1")).includes_own);
+    }
+
+    #[test]
+    fn rules_that_observe_end_nothing_and_say_so() {
+        let enforced = [
+            (SettingScope::Default, "ip_deny", "198.51.100.0/24"),
+            (SettingScope::Default, "max_sessions_per_user", "1"),
+        ];
+        // (modes set, what saving ends, how many observing sentences)
+        type Case<'a> = (
+            &'a [(SettingScope, &'a str, &'a str)],
+            Vec<(usize, EndReason)>,
+            usize,
+        );
+        let table: &[Case] = &[
+            (
+                &[],
+                vec![(2, EndReason::EvictedByLimit), (3, EndReason::IpRule)],
+                0,
+            ),
+            (
+                &[(SettingScope::Default, "limits_mode", "observe")],
+                vec![(3, EndReason::IpRule)],
+                2,
+            ),
+            (
+                &[(SettingScope::Default, "network_mode", "observe")],
+                vec![(2, EndReason::EvictedByLimit)],
+                2,
+            ),
+            (
+                &[
+                    (SettingScope::Role(Role::User), "limits_mode", "observe"),
+                    (SettingScope::Role(Role::User), "network_mode", "observe"),
+                ],
+                vec![],
+                2,
+            ),
+        ];
+        for (modes, expected, sentences) in table {
+            let mut changes = enforced.to_vec();
+            changes.extend_from_slice(modes);
+            let policy = with(&changes);
+            assert_eq!(
+                &sessions_to_end(&policy, &sample(), NOW),
+                expected,
+                "{modes:?}"
+            );
+            assert_eq!(observing(&policy).len(), *sentences, "{modes:?}");
+        }
+        let policy = with(&[(SettingScope::Role(Role::User), "network_mode", "observe")]);
+        assert_eq!(
+            observing(&policy),
+            vec!["Network rules of role user only observe: they refuse and end nothing. Sign-ins and \
+                  address moves they would have refused are flagged and counted."
+                .to_owned()]
+        );
     }
 }

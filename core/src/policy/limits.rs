@@ -3,6 +3,7 @@
 //! (`excess`). Both group sessions the same way, in the same order of limits, and
 //! always end the oldest sessions of a group first.
 
+use super::mode::Mode;
 use super::{LimitAction, Limits, Policy};
 use crate::model::{DeviceClass, Millis, Role};
 use std::collections::{HashMap, HashSet};
@@ -178,14 +179,18 @@ pub fn decide(
 
 /// The live sessions that exceed their role's limits under `policy`, oldest of each
 /// group first, as indexes into `sessions`. Sessions in `skip` (already ending for
-/// another reason) are not counted.
+/// another reason) are not counted, nor are those of a role whose limits only observe.
 pub fn excess(policy: &Policy, sessions: &[LiveSummary], skip: &HashSet<usize>) -> Vec<usize> {
     let mut ended: HashSet<usize> = skip.clone();
     let mut evicted = Vec::new();
     for kind in LimitKind::ALL {
         let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, session) in sessions.iter().enumerate() {
-            if ended.contains(&index) || kind.max(&policy.for_role(session.role).limits) == 0 {
+            let rules = policy.for_role(session.role);
+            if ended.contains(&index)
+                || rules.limits_mode == Mode::Observe
+                || kind.max(&rules.limits) == 0
+            {
                 continue;
             }
             if let Some(group) = kind.group(session) {
@@ -454,5 +459,14 @@ mod tests {
         assert_eq!(excess(&policy, &sessions, &HashSet::new()), vec![0, 1]);
         // Sessions already ending for another reason do not count.
         assert_eq!(excess(&policy, &sessions, &[0].into()), vec![1]);
+        // Limits that only observe end nothing.
+        let (observing, _) = policy
+            .with_changes(&[SettingChange {
+                scope: SettingScope::Role(Role::User),
+                key: "limits_mode".into(),
+                value: Some("observe".into()),
+            }])
+            .expect("valid");
+        assert!(excess(&observing, &sessions, &HashSet::new()).is_empty());
     }
 }

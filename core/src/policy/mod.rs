@@ -1,12 +1,14 @@
 //! The session policy in force, typed. Stored settings are strings (see `catalogue`);
 //! this module is the one place that validates them and turns them into a
 //! `RolePolicy` per role. The rules themselves are pure functions: `ip_rules`,
-//! `limits` (what a sign-in at a limit does) and `impact` (what a change would end).
+//! `limits` (what a sign-in at a limit does), `mode` (whether limits and network rules
+//! act or only report) and `impact` (what a change would end).
 
 pub mod flags;
 pub mod impact;
 pub mod ip_rules;
 pub mod limits;
+pub mod mode;
 
 use crate::catalogue::{
     self, SettingChange, SettingKind, SettingScope, SettingSpec, SettingValues, SETTINGS,
@@ -14,6 +16,8 @@ use crate::catalogue::{
 use crate::error::{CoreError, CoreResult};
 use crate::model::{Millis, Role, MINUTE_MS};
 use ip_rules::{format_cidr_list, parse_cidr_list, IpRules, RangeMode};
+use limits::Decision;
+use mode::{judge, Mode, Rule, Verdict};
 
 const DAY_MS: Millis = 24 * 60 * MINUTE_MS;
 
@@ -62,6 +66,8 @@ pub struct RolePolicy {
     pub history_retention_ms: Millis,
     pub limits: Limits,
     pub ip_rules: IpRules,
+    pub limits_mode: Mode,
+    pub network_mode: Mode,
 }
 
 /// The stored values and, derived from them, the policy of each role.
@@ -187,6 +193,29 @@ impl Policy {
 }
 
 impl RolePolicy {
+    pub fn mode(&self, rule: Rule) -> Mode {
+        match rule {
+            Rule::Limits => self.limits_mode,
+            Rule::Network => self.network_mode,
+        }
+    }
+
+    /// What `rule`'s `decision` does for this role, by the rule's mode.
+    pub fn judge(&self, rule: Rule, decision: Decision) -> Verdict {
+        judge(rule, self.mode(rule), decision)
+    }
+
+    /// What the network rules do to a sign-in or a live session from `ip`, by their mode.
+    pub fn judge_address(&self, ip: &str) -> Verdict {
+        self.judge(Rule::Network, self.ip_rules.check_str(ip).into())
+    }
+
+    /// Whether the network rules end a live session (or refuse a sign-in) from `ip`:
+    /// refused by them and enforced.
+    pub fn network_refuses(&self, ip: &str) -> bool {
+        matches!(self.judge_address(ip), Verdict::Refuse(_))
+    }
+
     fn resolve(values: &SettingValues, role: Role) -> CoreResult<RolePolicy> {
         let text = |key: &str| values.effective(role, key);
         let number = |key: &str| {
@@ -219,6 +248,8 @@ impl RolePolicy {
                 deny: ranges("ip_deny")?,
                 ranges: RangeMode::parse(text("ip_ranges")).unwrap_or_default(),
             },
+            limits_mode: Mode::parse(text(Rule::Limits.setting())),
+            network_mode: Mode::parse(text(Rule::Network.setting())),
         })
     }
 }
@@ -369,6 +400,8 @@ mod tests {
                 }
             );
             assert!(role_policy.ip_rules.is_unrestricted());
+            assert_eq!(role_policy.limits_mode, Mode::Enforce);
+            assert_eq!(role_policy.network_mode, Mode::Enforce);
         }
         assert_eq!(policy.values().defaults.len(), SETTINGS.len());
     }
@@ -415,6 +448,9 @@ mod tests {
             ("allow_ip_change", "maybe", None),
             ("limit_action", "evict_oldest", Some("evict_oldest")),
             ("limit_action", "explode", None),
+            ("limits_mode", "observe", Some("observe")),
+            ("network_mode", " enforce ", Some("enforce")),
+            ("network_mode", "watch", None),
             ("ip_ranges", "private_only", Some("private_only")),
             ("ip_deny", "10.0.0.0/33", None),
             ("ip_deny", "foo", None),

@@ -98,10 +98,11 @@ pub struct ApiSession {
     pub flags: Vec<ApiFlag>,
 }
 
-/// One reason a session looks suspicious.
+/// One reason a session looks suspicious, or what a rule in observe mode would have done.
 #[derive(Serialize, ToSchema)]
 pub struct ApiFlag {
-    /// `new_country`, `country_change`, `many_addresses` or `sign_in_burst`.
+    /// `new_country`, `country_change`, `many_addresses`, `sign_in_burst`,
+    /// `limit_observed` or `network_rule_observed`.
     #[schema(example = "new_country")]
     pub kind: String,
     /// The reason in words, for people.

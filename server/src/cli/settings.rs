@@ -111,7 +111,7 @@ async fn apply(engine: &Engine, change: SettingChange, dry_run: bool) -> Result<
         let impact = engine
             .preview_settings(std::slice::from_ref(&change), None)
             .await?;
-        println!("{}", impact_sentence(&impact, true));
+        print_impact(&impact, true);
         return Ok(());
     }
     let saved = engine.save_settings(&[change], ACTOR, None).await?;
@@ -129,8 +129,16 @@ async fn apply(engine: &Engine, change: SettingChange, dry_run: bool) -> Result<
             shown(&record.new_value)
         );
     }
-    println!("{}", impact_sentence(&saved.impact, false));
+    print_impact(&saved.impact, false);
     Ok(())
+}
+
+/// The impact sentence, then what the rules left in observe mode do not do.
+fn print_impact(impact: &Impact, dry_run: bool) {
+    println!("{}", impact_sentence(impact, dry_run));
+    for sentence in &impact.observing {
+        println!("{sentence}");
+    }
 }
 
 /// "Ended 3 sessions: alice 2, bob 1." or "No session ended."; for a dry run,

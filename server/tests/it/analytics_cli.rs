@@ -52,6 +52,7 @@ async fn the_cli_prints_the_kpis_of_what_happened_on_the_server() {
         // 2 successful / (2 + 1 failed + 0 blocked)
         ("sign_in_success_rate", "percent", Value::from(66.67)),
         ("blocked_attempts", "count", Value::from(0.0)),
+        ("would_have_been_blocked", "count", Value::from(0.0)),
         // The kill was an admin's: not cleaned.
         ("cleaned_sessions", "count", Value::from(0.0)),
         // alice and bob, added with `sessions user add`.
@@ -66,7 +67,7 @@ async fn the_cli_prints_the_kpis_of_what_happened_on_the_server() {
         assert_eq!(kpi["change_percent"], Value::Null, "nothing before: {kpi}");
         assert!(kpi["label"].as_str().is_some_and(|label| !label.is_empty()));
     }
-    assert_eq!(report["kpis"].as_array().map(Vec::len), Some(7));
+    assert_eq!(report["kpis"].as_array().map(Vec::len), Some(8));
     let peak = &kpi(&report, "active_sessions_peak")["current"];
     assert!(
         peak.is_null() || peak.as_f64().is_some_and(|peak| peak <= 2.0),

@@ -131,7 +131,7 @@ async fn the_page_shows_the_numbers_the_cli_prints() {
     let cli = cli_json(&server.database_url, &["analytics", "--format", "json"]);
 
     let from_cli = kpis_of(&cli);
-    assert_eq!(from_cli.len(), 7, "{cli}");
+    assert_eq!(from_cli.len(), 8, "{cli}");
     assert_eq!(kpis_of(&page["report"]), from_cli, "server function vs CLI");
     assert_eq!(kpis_in_html(&html), from_cli, "page HTML vs CLI");
     // The figures are the ones made above: 2 of 3 sign-ins now, 1 of 2 a day before.

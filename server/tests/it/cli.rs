@@ -378,7 +378,7 @@ fn settings_get_one_key_in_every_format() {
     )));
     assert_eq!(
         all.as_array().map(Vec::len),
-        Some(15),
+        Some(17),
         "every setting: {all}"
     );
 

@@ -23,6 +23,7 @@ mod http;
 mod idle_http;
 mod live_http;
 mod metrics_http;
+mod observe_http;
 mod policy_http;
 mod security_headers_http;
 mod settings_http;

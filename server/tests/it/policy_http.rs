@@ -673,8 +673,8 @@ async fn bad_input_exits_2_with_a_precise_message_and_changes_nothing() {
             &["settings", "set", "no_such_key", "1"],
             "error: Unknown setting \"no_such_key\". Known settings: idle_timeout_minutes, lifetime_minutes, allow_ip_change, \
              history_retention_days, max_sessions_per_user, max_sessions_per_user_ip, max_sessions_per_user_country, \
-             max_sessions_per_user_device, max_sessions_per_ip, max_ips_per_user, ip_window_minutes, limit_action, ip_ranges, \
-             ip_allow, ip_deny.",
+             max_sessions_per_user_device, max_sessions_per_ip, max_ips_per_user, ip_window_minutes, limit_action, \
+             limits_mode, ip_ranges, ip_allow, ip_deny, network_mode.",
         ),
         (
             &["settings", "set", "idle_timeout_minutes", "5", "--role", "root"],

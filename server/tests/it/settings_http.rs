@@ -200,6 +200,7 @@ async fn the_preview_is_what_saving_a_limit_ends() {
         "users": [["alice", 1]],
         "reasons": [["evicted_by_limit", 1]],
         "includes_own": false,
+        "observing": [],
     });
     assert_eq!(preview, expected);
     assert_eq!(
