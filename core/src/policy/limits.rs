@@ -3,7 +3,7 @@
 //! (`excess`). Both group sessions the same way, in the same order of limits, and
 //! always end the oldest sessions of a group first.
 
-use super::mode::Mode;
+use super::mode::{Decision, Mode};
 use super::{LimitAction, Limits, Policy};
 use crate::model::{DeviceClass, Millis, Role};
 use std::collections::{HashMap, HashSet};
@@ -112,16 +112,6 @@ impl LimitKind {
         };
         format!("Sign-in refused: at most {sessions} {scope} are allowed. Sign out of another session first.")
     }
-}
-
-/// What a sign-in at the limits does.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// Go ahead, after ending these sessions (oldest first).
-    Allow {
-        evict: Vec<String>,
-    },
-    Refuse(String),
 }
 
 /// Decides a new sign-in `candidate` (its `id` is ignored) against the sessions that

@@ -16,8 +16,7 @@ use crate::catalogue::{
 use crate::error::{CoreError, CoreResult};
 use crate::model::{Millis, Role, MINUTE_MS};
 use ip_rules::{format_cidr_list, parse_cidr_list, IpRules, RangeMode};
-use limits::Decision;
-use mode::{judge, Mode, Rule, Verdict};
+use mode::{judge, Decision, Mode, Rule, Verdict};
 
 const DAY_MS: Millis = 24 * 60 * MINUTE_MS;
 

@@ -4,8 +4,18 @@
 //! before turning it on. The one place that turns a rule's finding into what happens,
 //! for sign-ins and for address moves alike.
 
-use super::limits::Decision;
 use crate::flag::{FlagKind, SessionFlag};
+
+/// What a rule finds about a sign-in (the limits, or the network rules through
+/// `Verdict`): go ahead, possibly ending older sessions, or refuse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Go ahead, after ending these sessions (oldest first).
+    Allow {
+        evict: Vec<String>,
+    },
+    Refuse(String),
+}
 
 /// Whether a rule acts or only reports. Stored as `enforce` / `observe`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
