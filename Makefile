@@ -48,11 +48,12 @@ TEST_PACKAGES := -p sessions-core -p app -p server --features app/ssr
 # The wasm profile sets its own LTO, so this changes the server binary only.
 TEST_RELEASE_PROFILE := CARGO_PROFILE_RELEASE_LTO=thin CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
-# Formatting and lints, server side and browser side, and the unit tests (the app crate's
-# included). Clippy's browser pass uses its own target dir (as cargo-leptos does) so the
+# Formatting, no modules importing each other in a circle, lints (server side and
+# browser side), and the unit tests (the app crate's included). Clippy's browser pass uses its own target dir (as cargo-leptos does) so the
 # two feature sets of `app` never share build artefacts.
 check:
 	cargo fmt --all --check
+	python3 scripts/import_circles.py app/src core/src server/src frontend/src
 	cargo clippy -p sessions-core -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --lib --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 	cargo test $(TEST_PACKAGES) --lib
