@@ -49,8 +49,9 @@ TEST_PACKAGES := -p sessions-core -p app -p server --features app/ssr
 TEST_RELEASE_PROFILE := CARGO_PROFILE_RELEASE_LTO=thin CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
 # Formatting, no modules importing each other in a circle, lints (server side and
-# browser side), and the unit tests (the app crate's included). Clippy's browser pass uses its own target dir (as cargo-leptos does) so the
-# two feature sets of `app` never share build artefacts.
+# browser side), and the unit tests (the app crate's included). Clippy's browser pass
+# uses its own target dir (as cargo-leptos does) so the two feature sets of `app` never
+# share build artefacts.
 check:
 	cargo fmt --all --check
 	python3 scripts/import_circles.py app/src core/src server/src frontend/src
