@@ -90,10 +90,10 @@ impl LimitKind {
     }
 
     fn refusal(self, max: i64, candidate: &LiveSummary) -> String {
-        let sessions = if max == 1 {
-            "1 session".to_owned()
+        let (sessions, are) = if max == 1 {
+            ("1 session".to_owned(), "is")
         } else {
-            format!("{max} sessions")
+            (format!("{max} sessions"), "are")
         };
         let scope = match self {
             LimitKind::PerUser => "per user".to_owned(),
@@ -110,7 +110,7 @@ impl LimitKind {
             ),
             LimitKind::PerIp => format!("from one IP address ({})", candidate.ip),
         };
-        format!("Sign-in refused: at most {sessions} {scope} are allowed. Sign out of another session first.")
+        format!("Sign-in refused: at most {sessions} {scope} {are} allowed. Sign out of another session first.")
     }
 }
 

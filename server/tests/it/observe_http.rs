@@ -102,7 +102,7 @@ async fn observe_mode_lets_sign_ins_through_flags_them_and_counts_them() {
         .expect("the second sign-in is listed");
     assert_eq!(
         reason(newest, "limit_observed"),
-        "Observe mode, not enforced: Sign-in refused: at most 1 session per user are allowed. \
+        "Observe mode, not enforced: Sign-in refused: at most 1 session per user is allowed. \
          Sign out of another session first."
     );
     assert_eq!(
