@@ -12,9 +12,10 @@
 use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionFlag, SessionStatus};
 use crate::store::Touch;
 use crate::token::TokenHash;
+use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long an ended id is remembered: far longer than a store read takes.
@@ -68,17 +69,11 @@ impl CachedSession {
     }
 
     pub fn flags(&self) -> Vec<SessionFlag> {
-        self.flags
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.flags.lock().clone()
     }
 
     pub fn set_flags(&self, flags: Vec<SessionFlag>) {
-        *self
-            .flags
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = flags;
+        *self.flags.lock() = flags;
     }
 
     pub fn last_seen(&self) -> Millis {
@@ -86,27 +81,17 @@ impl CachedSession {
     }
 
     pub fn last_ip(&self) -> String {
-        self.last_ip
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.last_ip.lock().clone()
     }
 
     /// Whether the last address is `ip`, without copying it (the check's hot path).
     pub fn last_ip_is(&self, ip: &str) -> bool {
-        *self
-            .last_ip
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            == ip
+        *self.last_ip.lock() == ip
     }
 
     pub fn touch(&self, now: Millis, ip: &str) {
         self.last_seen.fetch_max(now, Ordering::Relaxed);
-        let mut last_ip = self
-            .last_ip
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut last_ip = self.last_ip.lock();
         if *last_ip != ip {
             *last_ip = ip.to_owned();
         }
@@ -307,18 +292,14 @@ impl SessionCache {
         }
     }
 
-    // A poisoned lock means a panic while holding it; the maps are still consistent
-    // because every write is a single insert/remove pair, so keep serving.
+    // Not poisoned by a panic (parking_lot): the maps stay consistent because every
+    // write is a single insert/remove pair, so a panic elsewhere never stops the check.
     fn read(&self) -> RwLockReadGuard<'_, Entries> {
-        self.entries
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries.read()
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Entries> {
-        self.entries
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries.write()
     }
 }
 

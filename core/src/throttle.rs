@@ -20,8 +20,8 @@
 
 use crate::clock::SharedClock;
 use crate::model::{Millis, HOUR_MS, MINUTE_MS};
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 #[derive(Clone, Copy, Debug)]
 pub struct ThrottleRule {
@@ -151,12 +151,10 @@ impl Throttle {
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
-        // A poisoned lock only means another thread panicked mid-update of a counter;
-        // the map itself is still usable.
-        self.entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, HashMap<String, Failures>> {
+        // Not poisoned by a panic (parking_lot): another thread that panicked mid-update
+        // of a counter leaves the map itself usable.
+        self.entries.lock()
     }
 }
 

@@ -6,7 +6,7 @@ use sessions_core::analytics::KpiName;
 use sessions_core::catalogue::{SettingChange, SettingScope};
 use sessions_core::engine::{ClientInfo, KeepSessions, SignInForm, SignedIn};
 use sessions_core::model::{
-    EndReason, FlagKind, HistoryQuery, ListQuery, LiveEvent, Role, SessionFlag, MINUTE_MS,
+    EndReason, FlagKind, HistoryQuery, Impact, ListQuery, LiveEvent, Role, SessionFlag, MINUTE_MS,
 };
 use sessions_core::store::Scope;
 use sessions_core::{CoreError, Engine};
@@ -44,6 +44,8 @@ trait PolicyFixture {
     async fn sign_in(&self, user: &str, ip: &str) -> Result<SignedIn, CoreError>;
     async fn sign_in_with(&self, user: &str, ip: &str, agent: &str) -> Result<SignedIn, CoreError>;
     async fn set(&self, scope: SettingScope, key: &str, value: &str);
+    /// What saving one value would do, without saving it.
+    async fn preview(&self, scope: SettingScope, key: &str, value: &str) -> Impact;
     async fn live_ids(&self, user: &str) -> Vec<String>;
 }
 
@@ -63,15 +65,17 @@ impl PolicyFixture for Fixture {
     }
 
     async fn set(&self, scope: SettingScope, key: &str, value: &str) {
-        let change = SettingChange {
-            scope,
-            key: key.into(),
-            value: Some(value.into()),
-        };
         self.engine
-            .save_settings(&[change], "root", None)
+            .save_settings(&[change(scope, key, value)], "root", None)
             .await
             .expect("save");
+    }
+
+    async fn preview(&self, scope: SettingScope, key: &str, value: &str) -> Impact {
+        self.engine
+            .preview_settings(&[change(scope, key, value)], None)
+            .await
+            .expect("preview")
     }
 
     async fn live_ids(&self, user: &str) -> Vec<String> {
@@ -375,17 +379,8 @@ async fn limits_in_observe_mode_refuse_and_end_nothing(backend: Backend) {
     f.set(SettingScope::Role(Role::User), "limit_action", "refuse")
         .await;
     let preview = f
-        .engine
-        .preview_settings(
-            &[change(
-                SettingScope::Role(Role::User),
-                "limits_mode",
-                "enforce",
-            )],
-            None,
-        )
-        .await
-        .expect("preview");
+        .preview(SettingScope::Role(Role::User), "limits_mode", "enforce")
+        .await;
     assert_eq!(preview.sessions, 2);
     assert!(preview.observing.is_empty(), "{:?}", preview.observing);
     f.set(SettingScope::Role(Role::User), "limits_mode", "enforce")
@@ -403,17 +398,8 @@ async fn network_rules_in_observe_mode_flag_sign_ins_and_moves(backend: Backend)
     f.set(SettingScope::Default, "allow_ip_change", "true")
         .await;
     let preview = f
-        .engine
-        .preview_settings(
-            &[change(
-                SettingScope::Role(Role::User),
-                "network_mode",
-                "observe",
-            )],
-            None,
-        )
-        .await
-        .expect("preview");
+        .preview(SettingScope::Role(Role::User), "network_mode", "observe")
+        .await;
     assert_eq!(preview.sessions, 0);
     assert_eq!(preview.observing.len(), 1);
     assert!(

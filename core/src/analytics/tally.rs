@@ -8,8 +8,8 @@
 use super::metric::{Metric, Rollup, ALL_APPLICATIONS};
 use super::period::hour_of;
 use crate::model::{Millis, Session};
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
 
 /// (hour, application, metric, dimension)
 type Key = (Millis, String, Metric, String);
@@ -95,9 +95,7 @@ impl Tally {
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<Key, i64>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0.lock()
     }
 }
 

@@ -31,8 +31,8 @@ pub(super) struct Membership {
     /// heartbeat time). This instance fails closed a staleness bound after the older
     /// of the two: once ends stop waiting for it (its heartbeat is older than the
     /// bound), it has stopped answering from its cache already.
-    last_read: std::sync::Mutex<Instant>,
-    last_reported: std::sync::Mutex<Instant>,
+    last_read: parking_lot::Mutex<Instant>,
+    last_reported: parking_lot::Mutex<Instant>,
     /// One reader of the end log at a time (the poller, a waiting end), so that no end
     /// is applied twice.
     pub(super) apply_lock: tokio::sync::Mutex<()>,
@@ -44,8 +44,8 @@ impl Membership {
             id: crate::token::new_session_id(),
             serving: AtomicBool::new(false),
             staleness_bound,
-            last_read: std::sync::Mutex::new(Instant::now()),
-            last_reported: std::sync::Mutex::new(Instant::now()),
+            last_read: parking_lot::Mutex::new(Instant::now()),
+            last_reported: parking_lot::Mutex::new(Instant::now()),
             apply_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -145,12 +145,12 @@ impl Engine {
     }
 }
 
-fn read_at(at: &std::sync::Mutex<Instant>) -> Instant {
-    *at.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn read_at(at: &parking_lot::Mutex<Instant>) -> Instant {
+    *at.lock()
 }
 
-fn set_at(at: &std::sync::Mutex<Instant>, when: Instant) {
-    let mut slot = at.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+fn set_at(at: &parking_lot::Mutex<Instant>, when: Instant) {
+    let mut slot = at.lock();
     // Two reports may finish out of order; the later send wins.
     *slot = (*slot).max(when);
 }

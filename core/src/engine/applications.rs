@@ -13,9 +13,10 @@ use crate::error::{CoreError, CoreResult};
 use crate::model::{Application, EndReason, Millis};
 use crate::store::{EndSelector, NewApplication};
 use crate::token::{ApiKey, TokenHash};
+use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
 /// The console's own sessions are kept under this name; no application may take it.
 const RESERVED_NAMES: [&str; 2] = [super::CONSOLE_APP, SYSTEM_ACTOR];
@@ -44,17 +45,11 @@ impl KeyTable {
     }
 
     fn insert(&self, hash: TokenHash, name: Arc<str>) {
-        self.by_hash
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(hash, name);
+        self.by_hash.write().insert(hash, name);
     }
 
     fn clear(&self) {
-        self.by_hash
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clear();
+        self.by_hash.write().clear();
         self.lock_unknown().clear();
     }
 
@@ -75,16 +70,12 @@ impl KeyTable {
         unknown.insert(hash, now);
     }
 
-    fn lock_unknown(&self) -> std::sync::MutexGuard<'_, HashMap<TokenHash, Millis>> {
-        self.unknown
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock_unknown(&self) -> parking_lot::MutexGuard<'_, HashMap<TokenHash, Millis>> {
+        self.unknown.lock()
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<TokenHash, Arc<str>>> {
-        self.by_hash
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn read(&self) -> parking_lot::RwLockReadGuard<'_, HashMap<TokenHash, Arc<str>>> {
+        self.by_hash.read()
     }
 }
 

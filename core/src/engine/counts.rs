@@ -7,7 +7,7 @@
 //! by another process are not seen here until a restart.
 
 use crate::model::{Facets, Session};
-use std::sync::Mutex;
+use parking_lot::Mutex;
 
 pub(super) struct LiveCounts(Mutex<Facets>);
 
@@ -39,9 +39,7 @@ impl LiveCounts {
         self.lock().roles.iter().map(|(_, n)| n).sum()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Facets> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Facets> {
+        self.0.lock()
     }
 }

@@ -19,11 +19,7 @@ pub(super) struct FillPause {
 impl Engine {
     /// The test-only hook between a check's store read and its cache fill.
     pub(super) async fn pause_before_fill(&self) {
-        let pause = self
-            .fill_pause
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        let pause = self.fill_pause.lock().take();
         if let Some(pause) = pause {
             pause.reached.notify_one();
             pause.resume.notified().await;
@@ -60,10 +56,7 @@ async fn an_end_between_the_store_read_and_the_cache_fill_is_not_undone() {
     // A second process on the same database: its cache is empty, so its check misses.
     let engine = Engine::open_with_clock(&config, clock).await.expect("open");
     let pause = Arc::new(FillPause::default());
-    *engine
-        .fill_pause
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(pause.clone());
+    *engine.fill_pause.lock() = Some(pause.clone());
     let check = tokio::spawn({
         let (engine, token, browser) = (engine.clone(), signed_in.token.clone(), browser.clone());
         async move {

@@ -12,7 +12,8 @@ use crate::flag::merge_flags;
 use crate::model::{LiveEvent, Millis, SessionFlag, TouchedSession};
 use crate::policy::flags::{self, Arrival, LOOK_BACK_MS};
 use crate::store::UserRef;
-use std::sync::{Arc, Mutex};
+use parking_lot::Mutex;
+use std::sync::Arc;
 
 /// At most this many moves wait to be judged; past it a move goes unjudged (logged).
 /// Far more than a busy instance sees between two wake-ups of the judge.
@@ -32,10 +33,7 @@ pub(super) struct PendingMoves {
 impl PendingMoves {
     /// Queues the move of `session` to `ip` (with the `observed` flag, if any); never waits.
     pub fn push(&self, session: &Arc<CachedSession>, ip: &str, observed: Option<SessionFlag>) {
-        let mut queue = self
-            .queue
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut queue = self.queue.lock();
         if queue.len() >= MAX_PENDING_MOVES {
             tracing::warn!(session = %session.id, "too many address moves waiting; this one is not judged");
             return;
@@ -46,12 +44,7 @@ impl PendingMoves {
     }
 
     fn take(&self) -> Vec<Move> {
-        std::mem::take(
-            &mut *self
-                .queue
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        )
+        std::mem::take(&mut *self.queue.lock())
     }
 }
 

@@ -11,8 +11,8 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::model::{Millis, MINUTE_MS};
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// How long a used nonce is remembered: far longer than a double click or a reload.
 const USED_FOR_MS: Millis = 10 * MINUTE_MS;
@@ -77,11 +77,9 @@ impl FormNonces {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, State>> {
-        // A poisoned lock only means a panic mid-insert; the map is still usable.
-        self.entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, HashMap<String, State>> {
+        // Not poisoned by a panic (parking_lot): a panic mid-insert leaves a usable map.
+        self.entries.lock()
     }
 }
 

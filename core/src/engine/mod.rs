@@ -49,10 +49,11 @@ use crate::policy::Policy;
 use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore, StoreOptions};
 use crate::throttle::Throttle;
 use crate::token::{is_session_id, Token, TokenHash};
+use parking_lot::{Mutex, RwLock};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use crate::model::CONSOLE_APP;
@@ -198,10 +199,7 @@ impl Engine {
 
     /// The policy in force (cheap: an `Arc` clone).
     pub fn policy(&self) -> Arc<Policy> {
-        self.policy
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.policy.read().clone()
     }
 
     pub fn geo_loaded(&self) -> bool {

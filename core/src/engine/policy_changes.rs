@@ -114,10 +114,7 @@ impl Engine {
         // Unwritten "last seen" moves must reach the store before the cache is dropped.
         self.flush_touches(true).await?;
         let policy = Arc::new(policy);
-        *self
-            .policy
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = policy.clone();
+        *self.policy.write() = policy.clone();
         if !end_now {
             self.cache.clear();
             return Ok(Impact::default());

@@ -19,10 +19,7 @@ impl Engine {
     /// counted where they were made); the end-log poller will skip them.
     pub(crate) fn announce_ends(&self, ended: &[Session]) {
         {
-            let mut announced = self
-                .announced_ends
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut announced = self.announced_ends.lock();
             announced.extend(ended.iter().map(|session| session.id.clone()));
         }
         self.counters
@@ -51,10 +48,7 @@ impl Engine {
             moved = true;
             self.applied_end_seq.store(last.seq, Ordering::SeqCst);
             let fresh: Vec<Session> = {
-                let mut announced = self
-                    .announced_ends
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut announced = self.announced_ends.lock();
                 ends.into_iter()
                     .filter(|end| !announced.remove(&end.session.id))
                     .map(|end| end.session)

@@ -9,8 +9,8 @@ use crate::error::{CoreError, CoreResult};
 use crate::model::Millis;
 use crate::store::User;
 use crate::throttle::AttemptKeys;
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// How long an entered password counts as recent.
 pub const RECENT_AUTH_MS: Millis = 5 * 60 * 1000;
@@ -22,19 +22,12 @@ pub(crate) struct Confirmations(Mutex<HashMap<String, Millis>>);
 
 impl Confirmations {
     fn last(&self, session_id: &str) -> Option<Millis> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(session_id)
-            .copied()
+        self.0.lock().get(session_id).copied()
     }
 
     /// Records a confirmation and forgets the ones too old to matter.
     fn record(&self, session_id: &str, now: Millis) {
-        let mut confirmed = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut confirmed = self.0.lock();
         confirmed.retain(|_, at| now - *at <= RECENT_AUTH_MS);
         confirmed.insert(session_id.to_owned(), now);
     }

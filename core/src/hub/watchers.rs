@@ -3,9 +3,10 @@
 //! looks each ended id up here once (O(ended)) and wakes exactly the channels concerned.
 
 use crate::model::{EndReason, Session};
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use tokio::sync::oneshot;
 
 type Waiters = Vec<(u64, oneshot::Sender<EndReason>)>;
@@ -68,9 +69,7 @@ impl Watchers {
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Waiters>> {
-        self.by_session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.by_session.lock()
     }
 }
 
