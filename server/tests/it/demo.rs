@@ -108,9 +108,11 @@ async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() 
         "{roles:?}"
     );
 
-    // It keeps moving: within a few seconds some sessions end and others begin.
+    // It keeps moving: within seconds some sessions end and others begin. The first
+    // sessions are seeded without any leaving, and seeding signs people in (a password
+    // hash each): on a loaded 2-core machine it outlasted 8 s, so allow 20.
     let before = live_ids(&server, &admin).await;
-    let deadline = Instant::now() + Duration::from_secs(8);
+    let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let now = live_ids(&server, &admin).await;
@@ -119,7 +121,7 @@ async fn the_demo_console_is_lively_within_seconds_and_its_database_goes_away() 
         }
         assert!(
             Instant::now() < deadline,
-            "nothing came and went in 8 s: {} then {}",
+            "nothing came and went in 20 s: {} then {}",
             before.len(),
             now.len()
         );
