@@ -75,7 +75,7 @@ test("the KPIs and charts show the numbers made, and the pickers live in the URL
     );
     expect(shown).toEqual(expected.kpis.map(({ name, current, previous, change_percent }) => ({ name, current, previous, change_percent })));
   }).toPass({ timeout: 40_000 });
-  expect(expected.kpis.length).toBe(7);
+  expect(expected.kpis.length).toBe(8);
   for (const kpi of expected.kpis) {
     const card = page.locator(`li.kpi[data-kpi="${kpi.name}"]`);
     await expect(card.locator(".kpi-definition")).not.toBeEmpty();
@@ -166,7 +166,7 @@ test("without scripts the period form is a plain GET to the page", async ({ brow
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL("**/admin/sessions");
   await page.goto("/admin/analytics");
-  await expect(page.locator("li.kpi")).toHaveCount(7);
+  await expect(page.locator("li.kpi")).toHaveCount(8);
   await page.getByRole("combobox", { name: "Period" }).selectOption("30d");
   await expect(page).toHaveURL(/\/admin\/analytics$/); // nothing happens until "Show"
   await page.getByRole("button", { name: "Show" }).click();
