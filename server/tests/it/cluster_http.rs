@@ -35,14 +35,7 @@ async fn a_kill_through_a_is_refused_on_b() {
         // stepping through the poll period by 37 ms spreads kills evenly over it.
         tokio::time::sleep(Duration::from_millis((n as u64 * 37) % 100)).await;
         let asked = Instant::now();
-        let ended = a
-            .api(
-                reqwest::Method::DELETE,
-                &format!("/sessions/{id}"),
-                Some(&key),
-                None,
-            )
-            .await;
+        let ended = a.api_end(&key, id).await;
         assert_eq!(ended.status, 204, "{}", ended.body);
         let acknowledged = Instant::now();
         let reply = b.api_check(&key, &token, IP).await;

@@ -38,14 +38,7 @@ async fn checks_fail_closed_while_postgresql_is_down_and_recover_after() {
     server.api_check(&key, &alive, IP).await.expect_json(200);
     server.api_check(&key, &killed, IP).await.expect_json(200);
     let id = session["id"].as_str().expect("id");
-    let ended = server
-        .api(
-            reqwest::Method::DELETE,
-            &format!("/sessions/{id}"),
-            Some(&key),
-            None,
-        )
-        .await;
+    let ended = server.api_end(&key, id).await;
     assert_eq!(ended.status, 204, "{}", ended.body);
     assert_eq!(readyz(&server).await, 200);
 

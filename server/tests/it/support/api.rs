@@ -175,6 +175,17 @@ impl TestServer {
         (token, created["session"].clone())
     }
 
+    /// Ends the session `id` through the API, as an application's sign-out does.
+    pub async fn api_end(&self, key: &str, id: &str) -> ApiReply {
+        self.api(
+            reqwest::Method::DELETE,
+            &format!("/sessions/{id}"),
+            Some(key),
+            None,
+        )
+        .await
+    }
+
     /// Checks `token` from `ip`.
     pub async fn api_check(&self, key: &str, token: &str, ip: &str) -> ApiReply {
         let body = serde_json::json!({ "token": token, "ip": ip, "user_agent": API_USER_AGENT });
