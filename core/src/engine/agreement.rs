@@ -10,7 +10,7 @@
 
 use super::Engine;
 use crate::error::{CoreError, CoreResult};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The default staleness bound: how long an instance may go without reading the end
@@ -31,8 +31,9 @@ pub(super) struct Membership {
     /// heartbeat time). This instance fails closed a staleness bound after the older
     /// of the two: once ends stop waiting for it (its heartbeat is older than the
     /// bound), it has stopped answering from its cache already.
-    last_read: parking_lot::Mutex<Instant>,
-    last_reported: parking_lot::Mutex<Instant>,
+    /// Both are read on every check, so they are atomics rather than locks.
+    last_read: Moment,
+    last_reported: Moment,
     /// One reader of the end log at a time (the poller, a waiting end), so that no end
     /// is applied twice.
     pub(super) apply_lock: tokio::sync::Mutex<()>,
@@ -44,8 +45,8 @@ impl Membership {
             id: crate::token::new_session_id(),
             serving: AtomicBool::new(false),
             staleness_bound,
-            last_read: parking_lot::Mutex::new(Instant::now()),
-            last_reported: parking_lot::Mutex::new(Instant::now()),
+            last_read: Moment::now(),
+            last_reported: Moment::now(),
             apply_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -58,7 +59,7 @@ impl Engine {
         if !self.membership.serving.swap(true, Ordering::SeqCst) {
             // Serving starts now: the log was read at the open, the bound counts from here.
             self.end_log_read();
-            set_at(&self.membership.last_reported, Instant::now());
+            self.membership.last_reported.note(Instant::now());
         }
         self.report_applied().await
     }
@@ -77,9 +78,11 @@ impl Engine {
         if !self.membership.serving.load(Ordering::SeqCst) {
             return Ok(());
         }
-        let since = read_at(&self.membership.last_read)
+        let since = self
+            .membership
+            .last_read
             .elapsed()
-            .max(read_at(&self.membership.last_reported).elapsed());
+            .max(self.membership.last_reported.elapsed());
         if since > self.membership.staleness_bound {
             return Err(CoreError::Unavailable(format!(
                 "the end log not read or not reported for {} ms (staleness bound {} ms)",
@@ -92,7 +95,7 @@ impl Engine {
 
     /// Called after each successful read of the end log.
     pub(super) fn end_log_read(&self) {
-        set_at(&self.membership.last_read, Instant::now());
+        self.membership.last_read.note(Instant::now());
     }
 
     pub(super) async fn report_applied(&self) -> CoreResult<()> {
@@ -104,7 +107,7 @@ impl Engine {
         self.store
             .report_applied(&self.membership.id, applied)
             .await?;
-        set_at(&self.membership.last_reported, sent);
+        self.membership.last_reported.note(sent);
         Ok(())
     }
 
@@ -145,12 +148,30 @@ impl Engine {
     }
 }
 
-fn read_at(at: &parking_lot::Mutex<Instant>) -> Instant {
-    *at.lock()
+/// A time this process noted, kept as nanoseconds since the process made it: read
+/// lock-free by every check.
+struct Moment {
+    origin: Instant,
+    nanos: AtomicU64,
 }
 
-fn set_at(at: &parking_lot::Mutex<Instant>, when: Instant) {
-    let mut slot = at.lock();
-    // Two reports may finish out of order; the later send wins.
-    *slot = (*slot).max(when);
+impl Moment {
+    fn now() -> Moment {
+        Moment {
+            origin: Instant::now(),
+            nanos: AtomicU64::new(0),
+        }
+    }
+
+    /// Two reports may finish out of order; the later time wins.
+    fn note(&self, when: Instant) {
+        let nanos = when.saturating_duration_since(self.origin).as_nanos() as u64;
+        self.nanos.fetch_max(nanos, Ordering::SeqCst);
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.origin
+            .elapsed()
+            .saturating_sub(Duration::from_nanos(self.nanos.load(Ordering::SeqCst)))
+    }
 }
