@@ -54,6 +54,15 @@ fn current(report: &Report, name: KpiName) -> Option<f64> {
         .and_then(|kpi| kpi.current)
 }
 
+/// (hour, active users, all users) of every point of the series that has them.
+fn users_over_time(report: &Report) -> Vec<(i64, i64, i64)> {
+    report
+        .series
+        .iter()
+        .filter_map(|point| Some((point.start, point.users_active?, point.users_all?)))
+        .collect()
+}
+
 /// Sign-ins of every outcome, a kill, a logout and account changes; the KPIs move
 /// at once, stay the same once the hour is written, and read the same elsewhere.
 async fn the_current_hour_counts_at_once_and_reads_the_same_once_written(backend: Backend) {
@@ -91,6 +100,8 @@ async fn the_current_hour_counts_at_once_and_reads_the_same_once_written(backend
         .open_app_session(&shop.application.name, sign_in)
         .await
         .expect("app sign-in");
+    // A minute on: the sessions ended below were live for a while inside this hour.
+    f.clock.advance(60_000);
     engine
         .end_app_session_by_token("shop", &app_session.token)
         .await
@@ -153,6 +164,13 @@ async fn the_current_hour_counts_at_once_and_reads_the_same_once_written(backend
     };
     let in_memory = last_day(engine, None).await;
     check(&in_memory, "before any write");
+    // The hour before the start, counted by the leader's first tick (no one live; the
+    // two accounts), and the hour under way, counted when asked: alice, bob and u-1
+    // were live; carol is gone.
+    assert_eq!(
+        users_over_time(&in_memory),
+        [(START - HOUR_MS, 0, 2), (START, 3, 3)]
+    );
     assert_eq!(
         engine.rollup_tick().await.expect("tick"),
         0,
@@ -182,6 +200,15 @@ async fn the_current_hour_counts_at_once_and_reads_the_same_once_written(backend
     assert_eq!(current(&shop_only, KpiName::Turnover), Some(0.0));
     let logouts: i64 = shop_only.series.iter().map(|point| point.logouts).sum();
     assert_eq!(logouts, 1);
+    assert_eq!(
+        users_over_time(&shop_only),
+        [
+            (START - HOUR_MS, 0, 0),
+            (START, 1, 1),
+            (START + HOUR_MS, 0, 1)
+        ],
+        "none before; u-1 in the hour the leader wrote; then known, not live, in the one under way"
+    );
     assert!(matches!(
         elsewhere.analytics_application(Some("nope")).await,
         Err(CoreError::NotFound(_))

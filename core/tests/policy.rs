@@ -442,6 +442,11 @@ async fn network_rules_in_observe_mode_flag_sign_ins_and_moves(backend: Backend)
         .expect("still live");
     let reason = &flag(&moved.flags, FlagKind::NetworkRuleObserved).reason;
     assert!(reason.contains("203.0.113.7"), "{reason}");
+    assert_eq!(
+        would_have_been_blocked(&f).await,
+        Some(2.0),
+        "the move counts as well as the sign-in"
+    );
 
     // Enforced: the same move ends the session, the same sign-in is refused.
     f.set(SettingScope::Role(Role::User), "network_mode", "enforce")

@@ -106,6 +106,8 @@ test("the KPIs and charts show the numbers made, and the pickers live in the URL
   await expect(chart.getByRole("row", { name: new RegExp(app) })).toContainText("3");
   const lines = page.locator("#chart-sessions");
   await expect(lines.locator("svg[role=img]")).toHaveAttribute("aria-label", /Sessions, .* UTC: Active \(average\)/);
+  // The users of this application: three, all live in the hour under way.
+  await expect(page.locator("#chart-users svg[role=img]")).toHaveAttribute("aria-label", /Users, .* UTC: All highest 3, Active highest 3\./);
 
   // No sideways scroll, desktop or phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -18,6 +18,10 @@ pub enum Metric {
     /// have refused them or ended another session. Dimension `limit` or `network_rule`
     /// (the first that would have acted); counted among the successful ones as well.
     SignInObserved,
+    /// Address moves of live sessions let through because the network rules only
+    /// observe, though enforcing them would have ended the session (dimension
+    /// `network_rule`).
+    MoveObserved,
     /// New sessions; the application is the distribution by application.
     SessionCreated,
     /// Dimension: the end reason (`logout`, `killed`, `idle`, `expired`, ...).
@@ -36,6 +40,12 @@ pub enum Metric {
     ActiveSum,
     ActiveSamples,
     ActivePeak,
+    /// Distinct users with a session live at some time in the hour, written once when
+    /// the hour is over (the current hour is counted when a report asks for it).
+    UsersActive,
+    /// All users at the end of the hour: console accounts and the applications' users
+    /// known from history.
+    UsersAll,
 }
 
 /// How two figures of the same key become one.
@@ -46,11 +56,12 @@ pub enum Combine {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 16] = [
+    pub const ALL: [Metric; 19] = [
         Metric::SignInSuccess,
         Metric::SignInFailed,
         Metric::SignInBlocked,
         Metric::SignInObserved,
+        Metric::MoveObserved,
         Metric::SessionCreated,
         Metric::SessionEnded,
         Metric::AccountCreated,
@@ -63,6 +74,8 @@ impl Metric {
         Metric::ActiveSum,
         Metric::ActiveSamples,
         Metric::ActivePeak,
+        Metric::UsersActive,
+        Metric::UsersAll,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +84,7 @@ impl Metric {
             Metric::SignInFailed => "sign_in_failed",
             Metric::SignInBlocked => "sign_in_blocked",
             Metric::SignInObserved => "sign_in_observed",
+            Metric::MoveObserved => "move_observed",
             Metric::SessionCreated => "session_created",
             Metric::SessionEnded => "session_ended",
             Metric::AccountCreated => "account_created",
@@ -83,6 +97,8 @@ impl Metric {
             Metric::ActiveSum => "active_sum",
             Metric::ActiveSamples => "active_samples",
             Metric::ActivePeak => "active_peak",
+            Metric::UsersActive => "users_active",
+            Metric::UsersAll => "users_all",
         }
     }
 
@@ -94,18 +110,25 @@ impl Metric {
 
     pub fn combine(self) -> Combine {
         match self {
-            Metric::ActivePeak => Combine::Max,
+            // Written whole by one instance; writing the same hour again (a new leader,
+            // a restart) must not add it twice.
+            Metric::ActivePeak | Metric::UsersActive | Metric::UsersAll => Combine::Max,
             _ => Combine::Add,
         }
     }
 
-    /// The active-session gauge is sampled by one instance (the leader) for the whole
-    /// cluster, per application and under `ALL_APPLICATIONS` for the total (a peak of
-    /// the total is not the sum of the applications' peaks).
+    /// The active-session and user gauges are taken by one instance (the leader) for
+    /// the whole cluster, per application and under `ALL_APPLICATIONS` for the total (a
+    /// peak of the total is not the sum of the applications' peaks, and a user of two
+    /// applications is one user).
     pub fn is_gauge(self) -> bool {
         matches!(
             self,
-            Metric::ActiveSum | Metric::ActiveSamples | Metric::ActivePeak
+            Metric::ActiveSum
+                | Metric::ActiveSamples
+                | Metric::ActivePeak
+                | Metric::UsersActive
+                | Metric::UsersAll
         )
     }
 }

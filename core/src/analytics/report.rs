@@ -12,7 +12,8 @@
 //! - blocked attempts = sign-ins throttled or refused by a limit or a network rule;
 //! - would have been blocked = sign-ins let through by a limit or network rule in
 //!   observe mode that enforcing it would have refused, or that would have ended
-//!   another session (they count as successful too: they were);
+//!   another session (they count as successful too: they were), and address moves
+//!   of live sessions that enforcing the network rules would have ended;
 //! - change = 100 × (current − previous) / previous; `None` ("n/a") when the
 //!   previous is 0 or either value is undefined.
 
@@ -79,7 +80,7 @@ impl KpiName {
             KpiName::ActiveUsers => "Users with at least one session live during the period / all users, in %.",
             KpiName::Turnover => "Accounts created + accounts deleted.",
             KpiName::BlockedAttempts => "Sign-ins throttled or refused by a limit or a network rule.",
-            KpiName::WouldHaveBeenBlocked => "Sign-ins let through because a limit or network rule only observes, that enforcing it would have refused or that would have ended another session.",
+            KpiName::WouldHaveBeenBlocked => "Sign-ins let through because a limit or network rule only observes, that enforcing it would have refused or that would have ended another session; and sessions that moved to an address the network rules would have ended them for.",
         }
     }
 
@@ -142,6 +143,12 @@ pub struct SeriesPoint {
     pub password_changes: i64,
     pub active_average: Option<f64>,
     pub active_peak: Option<i64>,
+    /// Users with a session live in the point's busiest hour (distinct users of a
+    /// whole day are not the sum of its hours), and all users, the most counted at the
+    /// end of any of its hours; `None` where no instance counted them (nothing was
+    /// running then).
+    pub users_active: Option<i64>,
+    pub users_all: Option<i64>,
 }
 
 /// Counts by value, largest first (then by value, so the order is stable).
@@ -312,7 +319,9 @@ impl Totals {
                 Some((self.sum(Metric::AccountCreated) + self.sum(Metric::AccountDeleted)) as f64)
             }
             KpiName::BlockedAttempts => Some(blocked as f64),
-            KpiName::WouldHaveBeenBlocked => Some(self.sum(Metric::SignInObserved) as f64),
+            KpiName::WouldHaveBeenBlocked => {
+                Some((self.sum(Metric::SignInObserved) + self.sum(Metric::MoveObserved)) as f64)
+            }
         }
     }
 }
@@ -358,7 +367,15 @@ fn series(period: Period, rows: &[&Rollup]) -> Vec<SeriesPoint> {
             (Metric::ActiveSum, _) => sum,
             (Metric::ActiveSamples, _) => samples,
             (Metric::ActivePeak, _) => {
-                point.active_peak = Some(point.active_peak.unwrap_or(0).max(row.value));
+                point.active_peak = keep_larger(point.active_peak, row.value);
+                continue;
+            }
+            (Metric::UsersActive, _) => {
+                point.users_active = keep_larger(point.users_active, row.value);
+                continue;
+            }
+            (Metric::UsersAll, _) => {
+                point.users_all = keep_larger(point.users_all, row.value);
                 continue;
             }
             _ => continue,
@@ -372,6 +389,10 @@ fn series(period: Period, rows: &[&Rollup]) -> Vec<SeriesPoint> {
             point
         })
         .collect()
+}
+
+fn keep_larger(kept: Option<i64>, value: i64) -> Option<i64> {
+    Some(kept.map_or(value, |kept| kept.max(value)))
 }
 
 fn distributions(rows: &[&Rollup]) -> Vec<Distribution> {

@@ -15,7 +15,12 @@ use std::collections::BTreeMap;
 type Key = (Millis, String, Metric, String);
 
 #[derive(Default)]
-pub struct Tally(Mutex<BTreeMap<Key, i64>>);
+pub struct Tally {
+    figures: Mutex<BTreeMap<Key, i64>>,
+    /// The last hour whose user counts this process took (they are taken once, when
+    /// the hour is over).
+    users_counted: Mutex<Option<Millis>>,
+}
 
 impl Tally {
     pub fn add(&self, at: Millis, application: &str, metric: Metric, dimension: &str, n: i64) {
@@ -94,8 +99,21 @@ impl Tally {
             .collect()
     }
 
+    /// Whether the user counts of `hour` are still to be taken by this process.
+    pub fn users_due(&self, hour: Millis) -> bool {
+        self.users_counted
+            .lock()
+            .is_none_or(|counted| counted < hour)
+    }
+
+    /// The user counts of `hour` are in: `users_due` says no until a later hour.
+    pub fn users_taken(&self, hour: Millis) {
+        let mut counted = self.users_counted.lock();
+        *counted = Some(counted.map_or(hour, |counted| counted.max(hour)));
+    }
+
     fn lock(&self) -> MutexGuard<'_, BTreeMap<Key, i64>> {
-        self.0.lock()
+        self.figures.lock()
     }
 }
 
@@ -154,5 +172,21 @@ mod tests {
         assert_eq!(current.len(), 1, "the current hour stays until it is over");
         tally.restore(over);
         assert_eq!(tally.take(None).len(), 1 + 3 * 3 + 1);
+    }
+
+    #[test]
+    fn the_user_counts_of_an_hour_are_due_once() {
+        let tally = Tally::default();
+        assert!(tally.users_due(H));
+        tally.users_taken(H);
+        assert!(!tally.users_due(H));
+        assert!(
+            !tally.users_due(H - HOUR_MS),
+            "an earlier hour is not taken again"
+        );
+        assert!(tally.users_due(H + HOUR_MS));
+        tally.users_taken(H + HOUR_MS);
+        tally.users_taken(H);
+        assert!(!tally.users_due(H + HOUR_MS), "never goes back");
     }
 }

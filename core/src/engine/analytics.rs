@@ -9,9 +9,10 @@
 //! goes on sampling into the same hour.
 
 use super::{Engine, CONSOLE_APP};
+use crate::analytics::metric::ALL_APPLICATIONS;
 use crate::analytics::period::hour_of;
 use crate::analytics::report::{report, Report, UserCounts};
-use crate::analytics::{Metric, Period, DAY_MS};
+use crate::analytics::{Metric, Period, Rollup, DAY_MS};
 use crate::counters::SignInOutcome;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Millis, Role, Session, HOUR_MS};
@@ -82,6 +83,18 @@ impl Engine {
         );
     }
 
+    /// A live session of `application` moved to an address that enforcing the network
+    /// rules would have ended it for; they only observe, so it goes on.
+    pub(super) fn tally_observed_move(&self, application: &str) {
+        self.tally.add(
+            self.now(),
+            application,
+            Metric::MoveObserved,
+            Rule::Network.as_str(),
+            1,
+        );
+    }
+
     pub(super) fn tally_created(&self, session: &Session) {
         self.tally.session_created(session);
     }
@@ -107,14 +120,54 @@ impl Engine {
     }
 
     /// One background tick: the leader samples the live count (from memory, no
-    /// query), then every hour that is over is written, once.
+    /// query) and, once an hour is over, counts its users; then every hour that is
+    /// over is written, once.
     pub async fn rollup_tick(&self) -> CoreResult<usize> {
         let now = self.now();
         if self.leads_background_work() {
             self.tally
                 .sample_active(now, &self.counts.snapshot().applications);
+            self.count_users_of_last_hour(now).await?;
         }
         self.write_rollups(Some(hour_of(now))).await
+    }
+
+    /// The user gauges of the hour just over: active and all users of every
+    /// application and of all together. Two store counts per application, once an
+    /// hour whatever the traffic; a new leader counts the hour again, which the
+    /// gauges' "keep the larger" makes harmless.
+    async fn count_users_of_last_hour(&self, now: Millis) -> CoreResult<()> {
+        let hour = hour_of(now) - HOUR_MS;
+        if !self.tally.users_due(hour) {
+            return Ok(());
+        }
+        let period = Period {
+            since: hour,
+            until: hour + HOUR_MS,
+        };
+        let mut applications: Vec<String> = self
+            .store
+            .list_applications(now)
+            .await?
+            .into_iter()
+            .map(|app| app.name)
+            .collect();
+        applications.push(CONSOLE_APP.to_owned());
+        let mut gauges = vec![(
+            ALL_APPLICATIONS.to_owned(),
+            self.user_counts(None, period).await?,
+        )];
+        for app in applications {
+            let counts = self.user_counts(Some(&app), period).await?;
+            gauges.push((app, counts));
+        }
+        for (app, counts) in gauges {
+            self.tally
+                .add(hour, &app, Metric::UsersActive, "", counts.active);
+            self.tally.add(hour, &app, Metric::UsersAll, "", counts.all);
+        }
+        self.tally.users_taken(hour);
+        Ok(())
     }
 
     /// Writes every figure in memory, the current hour's too: before the process
@@ -200,7 +253,41 @@ impl Engine {
         );
         let users = self.user_counts(application, period).await?;
         let previous_users = self.user_counts(application, previous).await?;
+        rows.extend(
+            self.users_of_current_hour(period, application, users)
+                .await?,
+        );
         Ok(report(period, application, &rows, users, previous_users))
+    }
+
+    /// The user gauges of the hour under way, which the leader writes only once it is
+    /// over: counted now when the period reaches it. All users are the period's own
+    /// count (both end with this hour), so only the active users are read.
+    async fn users_of_current_hour(
+        &self,
+        period: Period,
+        application: Option<&str>,
+        users: UserCounts,
+    ) -> CoreResult<Vec<Rollup>> {
+        let hour = hour_of(self.now());
+        if !period.contains(hour) || period.until != hour + HOUR_MS {
+            return Ok(Vec::new());
+        }
+        let active = self
+            .store
+            .active_users(application, hour, period.until)
+            .await?;
+        let gauge = |metric, value| Rollup {
+            hour,
+            application: application.unwrap_or(ALL_APPLICATIONS).to_owned(),
+            metric,
+            dimension: String::new(),
+            value,
+        };
+        Ok(vec![
+            gauge(Metric::UsersActive, active),
+            gauge(Metric::UsersAll, users.all),
+        ])
     }
 
     /// Active users of `period`, and all users: console accounts (as they are now;

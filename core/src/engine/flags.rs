@@ -76,6 +76,10 @@ impl Engine {
     pub async fn judge_moves(&self) -> usize {
         let moves = self.moves.take();
         for (session, ip, observed) in moves.iter() {
+            if observed.is_some() {
+                // Counted here, once per move: the check queues a move only on a touch.
+                self.tally_observed_move(&session.application);
+            }
             if let Err(err) = self.try_flag_move(session, ip, observed.clone()).await {
                 tracing::warn!(error = %err, session = %session.id, "could not flag a moved session");
             }

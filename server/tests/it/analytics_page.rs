@@ -145,6 +145,7 @@ async fn the_page_shows_the_numbers_the_cli_prints() {
     for chart in [
         "chart-sign-ins",
         "chart-sessions",
+        "chart-users",
         "chart-outcomes",
         "chart-browser",
     ] {

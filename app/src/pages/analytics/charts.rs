@@ -9,10 +9,13 @@ use leptos::prelude::*;
 use sessions_core::model::Millis;
 
 /// One line of a time chart: its label and a value per point (`None`: not sampled).
+/// A gauge (a level such as the live count) is summed up by its highest point, a
+/// count by its total.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
     pub label: &'static str,
     pub values: Vec<Option<f64>>,
+    pub gauge: bool,
 }
 
 const LINE_W: f64 = 480.0;
@@ -146,7 +149,7 @@ fn value_text(value: Option<f64>) -> String {
 }
 
 /// The SVG's accessible name: what it shows and each line's total (or its highest
-/// value, for a gauge sampled through the hours).
+/// value, for a gauge).
 fn line_summary(
     title: &str,
     starts: &[Millis],
@@ -160,7 +163,7 @@ fn line_summary(
         .iter()
         .map(|line| {
             let values = line.values.iter().flatten();
-            if line.label.contains("average") {
+            if line.gauge {
                 let high = values.fold(None, |m: Option<f64>, v| Some(m.map_or(*v, |m| m.max(*v))));
                 format!("{} highest {}", line.label, value_text(high))
             } else {
@@ -289,10 +292,12 @@ mod tests {
             Line {
                 label: "Active (average)",
                 values: vec![Some(1.5), None, Some(2.0)],
+                gauge: true,
             },
             Line {
                 label: "Killed",
                 values: vec![Some(1.0), Some(0.0), Some(2.0)],
+                gauge: false,
             },
         ];
         let text = line_summary("Sessions", &[0, 1, 2], |at| at.to_string(), &lines);

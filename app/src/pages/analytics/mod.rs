@@ -233,6 +233,11 @@ fn Dashboard(view: AnalyticsView) -> impl IntoView {
     let line = |label: &'static str, pick: fn(&SeriesPoint) -> Option<f64>| Line {
         label,
         values: series.iter().map(pick).collect(),
+        gauge: false,
+    };
+    let gauge = |label: &'static str, pick: fn(&SeriesPoint) -> Option<f64>| Line {
+        gauge: true,
+        ..line(label, pick)
     };
     let sign_ins = vec![
         line("Successful", |p| count(p.sign_ins_successful)),
@@ -241,11 +246,15 @@ fn Dashboard(view: AnalyticsView) -> impl IntoView {
         line("Logouts", |p| count(p.logouts)),
     ];
     let sessions = vec![
-        line("Active (average)", |p| p.active_average),
+        gauge("Active (average)", |p| p.active_average),
         line("Expired", |p| count(p.ended_expired)),
         line("Evicted", |p| count(p.ended_evicted)),
         line("Idle", |p| count(p.ended_idle)),
         line("Killed", |p| count(p.ended_killed)),
+    ];
+    let users = vec![
+        gauge("All", |p| p.users_all.map(|n| n as f64)),
+        gauge("Active", |p| p.users_active.map(|n| n as f64)),
     ];
     let accounts = vec![
         line("Created", |p| count(p.accounts_created)),
@@ -264,6 +273,7 @@ fn Dashboard(view: AnalyticsView) -> impl IntoView {
             <div class="charts lines">
                 <LineChart id="chart-sign-ins" title="Sign-ins and logouts" starts=starts.clone() label_of lines=sign_ins/>
                 <LineChart id="chart-sessions" title="Sessions" starts=starts.clone() label_of lines=sessions/>
+                <LineChart id="chart-users" title="Users" starts=starts.clone() label_of lines=users/>
                 <LineChart id="chart-accounts" title="Accounts" starts=starts.clone() label_of lines=accounts/>
                 <LineChart id="chart-passwords" title="Password changes" starts label_of lines=passwords/>
             </div>
