@@ -3,7 +3,7 @@
 # kind of traffic. For each volume V in VOLUMES: a fresh SQLite database, one application,
 # `sessions serve`, V sessions created through the application API (USERS users, four
 # browsers on three systems, three device classes), every other one signed out and every
-# fourth killed, checks on each; then the server is stopped, which writes what it holds
+# fourth ended by id, checks on each; then the server is stopped, which writes what it holds
 # (the background task writes each hour once, when it is over). Counted: the rollup rows
 # of the hour the traffic fell in. They are one per (application, metric, dimension)
 # that occurred, so the count follows the variety of the traffic, not its volume.
