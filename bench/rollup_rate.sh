@@ -108,7 +108,8 @@ done
   echo "Machine: $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); shared with other work."
   echo "Binary: $BIN. Per volume: a fresh database, $USERS users of one application, four"
   echo "user agents; each session created, checked once, then half signed out and a quarter"
-  echo "killed through the API (4 keep-alive clients). Rows: the rollup rows of the hour the"
+  echo "ended by id (DELETE, recorded as a logout too) through the API (4 keep-alive clients)."
+  echo "Rows: the rollup rows of the hour the"
   echo "traffic fell in, after the server stopped and wrote what it held."
   echo
   echo "| sessions | traffic took | rollup rows of the hour | rows by metric |"
