@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_STALENESS_BOUND: Duration = Duration::from_secs(5);
 /// How often a waiting end asks the store whether every instance caught up.
 const AGREEMENT_POLL: Duration = Duration::from_millis(5);
+/// An instance silent this long is gone: its row is deleted (by the leader).
+const FORGET_SILENT_AFTER_MS: i64 = 60 * 60 * 1000;
 
 /// This process as one instance among those on the database.
 pub(super) struct Membership {
@@ -62,6 +64,18 @@ impl Engine {
             self.membership.last_reported.note(Instant::now());
         }
         self.report_applied().await
+    }
+
+    /// Deletes the rows of instances silent for an hour: processes that died without
+    /// leaving. Ends stopped waiting for them after the staleness bound already; this
+    /// keeps the table from growing with every crash or redeploy. Leader only.
+    /// A failure is logged and left for the next tick: it must not hold up the sweep.
+    pub(super) async fn forget_dead_instances(&self) {
+        match self.store.forget_silent(FORGET_SILENT_AFTER_MS).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "forgot instances silent for an hour"),
+            Err(err) => tracing::warn!(error = %err, "could not forget dead instances"),
+        }
     }
 
     /// A clean shutdown: ends no longer wait for this process.

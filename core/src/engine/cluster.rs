@@ -18,6 +18,7 @@ impl Engine {
     /// its own memory.
     pub async fn sweep_tick(&self) -> CoreResult<()> {
         if self.lead_background_work().await {
+            self.forget_dead_instances().await;
             self.sweep().await.map(drop)
         } else {
             self.cache.drop_expired(self.now());

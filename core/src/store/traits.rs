@@ -179,6 +179,9 @@ pub trait InstanceStore: Send + Sync {
     async fn instances_behind(&self, seq: i64, heard_within: Millis) -> CoreResult<i64>;
     /// Forgets `instance` (a clean shutdown), so that no end waits for it.
     async fn leave(&self, instance: &str) -> CoreResult<()>;
+    /// Forgets instances not heard from within the last `silent_for` ms (the
+    /// database's clock): processes that died without leaving. Returns how many.
+    async fn forget_silent(&self, silent_for: Millis) -> CoreResult<u64>;
 }
 
 /// Wake-ups that another process committed an end, so that instances read the end

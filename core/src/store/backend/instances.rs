@@ -10,6 +10,8 @@ pub trait InstanceSql {
     const BEHIND: &'static str;
     /// (id).
     const LEAVE: &'static str;
+    /// Deletes instances not heard from within (ms).
+    const FORGET_SILENT: &'static str;
 }
 
 /// Implements `InstanceStore` for `$store` (with a `pool` of `$db`) from `$db`'s `InstanceSql`.
@@ -45,6 +47,14 @@ macro_rules! impl_instance_store {
                         .bind(heard_within)
                         .fetch_one(&self.pool)
                         .await?)
+                }
+
+                async fn forget_silent(&self, silent_for: Millis) -> CoreResult<u64> {
+                    Ok(sqlx::query(<$db as InstanceSql>::FORGET_SILENT)
+                        .bind(silent_for)
+                        .execute(&self.pool)
+                        .await?
+                        .rows_affected())
                 }
 
                 async fn leave(&self, instance: &str) -> CoreResult<()> {

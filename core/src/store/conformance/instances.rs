@@ -21,6 +21,11 @@ pub async fn instances_behind_counts_live_instances_below_a_seq(store: SharedSto
     store.report_applied("a", 3).await.expect("heartbeat");
     assert_eq!(store.instances_behind(6, 1_000).await.expect("behind"), 1);
 
+    // The silent one is forgotten; the one just heard from stays.
+    assert_eq!(store.forget_silent(1_000).await.expect("forget"), 1);
+    assert_eq!(store.instances_behind(6, 60_000).await.expect("behind"), 1);
+    assert_eq!(store.forget_silent(1_000).await.expect("forget"), 0);
+
     store.leave("a").await.expect("leave");
     store.leave("b").await.expect("leave");
     assert_eq!(store.instances_behind(6, 60_000).await.expect("behind"), 0);

@@ -26,6 +26,11 @@ impl InstanceSql for Postgres {
         " - $2"
     );
     const LEAVE: &'static str = "DELETE FROM instances WHERE id = $1";
+    const FORGET_SILENT: &'static str = concat!(
+        "DELETE FROM instances WHERE heartbeat_at <= ",
+        db_now_ms!(),
+        " - $1"
+    );
 }
 
 impl_instance_store!(PgStore, Postgres);

@@ -27,6 +27,11 @@ impl InstanceSql for Sqlite {
         " - ?"
     );
     const LEAVE: &'static str = "DELETE FROM instances WHERE id = ?";
+    const FORGET_SILENT: &'static str = concat!(
+        "DELETE FROM instances WHERE heartbeat_at <= ",
+        db_now_ms!(),
+        " - ?"
+    );
 }
 
 impl_instance_store!(SqliteStore, Sqlite);
