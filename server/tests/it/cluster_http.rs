@@ -2,11 +2,13 @@
 //! A's API is refused by instance B, which had it cached, on B's very next check. A
 //! acknowledges an end only once every live instance reports that it applied it
 //! (`engine::agreement`); `bench/cluster_kill.sh` runs this with many kills to measure
-//! the time from A's acknowledgement to B's refusal.
+//! the time from A's acknowledgement to B's refusal. Sessions created through B reach
+//! A's consoles live and move A's chip counts (the change log logs creations too).
 
 use crate::support::pg_cluster;
 
-use crate::support::TestServer;
+use crate::support::{cli, json, stderr, TestServer};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// Kills per run; `SESSIONS_BENCH_KILLS` raises it for the benchmark.
@@ -62,4 +64,82 @@ fn percentile(times: &mut [Duration], fraction: f64) -> String {
     times.sort_unstable();
     let rank = ((times.len() as f64 * fraction).ceil() as usize).clamp(1, times.len());
     format!("{:.1}ms", times[rank - 1].as_secs_f64() * 1e3)
+}
+
+const USERS: &[(&str, &str, &str)] = &[
+    ("admin", "admin", "admin-password-1"),
+    ("alice", "user", "alice-password-1"),
+];
+
+/// A fresh database on the test cluster with `USERS` in it.
+async fn database_with_users() -> String {
+    let url = pg_cluster::fresh_database_url().await;
+    for (name, role, password) in USERS {
+        let output = cli(
+            &url,
+            &["user", "add", name, "--role", role, "--password-stdin"],
+            Some(password),
+        );
+        assert!(
+            output.status.success(),
+            "user add {name}: {}",
+            stderr(&output)
+        );
+    }
+    url
+}
+
+/// The console's role chip counts on `server`, as role → count.
+async fn role_counts(server: &TestServer, admin: &str) -> BTreeMap<String, i64> {
+    let (status, body) = server.call("session_facets", Some(admin), "").await;
+    assert_eq!(status, 200, "{body}");
+    json(&body)["roles"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no roles in {body}"))
+        .iter()
+        .map(|pair| {
+            let role = pair[0].as_str().expect("role").to_owned();
+            (role, pair[1].as_i64().expect("count"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_console_on_a_sees_sign_ins_and_sign_outs_through_b_live() {
+    let url = database_with_users().await;
+    let a = TestServer::start_on(&url, &[]);
+    let b = TestServer::start_on(&url, &[]);
+    let admin = a.sign_in("admin", "admin-password-1").await.cookie;
+    let before = role_counts(&a, &admin).await;
+    assert_eq!(
+        before.get("user"),
+        None,
+        "no user signed in yet: {before:?}"
+    );
+    let mut live = a.live(Some(&admin)).await.expect("upgrade");
+
+    let alice = b.sign_in("alice", "alice-password-1").await.cookie;
+    let id = b.session_id(&alice).await;
+    let events = live
+        .until(|event| event["type"] == "created" && event["session"]["id"] == id.as_str())
+        .await;
+    let session = &events.last().expect("created")["session"];
+    assert_eq!(session["username"], "alice", "the whole session: {session}");
+    assert!(session["ended_at"].is_null(), "{session}");
+    // The counts moved before the message went out, without a restart.
+    let after = role_counts(&a, &admin).await;
+    assert_eq!(after.get("user"), Some(&1), "{after:?}");
+    assert_eq!(after.get("admin"), before.get("admin"), "{after:?}");
+
+    // Signing out through B takes it out of A's console and counts again.
+    let (status, body) = b.call("sign_out", Some(&alice), "").await;
+    assert!(status < 400, "sign out: {status} {body}");
+    live.until(|event| {
+        event["type"] == "ended"
+            && event["sessions"]
+                .as_array()
+                .is_some_and(|ended| ended.iter().any(|s| s["id"] == id.as_str()))
+    })
+    .await;
+    assert_eq!(role_counts(&a, &admin).await, before);
 }
