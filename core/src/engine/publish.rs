@@ -60,7 +60,12 @@ impl Engine {
                 self.end_log_read();
                 return Ok(applied);
             };
-            moved = true;
+            // Ends are what the other instances wait for this one to report; a batch of
+            // creations only is reported by the next heartbeat, so that sign-ins do not
+            // each cost every instance a write.
+            moved |= changes
+                .iter()
+                .any(|change| change.kind == ChangeKind::Ended);
             self.applied_end_seq.store(last.seq, Ordering::SeqCst);
             for run in changes.chunk_by(|a, b| a.kind == b.kind) {
                 let sessions = run.iter().map(|change| change.session.clone());
