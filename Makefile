@@ -9,7 +9,7 @@ DATABASE_URL ?= sqlite://data/sessions.db
 # $(call step,NAME,COMMAND): run COMMAND; on failure say which step of `make test` failed.
 step = echo "==> $(1)"; $(2) || { echo "make test: FAILED at: $(1)" >&2; exit 1; }
 
-.PHONY: setup run demo build check test clean
+.PHONY: setup run demo cluster build check test clean
 
 setup:
 	bash scripts/setup.sh
@@ -30,6 +30,15 @@ demo: setup
 	cargo leptos build --split
 	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions LEPTOS_SITE_ADDR=$(ADDR) \
 	  target/debug/sessions demo --addr $(ADDR)
+
+# Debug build, served by a throwaway cluster: PostgreSQL (`initdb` into a temporary
+# folder; Debian's `postgresql`), two instances on free ports and nginx in front (Debian's
+# `nginx`; WebSocket upgrade for /live). It prints the URL and an admin password; Ctrl-C
+# stops everything and deletes the folder. INSTANCES=N for more, CLUSTER_PORT=P for
+# nginx's port (default 8080).
+cluster: setup
+	cargo leptos build --split
+	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=sessions bash scripts/cluster.sh target/debug/sessions
 
 # Release build: binary target/release/sessions (with hash.txt, the hashed /pkg names,
 # beside it), site target/site with /pkg precompressed (.br, .gz) at the best quality.

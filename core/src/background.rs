@@ -52,7 +52,7 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
             engine.sweep_tick().await
         }),
         every(intervals.end_poll, engine.clone(), |engine| async move {
-            engine.apply_logged_ends().await.map(drop)
+            engine.apply_logged_changes().await.map(drop)
         }),
         every(intervals.heartbeat, engine.clone(), |engine| async move {
             engine.heartbeat().await

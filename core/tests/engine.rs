@@ -200,7 +200,7 @@ async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(
         .expect("kill");
 
     let mut events = f.engine.subscribe();
-    assert_eq!(f.engine.apply_logged_ends().await.expect("poll"), 1);
+    assert_eq!(f.engine.apply_logged_changes().await.expect("poll"), 1);
     assert_eq!(
         refused_for(f.engine.check(&signed.token, &client("10.0.0.1")).await),
         Some(EndReason::Killed)
@@ -221,7 +221,7 @@ async fn a_revocation_by_another_process_reaches_this_cache_through_the_end_log(
         other => panic!("expected one end event, got {other:?}"),
     }
     assert_eq!(
-        f.engine.apply_logged_ends().await.expect("poll"),
+        f.engine.apply_logged_changes().await.expect("poll"),
         0,
         "applied once"
     );

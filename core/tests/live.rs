@@ -96,8 +96,48 @@ async fn counts_follow_ends_logged_by_another_process_once(backend: Backend) {
         .await
         .expect("kill");
     assert_eq!(f.engine.live_total(), 2, "not seen here yet");
-    assert_eq!(f.engine.apply_logged_ends().await.expect("poll"), 1);
-    assert_eq!(f.engine.apply_logged_ends().await.expect("poll"), 0);
+    assert_eq!(f.engine.apply_logged_changes().await.expect("poll"), 1);
+    assert_eq!(f.engine.apply_logged_changes().await.expect("poll"), 0);
+    assert_counts_match_store(&f, 1).await;
+}
+
+async fn counts_and_consoles_follow_sessions_created_by_another_process(backend: Backend) {
+    let f = fixture(backend).await;
+    sign_in(&f, "alice").await;
+    let other = Engine::open(&config(&f.url)).await.expect("second engine");
+    let bob = other
+        .sign_in("bob", "bob-password".into(), &client("10.0.0.2"))
+        .await
+        .expect("sign in elsewhere");
+    assert_eq!(f.engine.live_total(), 1, "not seen here yet");
+
+    let mut events = f.engine.subscribe();
+    assert_eq!(
+        f.engine.apply_logged_changes().await.expect("poll"),
+        1,
+        "bob's creation; alice's is this process's own"
+    );
+    match events.recv().await.map(|frame| frame.event.clone()) {
+        Ok(LiveEvent::Created { session }) => {
+            assert_eq!(session.id, bob.session.id);
+            assert_eq!(session.username.as_deref(), Some("bob"));
+            assert_eq!(session.ended_at, None);
+        }
+        other => panic!("expected bob's creation, got {other:?}"),
+    }
+    assert_eq!(f.engine.apply_logged_changes().await.expect("poll"), 0);
+    assert_counts_match_store(&f, 2).await;
+
+    // Its end, logged by the other process, takes it out again.
+    other
+        .end(
+            EndSelector::User(bob.session.user_id.expect("bob's id")),
+            EndReason::Killed,
+            "cli",
+        )
+        .await
+        .expect("kill");
+    assert_eq!(f.engine.apply_logged_changes().await.expect("poll"), 1);
     assert_counts_match_store(&f, 1).await;
 }
 
@@ -179,6 +219,7 @@ async fn a_bulk_end_is_one_message_and_wakes_each_ended_channel(backend: Backend
 support::on_both_backends!(
     counts_follow_sign_ins_ends_and_the_sweep,
     counts_follow_ends_logged_by_another_process_once,
+    counts_and_consoles_follow_sessions_created_by_another_process,
     peek_refuses_like_check_but_does_not_move_last_seen,
     a_bulk_end_is_one_message_and_wakes_each_ended_channel,
 );

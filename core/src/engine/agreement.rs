@@ -156,7 +156,7 @@ impl Engine {
     async fn instances_behind_latest(&self, heard_within: i64) -> CoreResult<i64> {
         let latest = self.store.latest_end_seq().await?;
         if self.applied_end_seq.load(Ordering::SeqCst) < latest {
-            self.apply_logged_ends().await?;
+            self.apply_logged_changes().await?;
         }
         self.store.instances_behind(latest, heard_within).await
     }

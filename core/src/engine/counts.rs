@@ -1,10 +1,10 @@
 //! The console's chip counts, kept in memory: read from one store scan at start, then
-//! moved by every session this process sees created or ended, so showing them never
-//! scans the table.
+//! moved by every session created or ended, by this process or (read from the change
+//! log, `publish::apply_logged_changes`) by another, so showing them never scans the
+//! table.
 //!
 //! They count sessions not yet ended: one that passed its expiry stays counted until
-//! the sweep ends it (and then leaves through `remove` like any end). Sessions created
-//! by another process are not seen here until a restart.
+//! the sweep ends it (and then leaves through `remove` like any end).
 
 use crate::model::{Facets, Session};
 use parking_lot::Mutex;

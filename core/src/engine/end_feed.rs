@@ -1,7 +1,8 @@
-//! Reading the end log the moment the store says an end was committed (PostgreSQL's
-//! `NOTIFY`), rather than at the next poll. The poll stays as the safety net, and the
-//! log is always read from this process's last applied sequence, so a lost wake-up or
-//! a reconnect costs at most one poll period, never an end.
+//! Reading the change log (ends and creations) the moment the store says one was
+//! committed (PostgreSQL's `NOTIFY`), rather than at the next poll. The poll stays as
+//! the safety net, and the log is always read from this process's last applied
+//! sequence, so a lost wake-up or a reconnect costs at most one poll period, never a
+//! change.
 
 use super::Engine;
 use std::sync::Arc;
@@ -26,19 +27,19 @@ impl Engine {
                 }
             };
             // What was committed before the listener was up.
-            self.apply_logged_ends_or_warn().await;
+            self.apply_logged_changes_or_warn().await;
             while let Some(wakeup) = futures_util::StreamExt::next(&mut feed).await {
                 if let Err(err) = wakeup {
                     tracing::warn!(error = %err, "waiting for ends failed; reading the log and listening again");
                     tokio::time::sleep(RETRY).await;
                 }
-                self.apply_logged_ends_or_warn().await;
+                self.apply_logged_changes_or_warn().await;
             }
         }
     }
 
-    async fn apply_logged_ends_or_warn(&self) {
-        if let Err(err) = self.apply_logged_ends().await {
+    async fn apply_logged_changes_or_warn(&self) {
+        if let Err(err) = self.apply_logged_changes().await {
             tracing::warn!(error = %err, "reading the end log failed; the poll retries");
         }
     }

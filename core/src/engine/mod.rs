@@ -108,6 +108,10 @@ pub struct Engine {
     applied_end_seq: AtomicI64,
     /// Ids this process ended itself and already announced; the end-log poller skips them.
     announced_ends: Mutex<HashSet<String>>,
+    /// Ids of sessions this process creates, noted before the insert: the change-log
+    /// reader skips them (this process publishes them itself), even when it reads the
+    /// creation before the insert has returned.
+    own_created: Mutex<HashSet<String>>,
     counts: counts::LiveCounts,
     /// This process among the instances that ends wait for.
     membership: agreement::Membership,
@@ -175,6 +179,7 @@ impl Engine {
             },
             applied_end_seq: AtomicI64::new(applied_end_seq),
             announced_ends: Mutex::new(HashSet::new()),
+            own_created: Mutex::new(HashSet::new()),
             counts,
             membership: agreement::Membership::new(config.staleness_bound),
             leading: AtomicBool::new(false),
@@ -442,6 +447,9 @@ impl Engine {
             ended_by: actor.to_owned(),
             at: self.now(),
         };
+        // Under the reader's lock: with a change feed, this process is woken by its own
+        // end at the commit, and must not read it before it is marked as its own.
+        let _one_reader = self.membership.apply_lock.lock().await;
         let ended = self.store.end_sessions(&selector, &record).await?;
         self.announce_ends(&ended);
         Ok(ended)
@@ -498,6 +506,8 @@ impl Engine {
             ended_by: SYSTEM_ACTOR.into(),
             at: now,
         };
+        // See `end_unconfirmed`.
+        let one_reader = self.membership.apply_lock.lock().await;
         let mut ended = self
             .store
             .end_sessions(&EndSelector::ExpiredAt(now), &system(EndReason::Expired))
@@ -516,6 +526,7 @@ impl Engine {
         }
         self.cache.drop_expired(now);
         self.announce_ends(&ended);
+        drop(one_reader);
         let cutoffs: Vec<(Role, Millis)> = Role::ALL
             .iter()
             .map(|&role| (role, now - policy.for_role(role).history_retention_ms))

@@ -1,10 +1,15 @@
-//! What follows a session appearing or ending in this process, in one place: the check
-//! cache, the chip counts, the channels of the ended sessions, and one live message.
+//! What follows a session appearing or ending, in this process or (read from the
+//! change log) in another, in one place: the check cache, the chip counts, the
+//! channels of the ended sessions, and one live message.
 
 use super::Engine;
 use crate::error::CoreResult;
 use crate::model::{LiveEvent, Session};
+use crate::store::ChangeKind;
 use std::sync::atomic::Ordering;
+
+/// How many change-log entries one read takes (more for a bulk end read whole).
+const LOG_BATCH: i64 = 1000;
 
 impl Engine {
     pub(super) fn publish_created(&self, session: &Session) {
@@ -28,34 +33,78 @@ impl Engine {
         self.publish_ends(ended.to_vec());
     }
 
-    /// Applies ends recorded by other processes (the CLI, other instances) to this
-    /// process's cache and live channels. Returns how many were new here.
-    /// A process that serves checks then reports how far it has applied the log.
-    pub async fn apply_logged_ends(&self) -> CoreResult<usize> {
+    /// Applies the change log past what this process has applied: sessions created and
+    /// ended by other processes (the CLI, other instances) reach its cache, its chip
+    /// counts and its live channels, in the order they happened. Returns how many
+    /// changes were new here (its own are skipped). A process that serves checks then
+    /// reports how far it has applied the log.
+    pub async fn apply_logged_changes(&self) -> CoreResult<usize> {
         let _one_reader = self.membership.apply_lock.lock().await;
         let mut applied = 0;
         let mut moved = false;
         loop {
             let since = self.applied_end_seq.load(Ordering::SeqCst);
-            let ends = self.store.ends_since(since, 1000).await?;
-            let Some(last) = ends.last() else {
+            let mut changes = self.store.changes_since(since, LOG_BATCH).await?;
+            if changes.len() as i64 == LOG_BATCH {
+                // The batch may stop inside one bulk end (one number for all its
+                // sessions): read that number whole, or the next read (after it) would
+                // miss the rest.
+                let last = changes[changes.len() - 1].seq;
+                changes.retain(|change| change.seq < last);
+                changes.extend(self.store.changes_at(last).await?);
+            }
+            let Some(last) = changes.last() else {
                 if moved {
                     self.report_applied().await?;
                 }
                 self.end_log_read();
                 return Ok(applied);
             };
-            moved = true;
+            // Ends are what the other instances wait for this one to report; a batch of
+            // creations only is reported by the next heartbeat, so that sign-ins do not
+            // each cost every instance a write.
+            moved |= changes
+                .iter()
+                .any(|change| change.kind == ChangeKind::Ended);
             self.applied_end_seq.store(last.seq, Ordering::SeqCst);
-            let fresh: Vec<Session> = {
-                let mut announced = self.announced_ends.lock();
-                ends.into_iter()
-                    .filter(|end| !announced.remove(&end.session.id))
-                    .map(|end| end.session)
-                    .collect()
-            };
-            applied += fresh.len();
-            self.publish_ends(fresh);
+            for run in changes.chunk_by(|a, b| a.kind == b.kind) {
+                let sessions = run.iter().map(|change| change.session.clone());
+                let fresh: Vec<Session> = match run[0].kind {
+                    ChangeKind::Created => {
+                        let mut own = self.own_created.lock();
+                        sessions
+                            .filter(|session| !own.remove(&session.id))
+                            .collect()
+                    }
+                    ChangeKind::Ended => {
+                        let mut announced = self.announced_ends.lock();
+                        sessions
+                            .filter(|session| !announced.remove(&session.id))
+                            .collect()
+                    }
+                };
+                applied += fresh.len();
+                match run[0].kind {
+                    ChangeKind::Created => self.publish_logged_created(fresh),
+                    ChangeKind::Ended => self.publish_ends(fresh),
+                }
+            }
+        }
+    }
+
+    /// Sessions another process created: counted and shown like this process's own
+    /// (analytics are tallied where they were created). Each is shown as it was
+    /// created; if it has ended since, its end follows in the log.
+    fn publish_logged_created(&self, sessions: Vec<Session>) {
+        for mut session in sessions {
+            session.ended_at = None;
+            session.end_reason = None;
+            session.ended_by = None;
+            self.fill_idle_deadline(&mut session);
+            self.counts.add(&session);
+            self.hub.publish(LiveEvent::Created {
+                session: Box::new(session),
+            });
         }
     }
 

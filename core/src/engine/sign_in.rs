@@ -244,7 +244,15 @@ impl Engine {
             expires_at: candidate.expires_at,
             flags,
         };
-        let mut session = self.store.insert_session(new).await?;
+        let id = new.id.clone();
+        self.own_created.lock().insert(id.clone());
+        let mut session = match self.store.insert_session(new).await {
+            Ok(session) => session,
+            Err(err) => {
+                self.own_created.lock().remove(&id);
+                return Err(err);
+            }
+        };
         if let Some(rule) = observed_rule {
             self.tally_observed(&session.application, rule);
         }

@@ -2,7 +2,7 @@
 //! into the model. Enums are stored as their `as_str` text; a value the model does not
 //! know is an internal error (a newer schema, or a hand edit), never a guess.
 
-use super::types::{LoggedEnd, User, UserCredentials};
+use super::types::{ChangeKind, LoggedChange, LoggedEnd, User, UserCredentials};
 use crate::catalogue::{SettingScope, SettingsChangeRecord};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
@@ -134,6 +134,38 @@ impl TryFrom<LoggedEndRow> for LoggedEnd {
     fn try_from(row: LoggedEndRow) -> CoreResult<LoggedEnd> {
         Ok(LoggedEnd {
             seq: row.end_seq,
+            token_hash: TokenHash::from_slice(&row.token_hash)
+                .ok_or_else(|| CoreError::internal("stored token hash has the wrong length"))?,
+            session: row.session.try_into()?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LoggedChangeRow {
+    seq: i64,
+    kind: String,
+    token_hash: Vec<u8>,
+    #[sqlx(flatten)]
+    session: SessionRow,
+}
+
+impl TryFrom<LoggedChangeRow> for LoggedChange {
+    type Error = CoreError;
+
+    fn try_from(row: LoggedChangeRow) -> CoreResult<LoggedChange> {
+        let kind = match row.kind.as_str() {
+            "created" => ChangeKind::Created,
+            "ended" => ChangeKind::Ended,
+            other => {
+                return Err(CoreError::internal(format!(
+                    "unknown change kind {other:?} in the change log"
+                )))
+            }
+        };
+        Ok(LoggedChange {
+            seq: row.seq,
+            kind,
             token_hash: TokenHash::from_slice(&row.token_hash)
                 .ok_or_else(|| CoreError::internal("stored token hash has the wrong length"))?,
             session: row.session.try_into()?,

@@ -39,6 +39,12 @@ pub trait SessionStore: Send + Sync {
     async fn set_flags(&self, id: &str, flags: &[SessionFlag]) -> CoreResult<bool>;
     /// Ends logged after `seq`, oldest first, at most `limit`.
     async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>>;
+    /// The change log after `seq`: creations and ends, in sequence order, at most
+    /// `limit` (a bulk end is many entries of one number: `changes_at` reads the rest).
+    async fn changes_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedChange>>;
+    /// Every entry of sequence number `seq`.
+    async fn changes_at(&self, seq: i64) -> CoreResult<Vec<LoggedChange>>;
+    /// The change log's latest sequence number (ends and creations share it).
     async fn latest_end_seq(&self) -> CoreResult<i64>;
 }
 

@@ -147,6 +147,25 @@ pub struct LoggedEnd {
     pub session: Session,
 }
 
+/// What a change-log entry records about its session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Created,
+    Ended,
+}
+
+/// One entry of the change log: a session created or ended, by any process, under the
+/// one sequence both share (a creation always comes before its session's end).
+#[derive(Clone, Debug)]
+pub struct LoggedChange {
+    pub seq: i64,
+    pub kind: ChangeKind,
+    pub token_hash: TokenHash,
+    /// The row as it is when read: a created session may have ended since (its end is
+    /// a later entry).
+    pub session: Session,
+}
+
 /// A settings change to save, with what the ledger records as its old value when
 /// nothing was stored before (the catalogue's built-in default, filled by the engine).
 #[derive(Clone, Debug)]

@@ -3,21 +3,29 @@
 
 /// The fixed statements of `SessionStore`; lists and ends are built by `store::query`.
 pub trait SessionSql {
-    /// Inserts a session from its 20 values (`bind_new_session` order), returning its row.
+    /// Inserts a session from its 20 values (`bind_new_session` order) and its
+    /// creation's sequence number, returning its row.
     const INSERT: &'static str;
     /// A session row by token hash.
     const BY_TOKEN: &'static str;
     /// A session row by id.
     const BY_ID: &'static str;
-    /// Bumps the end sequence number and returns it.
+    /// Bumps the change log's sequence number (ends and creations share it) and
+    /// returns it.
     const NEXT_END_SEQ: &'static str;
     /// Moves "last seen" forward only, and sets the last address: (at, ip, id).
     const TOUCH: &'static str;
     /// `LoggedEndRow`s after a sequence number, oldest first: (seq, limit).
     const ENDS_SINCE: &'static str;
+    /// `LoggedChangeRow`s (creations and ends) after a sequence number, in sequence
+    /// order: (seq, limit).
+    const CHANGES_SINCE: &'static str;
+    /// Every `LoggedChangeRow` of one sequence number (one bulk end): (seq).
+    const CHANGES_AT: &'static str;
     const LATEST_END_SEQ: &'static str;
-    /// Run in the end's transaction with (seq): tells listening instances at the commit
-    /// (see `EndFeedStore`). `None` where the backend has no notifications.
+    /// Run in the transaction of an end or a creation with (seq): tells listening
+    /// instances at the commit (see `EndFeedStore`). `None` where the backend has no
+    /// notifications.
     const ANNOUNCE_END: Option<&'static str>;
 }
 
@@ -31,15 +39,25 @@ macro_rules! impl_session_store {
             use $crate::store::backend::sessions::SessionSql;
             use $crate::store::paging::LivePlan;
             use $crate::store::query::{push_end_condition, push_live_filter, push_live_page};
-            use $crate::store::rows::{self, LoggedEndRow, SessionRow, SESSION_COLUMNS};
+            use $crate::store::rows::{
+                self, LoggedChangeRow, LoggedEndRow, SessionRow, SESSION_COLUMNS,
+            };
             use $crate::store::{
-                EndRecord, EndSelector, LoggedEnd, NewSession, Scope, StoredPage, Touch,
+                EndRecord, EndSelector, LoggedChange, LoggedEnd, NewSession, Scope, StoredPage,
+                Touch,
             };
             use $crate::token::TokenHash;
 
             #[async_trait::async_trait]
             impl $crate::store::SessionStore for $store {
                 async fn insert_session(&self, new: NewSession) -> CoreResult<Session> {
+                    // A creation is logged like an end, under the same counter (held
+                    // until the commit, so entries commit in sequence order), for the
+                    // other instances' consoles and counts.
+                    let mut tx = self.pool.begin().await?;
+                    let seq: i64 = sqlx::query_scalar(<$db as SessionSql>::NEXT_END_SEQ)
+                        .fetch_one(&mut *tx)
+                        .await?;
                     let row: SessionRow = sqlx::query_as(<$db as SessionSql>::INSERT)
                         .bind(&new.id)
                         .bind(new.token_hash.as_bytes())
@@ -61,8 +79,13 @@ macro_rules! impl_session_store {
                         .bind(new.created_at)
                         .bind(new.expires_at)
                         .bind(rows::flags_json(&new.flags))
-                        .fetch_one(&self.pool)
+                        .bind(seq)
+                        .fetch_one(&mut *tx)
                         .await?;
+                    if let Some(announce) = <$db as SessionSql>::ANNOUNCE_END {
+                        sqlx::query(announce).bind(seq).execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
                     row.try_into()
                 }
 
@@ -172,6 +195,29 @@ macro_rules! impl_session_store {
                         .fetch_all(&self.pool)
                         .await?;
                     rows.into_iter().map(LoggedEnd::try_from).collect()
+                }
+
+                async fn changes_since(
+                    &self,
+                    seq: i64,
+                    limit: i64,
+                ) -> CoreResult<Vec<LoggedChange>> {
+                    let rows: Vec<LoggedChangeRow> =
+                        sqlx::query_as(<$db as SessionSql>::CHANGES_SINCE)
+                            .bind(seq)
+                            .bind(limit)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    rows.into_iter().map(LoggedChange::try_from).collect()
+                }
+
+                async fn changes_at(&self, seq: i64) -> CoreResult<Vec<LoggedChange>> {
+                    let rows: Vec<LoggedChangeRow> =
+                        sqlx::query_as(<$db as SessionSql>::CHANGES_AT)
+                            .bind(seq)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    rows.into_iter().map(LoggedChange::try_from).collect()
                 }
 
                 async fn latest_end_seq(&self) -> CoreResult<i64> {

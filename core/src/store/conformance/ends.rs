@@ -313,3 +313,91 @@ pub async fn lists_and_ends_of_an_application_stay_in_it(store: SharedStore) {
         .expect("by its hash");
     assert_eq!(token.id, rest[0].session.id);
 }
+
+/// Creations and ends share one log and one sequence: a reader from any number sees
+/// them in the order they happened, and a bulk end (one number) can be read whole.
+pub async fn creations_and_ends_share_the_change_log(store: SharedStore) {
+    let start = store.latest_end_seq().await.expect("seq");
+    let a = store
+        .insert_session(new_session(None, "10.0.0.1", "console", 1))
+        .await
+        .expect("insert");
+    let b = store
+        .insert_session(new_session(None, "10.0.0.2", "console", 2))
+        .await
+        .expect("insert");
+    let one = EndSelector::Ids {
+        ids: vec![a.id.clone()],
+        scope: Scope::Everyone,
+    };
+    store.end_sessions(&one, &killed(3)).await.expect("end");
+    let c = store
+        .insert_session(new_session(None, "10.0.0.3", "shop", 4))
+        .await
+        .expect("insert");
+
+    let log = store.changes_since(start, 100).await.expect("log");
+    let entries: Vec<(ChangeKind, &str)> = log
+        .iter()
+        .map(|change| (change.kind, change.session.id.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![
+            (ChangeKind::Created, a.id.as_str()),
+            (ChangeKind::Created, b.id.as_str()),
+            (ChangeKind::Ended, a.id.as_str()),
+            (ChangeKind::Created, c.id.as_str()),
+        ]
+    );
+    assert!(
+        log.windows(2).all(|pair| pair[0].seq < pair[1].seq),
+        "one number each, in order: {:?}",
+        log.iter().map(|change| change.seq).collect::<Vec<_>>()
+    );
+    assert_eq!(log[3].seq, store.latest_end_seq().await.expect("seq"));
+    assert_eq!(log[3].session.application, "shop", "the whole row");
+    let by_hash = store
+        .session_by_token(&log[3].token_hash)
+        .await
+        .expect("get")
+        .expect("by its hash");
+    assert_eq!(by_hash.id, c.id);
+    // The ended session's creation reads as the row is now; the end is its own entry.
+    assert_eq!(log[2].session.end_reason, Some(EndReason::Killed));
+    assert_eq!(
+        store
+            .changes_since(log[1].seq, 100)
+            .await
+            .expect("log")
+            .len(),
+        2,
+        "from any number"
+    );
+
+    // A bulk end is one number: a reader cut off inside it reads that number whole.
+    let both = EndSelector::Ids {
+        ids: vec![b.id.clone(), c.id.clone()],
+        scope: Scope::Everyone,
+    };
+    assert_eq!(
+        store
+            .end_sessions(&both, &killed(5))
+            .await
+            .expect("end")
+            .len(),
+        2
+    );
+    let cut = store.changes_since(log[3].seq, 1).await.expect("log");
+    assert_eq!(cut.len(), 1, "at most the limit");
+    let whole = store.changes_at(cut[0].seq).await.expect("log");
+    let mut ids: Vec<&str> = whole
+        .iter()
+        .map(|change| change.session.id.as_str())
+        .collect();
+    ids.sort();
+    let mut expected = vec![b.id.as_str(), c.id.as_str()];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert!(whole.iter().all(|change| change.kind == ChangeKind::Ended));
+}

@@ -34,13 +34,14 @@ pub async fn instances_behind_counts_live_instances_below_a_seq(store: SharedSto
 /// Where the backend has an end feed, a committed end wakes it.
 pub async fn a_committed_end_wakes_the_end_feed(store: SharedStore) {
     use futures_util::StreamExt;
-    let Some(mut feed) = store.end_feed().await.expect("feed") else {
-        return;
-    };
+    // Inserted before listening: the creation's own wake-up is not the one awaited.
     let session = store
         .insert_session(super::new_session(None, "10.0.0.1", "console", 1))
         .await
         .expect("insert");
+    let Some(mut feed) = store.end_feed().await.expect("feed") else {
+        return;
+    };
     let ids = EndSelector::Ids {
         ids: vec![session.id],
         scope: Scope::Everyone,
@@ -49,6 +50,23 @@ pub async fn a_committed_end_wakes_the_end_feed(store: SharedStore) {
         .end_sessions(&ids, &super::killed(2))
         .await
         .expect("end");
+    let woken = tokio::time::timeout(std::time::Duration::from_secs(5), feed.next())
+        .await
+        .expect("woken within 5 s");
+    assert!(matches!(woken, Some(Ok(()))), "a wake-up");
+}
+
+/// Where the backend has an end feed, a committed creation wakes it too: other
+/// instances' consoles show the session at once.
+pub async fn a_committed_creation_wakes_the_end_feed(store: SharedStore) {
+    use futures_util::StreamExt;
+    let Some(mut feed) = store.end_feed().await.expect("feed") else {
+        return;
+    };
+    store
+        .insert_session(super::new_session(None, "10.0.0.1", "console", 1))
+        .await
+        .expect("insert");
     let woken = tokio::time::timeout(std::time::Duration::from_secs(5), feed.next())
         .await
         .expect("woken within 5 s");

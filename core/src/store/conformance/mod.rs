@@ -82,6 +82,7 @@ macro_rules! backend_suite {
                 ends::ends_respect_scope_and_are_logged,
                 ends::expiry_and_idle_selectors_end_what_they_name,
                 ends::touches_move_last_seen_forward_only,
+                ends::creations_and_ends_share_the_change_log,
                 flags::flags_persist_filter_and_reach_history,
                 flags::sign_in_history_sees_the_window_and_earlier_sessions,
                 accounts::users_are_unique_case_insensitively,
@@ -95,7 +96,8 @@ macro_rules! backend_suite {
                 rollups::rollups_add_across_writers_and_read_by_period,
                 rollups::active_users_count_each_user_once,
                 instances::instances_behind_counts_live_instances_below_a_seq,
-                instances::a_committed_end_wakes_the_end_feed);
+                instances::a_committed_end_wakes_the_end_feed,
+                instances::a_committed_creation_wakes_the_end_feed);
         }
     };
     (@tests $open:expr; $($area:ident :: $test:ident),*) => {

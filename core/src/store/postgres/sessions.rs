@@ -9,8 +9,9 @@ impl SessionSql for Postgres {
     const INSERT: &'static str = concat!(
         "INSERT INTO sessions (id, token_hash, application, user_id, external_user_id, username, status, role, \
          first_ip, last_ip, user_agent, browser, browser_version, os, device, country, created_at, \
-         last_seen_at, expires_at, flags) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING ",
+         last_seen_at, expires_at, flags, create_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         RETURNING ",
         session_columns!()
     );
     const BY_TOKEN: &'static str = concat!(
@@ -32,6 +33,20 @@ impl SessionSql for Postgres {
         "SELECT end_seq, token_hash, ",
         session_columns!(),
         " FROM sessions WHERE end_seq > $1 ORDER BY end_seq LIMIT $2"
+    );
+    const CHANGES_SINCE: &'static str = concat!(
+        "SELECT create_seq AS seq, 'created' AS kind, token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE create_seq > $1 UNION ALL SELECT end_seq, 'ended', token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE end_seq > $1 ORDER BY seq LIMIT $2"
+    );
+    const CHANGES_AT: &'static str = concat!(
+        "SELECT create_seq AS seq, 'created' AS kind, token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE create_seq = $1 UNION ALL SELECT end_seq, 'ended', token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE end_seq = $1"
     );
     const LATEST_END_SEQ: &'static str = "SELECT value FROM counters WHERE name = 'end_seq'";
     /// Delivered at the commit, on the channel `feed.rs` listens on; the payload is the

@@ -9,8 +9,8 @@ impl SessionSql for Sqlite {
     const INSERT: &'static str = concat!(
         "INSERT INTO sessions (id, token_hash, application, user_id, external_user_id, username, status, role, \
          first_ip, last_ip, user_agent, browser, browser_version, os, device, country, created_at, \
-         last_seen_at, expires_at, flags) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+         last_seen_at, expires_at, flags, create_seq) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
         session_columns!()
     );
     const BY_TOKEN: &'static str = concat!(
@@ -28,6 +28,20 @@ impl SessionSql for Sqlite {
         "SELECT end_seq, token_hash, ",
         session_columns!(),
         " FROM sessions WHERE end_seq > ? ORDER BY end_seq LIMIT ?"
+    );
+    const CHANGES_SINCE: &'static str = concat!(
+        "SELECT create_seq AS seq, 'created' AS kind, token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE create_seq > ?1 UNION ALL SELECT end_seq, 'ended', token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE end_seq > ?1 ORDER BY seq LIMIT ?2"
+    );
+    const CHANGES_AT: &'static str = concat!(
+        "SELECT create_seq AS seq, 'created' AS kind, token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE create_seq = ?1 UNION ALL SELECT end_seq, 'ended', token_hash, ",
+        session_columns!(),
+        " FROM sessions WHERE end_seq = ?1"
     );
     const LATEST_END_SEQ: &'static str = "SELECT value FROM counters WHERE name = 'end_seq'";
     /// SQLite has no notifications: readers poll the end log.

@@ -121,6 +121,13 @@ impl TestServer {
         self
     }
 
+    /// SIGKILLs the server and leaves it dead: no graceful shutdown, so it does not
+    /// leave the cluster either (its last heartbeat stays in the database).
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+
     /// The lines printed on stdout after the listening line, up to a pause of `quiet`.
     pub fn printed(&self, quiet: Duration) -> Vec<String> {
         let mut lines = Vec::new();
