@@ -35,7 +35,10 @@ macro_rules! impl_application_store {
                     &self,
                     app: NewApplication,
                 ) -> CoreResult<Option<Application>> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self
+                        .pool
+                        .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                        .await?;
                     let inserted: Result<ApplicationRow, _> =
                         sqlx::query_as(<$db as ApplicationSql>::INSERT)
                             .bind(&app.name)
@@ -83,7 +86,10 @@ macro_rules! impl_application_store {
                     actor: &str,
                     at: Millis,
                 ) -> CoreResult<Option<Application>> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self
+                        .pool
+                        .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                        .await?;
                     let row: Option<ApplicationRow> =
                         sqlx::query_as(<$db as ApplicationSql>::REVOKE)
                             .bind(at)

@@ -13,3 +13,22 @@ pub mod instances;
 pub mod policy;
 pub mod rollups;
 pub mod sessions;
+
+/// How a backend opens a transaction that writes.
+///
+/// SQLite: `BEGIN IMMEDIATE`, which takes the write lock at once and so waits out
+/// another writer (the busy timeout). A deferred transaction that reads first and
+/// writes after cannot wait: when another process (the CLI and the server share the
+/// file) committed in between, its write fails at once with "database is locked".
+/// PostgreSQL: a plain `BEGIN`, its row locks wait by themselves.
+pub trait WriteTx {
+    const BEGIN_WRITE: &'static str;
+}
+
+impl WriteTx for sqlx::Sqlite {
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+}
+
+impl WriteTx for sqlx::Postgres {
+    const BEGIN_WRITE: &'static str = "BEGIN";
+}

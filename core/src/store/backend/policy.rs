@@ -65,7 +65,10 @@ macro_rules! impl_policy_store {
                     actor: &str,
                     at: Millis,
                 ) -> CoreResult<Vec<SettingsChangeRecord>> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self
+                        .pool
+                        .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                        .await?;
                     let mut records = Vec::with_capacity(writes.len());
                     for SettingWrite {
                         change,

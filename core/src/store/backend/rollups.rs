@@ -63,7 +63,10 @@ macro_rules! impl_rollup_store {
             #[async_trait::async_trait]
             impl $crate::store::RollupStore for $store {
                 async fn add_rollups(&self, rows: &[Rollup]) -> CoreResult<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self
+                        .pool
+                        .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                        .await?;
                     for row in rows {
                         let sql = match row.metric.combine() {
                             Combine::Add => <$db as RollupSql>::ADD,

@@ -54,7 +54,10 @@ macro_rules! impl_session_store {
                     // A creation is logged like an end, under the same counter (held
                     // until the commit, so entries commit in sequence order), for the
                     // other instances' consoles and counts.
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self
+                        .pool
+                        .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                        .await?;
                     let seq: i64 = sqlx::query_scalar(<$db as SessionSql>::NEXT_END_SEQ)
                         .fetch_one(&mut *tx)
                         .await?;
@@ -130,7 +133,10 @@ macro_rules! impl_session_store {
                     selector: &EndSelector,
                     record: &EndRecord,
                 ) -> CoreResult<Vec<Session>> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self
+                        .pool
+                        .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                        .await?;
                     // The counter row stays locked until the commit, so ends commit in
                     // sequence order and a reader of the log never skips one.
                     let seq: i64 = sqlx::query_scalar(<$db as SessionSql>::NEXT_END_SEQ)
@@ -165,7 +171,10 @@ macro_rules! impl_session_store {
                     if touches.is_empty() {
                         return Ok(());
                     }
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self
+                        .pool
+                        .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                        .await?;
                     for touch in touches {
                         sqlx::query(<$db as SessionSql>::TOUCH)
                             .bind(touch.last_seen_at)
