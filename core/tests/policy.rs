@@ -278,7 +278,7 @@ async fn a_double_click_does_not_count_twice(backend: Backend) {
         .sign_in_form("alice", "alice-password".into(), &ip, form())
         .await;
     assert!(
-        matches!(&second, Err(CoreError::Invalid(message)) if message.contains("already sent")),
+        matches!(&second, Err(CoreError::Invalid { message, .. }) if message.contains("already sent")),
         "the same form again is no second session, and no refusal by the limit: {:?}",
         second.err()
     );
@@ -562,7 +562,7 @@ async fn invalid_changes_are_refused_whole(backend: Backend) {
             .await
             .expect_err("refused");
         assert!(
-            matches!(err, CoreError::Invalid(_)),
+            matches!(err, CoreError::Invalid { .. }),
             "{key}={value}: {err:?}"
         );
         assert!(
@@ -677,7 +677,7 @@ async fn a_new_password_ends_the_other_sessions(backend: Backend) {
             &client("10.0.0.1", CHROME),
         )
         .await;
-    assert!(matches!(wrong, Err(CoreError::Invalid(_))));
+    assert!(matches!(wrong, Err(CoreError::Invalid { .. })));
     let ended = f
         .engine
         .change_own_password(
@@ -829,7 +829,7 @@ async fn history_keeps_who_and_why_until_retention(backend: Backend) {
     };
     assert!(matches!(
         f.engine.history(&backwards).await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
     let long_user = HistoryQuery {
         user: "x".repeat(201),
@@ -837,7 +837,7 @@ async fn history_keeps_who_and_why_until_retention(backend: Backend) {
     };
     assert!(matches!(
         f.engine.history(&long_user).await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
 }
 

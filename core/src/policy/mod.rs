@@ -222,7 +222,7 @@ impl RolePolicy {
                 .parse::<i64>()
                 .map_err(|_| CoreError::internal(format!("unchecked {key}")))
         };
-        let ranges = |key: &str| parse_cidr_list(text(key)).map_err(CoreError::Invalid);
+        let ranges = |key: &str| parse_cidr_list(text(key)).map_err(CoreError::invalid);
         Ok(RolePolicy {
             idle_timeout_ms: number("idle_timeout_minutes")? * MINUTE_MS,
             lifetime_ms: number("lifetime_minutes")? * MINUTE_MS,
@@ -256,10 +256,13 @@ impl RolePolicy {
 fn known_spec(key: &str) -> CoreResult<&'static SettingSpec> {
     catalogue::spec(key).ok_or_else(|| {
         let shown: String = key.chars().take(60).collect();
-        CoreError::invalid(format!(
-            "Unknown setting {shown:?}. Known settings: {}.",
-            catalogue::known_keys()
-        ))
+        CoreError::invalid_field(
+            "key",
+            format!(
+                "Unknown setting {shown:?}. Known settings: {}.",
+                catalogue::known_keys()
+            ),
+        )
     })
 }
 
@@ -302,10 +305,13 @@ pub fn normalize(spec: &SettingSpec, scope: SettingScope, value: &str) -> CoreRe
             SettingScope::Default => String::new(),
             SettingScope::Role(role) => format!(" for role {role}"),
         };
-        CoreError::invalid(format!(
-            "{} ({}){scope}: {allowed}; got {shown:?}.",
-            spec.label, spec.key
-        ))
+        CoreError::invalid_field(
+            spec.key,
+            format!(
+                "{} ({}){scope}: {allowed}; got {shown:?}.",
+                spec.label, spec.key
+            ),
+        )
     };
     match spec.kind {
         SettingKind::Number { min, max, unit } => match value.parse::<i64>() {
@@ -346,10 +352,10 @@ pub fn normalize(spec: &SettingSpec, scope: SettingScope, value: &str) -> CoreRe
                     SettingScope::Default => String::new(),
                     SettingScope::Role(role) => format!(" for role {role}"),
                 };
-                Err(CoreError::invalid(format!(
-                    "{} ({}){scope}: {problem}",
-                    spec.label, spec.key
-                )))
+                Err(CoreError::invalid_field(
+                    spec.key,
+                    format!("{} ({}){scope}: {problem}", spec.label, spec.key),
+                ))
             }
         },
     }
