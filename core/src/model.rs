@@ -3,7 +3,7 @@
 
 pub use crate::flag::{FlagKind, SessionFlag};
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// Milliseconds since the Unix epoch. One unit everywhere keeps SQLite and
 /// PostgreSQL identical and the browser's arithmetic trivial.
@@ -15,36 +15,62 @@ pub const CONSOLE_APP: &str = "console";
 pub const MINUTE_MS: Millis = 60_000;
 pub const HOUR_MS: Millis = 60 * MINUTE_MS;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+// The string forms of these enums (stored, sent, typed on the command line) are their
+// snake_case names: serde's `rename_all` and strum's `serialize_all` must agree, which
+// `names_are_serde_names` below holds. `as_str`, `parse` and `ALL` are the short
+// spellings callers use for strum's `IntoStaticStr`, `EnumString` and `VariantArray`.
+
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+    VariantArray,
+    strum::Display,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Admin,
     User,
 }
 
 impl Role {
-    pub const ALL: [Role; 2] = [Role::Admin, Role::User];
+    pub const ALL: &'static [Role] = Role::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::User => "user",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == text)
+        text.parse().ok()
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SessionStatus {
     Authenticated,
     Guest,
@@ -52,10 +78,7 @@ pub enum SessionStatus {
 
 impl SessionStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            SessionStatus::Authenticated => "authenticated",
-            SessionStatus::Guest => "guest",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -66,15 +89,25 @@ impl SessionStatus {
     }
 
     pub fn parse(text: &str) -> Option<SessionStatus> {
-        [SessionStatus::Authenticated, SessionStatus::Guest]
-            .into_iter()
-            .find(|status| status.as_str() == text)
+        text.parse().ok()
     }
 }
 
 /// Why a session ended. Stored as its snake_case name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EndReason {
     Logout,
     Killed,
@@ -89,36 +122,15 @@ pub enum EndReason {
 }
 
 impl EndReason {
-    pub const ALL: [EndReason; 9] = [
-        EndReason::Logout,
-        EndReason::Killed,
-        EndReason::Idle,
-        EndReason::Expired,
-        EndReason::EvictedByLimit,
-        EndReason::IpChange,
-        EndReason::PasswordChange,
-        EndReason::UserDisabled,
-        EndReason::IpRule,
-    ];
+    /// In declaration order (the metrics' counters are indexed by it).
+    pub const ALL: &'static [EndReason] = EndReason::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            EndReason::Logout => "logout",
-            EndReason::Killed => "killed",
-            EndReason::Idle => "idle",
-            EndReason::Expired => "expired",
-            EndReason::EvictedByLimit => "evicted_by_limit",
-            EndReason::IpChange => "ip_change",
-            EndReason::PasswordChange => "password_change",
-            EndReason::UserDisabled => "user_disabled",
-            EndReason::IpRule => "ip_rule",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<EndReason> {
-        EndReason::ALL
-            .into_iter()
-            .find(|reason| reason.as_str() == text)
+        text.parse().ok()
     }
 
     /// The sentence shown on the sign-in page to the person whose session ended.
@@ -216,8 +228,21 @@ pub struct AgentInfo {
     pub device: DeviceClass,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DeviceClass {
     Desktop,
     Phone,
@@ -229,31 +254,31 @@ pub enum DeviceClass {
 
 impl DeviceClass {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DeviceClass::Desktop => "desktop",
-            DeviceClass::Phone => "phone",
-            DeviceClass::Tablet => "tablet",
-            DeviceClass::Bot => "bot",
-            DeviceClass::Unknown => "unknown",
-        }
+        self.into()
     }
 
+    /// Any name it does not know is `Unknown`.
     pub fn parse(text: &str) -> DeviceClass {
-        [
-            DeviceClass::Desktop,
-            DeviceClass::Phone,
-            DeviceClass::Tablet,
-            DeviceClass::Bot,
-        ]
-        .into_iter()
-        .find(|class| class.as_str() == text)
-        .unwrap_or(DeviceClass::Unknown)
+        text.parse().unwrap_or_default()
     }
 }
 
 /// Columns the session list can be sorted by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SortKey {
     User,
     Application,
@@ -265,28 +290,14 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 6] = [
-        SortKey::User,
-        SortKey::Application,
-        SortKey::Ip,
-        SortKey::Created,
-        SortKey::LastSeen,
-        SortKey::Expires,
-    ];
+    pub const ALL: &'static [SortKey] = SortKey::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            SortKey::User => "user",
-            SortKey::Application => "application",
-            SortKey::Ip => "ip",
-            SortKey::Created => "created",
-            SortKey::LastSeen => "last_seen",
-            SortKey::Expires => "expires",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<SortKey> {
-        SortKey::ALL.into_iter().find(|key| key.as_str() == text)
+        text.parse().ok()
     }
 }
 
@@ -576,18 +587,83 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for reason in EndReason::ALL {
+        for &reason in EndReason::ALL {
             assert_eq!(EndReason::parse(reason.as_str()), Some(reason));
         }
-        for key in SortKey::ALL {
+        for &key in SortKey::ALL {
             assert_eq!(SortKey::parse(key.as_str()), Some(key));
         }
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("root"), None);
         assert_eq!(DeviceClass::parse("phone"), DeviceClass::Phone);
         assert_eq!(DeviceClass::parse("toaster"), DeviceClass::Unknown);
+    }
+
+    /// The stored and typed names are the names the JSON carries, and they did not change
+    /// when strum's derives replaced the hand-written tables.
+    #[test]
+    fn names_are_serde_names() {
+        fn serde_name(value: impl Serialize) -> String {
+            match serde_json::to_value(value).expect("serialize") {
+                serde_json::Value::String(name) => name,
+                other => panic!("not a name: {other}"),
+            }
+        }
+        let mut names = Vec::new();
+        for &role in Role::ALL {
+            assert_eq!(serde_name(role), role.as_str());
+            assert_eq!(role.to_string(), role.as_str());
+            names.push(role.as_str());
+        }
+        for &status in SessionStatus::VARIANTS {
+            assert_eq!(serde_name(status), status.as_str());
+            assert_eq!(SessionStatus::parse(status.as_str()), Some(status));
+            names.push(status.as_str());
+        }
+        for &reason in EndReason::ALL {
+            assert_eq!(serde_name(reason), reason.as_str());
+            names.push(reason.as_str());
+        }
+        for &class in DeviceClass::VARIANTS {
+            assert_eq!(serde_name(class), class.as_str());
+            assert_eq!(DeviceClass::parse(class.as_str()), class);
+            names.push(class.as_str());
+        }
+        for &key in SortKey::ALL {
+            assert_eq!(serde_name(key), key.as_str());
+            names.push(key.as_str());
+        }
+        assert_eq!(
+            names,
+            [
+                "admin",
+                "user",
+                "authenticated",
+                "guest",
+                "logout",
+                "killed",
+                "idle",
+                "expired",
+                "evicted_by_limit",
+                "ip_change",
+                "password_change",
+                "user_disabled",
+                "ip_rule",
+                "desktop",
+                "phone",
+                "tablet",
+                "bot",
+                "unknown",
+                "user",
+                "application",
+                "ip",
+                "created",
+                "last_seen",
+                "expires",
+            ]
+        );
     }
 
     #[test]

@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn defaults_match_the_product() {
         let policy = Policy::default();
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let role_policy = policy.for_role(role);
             assert_eq!(role_policy.idle_timeout_ms, 30 * MINUTE_MS);
             assert_eq!(role_policy.lifetime_ms, 12 * 60 * MINUTE_MS);
