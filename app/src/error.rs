@@ -114,7 +114,8 @@ impl From<sessions_core::CoreError> for AppError {
     fn from(err: sessions_core::CoreError) -> Self {
         use sessions_core::CoreError;
         match err {
-            CoreError::Invalid(message) => AppError::BadRequest(message),
+            CoreError::Invalid { message, .. } => AppError::BadRequest(message),
+            CoreError::Missing(entity) => AppError::NotFound(entity.to_string()),
             CoreError::NotFound(message) => AppError::NotFound(message),
             CoreError::BadCredentials => AppError::BadRequest(err.to_string()),
             CoreError::Throttled { retry_after_secs } => AppError::TooManyRequests {
@@ -139,8 +140,8 @@ impl From<sessions_core::CoreError> for AppError {
                     retry_after_secs,
                 }
             }
-            CoreError::Internal(cause) => {
-                tracing::error!(error = %cause, "internal error");
+            CoreError::Internal { .. } => {
+                tracing::error!(error = %err.report(), "internal error");
                 AppError::Internal
             }
         }

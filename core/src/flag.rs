@@ -5,8 +5,23 @@
 use serde::{Deserialize, Serialize};
 
 /// What kind of unusual sign-in a flag reports. Stored and sent as its snake_case name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum FlagKind {
     /// A country the user has not signed in from within the look-back window.
     NewCountry,
@@ -23,28 +38,14 @@ pub enum FlagKind {
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 6] = [
-        FlagKind::NewCountry,
-        FlagKind::CountryChange,
-        FlagKind::ManyAddresses,
-        FlagKind::SignInBurst,
-        FlagKind::LimitObserved,
-        FlagKind::NetworkRuleObserved,
-    ];
+    pub const ALL: &'static [FlagKind] = <FlagKind as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            FlagKind::NewCountry => "new_country",
-            FlagKind::CountryChange => "country_change",
-            FlagKind::ManyAddresses => "many_addresses",
-            FlagKind::SignInBurst => "sign_in_burst",
-            FlagKind::LimitObserved => "limit_observed",
-            FlagKind::NetworkRuleObserved => "network_rule_observed",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<FlagKind> {
-        FlagKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+        text.parse().ok()
     }
 
     /// A short label for badges.
@@ -104,9 +105,24 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_and_serialize_by_name() {
-        for kind in FlagKind::ALL {
+        let mut names = Vec::new();
+        for &kind in FlagKind::ALL {
             assert_eq!(FlagKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).expect("serialize");
+            assert_eq!(json, format!("{:?}", kind.as_str()));
+            names.push(kind.as_str());
         }
+        assert_eq!(
+            names,
+            [
+                "new_country",
+                "country_change",
+                "many_addresses",
+                "sign_in_burst",
+                "limit_observed",
+                "network_rule_observed"
+            ]
+        );
         let flag = SessionFlag::new(FlagKind::NewCountry, "First sign-in from SE in 30 days");
         let json = serde_json::to_string(&flag).expect("serialize");
         assert_eq!(

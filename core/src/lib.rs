@@ -45,4 +45,4 @@ pub mod token;
 #[cfg(feature = "engine")]
 pub use engine::{Engine, EngineConfig, DEFAULT_STALENESS_BOUND};
 #[cfg(feature = "engine")]
-pub use error::{CoreError, CoreResult};
+pub use error::{CoreError, CoreResult, Entity};

@@ -56,7 +56,7 @@ impl HashGate {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|err| CoreError::internal(format!("hash gate closed: {err}")))?;
+            .map_err(|err| CoreError::internal_from("hash gate closed", err))?;
         Ok((admitted, running))
     }
 
@@ -87,7 +87,7 @@ async fn spawn_hashing<T: Send + 'static>(
         work()
     })
     .await
-    .map_err(|err| CoreError::internal(format!("hash task: {err}")))?
+    .map_err(|err| CoreError::internal_from("hash task", err))?
 }
 
 fn hash_now(password: &str) -> CoreResult<String> {

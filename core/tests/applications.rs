@@ -6,7 +6,7 @@ mod support;
 use sessions_core::catalogue::{SettingChange, SettingScope};
 use sessions_core::engine::{AppSignIn, ClientInfo};
 use sessions_core::model::{EndReason, Role, SessionStatus};
-use sessions_core::CoreError;
+use sessions_core::{CoreError, Entity};
 use support::{fixture, Backend};
 
 fn client(ip: &str) -> ClientInfo {
@@ -65,11 +65,11 @@ async fn keys_are_shown_once_and_checked_by_hash(backend: Backend) {
     // Names are unique for ever, case-insensitively, and "console" is reserved.
     assert!(matches!(
         f.engine.create_application("SHOP", "cli").await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
     assert!(matches!(
         f.engine.create_application("console", "cli").await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
     let listed = f.engine.list_applications().await.expect("list");
     assert_eq!(listed.len(), 1);
@@ -115,7 +115,7 @@ async fn an_application_sees_and_touches_only_its_own_sessions(backend: Backend)
         f.engine
             .end_app_session_by_id("blog", &signed.session.id)
             .await,
-        Err(CoreError::NotFound(_))
+        Err(CoreError::Missing(Entity::Session))
     ));
     let ended = f
         .engine
@@ -311,11 +311,11 @@ async fn revoking_an_application_ends_its_sessions_and_its_key(backend: Backend)
     ));
     assert!(matches!(
         f.engine.revoke_application("shop", "cli").await,
-        Err(CoreError::NotFound(_))
+        Err(CoreError::Missing(Entity::ApiKey(_)))
     ));
     assert!(matches!(
         f.engine.create_application("shop", "cli").await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
 }
 

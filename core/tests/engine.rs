@@ -303,7 +303,7 @@ async fn malformed_and_foreign_ids_change_nothing(backend: Backend) {
             "x",
         )
         .await;
-    assert!(matches!(bad, Err(CoreError::Invalid(_))));
+    assert!(matches!(bad, Err(CoreError::Invalid { .. })));
     let alice_id = alice.session.user_id.expect("user id");
     let forged = EndSelector::Ids {
         ids: vec![root.session.id.clone()],
@@ -325,7 +325,7 @@ async fn malformed_and_foreign_ids_change_nothing(backend: Backend) {
     };
     assert!(matches!(
         f.engine.list(&long, Scope::Everyone).await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
 }
 
@@ -400,7 +400,7 @@ async fn every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_sessio
         .sign_in_form("alice", "alice-password".into(), &browser, form())
         .await;
     assert!(
-        matches!(&again, Err(CoreError::Invalid(message)) if message.contains("already sent")),
+        matches!(&again, Err(CoreError::Invalid { message, .. }) if message.contains("already sent")),
         "{:?}",
         again.err()
     );

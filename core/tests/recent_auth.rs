@@ -67,7 +67,7 @@ async fn a_fresh_sign_in_is_recent_then_the_password_is_asked_for_again() {
         Err(CoreError::PasswordRequired)
     ));
     match confirm(&f, &session, Some("wrong")).await {
-        Err(CoreError::Invalid(message)) => assert_eq!(message, "The password is wrong."),
+        Err(CoreError::Invalid { message, .. }) => assert_eq!(message, "The password is wrong."),
         other => panic!("a wrong password passed: {other:?}"),
     }
     assert!(
@@ -98,7 +98,7 @@ async fn password_confirmations_go_through_the_sign_in_throttle() {
     let mut throttled = false;
     for _ in 0..30 {
         match confirm(&f, &session, Some("guess")).await {
-            Err(CoreError::Invalid(_)) => {}
+            Err(CoreError::Invalid { .. }) => {}
             Err(CoreError::Throttled { .. }) => {
                 throttled = true;
                 break;

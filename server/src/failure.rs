@@ -29,8 +29,11 @@ impl Failure {
 impl From<CoreError> for Failure {
     fn from(err: CoreError) -> Failure {
         match err {
-            CoreError::Invalid(message) => Failure { message, code: 2 },
-            CoreError::NotFound(message) => Failure { message, code: 3 },
+            CoreError::Invalid { message, .. } => Failure { message, code: 2 },
+            CoreError::Missing(_) | CoreError::NotFound(_) => Failure {
+                message: err.to_string(),
+                code: 3,
+            },
             CoreError::Unavailable(ref cause) => {
                 tracing::error!(error = %cause, "the database failed");
                 Failure {
@@ -38,8 +41,8 @@ impl From<CoreError> for Failure {
                     code: 1,
                 }
             }
-            CoreError::Internal(cause) => {
-                tracing::error!(error = %cause, "internal error");
+            CoreError::Internal { .. } => {
+                tracing::error!(error = %err.report(), "internal error");
                 Failure {
                     message: "internal error, see the log above".into(),
                     code: 1,

@@ -77,7 +77,7 @@ pub fn HistoryPage() -> impl IntoView {
                 <label>"Reason"
                     <select on:change=move |event| reason.set(EndReason::parse(&event_target_value(&event)))>
                         <option value="">"All reasons"</option>
-                        {EndReason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                        {EndReason::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>"From"<input type="datetime-local" on:change=move |event| from.set(event_target_value(&event))/></label>

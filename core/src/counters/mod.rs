@@ -68,7 +68,10 @@ impl Counters {
     }
 
     pub fn ends(&self) -> [(EndReason, u64); EndReason::ALL.len()] {
-        EndReason::ALL.map(|reason| (reason, load(&self.ends[end_index(reason)])))
+        std::array::from_fn(|at| {
+            let reason = EndReason::ALL[at];
+            (reason, load(&self.ends[end_index(reason)]))
+        })
     }
 
     pub fn check_latency(&self) -> LatencySnapshot {
@@ -91,7 +94,7 @@ mod tests {
 
     #[test]
     fn end_reasons_index_their_own_slot() {
-        for (at, reason) in EndReason::ALL.into_iter().enumerate() {
+        for (at, &reason) in EndReason::ALL.iter().enumerate() {
             assert_eq!(end_index(reason), at, "{reason:?}");
         }
     }

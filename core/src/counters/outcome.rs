@@ -38,7 +38,7 @@ impl SignInOutcome {
             Err(CoreError::Throttled { .. }) => SignInOutcome::Throttled,
             Err(CoreError::Refused(_)) => SignInOutcome::Refused,
             Err(CoreError::Busy { .. }) => SignInOutcome::Busy,
-            Err(CoreError::Invalid(_)) => SignInOutcome::Invalid,
+            Err(CoreError::Invalid { .. }) => SignInOutcome::Invalid,
             Err(_) => SignInOutcome::Error,
         }
     }

@@ -3,7 +3,7 @@
 
 use super::{ClientInfo, Engine};
 use crate::analytics::Metric;
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Entity};
 use crate::model::{EndReason, Role};
 use crate::password::validate_password;
 use crate::store::{EndSelector, NewUser, User};
@@ -54,14 +54,14 @@ impl Engine {
         self.store
             .user_by_name(username)
             .await?
-            .ok_or_else(|| CoreError::NotFound(format!("No user named {username:?}.")))
+            .ok_or_else(|| CoreError::Missing(Entity::User(Some(username.to_owned()))))
     }
 
     pub async fn user_by_id(&self, id: i64) -> CoreResult<User> {
         self.store
             .user_by_id(id)
             .await?
-            .ok_or_else(|| CoreError::NotFound("No such user.".into()))
+            .ok_or(CoreError::Missing(Entity::User(None)))
     }
 
     /// A user changing their own password: the current one must be right (checked
@@ -145,7 +145,7 @@ fn found(there: bool) -> CoreResult<()> {
     if there {
         Ok(())
     } else {
-        Err(CoreError::NotFound("No such user.".into()))
+        Err(CoreError::Missing(Entity::User(None)))
     }
 }
 

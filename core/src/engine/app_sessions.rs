@@ -4,7 +4,7 @@
 
 use super::sign_in::Subject;
 use super::{ClientInfo, Engine, SignedIn};
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Entity};
 use crate::model::{
     EndReason, ListQuery, PageAt, Role, SessionPage, SessionStatus, SortDir, SortKey, MAX_PAGE_SIZE,
 };
@@ -91,9 +91,7 @@ impl Engine {
             .end_app_sessions(application, selector, EndReason::Logout)
             .await?;
         if ended == 0 {
-            return Err(CoreError::NotFound(
-                "No live session of this application has that id.".into(),
-            ));
+            return Err(CoreError::Missing(Entity::Session));
         }
         Ok(())
     }
@@ -108,7 +106,10 @@ impl Engine {
     ) -> CoreResult<usize> {
         if let Some(keep) = &keep {
             if !is_session_id(keep) {
-                return Err(CoreError::invalid("keep is not a session id."));
+                return Err(CoreError::invalid_field(
+                    "keep",
+                    "keep is not a session id.",
+                ));
             }
         }
         let selector = EndSelector::ExternalUser {

@@ -9,7 +9,7 @@
 //! its keys are looked up.
 
 use super::{Engine, SYSTEM_ACTOR};
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Entity};
 use crate::model::{Application, EndReason, Millis};
 use crate::store::{EndSelector, NewApplication};
 use crate::token::{ApiKey, TokenHash};
@@ -123,12 +123,7 @@ impl Engine {
             .store
             .revoke_application(name.trim(), actor, self.now())
             .await?
-            .ok_or_else(|| {
-                CoreError::NotFound(format!(
-                    "No application named {:?} with a live key.",
-                    name.trim()
-                ))
-            })?;
+            .ok_or_else(|| CoreError::Missing(Entity::ApiKey(name.trim().to_owned())))?;
         self.keys.clear();
         let ended = self
             .end(

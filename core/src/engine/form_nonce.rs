@@ -112,7 +112,9 @@ mod tests {
         drop(failed);
         nonces.claim(Some("abc"), 0).expect("given back").used(0);
         let again = nonces.claim(Some("abc"), USED_FOR_MS - 1);
-        assert!(matches!(again, Err(CoreError::Invalid(ref m)) if m == REPEATED));
+        assert!(
+            matches!(again, Err(CoreError::Invalid { ref message, .. }) if message == REPEATED)
+        );
         nonces
             .claim(Some("abc"), USED_FOR_MS)
             .expect("forgotten after a while");

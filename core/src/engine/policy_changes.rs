@@ -141,7 +141,7 @@ impl Engine {
                 self.end(selector, reason, SYSTEM_ACTOR).await?;
             }
         }
-        for role in Role::ALL {
+        for &role in Role::ALL {
             self.store
                 .cap_expiry(role, policy.for_role(role).lifetime_ms)
                 .await?;

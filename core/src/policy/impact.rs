@@ -44,7 +44,7 @@ pub fn sessions_to_end(
 /// and rule: shown with every preview and save, since they end nothing themselves.
 pub fn observing(policy: &Policy) -> Vec<String> {
     let mut sentences = Vec::new();
-    for role in Role::ALL {
+    for &role in Role::ALL {
         for rule in [Rule::Limits, Rule::Network] {
             if policy.for_role(role).mode(rule) != Mode::Observe {
                 continue;

@@ -7,7 +7,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 const MAX_RANGES: usize = 500;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// Stored as its snake_case name (`any`, `private_only`, `public_only`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum RangeMode {
     #[default]
     Any,
@@ -16,24 +18,12 @@ pub enum RangeMode {
 }
 
 impl RangeMode {
-    pub const ALL: [RangeMode; 3] = [
-        RangeMode::Any,
-        RangeMode::PrivateOnly,
-        RangeMode::PublicOnly,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            RangeMode::Any => "any",
-            RangeMode::PrivateOnly => "private_only",
-            RangeMode::PublicOnly => "public_only",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<RangeMode> {
-        RangeMode::ALL
-            .into_iter()
-            .find(|mode| mode.as_str() == text)
+        text.parse().ok()
     }
 }
 
@@ -164,6 +154,21 @@ fn is_private_v6(ip: Ipv6Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_modes_keep_their_stored_names() {
+        let ranges = [
+            RangeMode::Any,
+            RangeMode::PrivateOnly,
+            RangeMode::PublicOnly,
+        ];
+        for range in ranges {
+            assert_eq!(RangeMode::parse(range.as_str()), Some(range));
+        }
+        let names: Vec<&str> = ranges.iter().map(|range| range.as_str()).collect();
+        assert_eq!(names, ["any", "private_only", "public_only"]);
+        assert_eq!(RangeMode::parse("Any"), None);
+    }
 
     fn rules(allow: &str, deny: &str, ranges: RangeMode) -> IpRules {
         IpRules {

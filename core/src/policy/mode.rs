@@ -18,7 +18,18 @@ pub enum Decision {
 }
 
 /// Whether a rule acts or only reports. Stored as `enforce` / `observe`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Mode {
     #[default]
     Enforce,
@@ -27,20 +38,13 @@ pub enum Mode {
 
 impl Mode {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Enforce => "enforce",
-            Mode::Observe => "observe",
-        }
+        self.into()
     }
 
     /// The stored value, validated by the catalogue already; anything else enforces,
     /// so an unreadable value never silently switches a rule off.
     pub fn parse(text: &str) -> Mode {
-        if text == Mode::Observe.as_str() {
-            Mode::Observe
-        } else {
-            Mode::Enforce
-        }
+        text.parse().unwrap_or(Mode::Enforce)
     }
 }
 
@@ -206,7 +210,10 @@ mod tests {
 
     #[test]
     fn modes_read_back_and_anything_else_enforces() {
-        for mode in [Mode::Enforce, Mode::Observe] {
+        use strum::VariantArray;
+        let names: Vec<&str> = Mode::VARIANTS.iter().map(|mode| mode.as_str()).collect();
+        assert_eq!(names, ["enforce", "observe"]);
+        for &mode in Mode::VARIANTS {
             assert_eq!(Mode::parse(mode.as_str()), mode);
         }
         assert_eq!(Mode::parse("Observe "), Mode::Enforce);

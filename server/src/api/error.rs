@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use sessions_core::model::EndReason;
-use sessions_core::CoreError;
+use sessions_core::{CoreError, Entity};
 use utoipa::ToSchema;
 
 #[derive(Debug)]
@@ -86,9 +86,16 @@ impl From<CoreError> for ApiError {
     fn from(err: CoreError) -> ApiError {
         let retry_after = err.retry_after_secs();
         let mapped = match err {
-            CoreError::Invalid(message) => ApiError::invalid_field(message),
+            CoreError::Invalid { message, .. } => ApiError::invalid_field(message),
+            CoreError::Missing(ref entity) => {
+                let code = match entity {
+                    Entity::Session => "session_not_found",
+                    Entity::User(_) | Entity::ApiKey(_) => "not_found",
+                };
+                ApiError::new(StatusCode::NOT_FOUND, code, entity.to_string())
+            }
             CoreError::NotFound(message) => {
-                ApiError::new(StatusCode::NOT_FOUND, "session_not_found", message)
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
             }
             CoreError::Unauthenticated(reason) => session_refused(reason),
             CoreError::Refused(message) => {
@@ -113,8 +120,8 @@ impl From<CoreError> for ApiError {
             CoreError::Forbidden
             | CoreError::BadCredentials
             | CoreError::PasswordRequired
-            | CoreError::Internal(_) => {
-                tracing::error!(error = %err, "application API request failed");
+            | CoreError::Internal { .. } => {
+                tracing::error!(error = %err.report(), "application API request failed");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

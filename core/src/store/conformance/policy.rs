@@ -317,7 +317,7 @@ pub async fn history_filters_pages_and_purges(store: SharedStore) {
     };
     assert!(matches!(
         store.history(&junk).await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
 
     // Users' history older than 350 goes; the admin's (ended at 50) is kept by its own cutoff.

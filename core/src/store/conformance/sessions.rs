@@ -215,6 +215,6 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
     };
     assert!(matches!(
         store.list_live(&foreign, Scope::Everyone, 2_000).await,
-        Err(CoreError::Invalid(_))
+        Err(CoreError::Invalid { .. })
     ));
 }
