@@ -115,8 +115,7 @@ impl From<sessions_core::CoreError> for AppError {
         use sessions_core::CoreError;
         match err {
             CoreError::Invalid { message, .. } => AppError::BadRequest(message),
-            CoreError::Missing(entity) => AppError::NotFound(entity.to_string()),
-            CoreError::NotFound(message) => AppError::NotFound(message),
+            CoreError::NotFound(entity) => AppError::NotFound(entity.to_string()),
             CoreError::BadCredentials => AppError::BadRequest(err.to_string()),
             CoreError::Throttled { retry_after_secs } => AppError::TooManyRequests {
                 message: err.to_string(),

@@ -21,12 +21,7 @@ pub enum CoreError {
     },
     /// Something the request names does not exist, or not within the caller's reach.
     #[error("{0}")]
-    Missing(Entity),
-    /// A not-found whose sentence the caller wrote. Only `engine/analytics.rs` still
-    /// builds it (that file is being changed elsewhere); it becomes
-    /// `Missing(Entity::Application(..))` there, and this variant goes.
-    #[error("{0}")]
-    NotFound(String),
+    NotFound(Entity),
     /// Sign-in failed: wrong user name or password (deliberately not saying which).
     #[error("Wrong username or password.")]
     BadCredentials,
@@ -61,7 +56,7 @@ pub enum CoreError {
     },
 }
 
-/// What a `CoreError::Missing` names. Its `Display` is the sentence for the caller.
+/// What a `CoreError::NotFound` names. Its `Display` is the sentence for the caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entity {
     /// A live session of the calling application, named by its public id.
@@ -70,6 +65,8 @@ pub enum Entity {
     User(Option<String>),
     /// An application with a live API key, by name (revoking needs a live key).
     ApiKey(String),
+    /// An application, revoked or not, by name (as given, cut to 40 characters).
+    Application(String),
 }
 
 impl fmt::Display for Entity {
@@ -79,6 +76,7 @@ impl fmt::Display for Entity {
             Entity::User(Some(name)) => write!(f, "No user named {name:?}."),
             Entity::User(None) => f.write_str("No such user."),
             Entity::ApiKey(name) => write!(f, "No application named {name:?} with a live key."),
+            Entity::Application(name) => write!(f, "No application named {name:?}."),
         }
     }
 }
@@ -182,9 +180,13 @@ mod tests {
                 Entity::ApiKey("crm".into()),
                 "No application named \"crm\" with a live key.",
             ),
+            (
+                Entity::Application("crm".into()),
+                "No application named \"crm\".",
+            ),
         ];
         for (entity, sentence) in cases {
-            assert_eq!(CoreError::Missing(entity).to_string(), sentence);
+            assert_eq!(CoreError::NotFound(entity).to_string(), sentence);
         }
     }
 

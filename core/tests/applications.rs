@@ -115,7 +115,7 @@ async fn an_application_sees_and_touches_only_its_own_sessions(backend: Backend)
         f.engine
             .end_app_session_by_id("blog", &signed.session.id)
             .await,
-        Err(CoreError::Missing(Entity::Session))
+        Err(CoreError::NotFound(Entity::Session))
     ));
     let ended = f
         .engine
@@ -311,7 +311,7 @@ async fn revoking_an_application_ends_its_sessions_and_its_key(backend: Backend)
     ));
     assert!(matches!(
         f.engine.revoke_application("shop", "cli").await,
-        Err(CoreError::Missing(Entity::ApiKey(_)))
+        Err(CoreError::NotFound(Entity::ApiKey(_)))
     ));
     assert!(matches!(
         f.engine.create_application("shop", "cli").await,

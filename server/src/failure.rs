@@ -30,7 +30,7 @@ impl From<CoreError> for Failure {
     fn from(err: CoreError) -> Failure {
         match err {
             CoreError::Invalid { message, .. } => Failure { message, code: 2 },
-            CoreError::Missing(_) | CoreError::NotFound(_) => Failure {
+            CoreError::NotFound(_) => Failure {
                 message: err.to_string(),
                 code: 3,
             },

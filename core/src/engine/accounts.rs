@@ -54,14 +54,14 @@ impl Engine {
         self.store
             .user_by_name(username)
             .await?
-            .ok_or_else(|| CoreError::Missing(Entity::User(Some(username.to_owned()))))
+            .ok_or_else(|| CoreError::NotFound(Entity::User(Some(username.to_owned()))))
     }
 
     pub async fn user_by_id(&self, id: i64) -> CoreResult<User> {
         self.store
             .user_by_id(id)
             .await?
-            .ok_or(CoreError::Missing(Entity::User(None)))
+            .ok_or(CoreError::NotFound(Entity::User(None)))
     }
 
     /// A user changing their own password: the current one must be right (checked
@@ -145,7 +145,7 @@ fn found(there: bool) -> CoreResult<()> {
     if there {
         Ok(())
     } else {
-        Err(CoreError::Missing(Entity::User(None)))
+        Err(CoreError::NotFound(Entity::User(None)))
     }
 }
 

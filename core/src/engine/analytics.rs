@@ -14,7 +14,7 @@ use crate::analytics::period::hour_of;
 use crate::analytics::report::{report, Report, UserCounts};
 use crate::analytics::{Metric, Period, Rollup, DAY_MS};
 use crate::counters::SignInOutcome;
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult, Entity};
 use crate::model::{EndReason, Millis, Role, Session, HOUR_MS};
 use crate::policy::mode::Rule;
 
@@ -232,7 +232,7 @@ impl Engine {
             .map(|app| Some(app.name))
             .ok_or_else(|| {
                 let shown: String = name.chars().take(40).collect();
-                CoreError::NotFound(format!("No application named {shown:?}."))
+                CoreError::NotFound(Entity::Application(shown))
             })
     }
 

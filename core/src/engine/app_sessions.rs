@@ -91,7 +91,7 @@ impl Engine {
             .end_app_sessions(application, selector, EndReason::Logout)
             .await?;
         if ended == 0 {
-            return Err(CoreError::Missing(Entity::Session));
+            return Err(CoreError::NotFound(Entity::Session));
         }
         Ok(())
     }

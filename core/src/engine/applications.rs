@@ -123,7 +123,7 @@ impl Engine {
             .store
             .revoke_application(name.trim(), actor, self.now())
             .await?
-            .ok_or_else(|| CoreError::Missing(Entity::ApiKey(name.trim().to_owned())))?;
+            .ok_or_else(|| CoreError::NotFound(Entity::ApiKey(name.trim().to_owned())))?;
         self.keys.clear();
         let ended = self
             .end(

@@ -87,15 +87,12 @@ impl From<CoreError> for ApiError {
         let retry_after = err.retry_after_secs();
         let mapped = match err {
             CoreError::Invalid { message, .. } => ApiError::invalid_field(message),
-            CoreError::Missing(ref entity) => {
+            CoreError::NotFound(ref entity) => {
                 let code = match entity {
                     Entity::Session => "session_not_found",
-                    Entity::User(_) | Entity::ApiKey(_) => "not_found",
+                    Entity::User(_) | Entity::ApiKey(_) | Entity::Application(_) => "not_found",
                 };
                 ApiError::new(StatusCode::NOT_FOUND, code, entity.to_string())
-            }
-            CoreError::NotFound(message) => {
-                ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
             }
             CoreError::Unauthenticated(reason) => session_refused(reason),
             CoreError::Refused(message) => {
