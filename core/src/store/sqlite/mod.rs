@@ -12,6 +12,8 @@ mod leader;
 mod policy;
 mod rollups;
 mod sessions;
+#[cfg(test)]
+mod write_lock_tests;
 
 use super::options::StoreOptions;
 use super::query::Dialect;
