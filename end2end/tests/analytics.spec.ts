@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { createAppSession, hydrated, newApplication, passwordOf, signIn, unique } from "./helpers";
 
 // /admin/analytics at 1280 and 390 px: the KPIs and the chart tables show the numbers
@@ -108,6 +109,12 @@ test("the KPIs and charts show the numbers made, and the pickers live in the URL
   await expect(lines.locator("svg[role=img]")).toHaveAttribute("aria-label", /Sessions, .* UTC: Active \(average\)/);
   // The users of this application: three, all live in the hour under way.
   await expect(page.locator("#chart-users svg[role=img]")).toHaveAttribute("aria-label", /Users, .* UTC: All highest 3, Active highest 3\./);
+  // A time table (24 hours) scrolls in its box: the box takes keyboard focus and has a name.
+  const users = page.locator("#chart-users");
+  await users.getByText("Show as table").click();
+  await expect(users.getByRole("region", { name: "Users, as a table" })).toHaveAttribute("tabindex", "0");
+  const openTable = await new AxeBuilder({ page }).include("#chart-users").analyze();
+  expect(openTable.violations.map((v) => v.id)).toEqual([]);
 
   // No sideways scroll, desktop or phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -115,7 +115,7 @@ pub fn LineChart(
             <ul class="chart-legend">{legend}</ul>
             <details class="chart-table">
                 <summary>"Show as table"</summary>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=table_label(title)>
                     <table>
                         <caption class="sr-only">{title}" (UTC)"</caption>
                         <thead><tr><th scope="col">"Time (UTC)"</th>{head}</tr></thead>
@@ -128,6 +128,12 @@ pub fn LineChart(
     // Erased: the typed view of a chart is deep enough to overflow the compiler's
     // query depth once several are nested in the page.
     .into_any()
+}
+
+/// The name of a chart's table box: it scrolls, so it takes keyboard focus (arrow
+/// keys scroll it) and needs a name to be announced by.
+fn table_label(title: &str) -> String {
+    format!("{title}, as a table")
 }
 
 /// Which points get a time under the axis: the first, the middle and the last.
@@ -242,7 +248,7 @@ pub fn BarChart(
             </svg>
             <details class="chart-table">
                 <summary>"Show as table"</summary>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=table_label(title)>
                     <table>
                         <caption class="sr-only">{title}</caption>
                         <thead><tr><th scope="col">{category}</th><th scope="col">"Count"</th><th scope="col">"Share"</th></tr></thead>
