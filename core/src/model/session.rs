@@ -27,6 +27,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
     VariantArray,
     strum::Display,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Role {
@@ -60,6 +61,7 @@ impl Role {
     EnumString,
     VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum SessionStatus {
@@ -68,6 +70,8 @@ pub enum SessionStatus {
 }
 
 impl SessionStatus {
+    pub const ALL: &'static [SessionStatus] = SessionStatus::VARIANTS;
+
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -232,6 +236,7 @@ pub struct AgentInfo {
     EnumString,
     VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum DeviceClass {
@@ -244,6 +249,8 @@ pub enum DeviceClass {
 }
 
 impl DeviceClass {
+    pub const ALL: &'static [DeviceClass] = DeviceClass::VARIANTS;
+
     pub fn as_str(self) -> &'static str {
         self.into()
     }

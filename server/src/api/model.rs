@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sessions_core::cache::CachedSession;
 use sessions_core::engine::ClientInfo;
-use sessions_core::model::{Millis, Role, Session, SessionFlag};
+use sessions_core::flag::FlagKind;
+use sessions_core::model::{DeviceClass, Millis, Role, Session, SessionFlag, SessionStatus};
 use sessions_core::token::Token;
 use std::net::IpAddr;
 use utoipa::ToSchema;
@@ -23,8 +24,9 @@ pub struct CreateSession {
     /// How the console shows the user; defaults to `user_id`.
     #[schema(max_length = 128, example = "Ada Lovelace")]
     pub display_name: Option<String>,
-    /// Which role's policy applies: `user` (default) or `admin`.
-    #[schema(example = "user")]
+    /// Which role's policy applies: `user` (default) or `admin`. Read as text so a wrong
+    /// value gets the API's own `invalid_field` answer, not the JSON decoder's.
+    #[schema(value_type = Option<Role>, example = "user")]
     pub role: Option<String>,
     /// The client's IP address (IPv4 or IPv6).
     #[schema(example = "203.0.113.7")]
@@ -73,18 +75,15 @@ pub struct ApiSession {
     /// The application's own id of the user; null for guests.
     pub user_id: Option<String>,
     pub display_name: Option<String>,
-    /// `authenticated` or `guest`.
-    pub status: String,
-    /// `user` or `admin`.
-    pub role: String,
+    pub status: SessionStatus,
+    pub role: Role,
     pub first_ip: String,
     pub last_ip: String,
     pub user_agent: String,
     pub browser: String,
     pub browser_version: String,
     pub os: String,
-    /// `desktop`, `phone`, `tablet`, `bot` or `other`.
-    pub device: String,
+    pub device: DeviceClass,
     /// ISO 3166 code from the offline IP database; null when unknown.
     pub country: Option<String>,
     pub created_at: Millis,
@@ -101,10 +100,8 @@ pub struct ApiSession {
 /// One reason a session looks suspicious, or what a rule in observe mode would have done.
 #[derive(Serialize, ToSchema)]
 pub struct ApiFlag {
-    /// `new_country`, `country_change`, `many_addresses`, `sign_in_burst`,
-    /// `limit_observed` or `network_rule_observed`.
     #[schema(example = "new_country")]
-    pub kind: String,
+    pub kind: FlagKind,
     /// The reason in words, for people.
     #[schema(example = "First sign-in from SE in 30 days")]
     pub reason: String,
@@ -115,7 +112,7 @@ impl ApiFlag {
         flags
             .into_iter()
             .map(|flag| ApiFlag {
-                kind: flag.kind.as_str().to_owned(),
+                kind: flag.kind,
                 reason: flag.reason,
             })
             .collect()
@@ -128,15 +125,15 @@ impl From<Session> for ApiSession {
             id: session.id,
             user_id: session.external_user_id,
             display_name: session.username,
-            status: session.status.as_str().to_owned(),
-            role: session.role.as_str().to_owned(),
+            status: session.status,
+            role: session.role,
             first_ip: session.first_ip,
             last_ip: session.last_ip,
             user_agent: session.user_agent,
             browser: session.agent.browser,
             browser_version: session.agent.browser_version,
             os: session.agent.os,
-            device: session.agent.device.as_str().to_owned(),
+            device: session.agent.device,
             country: session.country,
             created_at: session.created_at,
             last_seen_at: session.last_seen_at,
@@ -155,15 +152,15 @@ impl ApiSession {
             id: cached.id.clone(),
             user_id: cached.external_user_id.clone(),
             display_name: cached.username.clone(),
-            status: cached.status.as_str().to_owned(),
-            role: cached.role.as_str().to_owned(),
+            status: cached.status,
+            role: cached.role,
             first_ip: cached.first_ip.clone(),
             last_ip: cached.last_ip(),
             user_agent: cached.user_agent.clone(),
             browser: cached.agent.browser.clone(),
             browser_version: cached.agent.browser_version.clone(),
             os: cached.agent.os.clone(),
-            device: cached.agent.device.as_str().to_owned(),
+            device: cached.agent.device,
             country: cached.country.clone(),
             created_at: cached.created_at,
             last_seen_at,

@@ -9,6 +9,8 @@ use super::model::{
 use super::sessions;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
+use sessions_core::flag::FlagKind;
+use sessions_core::model::{DeviceClass, Role, SessionStatus};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -35,7 +37,8 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(
         CreateSession, CreateGuest, CheckSession, Logout, ApiSession, ApiFlag, CreatedSession,
-        SessionList, EndedCount, ErrorBody, ErrorDetail
+        SessionList, EndedCount, ErrorBody, ErrorDetail, Role, SessionStatus, DeviceClass,
+        FlagKind
     )),
     modifiers(&BearerKey),
     security(("app_key" = [])),

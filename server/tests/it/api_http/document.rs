@@ -67,3 +67,58 @@ async fn the_openapi_document_is_3_1_and_lists_every_path_without_a_key() {
         .expect_json(200);
     assert_eq!(again, document);
 }
+
+/// The values the API sends are documented from the enums that produce them, so the
+/// document cannot drift from the code (it once said device `other`; the code sends
+/// `unknown`).
+#[tokio::test]
+async fn the_document_lists_the_values_of_status_role_device_and_flag_kind() {
+    use sessions_core::flag::FlagKind;
+    use sessions_core::model::{DeviceClass, Role, SessionStatus};
+    let server = TestServer::start(&[]);
+    let document = server
+        .api(Method::GET, "/openapi.json", None, None)
+        .await
+        .expect_json(200);
+    let listed = |schema: &str| -> Vec<String> {
+        let values = document["components"]["schemas"][schema]["enum"]
+            .as_array()
+            .unwrap_or_else(|| {
+                panic!(
+                    "{schema} has no enum: {}",
+                    document["components"]["schemas"][schema]
+                )
+            });
+        values
+            .iter()
+            .map(|value| value.as_str().expect("text").to_owned())
+            .collect()
+    };
+    fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<String> {
+        all.iter().map(|value| name(*value).to_owned()).collect()
+    }
+    assert_eq!(
+        listed("SessionStatus"),
+        names(SessionStatus::ALL, SessionStatus::as_str)
+    );
+    assert_eq!(listed("Role"), names(Role::ALL, Role::as_str));
+    assert_eq!(
+        listed("DeviceClass"),
+        names(DeviceClass::ALL, DeviceClass::as_str)
+    );
+    assert_eq!(listed("FlagKind"), names(FlagKind::ALL, FlagKind::as_str));
+    // The session's fields point at them rather than saying "string".
+    let session = &document["components"]["schemas"]["ApiSession"]["properties"];
+    for (field, schema) in [
+        ("status", "SessionStatus"),
+        ("role", "Role"),
+        ("device", "DeviceClass"),
+    ] {
+        assert_eq!(
+            session[field]["$ref"].as_str(),
+            Some(format!("#/components/schemas/{schema}").as_str()),
+            "{field}: {}",
+            session[field]
+        );
+    }
+}
