@@ -29,10 +29,70 @@ pub enum SettingKind {
     Ranges,
 }
 
+/// The name of a setting: stored, typed at the CLI and sent as its snake_case name. One
+/// variant per entry of [`SETTINGS`] (a unit test holds them together).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SettingKey {
+    IdleTimeoutMinutes,
+    LifetimeMinutes,
+    AllowIpChange,
+    HistoryRetentionDays,
+    MaxSessionsPerUser,
+    MaxSessionsPerUserIp,
+    MaxSessionsPerUserCountry,
+    MaxSessionsPerUserDevice,
+    MaxSessionsPerIp,
+    MaxIpsPerUser,
+    IpWindowMinutes,
+    LimitAction,
+    LimitsMode,
+    IpRanges,
+    IpAllow,
+    IpDeny,
+    NetworkMode,
+}
+
+impl SettingKey {
+    pub const ALL: &'static [SettingKey] = <SettingKey as strum::VariantArray>::VARIANTS;
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(text: &str) -> Option<SettingKey> {
+        text.parse().ok()
+    }
+
+    /// This setting's entry in the catalogue.
+    pub fn spec(self) -> &'static SettingSpec {
+        SETTINGS
+            .iter()
+            .find(|spec| spec.key == self)
+            .unwrap_or_else(|| panic!("setting {self} has no catalogue entry"))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SettingSpec {
     /// Stored and CLI name.
-    pub key: &'static str,
+    pub key: SettingKey,
     pub label: &'static str,
     pub help: &'static str,
     pub kind: SettingKind,
@@ -87,7 +147,7 @@ const MAX_LIMIT: i64 = 10_000;
 
 pub const SETTINGS: &[SettingSpec] = &[
     SettingSpec {
-        key: "idle_timeout_minutes",
+        key: SettingKey::IdleTimeoutMinutes,
         label: "Idle timeout",
         help: "A session without a request for this long ends.",
         kind: SettingKind::Number { min: 1, max: MAX_MINUTES, unit: "minutes" },
@@ -95,7 +155,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Lifetime,
     },
     SettingSpec {
-        key: "lifetime_minutes",
+        key: SettingKey::LifetimeMinutes,
         label: "Maximum lifetime",
         help: "A session ends this long after sign-in, however active.",
         kind: SettingKind::Number { min: 1, max: 525_600, unit: "minutes" },
@@ -103,7 +163,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Lifetime,
     },
     SettingSpec {
-        key: "allow_ip_change",
+        key: SettingKey::AllowIpChange,
         label: "Allow IP address changes during a session",
         help: "When off, a request from another address than the last one ends the session.",
         kind: SettingKind::Toggle,
@@ -111,7 +171,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Lifetime,
     },
     SettingSpec {
-        key: "history_retention_days",
+        key: SettingKey::HistoryRetentionDays,
         label: "History retention",
         help: "Ended sessions stay in the history this long.",
         kind: SettingKind::Number { min: 1, max: 3650, unit: "days" },
@@ -119,7 +179,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Lifetime,
     },
     SettingSpec {
-        key: "max_sessions_per_user",
+        key: SettingKey::MaxSessionsPerUser,
         label: "Sessions per user",
         help: "Live sessions one user may hold at once.",
         kind: SettingKind::Limit { max: MAX_LIMIT },
@@ -127,7 +187,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "max_sessions_per_user_ip",
+        key: SettingKey::MaxSessionsPerUserIp,
         label: "Sessions per user and IP address",
         help: "Live sessions one user may hold from one address.",
         kind: SettingKind::Limit { max: MAX_LIMIT },
@@ -135,7 +195,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "max_sessions_per_user_country",
+        key: SettingKey::MaxSessionsPerUserCountry,
         label: "Sessions per user and country",
         help: "Live sessions one user may hold from one country.",
         kind: SettingKind::Limit { max: MAX_LIMIT },
@@ -143,7 +203,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "max_sessions_per_user_device",
+        key: SettingKey::MaxSessionsPerUserDevice,
         label: "Sessions per user and device class",
         help: "Live sessions one user may hold on desktops, on phones, on tablets…",
         kind: SettingKind::Limit { max: MAX_LIMIT },
@@ -151,7 +211,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "max_sessions_per_ip",
+        key: SettingKey::MaxSessionsPerIp,
         label: "Sessions per IP address",
         help: "Live sessions of this role from one address, all users together.",
         kind: SettingKind::Limit { max: MAX_LIMIT },
@@ -159,7 +219,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "max_ips_per_user",
+        key: SettingKey::MaxIpsPerUser,
         label: "Distinct IP addresses per user",
         help: "Addresses one user may sign in from within the window below; against credential sharing. \
                Always refuses: ending sessions cannot undo an address already used.",
@@ -168,7 +228,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "ip_window_minutes",
+        key: SettingKey::IpWindowMinutes,
         label: "Window for distinct IP addresses",
         help: "How far back the distinct-address limit looks.",
         kind: SettingKind::Number { min: 1, max: MAX_MINUTES, unit: "minutes" },
@@ -176,7 +236,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "limit_action",
+        key: SettingKey::LimitAction,
         label: "At the limit",
         help: "What a sign-in beyond a limit does.",
         kind: SettingKind::Choice(LIMIT_ACTIONS),
@@ -184,7 +244,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "limits_mode",
+        key: SettingKey::LimitsMode,
         label: "Limits mode",
         help: "Observe lets every sign-in through and ends nothing because of a limit; a sign-in \
                the limits would have refused, or that would have ended another session, is \
@@ -194,7 +254,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Limits,
     },
     SettingSpec {
-        key: "ip_ranges",
+        key: SettingKey::IpRanges,
         label: "Allowed address kinds",
         help: "Private ranges: 10/8, 172.16/12, 192.168/16, loopback, link-local, 100.64/10, fc00::/7.",
         kind: SettingKind::Choice(RANGE_MODES),
@@ -202,7 +262,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Network,
     },
     SettingSpec {
-        key: "ip_allow",
+        key: SettingKey::IpAllow,
         label: "Allowed ranges",
         help: "If any, sign-ins only from these CIDR ranges (IPv4 or IPv6).",
         kind: SettingKind::Ranges,
@@ -210,7 +270,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Network,
     },
     SettingSpec {
-        key: "ip_deny",
+        key: SettingKey::IpDeny,
         label: "Denied ranges",
         help: "Never from these CIDR ranges; wins over the allowed ones.",
         kind: SettingKind::Ranges,
@@ -218,7 +278,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         group: SettingGroup::Network,
     },
     SettingSpec {
-        key: "network_mode",
+        key: SettingKey::NetworkMode,
         label: "Network rules mode",
         help: "Observe refuses no sign-in and ends no session because of these rules; a sign-in \
                or an address move they would have refused is flagged with the reason and counted \
@@ -229,14 +289,15 @@ pub const SETTINGS: &[SettingSpec] = &[
     },
 ];
 
-pub fn spec(key: &str) -> Option<&'static SettingSpec> {
-    SETTINGS.iter().find(|spec| spec.key == key)
+/// The setting named `name`, if there is one (names come from people and the ledger).
+pub fn spec(name: &str) -> Option<&'static SettingSpec> {
+    SettingKey::parse(name).map(SettingKey::spec)
 }
 
 pub fn known_keys() -> String {
     SETTINGS
         .iter()
-        .map(|spec| spec.key)
+        .map(|spec| spec.key.as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -285,29 +346,28 @@ pub struct SettingChange {
 /// The stored values: defaults (every key present) and each role's overrides.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingValues {
-    pub defaults: BTreeMap<String, String>,
-    pub overrides: BTreeMap<Role, BTreeMap<String, String>>,
+    pub defaults: BTreeMap<SettingKey, String>,
+    pub overrides: BTreeMap<Role, BTreeMap<SettingKey, String>>,
 }
 
 impl SettingValues {
     /// The value in force for `role`: its override, else the default.
-    pub fn effective(&self, role: Role, key: &str) -> &str {
+    pub fn effective(&self, role: Role, key: SettingKey) -> &str {
         self.overrides
             .get(&role)
-            .and_then(|values| values.get(key))
-            .or_else(|| self.defaults.get(key))
+            .and_then(|values| values.get(&key))
+            .or_else(|| self.defaults.get(&key))
             .map(String::as_str)
-            .or_else(|| spec(key).map(|spec| spec.default))
-            .unwrap_or("")
+            .unwrap_or(key.spec().default)
     }
 
-    pub fn get(&self, scope: SettingScope, key: &str) -> Option<&str> {
+    pub fn get(&self, scope: SettingScope, key: SettingKey) -> Option<&str> {
         match scope {
-            SettingScope::Default => self.defaults.get(key).map(String::as_str),
+            SettingScope::Default => self.defaults.get(&key).map(String::as_str),
             SettingScope::Role(role) => self
                 .overrides
                 .get(&role)
-                .and_then(|values| values.get(key))
+                .and_then(|values| values.get(&key))
                 .map(String::as_str),
         }
     }

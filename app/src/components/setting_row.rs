@@ -3,7 +3,7 @@
 
 use crate::components::settings_draft::Drafts;
 use leptos::prelude::*;
-use sessions_core::catalogue::{SettingKind, SettingScope, SettingSpec, SettingValues};
+use sessions_core::catalogue::{SettingKey, SettingKind, SettingScope, SettingSpec, SettingValues};
 
 #[component]
 pub fn SettingRow(
@@ -12,7 +12,7 @@ pub fn SettingRow(
     values: StoredValue<SettingValues>,
     drafts: RwSignal<Drafts>,
 ) -> impl IntoView {
-    let draft_key = (scope, spec.key.to_owned());
+    let draft_key = (scope, spec.key);
     let stored = move || values.with_value(|values| values.get(scope, spec.key).map(str::to_owned));
     let inherited = move || {
         values.with_value(|values| match scope {
@@ -79,7 +79,7 @@ pub fn SettingRow(
     );
     let is_role = matches!(scope, SettingScope::Role(_));
     let control = control(spec, id.clone(), shown, set);
-    let ip_warning = (spec.key == "allow_ip_change").then(|| {
+    let ip_warning = (spec.key == SettingKey::AllowIpChange).then(|| {
         view! {
             <Show when=move || shown.get() == "true">
                 <p class="setting-warning" role="alert">

@@ -2,12 +2,12 @@
 //! preview of saving them says. Kept apart from the page so that the rows and panels
 //! that read it do not depend on the page that holds them.
 
-use sessions_core::catalogue::{SettingChange, SettingScope};
+use sessions_core::catalogue::{SettingChange, SettingKey, SettingScope};
 use sessions_core::model::Impact;
 use std::collections::BTreeMap;
 
 /// Unsaved edits: (scope, key) → new value, `None` = drop the role's override.
-pub type Drafts = BTreeMap<(SettingScope, String), Option<String>>;
+pub type Drafts = BTreeMap<(SettingScope, SettingKey), Option<String>>;
 
 /// What the preview panel shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +23,7 @@ pub fn to_changes(drafts: &Drafts) -> Vec<SettingChange> {
         .iter()
         .map(|((scope, key), value)| SettingChange {
             scope: *scope,
-            key: key.clone(),
+            key: key.as_str().to_owned(),
             value: value.clone(),
         })
         .collect()

@@ -11,7 +11,8 @@ pub mod limits;
 pub mod mode;
 
 use crate::catalogue::{
-    self, SettingChange, SettingKind, SettingScope, SettingSpec, SettingValues, SETTINGS,
+    self, SettingChange, SettingKey, SettingKind, SettingScope, SettingSpec, SettingValues,
+    SETTINGS,
 };
 use crate::error::{CoreError, CoreResult};
 use crate::model::{Millis, Role, MINUTE_MS};
@@ -20,11 +21,30 @@ use mode::{judge, Decision, Mode, Rule, Verdict};
 
 const DAY_MS: Millis = 24 * 60 * MINUTE_MS;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What a sign-in beyond a limit does. Stored as its snake_case name, one of the
+/// catalogue's `LIMIT_ACTIONS` (a unit test holds them together).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum LimitAction {
     #[default]
     Refuse,
     EvictOldest,
+}
+
+impl LimitAction {
+    pub fn parse(text: &str) -> Option<LimitAction> {
+        text.parse().ok()
+    }
 }
 
 /// Concurrent limits of one role; 0 means "no limit".
@@ -94,15 +114,15 @@ impl Policy {
         for spec in SETTINGS {
             let value = values
                 .defaults
-                .get(spec.key)
+                .get(&spec.key)
                 .map(String::as_str)
                 .unwrap_or(spec.default);
             let normalized = normalize(spec, SettingScope::Default, value)?;
-            values.defaults.insert(spec.key.to_owned(), normalized);
+            values.defaults.insert(spec.key, normalized);
         }
         for (role, overrides) in &mut values.overrides {
             for (key, value) in overrides.iter_mut() {
-                let spec = known_spec(key)?;
+                let spec = key.spec();
                 *value = normalize(spec, SettingScope::Role(*role), value)?;
             }
         }
@@ -121,12 +141,13 @@ impl Policy {
     pub fn from_stored(rows: Vec<(SettingScope, String, String)>) -> Policy {
         let mut values = SettingValues::default();
         for (scope, key, value) in rows {
-            let valid = known_spec(&key).and_then(|spec| normalize(spec, scope, &value));
+            let valid =
+                known_spec(&key).and_then(|spec| Ok((spec.key, normalize(spec, scope, &value)?)));
             match (valid, scope) {
-                (Ok(value), SettingScope::Default) => {
+                (Ok((key, value)), SettingScope::Default) => {
                     values.defaults.insert(key, value);
                 }
-                (Ok(value), SettingScope::Role(role)) => {
+                (Ok((key, value)), SettingScope::Role(role)) => {
                     values.overrides.entry(role).or_default().insert(key, value);
                 }
                 (Err(err), _) => {
@@ -178,7 +199,7 @@ impl Policy {
             set_value(&mut values, change.scope, spec.key, value.clone());
             effective.push(SettingChange {
                 scope: change.scope,
-                key: spec.key.to_owned(),
+                key: spec.key.as_str().to_owned(),
                 value,
             });
         }
@@ -216,36 +237,32 @@ impl RolePolicy {
     }
 
     fn resolve(values: &SettingValues, role: Role) -> CoreResult<RolePolicy> {
-        let text = |key: &str| values.effective(role, key);
-        let number = |key: &str| {
+        let text = |key: SettingKey| values.effective(role, key);
+        let number = |key: SettingKey| {
             text(key)
                 .parse::<i64>()
                 .map_err(|_| CoreError::internal(format!("unchecked {key}")))
         };
-        let ranges = |key: &str| parse_cidr_list(text(key)).map_err(CoreError::invalid);
+        let ranges = |key: SettingKey| parse_cidr_list(text(key)).map_err(CoreError::invalid);
         Ok(RolePolicy {
-            idle_timeout_ms: number("idle_timeout_minutes")? * MINUTE_MS,
-            lifetime_ms: number("lifetime_minutes")? * MINUTE_MS,
-            allow_ip_change: text("allow_ip_change") == "true",
-            history_retention_ms: number("history_retention_days")? * DAY_MS,
+            idle_timeout_ms: number(SettingKey::IdleTimeoutMinutes)? * MINUTE_MS,
+            lifetime_ms: number(SettingKey::LifetimeMinutes)? * MINUTE_MS,
+            allow_ip_change: text(SettingKey::AllowIpChange) == "true",
+            history_retention_ms: number(SettingKey::HistoryRetentionDays)? * DAY_MS,
             limits: Limits {
-                per_user: number("max_sessions_per_user")?,
-                per_user_ip: number("max_sessions_per_user_ip")?,
-                per_user_country: number("max_sessions_per_user_country")?,
-                per_user_device: number("max_sessions_per_user_device")?,
-                per_ip: number("max_sessions_per_ip")?,
-                distinct_ips: number("max_ips_per_user")?,
-                ip_window_ms: number("ip_window_minutes")? * MINUTE_MS,
-                action: if text("limit_action") == "evict_oldest" {
-                    LimitAction::EvictOldest
-                } else {
-                    LimitAction::Refuse
-                },
+                per_user: number(SettingKey::MaxSessionsPerUser)?,
+                per_user_ip: number(SettingKey::MaxSessionsPerUserIp)?,
+                per_user_country: number(SettingKey::MaxSessionsPerUserCountry)?,
+                per_user_device: number(SettingKey::MaxSessionsPerUserDevice)?,
+                per_ip: number(SettingKey::MaxSessionsPerIp)?,
+                distinct_ips: number(SettingKey::MaxIpsPerUser)?,
+                ip_window_ms: number(SettingKey::IpWindowMinutes)? * MINUTE_MS,
+                action: LimitAction::parse(text(SettingKey::LimitAction)).unwrap_or_default(),
             },
             ip_rules: IpRules {
-                allow: ranges("ip_allow")?,
-                deny: ranges("ip_deny")?,
-                ranges: RangeMode::parse(text("ip_ranges")).unwrap_or_default(),
+                allow: ranges(SettingKey::IpAllow)?,
+                deny: ranges(SettingKey::IpDeny)?,
+                ranges: RangeMode::parse(text(SettingKey::IpRanges)).unwrap_or_default(),
             },
             limits_mode: Mode::parse(text(Rule::Limits.setting())),
             network_mode: Mode::parse(text(Rule::Network.setting())),
@@ -266,24 +283,25 @@ fn known_spec(key: &str) -> CoreResult<&'static SettingSpec> {
     })
 }
 
-fn set_value(values: &mut SettingValues, scope: SettingScope, key: &str, value: Option<String>) {
+fn set_value(
+    values: &mut SettingValues,
+    scope: SettingScope,
+    key: SettingKey,
+    value: Option<String>,
+) {
     match (scope, value) {
         (SettingScope::Default, Some(value)) => {
-            values.defaults.insert(key.to_owned(), value);
+            values.defaults.insert(key, value);
         }
         (SettingScope::Default, None) => {
-            values.defaults.remove(key);
+            values.defaults.remove(&key);
         }
         (SettingScope::Role(role), Some(value)) => {
-            values
-                .overrides
-                .entry(role)
-                .or_default()
-                .insert(key.to_owned(), value);
+            values.overrides.entry(role).or_default().insert(key, value);
         }
         (SettingScope::Role(role), None) => {
             if let Some(overrides) = values.overrides.get_mut(&role) {
-                overrides.remove(key);
+                overrides.remove(&key);
             }
         }
     }
@@ -306,7 +324,7 @@ pub fn normalize(spec: &SettingSpec, scope: SettingScope, value: &str) -> CoreRe
             SettingScope::Role(role) => format!(" for role {role}"),
         };
         CoreError::invalid_field(
-            spec.key,
+            spec.key.as_str(),
             format!(
                 "{} ({}){scope}: {allowed}; got {shown:?}.",
                 spec.label, spec.key
@@ -353,7 +371,7 @@ pub fn normalize(spec: &SettingSpec, scope: SettingScope, value: &str) -> CoreRe
                     SettingScope::Role(role) => format!(" for role {role}"),
                 };
                 Err(CoreError::invalid_field(
-                    spec.key,
+                    spec.key.as_str(),
                     format!("{} ({}){scope}: {problem}", spec.label, spec.key),
                 ))
             }

@@ -4,6 +4,7 @@
 //! before turning it on. The one place that turns a rule's finding into what happens,
 //! for sign-ins and for address moves alike.
 
+use crate::catalogue::SettingKey;
 use crate::flag::{FlagKind, SessionFlag};
 
 /// What a rule finds about a sign-in (the limits, or the network rules through
@@ -67,10 +68,10 @@ impl Rule {
     }
 
     /// The setting that holds this rule's mode.
-    pub fn setting(self) -> &'static str {
+    pub fn setting(self) -> SettingKey {
         match self {
-            Rule::Limits => "limits_mode",
-            Rule::Network => "network_mode",
+            Rule::Limits => SettingKey::LimitsMode,
+            Rule::Network => SettingKey::NetworkMode,
         }
     }
 

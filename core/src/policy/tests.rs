@@ -164,3 +164,41 @@ fn thousands_are_grouped() {
     assert_eq!(thousands(1_000_000), "1,000,000");
     assert_eq!(thousands(-1000), "-1,000");
 }
+
+#[test]
+fn every_setting_key_has_one_catalogue_entry_under_its_own_name() {
+    for &key in SettingKey::ALL {
+        let entries = SETTINGS.iter().filter(|spec| spec.key == key).count();
+        assert_eq!(entries, 1, "{key}");
+        assert_eq!(
+            catalogue::spec(key.as_str()).map(|spec| spec.key),
+            Some(key)
+        );
+    }
+    assert_eq!(SETTINGS.len(), SettingKey::ALL.len());
+    assert!(catalogue::spec("no_such_setting").is_none());
+}
+
+#[test]
+fn the_limit_action_choices_are_the_limit_actions() {
+    let catalogue::SettingKind::Choice(choices) = SettingKey::LimitAction.spec().kind else {
+        panic!("limit_action is a choice");
+    };
+    let named: Vec<LimitAction> = choices
+        .iter()
+        .map(|(name, _)| LimitAction::parse(name).unwrap_or_else(|| panic!("{name}")))
+        .collect();
+    assert_eq!(named, <LimitAction as strum::VariantArray>::VARIANTS);
+    let policy = Policy::default()
+        .with_changes(&[change(
+            SettingScope::Default,
+            "limit_action",
+            "evict_oldest",
+        )])
+        .expect("valid")
+        .0;
+    assert_eq!(
+        policy.for_role(Role::User).limits.action,
+        LimitAction::EvictOldest
+    );
+}

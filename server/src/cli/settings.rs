@@ -89,7 +89,7 @@ fn get(
             "key": spec.key, "label": spec.label, "value": value, "default": default, "source": source,
         }));
         rows.push(vec![
-            spec.key.to_owned(),
+            spec.key.as_str().to_owned(),
             spec.label.to_owned(),
             value,
             default,
