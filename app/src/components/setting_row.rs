@@ -25,7 +25,6 @@ pub fn SettingRow(
     };
     // What the control shows: the draft, else the stored value, else what is inherited.
     let shown = {
-        let draft_key = draft_key.clone();
         Signal::derive(
             move || match drafts.with(|drafts| drafts.get(&draft_key).cloned()) {
                 Some(Some(value)) => value,
@@ -35,7 +34,6 @@ pub fn SettingRow(
         )
     };
     let overridden = {
-        let draft_key = draft_key.clone();
         Signal::derive(
             move || match drafts.with(|drafts| drafts.get(&draft_key).cloned()) {
                 Some(draft) => draft.is_some(),
@@ -43,29 +41,24 @@ pub fn SettingRow(
             },
         )
     };
-    let dirty = {
-        let draft_key = draft_key.clone();
-        Signal::derive(move || drafts.with(|drafts| drafts.contains_key(&draft_key)))
-    };
+    let dirty = { Signal::derive(move || drafts.with(|drafts| drafts.contains_key(&draft_key))) };
     let set = {
-        let draft_key = draft_key.clone();
         move |value: String| {
             let unchanged = stored().as_deref() == Some(value.as_str());
             drafts.update(|drafts| {
                 if unchanged {
                     drafts.remove(&draft_key);
                 } else {
-                    drafts.insert(draft_key.clone(), Some(value));
+                    drafts.insert(draft_key, Some(value));
                 }
             });
         }
     };
     let use_default = {
-        let draft_key = draft_key.clone();
         move |_| {
             drafts.update(|drafts| {
                 if stored().is_some() {
-                    drafts.insert(draft_key.clone(), None);
+                    drafts.insert(draft_key, None);
                 } else {
                     drafts.remove(&draft_key);
                 }
@@ -103,7 +96,7 @@ pub fn SettingRow(
                 {control}
                 {is_role.then(|| view! {
                     <Show when=move || overridden.get()>
-                        <button class="button small" on:click=use_default.clone()>"Use default"</button>
+                        <button class="button small" on:click=use_default>"Use default"</button>
                     </Show>
                 })}
             </div>

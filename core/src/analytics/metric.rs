@@ -2,7 +2,7 @@
 //! column, the JSON) and a rule for combining two figures of the same hour: counts add
 //! (several instances each add their own), the peak keeps the larger.
 
-use crate::model::Millis;
+use crate::model::{EndReason, Millis};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -158,6 +158,13 @@ impl Rollup {
         };
     }
 }
+
+/// End reasons that count as cleaned: the system ended the session by its rules.
+pub const CLEANED: [EndReason; 3] = [
+    EndReason::Idle,
+    EndReason::Expired,
+    EndReason::EvictedByLimit,
+];
 
 #[cfg(test)]
 mod tests {

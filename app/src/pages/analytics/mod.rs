@@ -9,17 +9,18 @@
 
 pub mod charts;
 pub mod kpis;
+mod labels;
 pub mod query;
 pub mod svg;
 
 use crate::analytics_api::{analytics_report, AnalyticsView};
 use crate::apps_api::list_applications;
 use crate::components::flash::Flash;
-use crate::format::date_of;
 use crate::pages::{page_title, PageHeading, TopBar};
 use crate::sessions_api::whoami;
 use charts::{BarChart, Line, LineChart};
 use kpis::KpiCards;
+use labels::{day_label, entries, hour_label, period_text};
 use leptos::prelude::*;
 use leptos_meta::Title;
 #[cfg(feature = "hydrate")]
@@ -27,8 +28,8 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 use query::{AnalyticsQuery, Range};
-use sessions_core::analytics::{Distribution, Report, SeriesPoint, DAY_MS};
-use sessions_core::model::{Application, EndReason, Millis, CONSOLE_APP, HOUR_MS};
+use sessions_core::analytics::{Report, SeriesPoint, DAY_MS};
+use sessions_core::model::{Application, Millis, CONSOLE_APP};
 
 /// The shortest time between two refreshes caused by live events.
 const LIVE_REFRESH_MS: i64 = 30_000;
@@ -297,68 +298,6 @@ fn count(n: i64) -> Option<f64> {
     Some(n as f64)
 }
 
-/// A distribution's entries with readable names.
-fn entries(distributions: &[Distribution], name: &str) -> Vec<(String, i64)> {
-    let Some(found) = distributions.iter().find(|d| d.name == name) else {
-        return Vec::new();
-    };
-    found
-        .entries
-        .iter()
-        .map(|(key, n)| (entry_label(name, key), *n))
-        .collect()
-}
-
-fn entry_label(distribution: &str, key: &str) -> String {
-    match (distribution, key) {
-        (_, "") => "Unknown".into(),
-        ("sign_ins", outcome) => {
-            let mut chars = outcome.chars();
-            chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
-        ("cleaned", reason) => EndReason::parse(reason)
-            .map(|reason| reason.label().to_owned())
-            .unwrap_or_else(|| reason.to_owned()),
-        (_, other) => other.to_owned(),
-    }
-}
-
-fn period_text(report: &Report) -> String {
-    let days = report.period.length() / DAY_MS;
-    let length = if report.period.length() % DAY_MS == 0 && days > 1 {
-        format!("{days} days")
-    } else if report.period.length() == DAY_MS {
-        "24 hours".to_owned()
-    } else {
-        format!("{} hours", report.period.length() / HOUR_MS)
-    };
-    let app = report.application.as_deref().unwrap_or("all applications");
-    format!(
-        "{} to {} UTC ({length}), {app}; changes compare with the {length} before.",
-        exact(report.period.since),
-        exact(report.period.until),
-    )
-}
-
-fn exact(at: Millis) -> String {
-    format!("{} {:02}:00", date_of(at), at.rem_euclid(DAY_MS) / HOUR_MS)
-}
-
-fn hour_label(at: Millis) -> String {
-    format!(
-        "{} {:02}:00",
-        &date_of(at)[5..],
-        at.rem_euclid(DAY_MS) / HOUR_MS
-    )
-}
-
-fn day_label(at: Millis) -> String {
-    date_of(at)[5..].to_owned()
-}
-
 /// The application filter's choices: the console first, then every application by
 /// name, revoked ones too (their history stays).
 fn application_choices(applications: Vec<Application>) -> Vec<String> {
@@ -374,21 +313,6 @@ fn application_choices(applications: Vec<Application>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_and_times_read_well() {
-        assert_eq!(entry_label("sign_ins", "successful"), "Successful");
-        assert_eq!(
-            entry_label("cleaned", "evicted_by_limit"),
-            "Evicted by limit"
-        );
-        assert_eq!(entry_label("country", ""), "Unknown");
-        assert_eq!(entry_label("browser", "Firefox"), "Firefox");
-        let at = crate::format::date_ms("2026-11-30").expect("day") + 13 * HOUR_MS;
-        assert_eq!(hour_label(at), "11-30 13:00");
-        assert_eq!(day_label(at), "11-30");
-        assert_eq!(exact(at), "2026-11-30 13:00");
-    }
 
     fn app(name: &str, revoked: bool) -> Application {
         Application {
