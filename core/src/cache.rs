@@ -89,6 +89,13 @@ impl CachedSession {
         *self.last_ip.lock() == ip
     }
 
+    /// Raises "last seen" to what another process wrote to the store (the latest wins).
+    /// Not this process's activity, so nothing is due to be written back for it.
+    pub fn merge_seen_elsewhere(&self, stored: Millis) {
+        self.last_seen.fetch_max(stored, Ordering::Relaxed);
+        self.flushed_last_seen.fetch_max(stored, Ordering::Relaxed);
+    }
+
     pub fn touch(&self, now: Millis, ip: &str) {
         self.last_seen.fetch_max(now, Ordering::Relaxed);
         let mut last_ip = self.last_ip.lock();

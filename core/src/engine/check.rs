@@ -6,7 +6,7 @@ use super::{ClientInfo, Engine, CONSOLE_APP, SYSTEM_ACTOR};
 use crate::cache::{CachedSession, Fill};
 use crate::counters::CheckOutcome;
 use crate::error::{CoreError, CoreResult};
-use crate::model::EndReason;
+use crate::model::{EndReason, Millis};
 use crate::policy::mode::Verdict;
 use crate::store::{EndSelector, Scope};
 use crate::token::{Token, TokenHash};
@@ -91,7 +91,9 @@ impl Engine {
         let mut observed = None;
         let refusal = if now >= cached.expires_at {
             Some(EndReason::Expired)
-        } else if now >= cached.last_seen() + rules.idle_timeout_ms {
+        } else if now >= cached.last_seen() + rules.idle_timeout_ms
+            && now >= self.last_seen_anywhere(&cached, &hash).await? + rules.idle_timeout_ms
+        {
             Some(EndReason::Idle)
         } else if !cached.last_ip_is(&client.ip) {
             // Only a moved address needs the network rules again; it was allowed before.
@@ -134,6 +136,21 @@ impl Engine {
             cached.touch(now, &client.ip);
         }
         Ok(cached)
+    }
+
+    /// "Last seen" across instances, asked only when this process's memory says idle:
+    /// behind a load balancer the person may have been active through another instance,
+    /// which wrote it to the store (batched, latest wins). The answer can lag by one
+    /// batch of that instance (`flush_touches`), never by more.
+    async fn last_seen_anywhere(
+        &self,
+        cached: &CachedSession,
+        hash: &TokenHash,
+    ) -> CoreResult<Millis> {
+        if let Some(stored) = self.store.session_by_token(hash).await? {
+            cached.merge_seen_elsewhere(stored.last_seen_at);
+        }
+        Ok(cached.last_seen())
     }
 
     /// A cache miss: the session from the store, cached unless an end came first
