@@ -12,7 +12,11 @@ use crate::server_ctx::{
     require_admin_viewing,
 };
 #[cfg(feature = "ssr")]
-use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
+use sessions_core::{
+    engine::{Actor, KeepSessions},
+    model::EndReason,
+    store::EndSelector,
+};
 
 /// The values of the console's filter chips, each with its count of live sessions
 /// (admins only). `""` in `countries` stands for "unknown".
@@ -37,20 +41,12 @@ pub async fn live_session(id: String) -> Result<Session, AppError> {
 /// calling admin's own current session survives unless `include_mine`, as for Kill all.
 #[server(prefix = "/rpc", endpoint = "kill_user_sessions")]
 pub async fn kill_user_sessions(user_id: i64, include_mine: bool) -> Result<u32, AppError> {
-    let admin = require_admin().await?;
+    let admin = Actor::admin(&*require_admin().await?)?;
     let engine = engine()?;
     // Looked up first so an unknown id is a 404, not a silent "0 ended".
     let user = engine.user_by_id(user_id).await?;
-    let selector = if include_mine {
-        EndSelector::User(user.id)
-    } else {
-        EndSelector::UserExcept {
-            user_id: user.id,
-            keep: admin.id.clone(),
-        }
-    };
     let ended = engine
-        .end(selector, EndReason::Killed, &actor_name(&admin))
+        .end_account_sessions(&admin, user.id, !include_mine, EndReason::Killed)
         .await?;
     Ok(ended.len() as u32)
 }

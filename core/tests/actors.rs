@@ -61,6 +61,16 @@ async fn an_end_user_cannot_list_or_end_another_users_session(backend: Backend) 
         .expect("end");
     assert!(ended.is_empty(), "another user's ids end nothing");
 
+    let bob_id = bob.session.user_id.expect("bob's account");
+    for actor in [me.clone(), Actor::Application("shop".into())] {
+        assert!(matches!(
+            f.engine
+                .end_account_sessions(&actor, bob_id, false, EndReason::Killed)
+                .await,
+            Err(CoreError::Forbidden)
+        ));
+    }
+
     let ended = f
         .engine
         .end_all(&me, true, EndReason::Logout)

@@ -79,18 +79,43 @@ impl Actor {
 
     /// Every session within this actor's reach; with `keep_own`, but its current one.
     fn everything(&self, keep_own: bool) -> EndSelector {
-        let keep = match self {
+        let keep = self.kept(keep_own);
+        match self.scope() {
+            Scope::Everyone => EndSelector::AllExcept(keep.into_iter().collect()),
+            Scope::User(user_id) => account_selector(user_id, keep),
+            Scope::Application { name, .. } => EndSelector::Application(name),
+        }
+    }
+
+    /// One console account's sessions, but the actor's current one when `keep_own`;
+    /// `Forbidden` when that account is beyond the actor's reach.
+    fn account_sessions(&self, user_id: i64, keep_own: bool) -> CoreResult<EndSelector> {
+        let reachable = match self.scope() {
+            Scope::Everyone => true,
+            Scope::User(own) => own == user_id,
+            Scope::Application { .. } => false,
+        };
+        if !reachable {
+            return Err(CoreError::Forbidden);
+        }
+        Ok(account_selector(user_id, self.kept(keep_own)))
+    }
+
+    /// The actor's current session, when it asks to keep it (as the store names it).
+    fn kept(&self, keep_own: bool) -> Option<String> {
+        match self {
             Actor::Admin { session, .. } | Actor::Account { session, .. } if keep_own => {
                 Some(session.to_string())
             }
             _ => None,
-        };
-        match (self.scope(), keep) {
-            (Scope::Everyone, keep) => EndSelector::AllExcept(keep.into_iter().collect()),
-            (Scope::User(user_id), Some(keep)) => EndSelector::UserExcept { user_id, keep },
-            (Scope::User(user_id), None) => EndSelector::User(user_id),
-            (Scope::Application { name, .. }, _) => EndSelector::Application(name),
         }
+    }
+}
+
+fn account_selector(user_id: i64, keep: Option<String>) -> EndSelector {
+    match keep {
+        Some(keep) => EndSelector::UserExcept { user_id, keep },
+        None => EndSelector::User(user_id),
     }
 }
 
@@ -133,5 +158,18 @@ impl Engine {
     ) -> CoreResult<Vec<Session>> {
         self.end(actor.everything(keep_own), reason, actor.name())
             .await
+    }
+
+    /// Ends every live session of console account `user_id`, which must be within
+    /// `actor`'s reach; the actor's current session survives when `keep_own`.
+    pub async fn end_account_sessions(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        keep_own: bool,
+        reason: EndReason,
+    ) -> CoreResult<Vec<Session>> {
+        let selector = actor.account_sessions(user_id, keep_own)?;
+        self.end(selector, reason, actor.name()).await
     }
 }

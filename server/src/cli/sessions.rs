@@ -3,11 +3,10 @@
 //! poll interval.
 
 use super::output::print_sessions;
-use super::{KillArgs, ListArgs, ACTOR};
+use super::{KillArgs, ListArgs};
 use crate::failure::Failure;
 use sessions_core::engine::Actor;
 use sessions_core::model::{EndReason, ListQuery, PageAt, SessionId, MAX_PAGE_SIZE};
-use sessions_core::store::EndSelector;
 use sessions_core::{CoreError, Engine};
 use std::sync::Arc;
 
@@ -32,8 +31,10 @@ pub(super) async fn list(engine: &Arc<Engine>, args: ListArgs) -> Result<(), Fai
 pub(super) async fn kill(engine: &Arc<Engine>, args: KillArgs) -> Result<(), Failure> {
     let reason = EndReason::Killed;
     let ended = if let Some(name) = &args.user {
-        let selector = EndSelector::User(engine.user_by_name(name).await?.id);
-        engine.end(selector, reason, ACTOR).await?
+        let user = engine.user_by_name(name).await?;
+        engine
+            .end_account_sessions(&Actor::Operator, user.id, false, reason)
+            .await?
     } else if args.all {
         if !args.yes {
             return Err(Failure::usage(
