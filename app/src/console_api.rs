@@ -12,7 +12,11 @@ use crate::server_ctx::{
     require_admin_viewing,
 };
 #[cfg(feature = "ssr")]
-use sessions_core::{engine::KeepSessions, model::EndReason, store::EndSelector};
+use sessions_core::{
+    engine::{Actor, KeepSessions},
+    model::EndReason,
+    store::EndSelector,
+};
 
 /// The values of the console's filter chips, each with its count of live sessions
 /// (admins only). `""` in `countries` stands for "unknown".
@@ -28,9 +32,8 @@ pub async fn session_facets() -> Result<Facets, AppError> {
 pub async fn live_session(id: String) -> Result<Session, AppError> {
     require_admin_viewing().await?;
     let gone = || AppError::NotFound("This session has ended or does not exist.".into());
-    if !sessions_core::token::is_session_id(&id) {
-        return Err(gone());
-    }
+    // A malformed id names no session: the same answer as an ended one.
+    let id = sessions_core::model::SessionId::parse(&id).map_err(|_| gone())?;
     engine()?.live_session(&id).await?.ok_or_else(gone)
 }
 
@@ -38,20 +41,12 @@ pub async fn live_session(id: String) -> Result<Session, AppError> {
 /// calling admin's own current session survives unless `include_mine`, as for Kill all.
 #[server(prefix = "/rpc", endpoint = "kill_user_sessions")]
 pub async fn kill_user_sessions(user_id: i64, include_mine: bool) -> Result<u32, AppError> {
-    let admin = require_admin().await?;
+    let admin = Actor::admin(&*require_admin().await?)?;
     let engine = engine()?;
     // Looked up first so an unknown id is a 404, not a silent "0 ended".
     let user = engine.user_by_id(user_id).await?;
-    let selector = if include_mine {
-        EndSelector::User(user.id)
-    } else {
-        EndSelector::UserExcept {
-            user_id: user.id,
-            keep: admin.id.clone(),
-        }
-    };
     let ended = engine
-        .end(selector, EndReason::Killed, &actor_name(&admin))
+        .end_account_sessions(&admin, user.id, !include_mine, EndReason::Killed)
         .await?;
     Ok(ended.len() as u32)
 }

@@ -103,10 +103,7 @@ pub fn set_cookie(value: &str) {
 
 /// The name recorded as `ended_by` for something the caller ended.
 pub fn actor_name(session: &CachedSession) -> String {
-    session
-        .username
-        .clone()
-        .unwrap_or_else(|| format!("session {}", &session.id[..8.min(session.id.len())]))
+    sessions_core::engine::Actor::name_of(session)
 }
 
 /// Whether the page request comes from a phone (by its user agent), so the first

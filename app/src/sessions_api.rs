@@ -14,9 +14,9 @@ use crate::server_ctx::{
 };
 #[cfg(feature = "ssr")]
 use sessions_core::{
-    engine::SignInForm,
-    model::{EndReason, MAX_SEARCH_LEN},
-    store::{EndSelector, Scope},
+    engine::{Actor, SignInForm},
+    model::{EndReason, SessionId},
+    CoreError,
 };
 
 /// Who is signed in, as the pages need it.
@@ -64,13 +64,10 @@ pub async fn sign_out() -> Result<(), AppError> {
     let engine = engine()?;
     set_cookie(&engine.cookies().clear());
     if let Ok(session) = current_session().await {
-        let selector = EndSelector::Ids {
-            ids: vec![session.id.clone()],
-            scope: Scope::Everyone,
-        };
-        engine
-            .end(selector, EndReason::Logout, &actor_name(&session))
-            .await?;
+        // Every console session has an account; its own session is within its reach.
+        let actor = Actor::account(&session)?;
+        let own = vec![SessionId::issued(session.id.clone())];
+        engine.end_sessions(&actor, own, EndReason::Logout).await?;
     }
     leptos_axum::redirect("/login");
     Ok(())
@@ -89,49 +86,20 @@ pub async fn whoami() -> Result<Me, AppError> {
 /// One page of every live session (admins only).
 #[server(prefix = "/rpc", endpoint = "list_sessions")]
 pub async fn list_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
-    require_admin_viewing().await?;
-    Ok(engine()?
-        .list(&checked_filter(query)?, Scope::Everyone)
-        .await?)
-}
-
-/// Refuses a malformed filter with a 400 that says what is wrong (the store would only
-/// match nothing). Country codes are compared in upper case, as the store keeps them.
-#[cfg(feature = "ssr")]
-fn checked_filter(mut query: ListQuery) -> Result<ListQuery, AppError> {
-    let filter = &mut query.filter;
-    if filter
-        .application
-        .as_ref()
-        .is_some_and(|application| application.chars().count() > MAX_SEARCH_LEN)
-    {
-        let message = format!("The application filter is longer than {MAX_SEARCH_LEN} characters.");
-        return Err(AppError::BadRequest(message));
-    }
-    if let Some(country) = &mut filter.country {
-        let two_letters = country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic());
-        if !(country.is_empty() || two_letters) {
-            let message = "The country filter must be a two-letter country code, or empty for an unknown country.";
-            return Err(AppError::BadRequest(message.into()));
-        }
-        country.make_ascii_uppercase();
-    }
-    Ok(query)
+    let admin = Actor::admin(&*require_admin_viewing().await?)?;
+    Ok(engine()?.list(&admin, &query).await?)
 }
 
 /// Ends the given sessions (admins only). Returns how many were live and ended.
 #[server(prefix = "/rpc", endpoint = "kill_sessions")]
 pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
-    let admin = require_admin().await?;
+    let admin = Actor::admin(&*require_admin().await?)?;
     if ids.is_empty() {
         return Err(AppError::BadRequest("No session was selected.".into()));
     }
-    let selector = EndSelector::Ids {
-        ids,
-        scope: Scope::Everyone,
-    };
+    let ids = parse_ids(&ids)?;
     let count = engine()?
-        .end(selector, EndReason::Killed, &actor_name(&admin))
+        .end_sessions(&admin, ids, EndReason::Killed)
         .await?
         .len() as u32;
     redirect_plain_form(&console_done(KILLED, count));
@@ -141,18 +109,9 @@ pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
 /// Ends every live session; the caller's own survives unless `include_mine`.
 #[server(prefix = "/rpc", endpoint = "kill_all")]
 pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
-    let admin = require_admin().await?;
-    let keep = if include_mine {
-        Vec::new()
-    } else {
-        vec![admin.id.clone()]
-    };
+    let admin = Actor::admin(&*require_admin().await?)?;
     let ended = engine()?
-        .end(
-            EndSelector::AllExcept(keep),
-            EndReason::Killed,
-            &actor_name(&admin),
-        )
+        .end_all(&admin, !include_mine, EndReason::Killed)
         .await?;
     Ok(ended.len() as u32)
 }
@@ -160,15 +119,12 @@ pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
 /// The caller's own live sessions.
 #[server(prefix = "/rpc", endpoint = "my_sessions")]
 pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
-    let session = viewing_session().await?;
-    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
-    Ok(engine()?
-        .list(&checked_filter(query)?, Scope::User(user_id))
-        .await?)
+    let me = Actor::account(&*viewing_session().await?)?;
+    Ok(engine()?.list(&me, &query).await?)
 }
 
 /// Signs out some of the caller's own sessions. Ids of anyone else's sessions are
-/// ignored by the store's scope, so they are neither ended nor revealed. Needs the
+/// outside the caller's reach, so they are neither ended nor revealed. Needs the
 /// password entered recently (`password` when it was not).
 #[server(prefix = "/rpc", endpoint = "sign_out_sessions")]
 pub async fn sign_out_sessions(
@@ -176,20 +132,15 @@ pub async fn sign_out_sessions(
     #[server(default)] password: String,
 ) -> Result<u32, AppError> {
     let session = current_session().await?;
-    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
+    let me = Actor::account(&session)?;
     if ids.is_empty() {
         return Err(AppError::BadRequest("No session was selected.".into()));
     }
     engine()?
         .require_recent_auth(&session, Some(password), &client_info()?)
         .await?;
-    let selector = EndSelector::Ids {
-        ids,
-        scope: Scope::User(user_id),
-    };
-    let ended = engine()?
-        .end(selector, EndReason::Logout, &actor_name(&session))
-        .await?;
+    let ids = parse_ids(&ids)?;
+    let ended = engine()?.end_sessions(&me, ids, EndReason::Logout).await?;
     if ended.is_empty() {
         return Err(AppError::NotFound(
             "No such session of yours is live.".into(),
@@ -205,18 +156,11 @@ pub async fn sign_out_sessions(
 #[server(prefix = "/rpc", endpoint = "sign_out_others")]
 pub async fn sign_out_others(#[server(default)] password: String) -> Result<u32, AppError> {
     let session = current_session().await?;
-    let user_id = session.user_id.ok_or(AppError::Forbidden)?;
+    let me = Actor::account(&session)?;
     engine()?
         .require_recent_auth(&session, Some(password), &client_info()?)
         .await?;
-    let selector = EndSelector::UserExcept {
-        user_id,
-        keep: session.id.clone(),
-    };
-    let count = engine()?
-        .end(selector, EndReason::Logout, &actor_name(&session))
-        .await?
-        .len() as u32;
+    let count = engine()?.end_all(&me, true, EndReason::Logout).await?.len() as u32;
     redirect_plain_form(&my_sessions_done(SIGNED_OUT, count));
     Ok(count)
 }
@@ -232,6 +176,14 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
         .await?;
     redirect_plain_form(&my_sessions_done(PASSWORD_CONFIRMED, 0));
     Ok(())
+}
+
+/// Session ids from the browser, each parsed here or the call refused with what is
+/// wrong.
+#[cfg(feature = "ssr")]
+fn parse_ids(ids: &[String]) -> Result<Vec<SessionId>, AppError> {
+    let parsed: Result<Vec<SessionId>, _> = ids.iter().map(|id| SessionId::parse(id)).collect();
+    Ok(parsed.map_err(CoreError::from)?)
 }
 
 /// `?done=` of My sessions after sessions were signed out by a plain form post.

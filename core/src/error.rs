@@ -81,6 +81,13 @@ impl fmt::Display for Entity {
     }
 }
 
+/// An id that did not parse is refused input, with the sentence the id gives.
+impl From<crate::model::IdError> for CoreError {
+    fn from(err: crate::model::IdError) -> CoreError {
+        CoreError::invalid(err.to_string())
+    }
+}
+
 /// What an `Unavailable` answer asks the client to wait.
 pub const STORE_RETRY_SECS: u64 = 5;
 

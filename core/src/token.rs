@@ -107,11 +107,6 @@ pub fn new_session_id() -> String {
     hex::encode(bytes)
 }
 
-/// True if `text` could be a session id we issued (used to reject junk early).
-pub fn is_session_id(text: &str) -> bool {
-    text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,9 +145,9 @@ mod tests {
     #[test]
     fn session_ids() {
         let id = new_session_id();
-        assert!(is_session_id(&id));
+        assert!(crate::model::SessionId::parse(&id).is_ok());
         assert_ne!(id, new_session_id());
-        assert!(!is_session_id("../etc/passwd"));
-        assert!(!is_session_id(&id.to_uppercase()));
+        assert!(crate::model::SessionId::parse("../etc/passwd").is_err());
+        assert!(crate::model::SessionId::parse(&id.to_uppercase()).is_err());
     }
 }

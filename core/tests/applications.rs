@@ -5,7 +5,7 @@ mod support;
 
 use sessions_core::catalogue::{SettingChange, SettingScope};
 use sessions_core::engine::{AppSignIn, ClientInfo};
-use sessions_core::model::{EndReason, Role, SessionStatus};
+use sessions_core::model::{AppUserId, EndReason, Role, SessionId, SessionStatus};
 use sessions_core::{CoreError, Entity};
 use support::{fixture, Backend};
 
@@ -25,6 +25,11 @@ fn ada(ip: &str) -> AppSignIn {
         role: Role::User,
         client: client(ip),
     }
+}
+
+/// Ada's id in the application "shop" (and "blog").
+fn u42() -> AppUserId {
+    AppUserId::parse("u-42").expect("an application user id")
 }
 
 async fn keys_are_shown_once_and_checked_by_hash(backend: Backend) {
@@ -113,13 +118,13 @@ async fn an_application_sees_and_touches_only_its_own_sessions(backend: Backend)
         .is_err());
     assert!(matches!(
         f.engine
-            .end_app_session_by_id("blog", &signed.session.id)
+            .end_app_session_by_id("blog", &SessionId::issued(signed.session.id.clone()))
             .await,
         Err(CoreError::NotFound(Entity::Session))
     ));
     let ended = f
         .engine
-        .end_app_user_sessions("blog", "u-42", None, EndReason::PasswordChange)
+        .end_app_user_sessions("blog", &u42(), None, EndReason::PasswordChange)
         .await
         .expect("end user");
     assert_eq!(ended, 0);
@@ -138,7 +143,7 @@ async fn an_application_sees_and_touches_only_its_own_sessions(backend: Backend)
     assert_eq!(checked.id, signed.session.id);
     let shop_list = f
         .engine
-        .list_app_sessions("shop", Some("u-42".into()), 50, None)
+        .list_app_sessions("shop", Some(&u42()), 50, None)
         .await
         .expect("list");
     assert_eq!(shop_list.total, 1);
@@ -192,8 +197,8 @@ async fn logout_and_end_all_of_a_user_keep_what_is_asked(backend: Backend) {
         .engine
         .end_app_user_sessions(
             "shop",
-            "u-42",
-            Some(third.session.id.clone()),
+            &u42(),
+            Some(SessionId::issued(third.session.id.clone())),
             EndReason::PasswordChange,
         )
         .await

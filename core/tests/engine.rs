@@ -1,30 +1,16 @@
 //! The engine's rules end to end on a real SQLite file, with a manual clock.
 
-use sessions_core::engine::{ClientInfo, SignInForm, SignedIn};
-use sessions_core::model::{EndReason, ListQuery, LiveEvent, Role, MINUTE_MS};
+use sessions_core::engine::{Actor, SignInForm};
+use sessions_core::model::{EndReason, ListQuery, LiveEvent, Role, SessionId, MINUTE_MS};
 use sessions_core::store::{EndSelector, Scope};
 use sessions_core::{CoreError, Engine};
 
 mod support;
 
-use support::{config, Backend, Fixture, START};
+use support::{account, client, config, sign_in, Backend, Fixture, START};
 
 async fn fixture(backend: Backend) -> Fixture {
     support::fixture(backend, &[("alice", Role::User), ("root", Role::Admin)]).await
-}
-
-fn client(ip: &str) -> ClientInfo {
-    ClientInfo {
-        ip: ip.into(),
-        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0 Safari/537.36".into(),
-    }
-}
-
-async fn sign_in(engine: &Engine, user: &str, ip: &str) -> SignedIn {
-    engine
-        .sign_in(user, format!("{user}-password"), &client(ip))
-        .await
-        .expect("sign in")
 }
 
 fn refused_for(result: Result<impl Sized, CoreError>) -> Option<EndReason> {
@@ -241,7 +227,7 @@ async fn sweeping_ends_idle_sessions_but_not_recently_active_ones(backend: Backe
     assert_eq!(f.engine.sweep().await.expect("sweep"), 1);
     let live = f
         .engine
-        .list(&ListQuery::default(), Scope::Everyone)
+        .list(&Actor::Operator, &ListQuery::default())
         .await
         .expect("list");
     assert_eq!(
@@ -272,7 +258,7 @@ async fn last_seen_is_batched_in_memory_and_shown_in_lists(backend: Backend) {
     );
     let listed = f
         .engine
-        .list(&ListQuery::default(), Scope::Everyone)
+        .list(&Actor::Operator, &ListQuery::default())
         .await
         .expect("list");
     assert_eq!(
@@ -292,26 +278,13 @@ async fn malformed_and_foreign_ids_change_nothing(backend: Backend) {
     let f = fixture(backend).await;
     let alice = sign_in(&f.engine, "alice", "10.0.0.1").await;
     let root = sign_in(&f.engine, "root", "10.0.0.2").await;
-    let bad = f
-        .engine
-        .end(
-            EndSelector::Ids {
-                ids: vec!["'; DROP TABLE sessions; --".into()],
-                scope: Scope::Everyone,
-            },
-            EndReason::Killed,
-            "x",
-        )
-        .await;
+    // A malformed id never becomes a `SessionId`, so no engine call can be given one.
+    let bad = SessionId::parse("'; DROP TABLE sessions; --").map_err(CoreError::from);
     assert!(matches!(bad, Err(CoreError::Invalid { .. })));
-    let alice_id = alice.session.user_id.expect("user id");
-    let forged = EndSelector::Ids {
-        ids: vec![root.session.id.clone()],
-        scope: Scope::User(alice_id),
-    };
+    let forged = vec![SessionId::issued(root.session.id.clone())];
     assert!(f
         .engine
-        .end(forged, EndReason::Logout, "alice")
+        .end_sessions(&account(&alice), forged, EndReason::Logout)
         .await
         .expect("end")
         .is_empty());
@@ -324,7 +297,7 @@ async fn malformed_and_foreign_ids_change_nothing(backend: Backend) {
         ..ListQuery::default()
     };
     assert!(matches!(
-        f.engine.list(&long, Scope::Everyone).await,
+        f.engine.list(&Actor::Operator, &long).await,
         Err(CoreError::Invalid { .. })
     ));
 }
@@ -408,7 +381,7 @@ async fn every_sign_in_gets_its_own_token_and_a_form_sent_twice_opens_one_sessio
         search: "alice".into(),
         ..ListQuery::default()
     };
-    let live = f.engine.list(&query, Scope::Everyone).await.expect("list");
+    let live = f.engine.list(&Actor::Operator, &query).await.expect("list");
     assert_eq!(
         live.sessions.len(),
         3,

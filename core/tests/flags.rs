@@ -2,10 +2,10 @@
 //! country database: raised at sign-in and on an address move, stored, filtered, kept
 //! in history and seen by another process.
 
-use sessions_core::engine::{ClientInfo, SignedIn};
+use sessions_core::engine::{Actor, ClientInfo, SignedIn};
 use sessions_core::geo::{GeoDb, DEFAULT_GEO_DB};
 use sessions_core::model::{
-    EndReason, FlagKind, HistoryQuery, ListFilter, ListQuery, LiveEvent, Role, Session,
+    EndReason, FlagKind, HistoryQuery, ListFilter, ListQuery, LiveEvent, Role, Session, SessionId,
 };
 use sessions_core::store::{EndSelector, Scope};
 use sessions_core::Engine;
@@ -81,14 +81,14 @@ async fn a_new_country_is_flagged_but_never_a_first_sign_in(backend: Backend) {
         },
         ..ListQuery::default()
     };
-    let page = engine.list(&flagged, Scope::Everyone).await.expect("list");
+    let page = engine.list(&Actor::Operator, &flagged).await.expect("list");
     assert_eq!(page.total, 1);
     assert_eq!(page.sessions[0].id, new.session.id);
     let other = Engine::open_with_clock(&config(&f.url), f.clock.clone())
         .await
         .expect("another process");
     let seen = other
-        .live_session(&new.session.id)
+        .live_session(&SessionId::issued(new.session.id.clone()))
         .await
         .expect("read")
         .expect("live");
@@ -154,7 +154,7 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
         .expect("a move is allowed");
     // The check only queued the move: nothing is flagged until it is judged.
     let unjudged = engine
-        .live_session(&signed.session.id)
+        .live_session(&SessionId::issued(signed.session.id.clone()))
         .await
         .expect("read")
         .expect("live");
@@ -180,7 +180,7 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
         vec![FlagKind::CountryChange]
     );
     let moved = engine
-        .live_session(&signed.session.id)
+        .live_session(&SessionId::issued(signed.session.id.clone()))
         .await
         .expect("read")
         .expect("live");
@@ -200,7 +200,7 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
         .expect("check");
     assert_eq!(engine.judge_moves().await, 2);
     let again = engine
-        .live_session(&signed.session.id)
+        .live_session(&SessionId::issued(signed.session.id.clone()))
         .await
         .expect("read")
         .expect("live");
@@ -210,7 +210,7 @@ async fn a_move_to_another_country_flags_the_live_session_once(backend: Backend)
     engine.peek(&quiet.token, &client(US)).await.expect("peek");
     assert_eq!(engine.judge_moves().await, 0, "a look queues no move");
     let unflagged = engine
-        .live_session(&quiet.session.id)
+        .live_session(&SessionId::issued(quiet.session.id.clone()))
         .await
         .expect("read")
         .expect("live");

@@ -2,14 +2,16 @@
 //! the calling application: another application's sessions are unknown to it, never
 //! ended, touched or listed. The session policy applies as for console sign-ins.
 
+use super::actor::application_scope;
 use super::sign_in::Subject;
-use super::{ClientInfo, Engine, SignedIn};
+use super::{Actor, ClientInfo, Engine, SignedIn};
 use crate::error::{CoreError, CoreResult, Entity};
 use crate::model::{
-    EndReason, ListQuery, PageAt, Role, SessionPage, SessionStatus, SortDir, SortKey, MAX_PAGE_SIZE,
+    AppUserId, EndReason, ListQuery, PageAt, Role, SessionId, SessionPage, SessionStatus, SortDir,
+    SortKey, MAX_APP_USER_LEN, MAX_PAGE_SIZE,
 };
-use crate::store::{EndSelector, Scope};
-use crate::token::{is_session_id, Token};
+use crate::store::EndSelector;
+use crate::token::Token;
 
 /// A sign-in an application reports: its own id of the user, and how to show them.
 pub struct AppSignIn {
@@ -18,9 +20,6 @@ pub struct AppSignIn {
     pub role: Role,
     pub client: ClientInfo,
 }
-
-/// Longest accepted application user id and display name, in characters.
-pub const MAX_APP_USER_LEN: usize = 128;
 
 impl Engine {
     /// Opens an authenticated session for one of `application`'s users.
@@ -68,29 +67,19 @@ impl Engine {
             .filter(|session| session.application == application)
             .ok_or(CoreError::Unauthenticated(None))?;
         if session.ended_at.is_none() {
-            self.end_app_sessions(
-                application,
-                EndSelector::Ids {
-                    ids: vec![session.id],
-                    scope: app_scope(application, None),
-                },
-                EndReason::Logout,
-            )
-            .await?;
+            let ids = vec![SessionId::issued(session.id)];
+            self.end_sessions(&app_actor(application), ids, EndReason::Logout)
+                .await?;
         }
         Ok(())
     }
 
     /// Ends one live session of `application` by its public id.
-    pub async fn end_app_session_by_id(&self, application: &str, id: &str) -> CoreResult<()> {
-        let selector = EndSelector::Ids {
-            ids: vec![id.to_owned()],
-            scope: app_scope(application, None),
-        };
+    pub async fn end_app_session_by_id(&self, application: &str, id: &SessionId) -> CoreResult<()> {
         let ended = self
-            .end_app_sessions(application, selector, EndReason::Logout)
+            .end_sessions(&app_actor(application), vec![id.clone()], EndReason::Logout)
             .await?;
-        if ended == 0 {
+        if ended.is_empty() {
             return Err(CoreError::NotFound(Entity::Session));
         }
         Ok(())
@@ -100,31 +89,24 @@ impl Engine {
     pub async fn end_app_user_sessions(
         &self,
         application: &str,
-        user_id: &str,
-        keep: Option<String>,
+        user: &AppUserId,
+        keep: Option<SessionId>,
         reason: EndReason,
     ) -> CoreResult<usize> {
-        if let Some(keep) = &keep {
-            if !is_session_id(keep) {
-                return Err(CoreError::invalid_field(
-                    "keep",
-                    "keep is not a session id.",
-                ));
-            }
-        }
+        let actor = app_actor(application);
         let selector = EndSelector::ExternalUser {
             application: application.to_owned(),
-            user: user_id.to_owned(),
-            keep,
+            user: user.to_string(),
+            keep: keep.map(SessionId::into_string),
         };
-        self.end_app_sessions(application, selector, reason).await
+        Ok(self.end(selector, reason, actor.name()).await?.len())
     }
 
-    /// `application`'s live sessions, newest first; with `user_id`, only that user's.
+    /// `application`'s live sessions, newest first; with `user`, only that user's.
     pub async fn list_app_sessions(
         &self,
         application: &str,
-        user_id: Option<String>,
+        user: Option<&AppUserId>,
         limit: u32,
         cursor: Option<&str>,
     ) -> CoreResult<SessionPage> {
@@ -141,41 +123,26 @@ impl Engine {
             limit,
             ..ListQuery::default()
         };
-        self.list(&query, app_scope(application, user_id)).await
-    }
-
-    /// The application's own ends are recorded as ended by the application.
-    async fn end_app_sessions(
-        &self,
-        application: &str,
-        selector: EndSelector,
-        reason: EndReason,
-    ) -> CoreResult<usize> {
-        Ok(self.end(selector, reason, application).await?.len())
+        self.list_in(&query, application_scope(application, user))
+            .await
     }
 }
 
-fn app_scope(application: &str, user: Option<String>) -> Scope {
-    Scope::Application {
-        name: application.to_owned(),
-        user,
-    }
+/// The application's own ends are recorded as ended by the application.
+fn app_actor(application: &str) -> Actor {
+    Actor::Application(application.to_owned())
 }
 
 /// The subject of an application's sign-in, once its user id and name are acceptable.
 fn app_subject(application: &str, sign_in: &AppSignIn) -> CoreResult<Subject> {
-    let user_id = sign_in.user_id.trim();
-    if user_id.is_empty() || user_id.chars().count() > MAX_APP_USER_LEN {
-        return Err(CoreError::invalid(format!(
-            "user_id must be 1 to {MAX_APP_USER_LEN} characters."
-        )));
-    }
+    // Spaces around the id are the client's slip, not part of the id.
+    let user_id = AppUserId::parse(sign_in.user_id.trim())?;
     let display_name = sign_in
         .display_name
         .as_deref()
         .map(str::trim)
         .filter(|name| !name.is_empty())
-        .unwrap_or(user_id);
+        .unwrap_or(user_id.as_str());
     if display_name.chars().count() > MAX_APP_USER_LEN {
         return Err(CoreError::invalid(format!(
             "display_name must be at most {MAX_APP_USER_LEN} characters."
@@ -184,7 +151,7 @@ fn app_subject(application: &str, sign_in: &AppSignIn) -> CoreResult<Subject> {
     Ok(Subject {
         application: application.to_owned(),
         account: None,
-        external_user_id: Some(user_id.to_owned()),
+        external_user_id: Some(user_id.to_string()),
         name: Some(display_name.to_owned()),
         role: sign_in.role,
         status: SessionStatus::Authenticated,

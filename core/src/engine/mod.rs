@@ -5,6 +5,7 @@
 //! listing, ending, and the periodic flush and sweep.
 
 mod accounts;
+mod actor;
 mod agreement;
 mod analytics;
 mod app_sessions;
@@ -17,17 +18,20 @@ mod end_feed;
 mod fill_race_tests;
 mod flags;
 mod form_nonce;
+mod listing;
 mod live;
 mod observe;
+mod own_changes;
 mod policy_changes;
 mod publish;
 mod recent_auth;
 mod sign_in;
 
 pub use accounts::KeepSessions;
+pub use actor::{Actor, OPERATOR_NAME};
 pub use agreement::DEFAULT_STALENESS_BOUND;
 pub use analytics::DEFAULT_PERIOD_MS;
-pub use app_sessions::{AppSignIn, MAX_APP_USER_LEN};
+pub use app_sessions::AppSignIn;
 pub use applications::NewAppKey;
 pub use form_nonce::new_form_nonce;
 pub use policy_changes::SavedSettings;
@@ -38,20 +42,16 @@ use crate::cache::SessionCache;
 use crate::clock::{SharedClock, SystemClock};
 use crate::cookie::CookiePolicy;
 use crate::counters::Counters;
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 use crate::geo::GeoDb;
 use crate::hub::Hub;
-use crate::model::{
-    EndReason, Facets, HistoryPage, HistoryQuery, ListQuery, LiveEvent, Millis, Role, Session,
-    SessionPage, TouchedSession, MAX_SEARCH_LEN,
-};
+use crate::model::{EndReason, Facets, LiveEvent, Millis, Role, Session, TouchedSession};
 use crate::password::HashGate;
 use crate::policy::Policy;
-use crate::store::{self, EndRecord, EndSelector, Scope, SharedStore, StoreOptions};
+use crate::store::{self, EndRecord, EndSelector, SharedStore, StoreOptions};
 use crate::throttle::Throttle;
-use crate::token::{is_session_id, Token};
-use parking_lot::{Mutex, RwLock};
-use std::collections::HashSet;
+use crate::token::Token;
+use parking_lot::RwLock;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64};
 use std::sync::Arc;
@@ -59,6 +59,7 @@ use std::sync::Arc;
 pub use crate::model::CONSOLE_APP;
 /// Recorded as `ended_by` when no person ended a session (idle, expiry, limits).
 pub const SYSTEM_ACTOR: &str = "system";
+/// Most sessions one call may name.
 const MAX_IDS_PER_CALL: usize = 1000;
 
 #[derive(Clone, Debug)]
@@ -106,12 +107,8 @@ pub struct Engine {
     cookies: CookiePolicy,
     /// Highest end sequence number this process has applied to its cache.
     applied_end_seq: AtomicI64,
-    /// Ids this process ended itself and already announced; the end-log poller skips them.
-    announced_ends: Mutex<HashSet<String>>,
-    /// Ids of sessions this process creates, noted before the insert: the change-log
-    /// reader skips them (this process publishes them itself), even when it reads the
-    /// creation before the insert has returned.
-    own_created: Mutex<HashSet<String>>,
+    /// Creations and ends this process published itself; the change-log reader skips them.
+    own_changes: own_changes::OwnChanges,
     counts: counts::LiveCounts,
     /// This process among the instances that ends wait for.
     membership: agreement::Membership,
@@ -125,7 +122,7 @@ pub struct Engine {
     tally: crate::analytics::tally::Tally,
     /// Tests hold a check between its store read and its cache fill here.
     #[cfg(test)]
-    fill_pause: Mutex<Option<Arc<fill_race_tests::FillPause>>>,
+    fill_pause: parking_lot::Mutex<Option<Arc<fill_race_tests::FillPause>>>,
 }
 
 impl Engine {
@@ -171,8 +168,7 @@ impl Engine {
                 secure: config.secure_cookies,
             },
             applied_end_seq: AtomicI64::new(applied_end_seq),
-            announced_ends: Mutex::new(HashSet::new()),
-            own_created: Mutex::new(HashSet::new()),
+            own_changes: Default::default(),
             counts,
             membership: agreement::Membership::new(config.staleness_bound),
             leading: AtomicBool::new(false),
@@ -181,7 +177,7 @@ impl Engine {
             moves: flags::PendingMoves::default(),
             tally: Default::default(),
             #[cfg(test)]
-            fill_pause: Mutex::new(None),
+            fill_pause: parking_lot::Mutex::new(None),
         });
         engine.reload_applications_if_changed().await?;
         Ok(engine)
@@ -206,53 +202,6 @@ impl Engine {
 
     // ---- listing and ending --------------------------------------------------------
 
-    pub async fn list(&self, query: &ListQuery, scope: Scope) -> CoreResult<SessionPage> {
-        if query.search.chars().count() > MAX_SEARCH_LEN {
-            return Err(CoreError::invalid(format!(
-                "The search text is longer than {MAX_SEARCH_LEN} characters."
-            )));
-        }
-        let now = self.now();
-        let page = self.store.list_live(query, scope, now).await?;
-        let mut sessions = page.sessions;
-        for session in &mut sessions {
-            self.overlay_memory(session);
-        }
-        Ok(SessionPage {
-            sessions,
-            total: page.total,
-            next: page.next.map(|cursor| cursor.encode()),
-            prev: page.prev.map(|cursor| cursor.encode()),
-            now,
-        })
-    }
-
-    /// One live session by its public id, as the console shows it (no activity).
-    pub async fn live_session(&self, id: &str) -> CoreResult<Option<Session>> {
-        let now = self.now();
-        let Some(mut session) = self.store.session_by_id(id).await? else {
-            return Ok(None);
-        };
-        // Last seen and the idle deadline as the list shows them.
-        self.overlay_memory(&mut session);
-        Ok((session.ended_at.is_none() && session.deadline() > now).then_some(session))
-    }
-
-    /// Ended sessions, newest first: who ended them and why.
-    pub async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage> {
-        if query.user.chars().count() > MAX_SEARCH_LEN {
-            return Err(CoreError::invalid(format!(
-                "The user filter is longer than {MAX_SEARCH_LEN} characters."
-            )));
-        }
-        if let (Some(from), Some(until)) = (query.from, query.until) {
-            if from > until {
-                return Err(CoreError::invalid("The time range ends before it starts."));
-            }
-        }
-        self.store.history(query).await
-    }
-
     /// Filter chip values of the live list, with counts, from memory (see `counts`).
     pub async fn facets(&self) -> CoreResult<Facets> {
         Ok(self.counts.snapshot())
@@ -263,7 +212,10 @@ impl Engine {
         self.counts.total()
     }
 
-    /// Ends what `selector` picks, write-through: the store first, then the cache and
+    /// Ends what `selector` picks, unscoped: for the engine's own ends and commands
+    /// already limited to administrators; a person's or an application's ends go
+    /// through `end_sessions` and `end_all`, which take their reach from the actor.
+    /// Write-through: the store first, then the cache and
     /// the live channels. Returns the sessions that were live and are now ended, once
     /// every live instance has applied the end (at most the staleness bound): after
     /// this returns, no instance's next check accepts them.
@@ -287,9 +239,6 @@ impl Engine {
         reason: EndReason,
         actor: &str,
     ) -> CoreResult<Vec<Session>> {
-        if let EndSelector::Ids { ids, .. } | EndSelector::AllExcept(ids) = &selector {
-            validate_ids(ids)?;
-        }
         let record = EndRecord {
             reason,
             ended_by: actor.to_owned(),
@@ -403,19 +352,4 @@ impl Engine {
         session.idle_deadline =
             session.last_seen_at + self.policy().for_role(session.role).idle_timeout_ms;
     }
-}
-
-fn validate_ids(ids: &[String]) -> CoreResult<()> {
-    if ids.len() > MAX_IDS_PER_CALL {
-        return Err(CoreError::invalid(format!(
-            "At most {MAX_IDS_PER_CALL} sessions can be ended in one call."
-        )));
-    }
-    if let Some(bad) = ids.iter().find(|id| !is_session_id(id)) {
-        let shown: String = bad.chars().take(40).collect();
-        return Err(CoreError::invalid(format!(
-            "{shown:?} is not a session id."
-        )));
-    }
-    Ok(())
 }

@@ -23,10 +23,10 @@ impl Engine {
     /// Publishes ends made by this process (and counts them: ends logged by others are
     /// counted where they were made); the end-log poller will skip them.
     pub(crate) fn announce_ends(&self, ended: &[Session]) {
-        {
-            let mut announced = self.announced_ends.lock();
-            announced.extend(ended.iter().map(|session| session.id.clone()));
-        }
+        self.own_changes.record(
+            ChangeKind::Ended,
+            ended.iter().map(|session| session.id.as_str()),
+        );
         self.counters
             .count_ends(ended.iter().filter_map(|session| session.end_reason));
         self.tally_ends(ended);
@@ -69,20 +69,7 @@ impl Engine {
             self.applied_end_seq.store(last.seq, Ordering::SeqCst);
             for run in changes.chunk_by(|a, b| a.kind == b.kind) {
                 let sessions = run.iter().map(|change| change.session.clone());
-                let fresh: Vec<Session> = match run[0].kind {
-                    ChangeKind::Created => {
-                        let mut own = self.own_created.lock();
-                        sessions
-                            .filter(|session| !own.remove(&session.id))
-                            .collect()
-                    }
-                    ChangeKind::Ended => {
-                        let mut announced = self.announced_ends.lock();
-                        sessions
-                            .filter(|session| !announced.remove(&session.id))
-                            .collect()
-                    }
-                };
+                let fresh = self.own_changes.others(run[0].kind, sessions);
                 applied += fresh.len();
                 match run[0].kind {
                     ChangeKind::Created => self.publish_logged_created(fresh),

@@ -5,11 +5,13 @@
 //! questions and pages, `live` what is pushed to open consoles; applications and the
 //! impact of a policy change are here.
 
+mod ids;
 mod live;
 mod query;
 mod session;
 
 pub use crate::flag::{FlagKind, SessionFlag};
+pub use ids::{AppUserId, IdError, SessionId, MAX_APP_USER_LEN};
 pub use live::{LiveEvent, TouchedSession};
 pub use query::{
     Facets, HistoryPage, HistoryQuery, ListFilter, ListQuery, PageAt, SessionPage, SortDir,

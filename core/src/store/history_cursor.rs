@@ -2,8 +2,7 @@
 //! Ids are hex and times are digits, so the text needs no further encoding.
 
 use crate::error::{CoreError, CoreResult};
-use crate::model::Millis;
-use crate::token::is_session_id;
+use crate::model::{Millis, SessionId};
 
 pub fn encode(ended_at: Millis, id: &str) -> String {
     format!("{ended_at}.{id}")
@@ -13,10 +12,8 @@ pub fn decode(text: &str) -> CoreResult<(Millis, String)> {
     let malformed = || CoreError::invalid("The history page cursor is malformed; reload the page.");
     let (at, id) = text.split_once('.').ok_or_else(malformed)?;
     let at: Millis = at.parse().map_err(|_| malformed())?;
-    if !is_session_id(id) {
-        return Err(malformed());
-    }
-    Ok((at, id.to_owned()))
+    let id = SessionId::parse(id).map_err(|_| malformed())?;
+    Ok((at, id.into_string()))
 }
 
 #[cfg(test)]

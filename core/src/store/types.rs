@@ -148,7 +148,7 @@ pub struct LoggedEnd {
 }
 
 /// What a change-log entry records about its session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
     Created,
     Ended,

@@ -4,11 +4,11 @@
 
 use sessions_core::analytics::KpiName;
 use sessions_core::catalogue::{SettingChange, SettingScope};
-use sessions_core::engine::{ClientInfo, KeepSessions, SignInForm, SignedIn};
+use sessions_core::engine::{Actor, ClientInfo, KeepSessions, SignInForm, SignedIn};
 use sessions_core::model::{
-    EndReason, FlagKind, HistoryQuery, Impact, ListQuery, LiveEvent, Role, SessionFlag, MINUTE_MS,
+    EndReason, FlagKind, HistoryQuery, Impact, ListQuery, LiveEvent, Role, SessionFlag, SessionId,
+    MINUTE_MS,
 };
-use sessions_core::store::Scope;
 use sessions_core::{CoreError, Engine};
 
 const CHROME: &str =
@@ -92,7 +92,7 @@ impl PolicyFixture for Fixture {
         };
         let page = self
             .engine
-            .list(&query, Scope::Everyone)
+            .list(&Actor::Operator, &query)
             .await
             .expect("list");
         page.sessions.into_iter().map(|s| s.id).collect()

@@ -127,7 +127,7 @@ async fn network_rules_in_observe_mode_flag_sign_ins_and_moves(backend: Backend)
     assert_eq!(f.engine.judge_moves().await, 1);
     let moved = f
         .engine
-        .live_session(&bob.session.id)
+        .live_session(&SessionId::issued(bob.session.id.clone()))
         .await
         .expect("read")
         .expect("still live");

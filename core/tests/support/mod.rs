@@ -88,3 +88,28 @@ macro_rules! on_both_backends {
 }
 #[allow(unused_imports)]
 pub(crate) use on_both_backends;
+
+/// The account signed in with `signed`, acting on its own sessions (My sessions).
+pub fn account(signed: &sessions_core::engine::SignedIn) -> sessions_core::engine::Actor {
+    sessions_core::engine::Actor::Account {
+        user_id: signed.session.user_id.expect("a console account"),
+        name: signed.session.username.clone().unwrap_or_default(),
+        session: sessions_core::model::SessionId::issued(signed.session.id.clone()),
+    }
+}
+
+/// A desktop Chrome at `ip`.
+pub fn client(ip: &str) -> sessions_core::engine::ClientInfo {
+    sessions_core::engine::ClientInfo {
+        ip: ip.into(),
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0 Safari/537.36".into(),
+    }
+}
+
+/// `user` signed in with their password from `client(ip)`.
+pub async fn sign_in(engine: &Engine, user: &str, ip: &str) -> sessions_core::engine::SignedIn {
+    engine
+        .sign_in(user, format!("{user}-password"), &client(ip))
+        .await
+        .expect("sign in")
+}

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use sessions_core::model::EndReason;
+use sessions_core::model::{EndReason, IdError};
 use sessions_core::{CoreError, Entity};
 use utoipa::ToSchema;
 
@@ -79,6 +79,16 @@ impl ApiError {
             "method_not_allowed",
             "This endpoint does not accept that method.",
         )
+    }
+}
+
+/// An id in a path or query that did not parse: the API's own answer for each kind.
+impl From<IdError> for ApiError {
+    fn from(err: IdError) -> ApiError {
+        match err {
+            IdError::SessionId(_) => ApiError::malformed_session_id(),
+            IdError::AppUserId => ApiError::invalid_field(err.to_string()),
+        }
     }
 }
 

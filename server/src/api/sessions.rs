@@ -11,9 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use sessions_core::engine::{AppSignIn, SignedIn, MAX_APP_USER_LEN};
-use sessions_core::model::{EndReason, DEFAULT_PAGE_SIZE};
-use sessions_core::token::is_session_id;
+use sessions_core::engine::{AppSignIn, SignedIn};
+use sessions_core::model::{AppUserId, EndReason, SessionId, DEFAULT_PAGE_SIZE};
 use utoipa::IntoParams;
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -141,9 +140,7 @@ pub async fn end_by_id(
     CallingApp(app): CallingApp,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    if !is_session_id(&id) {
-        return Err(ApiError::malformed_session_id());
-    }
+    let id = SessionId::parse(&id)?;
     state.engine.end_app_session_by_id(&app, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -175,14 +172,8 @@ pub async fn end_user(
     ApiPath(user_id): ApiPath<String>,
     ApiQuery(params): ApiQuery<EndUserParams>,
 ) -> ApiResult<Json<EndedCount>> {
-    check_user_id(&user_id)?;
-    if params
-        .keep
-        .as_deref()
-        .is_some_and(|keep| !is_session_id(keep))
-    {
-        return Err(ApiError::malformed_session_id());
-    }
+    let user = AppUserId::parse(&user_id)?;
+    let keep = params.keep.as_deref().map(SessionId::parse).transpose()?;
     let reason = match params.reason.as_deref() {
         None | Some("logout") => EndReason::Logout,
         Some("password_change") => EndReason::PasswordChange,
@@ -196,7 +187,7 @@ pub async fn end_user(
     };
     let ended = state
         .engine
-        .end_app_user_sessions(&app, &user_id, params.keep, reason)
+        .end_app_user_sessions(&app, &user, keep, reason)
         .await?;
     Ok(Json(EndedCount { ended }))
 }
@@ -226,14 +217,16 @@ pub async fn list(
     CallingApp(app): CallingApp,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> ApiResult<Json<SessionList>> {
-    if let Some(user_id) = &params.user_id {
-        check_user_id(user_id)?;
-    }
+    let user = params
+        .user_id
+        .as_deref()
+        .map(AppUserId::parse)
+        .transpose()?;
     let page = state
         .engine
         .list_app_sessions(
             &app,
-            params.user_id,
+            user.as_ref(),
             params.limit.unwrap_or(DEFAULT_PAGE_SIZE),
             params.cursor.as_deref(),
         )
@@ -243,14 +236,4 @@ pub async fn list(
         total: page.total,
         next: page.next,
     }))
-}
-
-fn check_user_id(user_id: &str) -> ApiResult<()> {
-    let length = user_id.chars().count();
-    if length == 0 || length > MAX_APP_USER_LEN {
-        return Err(ApiError::invalid_field(format!(
-            "user_id must be 1 to {MAX_APP_USER_LEN} characters."
-        )));
-    }
-    Ok(())
 }

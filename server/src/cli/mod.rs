@@ -16,7 +16,7 @@ use crate::config::GlobalArgs;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Recorded as who ended sessions or changed settings from the command line.
-const ACTOR: &str = "cli";
+const ACTOR: &str = sessions_core::engine::OPERATOR_NAME;
 
 #[derive(Parser, Debug)]
 #[command(

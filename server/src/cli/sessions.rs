@@ -3,11 +3,11 @@
 //! poll interval.
 
 use super::output::print_sessions;
-use super::{KillArgs, ListArgs, ACTOR};
+use super::{KillArgs, ListArgs};
 use crate::failure::Failure;
-use sessions_core::model::{EndReason, ListQuery, PageAt, MAX_PAGE_SIZE};
-use sessions_core::store::{EndSelector, Scope};
-use sessions_core::Engine;
+use sessions_core::engine::Actor;
+use sessions_core::model::{EndReason, ListQuery, PageAt, SessionId, MAX_PAGE_SIZE};
+use sessions_core::{CoreError, Engine};
 use std::sync::Arc;
 
 pub(super) async fn list(engine: &Arc<Engine>, args: ListArgs) -> Result<(), Failure> {
@@ -18,7 +18,7 @@ pub(super) async fn list(engine: &Arc<Engine>, args: ListArgs) -> Result<(), Fai
         ..ListQuery::default()
     };
     loop {
-        let page = engine.list(&query, Scope::Everyone).await?;
+        let page = engine.list(&Actor::Operator, &query).await?;
         sessions.extend(page.sessions);
         match page.next {
             Some(next) => query.page = PageAt::After(next),
@@ -29,26 +29,32 @@ pub(super) async fn list(engine: &Arc<Engine>, args: ListArgs) -> Result<(), Fai
 }
 
 pub(super) async fn kill(engine: &Arc<Engine>, args: KillArgs) -> Result<(), Failure> {
-    let selector = if let Some(name) = &args.user {
-        EndSelector::User(engine.user_by_name(name).await?.id)
+    let reason = EndReason::Killed;
+    let ended = if let Some(name) = &args.user {
+        let user = engine.user_by_name(name).await?;
+        engine
+            .end_account_sessions(&Actor::Operator, user.id, false, reason)
+            .await?
     } else if args.all {
         if !args.yes {
             return Err(Failure::usage(
                 "Refusing to end every session without --yes.",
             ));
         }
-        EndSelector::AllExcept(Vec::new())
+        engine.end_all(&Actor::Operator, false, reason).await?
     } else if !args.ids.is_empty() {
-        EndSelector::Ids {
-            ids: args.ids.clone(),
-            scope: Scope::Everyone,
-        }
+        let ids = args
+            .ids
+            .iter()
+            .map(|id| SessionId::parse(id))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CoreError::from)?;
+        engine.end_sessions(&Actor::Operator, ids, reason).await?
     } else {
         return Err(Failure::usage(
             "name sessions to end: `kill ID…`, `kill --user NAME` or `kill --all --yes`",
         ));
     };
-    let ended = engine.end(selector, EndReason::Killed, ACTOR).await?;
     let missing: Vec<&String> = args
         .ids
         .iter()
