@@ -9,10 +9,13 @@
 //! fill that finds one refuses. A read slower than a tombstone's life cannot tell, so
 //! it is retried (`Fill::Retry`): each fill carries the end count seen before its read.
 
+mod shared;
+
 use crate::model::{AgentInfo, EndReason, Millis, Role, Session, SessionFlag, SessionStatus};
 use crate::store::Touch;
 use crate::token::TokenHash;
 use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use shared::SharedTexts;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -25,16 +28,18 @@ const TOMBSTONE_LIFE: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub struct CachedSession {
     pub id: String,
-    pub application: String,
+    /// This and the agent's texts are shared with every cached session that has the
+    /// same (see `shared`): most of a session's bytes otherwise.
+    pub application: Arc<str>,
     pub user_id: Option<i64>,
     pub external_user_id: Option<String>,
     pub username: Option<String>,
     pub status: SessionStatus,
     pub role: Role,
     pub first_ip: String,
-    pub user_agent: String,
-    pub agent: AgentInfo,
-    pub country: Option<String>,
+    pub user_agent: Arc<str>,
+    pub agent: Arc<AgentInfo>,
+    pub country: Option<Arc<str>>,
     pub created_at: Millis,
     pub expires_at: Millis,
     last_seen: AtomicI64,
@@ -46,19 +51,23 @@ pub struct CachedSession {
 }
 
 impl CachedSession {
-    fn new(session: &Session) -> CachedSession {
+    fn new(session: &Session, shared: &mut SharedTexts) -> CachedSession {
+        let (user_agent, agent) = shared.agent(&session.user_agent, &session.agent);
         CachedSession {
             id: session.id.clone(),
-            application: session.application.clone(),
+            application: shared.text(&session.application),
             user_id: session.user_id,
             external_user_id: session.external_user_id.clone(),
             username: session.username.clone(),
             status: session.status,
             role: session.role,
             first_ip: session.first_ip.clone(),
-            user_agent: session.user_agent.clone(),
-            agent: session.agent.clone(),
-            country: session.country.clone(),
+            user_agent,
+            agent,
+            country: session
+                .country
+                .as_deref()
+                .map(|country| shared.text(country)),
             created_at: session.created_at,
             expires_at: session.expires_at,
             last_seen: AtomicI64::new(session.last_seen_at),
@@ -109,6 +118,7 @@ impl CachedSession {
 struct Entries {
     by_token: HashMap<TokenHash, Arc<CachedSession>>,
     by_id: HashMap<String, TokenHash>,
+    shared: SharedTexts,
     /// Recently ended ids: when, the end's number and its reason.
     tombstones: HashMap<String, Tombstone>,
     /// The same ids, oldest end first: expired ones are dropped from the front, so an
@@ -154,7 +164,7 @@ impl SessionCache {
         if let Some(existing) = entries.by_token.get(&hash) {
             return existing.clone();
         }
-        let cached = Arc::new(CachedSession::new(session));
+        let cached = Arc::new(CachedSession::new(session, &mut entries.shared));
         entries.by_id.insert(session.id.clone(), hash);
         entries.by_token.insert(hash, cached.clone());
         cached
@@ -177,7 +187,7 @@ impl SessionCache {
         if let Some(existing) = entries.by_token.get(&hash) {
             return Fill::Cached(existing.clone());
         }
-        let cached = Arc::new(CachedSession::new(session));
+        let cached = Arc::new(CachedSession::new(session, &mut entries.shared));
         entries.by_id.insert(session.id.clone(), hash);
         entries.by_token.insert(hash, cached.clone());
         Fill::Cached(cached)
@@ -297,6 +307,7 @@ impl SessionCache {
                 entries.by_token.remove(&hash);
             }
         }
+        entries.shared.forget_unused();
     }
 
     // Not poisoned by a panic (parking_lot): the maps stay consistent because every
@@ -311,100 +322,4 @@ impl SessionCache {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{AgentInfo, SessionStatus};
-    use crate::token::Token;
-
-    fn session(id: &str, last_seen: Millis) -> Session {
-        Session {
-            id: id.into(),
-            application: "console".into(),
-            user_id: Some(1),
-            external_user_id: None,
-            username: Some("alice".into()),
-            status: SessionStatus::Authenticated,
-            role: Role::User,
-            first_ip: "127.0.0.1".into(),
-            last_ip: "127.0.0.1".into(),
-            user_agent: String::new(),
-            agent: AgentInfo::default(),
-            country: None,
-            created_at: 0,
-            last_seen_at: last_seen,
-            idle_deadline: 0,
-            expires_at: 1_000_000,
-            ended_at: None,
-            end_reason: None,
-            ended_by: None,
-            flags: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn touches_are_batched_by_granularity() {
-        let cache = SessionCache::default();
-        let hash = Token::generate().hash();
-        let cached = cache.insert(hash, &session("a", 1_000));
-        cached.touch(1_500, "127.0.0.1");
-        assert!(
-            cache.take_touches(60_000).is_empty(),
-            "moved less than the granularity"
-        );
-        cached.touch(61_000, "127.0.0.2");
-        let touches = cache.take_touches(60_000);
-        assert_eq!(touches.len(), 1);
-        assert_eq!(
-            (touches[0].last_seen_at, touches[0].last_ip.as_str()),
-            (61_000, "127.0.0.2")
-        );
-        assert!(cache.take_touches(0).is_empty(), "already written");
-        cached.touch(61_001, "127.0.0.2");
-        assert_eq!(
-            cache.take_touches(0).len(),
-            1,
-            "granularity 0 takes any movement"
-        );
-    }
-
-    #[test]
-    fn remove_and_expire() {
-        let cache = SessionCache::default();
-        let hash = Token::generate().hash();
-        cache.insert(hash, &session("a", 0));
-        assert!(cache.get(&hash).is_some());
-        cache.ended("a", Some(EndReason::Logout));
-        assert!(cache.get(&hash).is_none());
-        cache.insert(hash, &session("a", 0));
-        cache.drop_expired(1_000_000);
-        assert!(cache.is_empty());
-    }
-
-    #[test]
-    fn a_fill_after_an_end_is_refused() {
-        let cache = SessionCache::default();
-        let hash = Token::generate().hash();
-        let ticket = cache.fill_ticket();
-        cache.ended("a", Some(EndReason::Killed));
-        assert!(matches!(
-            cache.fill(ticket, hash, &session("a", 0)),
-            Fill::Ended(Some(EndReason::Killed))
-        ));
-        assert!(cache.get(&hash).is_none());
-        let other = Token::generate().hash();
-        assert!(matches!(
-            cache.fill(cache.fill_ticket(), other, &session("b", 0)),
-            Fill::Cached(_)
-        ));
-    }
-
-    #[test]
-    fn active_lists_recent_ids_and_clear_forgets() {
-        let cache = SessionCache::default();
-        cache.insert(Token::generate().hash(), &session("old", 10));
-        cache.insert(Token::generate().hash(), &session("new", 500));
-        assert_eq!(cache.active(600, |_| 500), vec!["new".to_string()]);
-        cache.clear();
-        assert!(cache.is_empty());
-    }
-}
+mod tests;

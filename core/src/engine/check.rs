@@ -81,7 +81,7 @@ impl Engine {
             Some(cached) => cached,
             None => self.fill_from_store(application, hash).await?,
         };
-        if cached.application != application {
+        if *cached.application != *application {
             return Err(CoreError::Unauthenticated(None));
         }
         let now = self.now();
