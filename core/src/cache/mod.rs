@@ -294,6 +294,13 @@ impl SessionCache {
     }
 
     /// Drops entries whose absolute expiry has passed (their end is recorded by the sweeper).
+    /// Drops shared texts no cached session holds any more. Every instance calls it with
+    /// its "last seen" batches (only the leader sweeps); it walks the distinct texts,
+    /// not the sessions.
+    pub fn forget_unused_texts(&self) {
+        self.write().shared.forget_unused();
+    }
+
     pub fn drop_expired(&self, now: Millis) {
         let mut entries = self.write();
         let expired: Vec<String> = entries

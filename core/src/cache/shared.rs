@@ -40,7 +40,7 @@ impl SharedTexts {
     }
 
     /// Drops what no cached session holds any more, so headers nobody sends again (or
-    /// made up by a client) do not pile up. Called with the sweep's eviction.
+    /// made up by a client) do not pile up.
     pub(super) fn forget_unused(&mut self) {
         // An agent entry holds its header once more: agents first, then texts.
         self.agents.retain(|_, read| Arc::strong_count(read) > 1);

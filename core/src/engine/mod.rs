@@ -262,6 +262,7 @@ impl Engine {
         } else {
             (policy.shortest_idle_ms() / 4).min(60_000)
         };
+        self.cache.forget_unused_texts();
         let touches = self.cache.take_touches(granularity);
         if touches.is_empty() {
             return Ok(0);
