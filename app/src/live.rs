@@ -90,7 +90,7 @@ pub fn parse_event(text: &str) -> Result<LiveEvent, serde_json::Error> {
 pub fn connect(on_signal: impl Fn(LiveSignal) + 'static) -> LiveHandle {
     let handle = LiveHandle::default();
     #[cfg(feature = "hydrate")]
-    client::start(std::rc::Rc::new(on_signal), handle.clone());
+    client::open(std::rc::Rc::new(on_signal), handle.clone(), 0);
     #[cfg(not(feature = "hydrate"))]
     let _ = on_signal;
     handle
@@ -102,46 +102,23 @@ mod client {
     use crate::browser::{after, go_to, login_path};
     use crate::error::AppError;
     use sessions_core::model::LiveEvent;
-    use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
     type OnSignal = Rc<dyn Fn(LiveSignal)>;
-    /// The channel's socket while it is open or opening.
-    type Slot = Rc<RefCell<Option<WebSocket>>>;
 
-    thread_local! {
-        /// Every channel this page opened, to close and reopen around the back/forward
-        /// cache (see `paging`).
-        static CHANNELS: RefCell<Vec<(OnSignal, LiveHandle, Slot)>> = const { RefCell::new(Vec::new()) };
-    }
-
-    pub fn start(on_signal: OnSignal, handle: LiveHandle) {
-        paging::watch();
-        let slot = Slot::default();
-        CHANNELS.with(|channels| {
-            let mut channels = channels.borrow_mut();
-            channels.retain(|(_, handle, _)| !handle.stopped());
-            channels.push((on_signal.clone(), handle.clone(), slot.clone()));
-        });
-        open(on_signal, handle, slot, 0);
-    }
-
-    fn open(on_signal: OnSignal, handle: LiveHandle, slot: Slot, attempt: u32) {
+    pub fn open(on_signal: OnSignal, handle: LiveHandle, attempt: u32) {
         leaving::watch();
-        // Stopped, put away in the back/forward cache (reopened when shown), or open already
-        // (a retry that fired after the page came back from the cache).
-        if handle.stopped() || paging::hidden() || slot.borrow().is_some() {
+        if handle.stopped() {
             return;
         }
         let Some(url) = live_url() else { return };
         let socket = match WebSocket::new(&url) {
             Ok(socket) => socket,
-            Err(_) => return retry(on_signal, handle, slot, attempt),
+            Err(_) => return retry(on_signal, handle, attempt),
         };
-        *slot.borrow_mut() = Some(socket.clone());
 
         let on_open = {
             let on_signal = on_signal.clone();
@@ -183,14 +160,9 @@ mod client {
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
 
-        let closing = socket.clone();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
-            let (on_signal, handle, slot) = (on_signal.clone(), handle.clone(), slot.clone());
-            // This socket's end only: a newer one may be in the slot already.
-            if slot.borrow().as_ref() == Some(&closing) {
-                slot.borrow_mut().take();
-            }
-            if handle.stopped() || leaving::now() || paging::hidden() {
+            let (on_signal, handle) = (on_signal.clone(), handle.clone());
+            if handle.stopped() || leaving::now() {
                 return;
             }
             // A refused or dropped channel: find out whether we are still signed in.
@@ -200,7 +172,7 @@ mod client {
                         handle.stop();
                         go_to(&login_path(reason));
                     }
-                    _ => retry(on_signal, handle, slot, attempt + 1),
+                    _ => retry(on_signal, handle, attempt + 1),
                 }
             });
         });
@@ -247,72 +219,9 @@ mod client {
         }
     }
 
-    fn retry(on_signal: OnSignal, handle: LiveHandle, slot: Slot, attempt: u32) {
+    fn retry(on_signal: OnSignal, handle: LiveHandle, attempt: u32) {
         let delay = (500 * 2u32.saturating_pow(attempt.min(5))).min(10_000);
-        after(delay, move || open(on_signal, handle, slot, attempt.max(1)));
-    }
-
-    /// The back/forward cache: a page with an open WebSocket is not kept in it (Chrome's
-    /// `WebSocketUsedWithCCNS`), and a page kept there would miss events anyway. So the
-    /// channel closes on `pagehide` and, when the page is shown again from the cache
-    /// (`pageshow` with `persisted`), opens again as after a break: the page resyncs.
-    mod paging {
-        use super::{open, CHANNELS};
-        use std::cell::Cell;
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::{JsCast, JsValue};
-
-        thread_local! {
-            static HIDDEN: Cell<bool> = const { Cell::new(false) };
-            static WATCHING: Cell<bool> = const { Cell::new(false) };
-        }
-
-        pub fn hidden() -> bool {
-            HIDDEN.with(Cell::get)
-        }
-
-        pub fn watch() {
-            if WATCHING.with(|watching| watching.replace(true)) {
-                return;
-            }
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let on_hide = Closure::<dyn FnMut()>::new(|| {
-                HIDDEN.with(|hidden| hidden.set(true));
-                CHANNELS.with(|channels| {
-                    for (_, _, slot) in channels.borrow().iter() {
-                        if let Some(socket) = slot.borrow_mut().take() {
-                            let _ = socket.close();
-                        }
-                    }
-                });
-            });
-            let on_show = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
-                let persisted = js_sys::Reflect::get(&event, &JsValue::from_str("persisted"))
-                    .ok()
-                    .and_then(|value| value.as_bool())
-                    .unwrap_or(false);
-                if !HIDDEN.with(|hidden| hidden.replace(false)) || !persisted {
-                    return;
-                }
-                let channels: Vec<_> = CHANNELS.with(|channels| {
-                    let mut channels = channels.borrow_mut();
-                    channels.retain(|(_, handle, _)| !handle.stopped());
-                    channels.clone()
-                });
-                for (on_signal, handle, slot) in channels {
-                    // Attempt 1: a reopened channel asks the page to resync.
-                    open(on_signal, handle, slot, 1);
-                }
-            });
-            let _ = window
-                .add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
-            let _ = window
-                .add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
-            on_hide.forget();
-            on_show.forget();
-        }
+        after(delay, move || open(on_signal, handle, attempt.max(1)));
     }
 
     fn live_url() -> Option<String> {

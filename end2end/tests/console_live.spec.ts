@@ -128,42 +128,6 @@ test.describe("live console", () => {
     await expect(page.getByLabel("Sort by")).toHaveValue("created:desc");
   });
 
-  test("the live channel closes when the page goes into the back/forward cache and the list updates again when it comes back", async ({ page }) => {
-    // Chromium keeps no page with an open WebSocket in the cache (and ours are no-store):
-    // the page events are dispatched by hand, as the browser does around the cache.
-    const sockets: { closed: boolean }[] = [];
-    page.on("websocket", (socket) => {
-      if (!socket.url().endsWith("/live")) return;
-      const entry = { closed: false };
-      sockets.push(entry);
-      socket.on("close", () => (entry.closed = true));
-    });
-    await signIn(page, "admin");
-    const key = await newApplication(page, unique("bfcache"));
-    await expect.poll(() => sockets.filter((s) => !s.closed).length).toBe(1);
-
-    await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true })));
-    await expect.poll(() => sockets.filter((s) => !s.closed).length).toBe(0);
-    // Nothing reopens it while the page is away, not even the reconnect back-off.
-    const [whileAway] = await createSessions(page, key, ["away"]);
-    await page.waitForTimeout(1_500);
-    expect(sockets.length).toBe(1);
-
-    await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })));
-    await expect.poll(() => sockets.filter((s) => !s.closed).length).toBe(1);
-    expect(sockets.length).toBe(2);
-    // What happened meanwhile is fetched once; what happens next arrives live.
-    await expect(sessionEntry(page, whileAway)).toBeVisible({ timeout: 5_000 });
-    const [after] = await createSessions(page, key, ["back"]);
-    await expect(sessionEntry(page, after)).toBeVisible({ timeout: 5_000 });
-    await endSession(page, key, after);
-    // Ended: marked in place while the pointer is on the list, else gone.
-    const entry = sessionEntry(page, after);
-    await expect
-      .poll(async () => (await entry.count()) === 0 || /\bended\b/.test((await entry.getAttribute("class")) ?? ""), { timeout: 5_000 })
-      .toBe(true);
-  });
-
   test("'/' focuses the search box", async ({ page }) => {
     await signIn(page, "admin");
     await page.keyboard.press("/");
