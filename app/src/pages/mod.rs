@@ -12,12 +12,11 @@ use leptos::prelude::*;
 
 /// The clock the pages render relative times with: the server's time of the data
 /// until the browser's own ticking clock takes over after hydration, so both sides
-/// render the same first frame. Its first tick comes a second later, not during
-/// hydration: switching clocks re-renders every row's times, work the page's longest
-/// task (hydrating the list) need not carry.
+/// render the same first frame.
 pub fn ticking_now(server_now: Signal<i64>) -> Signal<i64> {
     let browser_now = RwSignal::new(0_i64);
     Effect::new(move |_| {
+        browser_now.set(crate::browser::now_ms());
         crate::browser::every(1_000, move || browser_now.set(crate::browser::now_ms()));
     });
     Signal::derive(move || match browser_now.get() {
