@@ -9,7 +9,9 @@ use server_fn::codec::Json;
 use sessions_core::model::Application;
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, engine, require_admin, require_admin_viewing};
+use crate::server_ctx::{engine, require_admin, require_admin_viewing};
+#[cfg(feature = "ssr")]
+use sessions_core::engine::Actor;
 
 /// A new application and its API key, which is never shown again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,7 +32,7 @@ pub async fn list_applications() -> Result<Vec<Application>, AppError> {
 pub async fn add_application(name: String) -> Result<AddedApplication, AppError> {
     let admin = require_admin().await?;
     let created = engine()?
-        .create_application(&name, &actor_name(&admin))
+        .create_application(&name, &Actor::name_of(&admin))
         .await?;
     Ok(AddedApplication {
         name: created.application.name,
@@ -43,7 +45,7 @@ pub async fn add_application(name: String) -> Result<AddedApplication, AppError>
 pub async fn revoke_application(name: String) -> Result<u32, AppError> {
     let admin = require_admin().await?;
     let (_, ended) = engine()?
-        .revoke_application(&name, &actor_name(&admin))
+        .revoke_application(&name, &Actor::name_of(&admin))
         .await?;
     Ok(ended as u32)
 }

@@ -8,8 +8,7 @@ use sessions_core::model::{Facets, Session};
 
 #[cfg(feature = "ssr")]
 use crate::server_ctx::{
-    actor_name, client_info, current_session, engine, redirect_plain_form, require_admin,
-    require_admin_viewing,
+    client_info, current_session, engine, redirect_plain_form, require_admin, require_admin_viewing,
 };
 #[cfg(feature = "ssr")]
 use sessions_core::{
@@ -90,7 +89,7 @@ pub async fn kill_app_user_sessions(application: String, user_id: String) -> Res
                 keep: None,
             },
             EndReason::Killed,
-            &actor_name(&admin),
+            &Actor::name_of(&admin),
         )
         .await?;
     Ok(ended.len() as u32)

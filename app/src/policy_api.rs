@@ -11,7 +11,9 @@ use sessions_core::catalogue::{SettingChange, SettingValues, SettingsChangeRecor
 use sessions_core::model::{HistoryPage, HistoryQuery, Impact};
 
 #[cfg(feature = "ssr")]
-use crate::server_ctx::{actor_name, client_info, engine, require_admin, require_admin_viewing};
+use crate::server_ctx::{client_info, engine, require_admin, require_admin_viewing};
+#[cfg(feature = "ssr")]
+use sessions_core::engine::Actor;
 
 /// The stored settings, as the settings page edits them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,7 +75,7 @@ pub async fn save_settings(
             .await?;
     }
     let saved = engine
-        .save_settings(&changes, &actor_name(&admin), Some(&admin.id))
+        .save_settings(&changes, &Actor::name_of(&admin), Some(&admin.id))
         .await?;
     Ok(SaveOutcome {
         changed: saved.changes.len(),

@@ -101,11 +101,6 @@ pub fn set_cookie(value: &str) {
     }
 }
 
-/// The name recorded as `ended_by` for something the caller ended.
-pub fn actor_name(session: &CachedSession) -> String {
-    sessions_core::engine::Actor::name_of(session)
-}
-
 /// Whether the page request comes from a phone (by its user agent), so the first
 /// render can be the phone layout.
 pub fn request_from_phone() -> bool {

@@ -9,8 +9,8 @@ use sessions_core::model::{ListQuery, Role, SessionPage};
 
 #[cfg(feature = "ssr")]
 use crate::server_ctx::{
-    actor_name, client_info, cookie_token, current_session, engine, redirect_plain_form,
-    require_admin, require_admin_viewing, set_cookie, viewing_session,
+    client_info, cookie_token, current_session, engine, redirect_plain_form, require_admin,
+    require_admin_viewing, set_cookie, viewing_session,
 };
 #[cfg(feature = "ssr")]
 use sessions_core::{
@@ -78,7 +78,7 @@ pub async fn whoami() -> Result<Me, AppError> {
     let session = viewing_session().await?;
     Ok(Me {
         session_id: session.id.clone(),
-        username: actor_name(&session),
+        username: Actor::name_of(&session),
         role: session.role,
     })
 }
