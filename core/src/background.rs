@@ -14,15 +14,14 @@ pub struct Intervals {
     /// Also how often an instance that does not lead tries to take the lead: how long
     /// the sweep can pause when its leader dies.
     pub sweep: Duration,
-    /// How often the end log is read. This bounds how long a revocation made by
-    /// another process (the CLI, another instance) can take to reach this cache.
+    /// How often the change log is read (sessions created and ended, settings and
+    /// applications changed). This bounds how long a change made by another process
+    /// (the CLI, another instance) can take to reach this one where the store does
+    /// not announce it (SQLite), and it is the safety net where it does.
     pub end_poll: Duration,
     /// How often this instance reports itself alive (with how far it has applied the
     /// end log): well under the staleness bound, or ends stop waiting for it.
     pub heartbeat: Duration,
-    /// How often the settings and applications versions are read: how long a policy
-    /// saved or a key revoked by another process takes to apply here.
-    pub policy_poll: Duration,
     /// How often the leader samples the live count for the analytics (the average and
     /// peak of active sessions) and finished hours are written as rollups (each
     /// (hour, application, metric, dimension) once, whatever the traffic).
@@ -36,7 +35,6 @@ impl Default for Intervals {
             sweep: Duration::from_secs(5),
             end_poll: Duration::from_millis(100),
             heartbeat: Duration::from_secs(1),
-            policy_poll: Duration::from_secs(1),
             rollup: Duration::from_secs(10),
         }
     }
@@ -59,10 +57,6 @@ pub fn spawn(engine: Arc<Engine>, intervals: Intervals) -> Vec<JoinHandle<()>> {
         }),
         every(intervals.rollup, engine.clone(), |engine| async move {
             engine.rollup_tick().await.map(drop)
-        }),
-        every(intervals.policy_poll, engine.clone(), |engine| async move {
-            engine.reload_policy_if_changed().await?;
-            engine.reload_applications_if_changed().await.map(drop)
         }),
         // Ends committed elsewhere, at once where the store announces them.
         tokio::spawn(engine.clone().follow_end_feed()),

@@ -333,10 +333,7 @@ async fn failed_keys_slow_their_address_and_a_known_key_still_works(backend: Bac
         .expect("add");
     let key = created.key.expose();
     // As the server's poller does after a change of the applications.
-    f.engine
-        .reload_applications_if_changed()
-        .await
-        .expect("reload");
+    f.engine.apply_logged_changes().await.expect("read the log");
     assert!(f
         .engine
         .authenticate_app(key, "10.0.0.9")

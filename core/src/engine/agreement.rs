@@ -116,7 +116,7 @@ impl Engine {
         if !self.membership.serving.load(Ordering::SeqCst) {
             return Ok(());
         }
-        let applied = self.applied_end_seq.load(Ordering::SeqCst);
+        let applied = self.current_seq.load(Ordering::SeqCst);
         let sent = Instant::now();
         self.store
             .report_applied(&self.membership.id, applied)
@@ -155,7 +155,7 @@ impl Engine {
     /// its transaction).
     async fn instances_behind_latest(&self, heard_within: i64) -> CoreResult<i64> {
         let latest = self.store.latest_end_seq().await?;
-        if self.applied_end_seq.load(Ordering::SeqCst) < latest {
+        if self.current_seq.load(Ordering::SeqCst) < latest {
             self.apply_logged_changes().await?;
         }
         self.store.instances_behind(latest, heard_within).await

@@ -44,13 +44,26 @@ impl KeyTable {
         self.read().get(hash).cloned()
     }
 
-    fn insert(&self, hash: TokenHash, name: Arc<str>) {
-        self.by_hash.write().insert(hash, name);
+    /// Remembers a key read from the store at applications `version`, unless the table
+    /// has moved past that version since (the read may predate a revocation).
+    fn insert_if_current(&self, hash: TokenHash, name: Arc<str>, version: i64) {
+        let mut by_hash = self.by_hash.write();
+        if self.version.load(Ordering::SeqCst) == version {
+            by_hash.insert(hash, name);
+        }
     }
 
-    fn clear(&self) {
-        self.by_hash.write().clear();
+    /// Moves the table to applications `version` when that is newer, forgetting every
+    /// key. Under the table's lock, so no read older than `version` lands after it.
+    fn follow(&self, version: i64) -> bool {
+        let mut by_hash = self.by_hash.write();
+        if self.version.fetch_max(version, Ordering::SeqCst) >= version {
+            return false;
+        }
+        by_hash.clear();
+        drop(by_hash);
         self.lock_unknown().clear();
+        true
     }
 
     fn is_known_unknown(&self, hash: &TokenHash, now: Millis) -> bool {
@@ -105,6 +118,7 @@ impl Engine {
                     "An application named {name:?} exists or existed; pick another name."
                 ))
             })?;
+        self.follow_applications_version(self.store.applications_version().await?);
         Ok(NewAppKey { application, key })
     }
 
@@ -124,7 +138,7 @@ impl Engine {
             .revoke_application(name.trim(), actor, self.now())
             .await?
             .ok_or_else(|| CoreError::NotFound(Entity::ApiKey(name.trim().to_owned())))?;
-        self.keys.clear();
+        self.follow_applications_version(self.store.applications_version().await?);
         let ended = self
             .end(
                 EndSelector::Application(application.name.clone()),
@@ -132,6 +146,11 @@ impl Engine {
                 actor,
             )
             .await?;
+        if ended.is_empty() {
+            // No end waited for the other instances: the revocation itself must reach
+            // them before it is acknowledged, or one could still take the key.
+            self.await_agreement().await;
+        }
         Ok((application, ended.len()))
     }
 
@@ -163,10 +182,7 @@ impl Engine {
         match found {
             Some(app) if app.revoked_at.is_none() => {
                 let name: Arc<str> = app.name.into();
-                // A table older than this read would let a revoked key back in.
-                if self.keys.version.load(Ordering::SeqCst) == version {
-                    self.keys.insert(hash, name.clone());
-                }
+                self.keys.insert_if_current(hash, name.clone(), version);
                 attempt.succeeded();
                 Ok(Some(name))
             }
@@ -177,14 +193,11 @@ impl Engine {
         }
     }
 
-    /// Drops the key table when another process changed the applications.
-    pub async fn reload_applications_if_changed(&self) -> CoreResult<bool> {
-        let version = self.store.applications_version().await?;
-        if self.keys.version.swap(version, Ordering::SeqCst) == version {
-            return Ok(false);
-        }
-        self.keys.clear();
-        Ok(true)
+    /// Drops the key table when the store's applications `version` (read from the
+    /// change log's heads) is newer than the one it was filled at: an application was
+    /// added or revoked, here or by another process. Returns whether it did.
+    pub(super) fn follow_applications_version(&self, version: i64) -> bool {
+        self.keys.follow(version)
     }
 }
 
@@ -232,11 +245,27 @@ mod tests {
         }
         assert!(table.lock_unknown().len() <= MAX_UNKNOWN);
         table.remember_unknown(hash, 0);
-        table.clear();
+        assert!(table.follow(1));
         assert!(
             !table.is_known_unknown(&hash, 1),
             "a change of the applications forgets them"
         );
+    }
+
+    #[test]
+    fn a_key_read_before_a_change_of_the_applications_is_not_remembered_after_it() {
+        let table = KeyTable::default();
+        let hash = ApiKey::generate().hash();
+        table.insert_if_current(hash, "shop".into(), 0);
+        assert!(table.get(&hash).is_some(), "read at the table's version");
+        assert!(table.follow(2));
+        assert!(table.get(&hash).is_none(), "forgotten by the change");
+        // A read that began before the change (at version 0) finishes after it.
+        table.insert_if_current(hash, "shop".into(), 0);
+        assert!(table.get(&hash).is_none(), "a stale read stays out");
+        assert!(!table.follow(1), "an older version moves nothing");
+        table.insert_if_current(hash, "shop".into(), 2);
+        assert!(table.get(&hash).is_some());
     }
 
     #[test]

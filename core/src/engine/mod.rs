@@ -105,8 +105,13 @@ pub struct Engine {
     /// One policy change at a time, so a save and a reload never interleave.
     policy_lock: tokio::sync::Mutex<()>,
     cookies: CookiePolicy,
-    /// Highest end sequence number this process has applied to its cache.
+    /// Highest change-log sequence number whose session entry this process has
+    /// applied: where its next read of the log starts.
     applied_end_seq: AtomicI64,
+    /// The sequence number this process is current as of: every session entry up to
+    /// it applied and the settings and applications as new as it followed. What it
+    /// reports to the instances that wait for it.
+    current_seq: AtomicI64,
     /// Creations and ends this process published itself; the change-log reader skips them.
     own_changes: own_changes::OwnChanges,
     counts: counts::LiveCounts,
@@ -145,9 +150,9 @@ impl Engine {
         config: &EngineConfig,
         clock: SharedClock,
     ) -> CoreResult<Arc<Engine>> {
-        let policy_version = store.settings_version().await?;
+        // The heads first: what is loaded after them is at least as new.
+        let heads = store.log_heads().await?;
         let policy = Policy::from_stored(store.load_settings().await?);
-        let applied_end_seq = store.latest_end_seq().await?;
         // Every session not ended, expired or not: the sweep ends those and uncounts
         // them like any other end.
         let counts = counts::LiveCounts::new(store.facets(Millis::MIN).await?);
@@ -159,7 +164,7 @@ impl Engine {
             hashing: HashGate::default(),
             clock,
             policy: RwLock::new(Arc::new(policy)),
-            policy_version: AtomicI64::new(policy_version),
+            policy_version: AtomicI64::new(heads.settings_version),
             geo: GeoDb::open(config.geo_db.as_deref()),
             sign_ins: sign_in::SignInGate::default(),
             keys: applications::KeyTable::default(),
@@ -167,7 +172,8 @@ impl Engine {
             cookies: CookiePolicy {
                 secure: config.secure_cookies,
             },
-            applied_end_seq: AtomicI64::new(applied_end_seq),
+            applied_end_seq: AtomicI64::new(heads.seq),
+            current_seq: AtomicI64::new(heads.seq),
             own_changes: Default::default(),
             counts,
             membership: agreement::Membership::new(config.staleness_bound),
@@ -179,7 +185,7 @@ impl Engine {
             #[cfg(test)]
             fill_pause: parking_lot::Mutex::new(None),
         });
-        engine.reload_applications_if_changed().await?;
+        engine.follow_applications_version(heads.applications_version);
         Ok(engine)
     }
 

@@ -52,7 +52,7 @@ impl Engine {
         actor: &str,
         own_session: Option<&str>,
     ) -> CoreResult<SavedSettings> {
-        let _one_at_a_time = self.policy_lock.lock().await;
+        let one_at_a_time = self.policy_lock.lock().await;
         let (policy, effective) = self.policy().with_changes(changes)?;
         if effective.is_empty() {
             return Ok(SavedSettings::default());
@@ -73,7 +73,11 @@ impl Engine {
         let records = self.store.save_settings(&writes, actor, self.now()).await?;
         let version = self.store.settings_version().await?;
         self.policy_version.store(version, Ordering::SeqCst);
-        let impact = self.install_policy(policy, true, own_session).await?;
+        let impact = self.install_policy(policy, own_session).await?;
+        drop(one_at_a_time);
+        // Acknowledged once every instance runs the new policy (its ends waited
+        // already; a change that ended nothing has not).
+        self.await_agreement().await;
         tracing::info!(%actor, changes = records.len(), ended = impact.sessions, "session policy changed");
         Ok(SavedSettings {
             changes: records,
@@ -81,18 +85,30 @@ impl Engine {
         })
     }
 
-    /// Reloads the policy when another process saved a change. Returns whether it did.
-    pub async fn reload_policy_if_changed(&self) -> CoreResult<bool> {
-        let version = self.store.settings_version().await?;
-        if version == self.policy_version.load(Ordering::SeqCst) {
-            return Ok(false);
+    /// Reloads the policy when the store's settings `version` (read from the change
+    /// log's heads) is newer than the one this process holds: another process saved a
+    /// change. Returns whether it reloaded, or `None` when a save in this process holds
+    /// the policy (waiting for it could wait for this very call: a save's ends wait
+    /// until this process has read the log).
+    pub(super) async fn follow_settings_version(&self, version: i64) -> CoreResult<Option<bool>> {
+        if version <= self.policy_version.load(Ordering::SeqCst) {
+            return Ok(Some(false));
         }
-        let _one_at_a_time = self.policy_lock.lock().await;
+        let Ok(_one_at_a_time) = self.policy_lock.try_lock() else {
+            return Ok(None);
+        };
+        // A save in this process may have installed it since the first look.
+        if version <= self.policy_version.load(Ordering::SeqCst) {
+            return Ok(Some(false));
+        }
+        // Read after `version`: as new as it, or newer (then a later read follows on).
         let policy = Policy::from_stored(self.store.load_settings().await?);
         self.policy_version.store(version, Ordering::SeqCst);
-        // The process that saved it has ended what it ends; here only deadlines move.
-        self.install_policy(policy, false, None).await?;
-        Ok(true)
+        // The process that saved it has ended what it ends; here only deadlines move,
+        // and cached expiries may be stale: the next check of each session rereads it.
+        self.put_in_force(Arc::new(policy)).await?;
+        self.cache.clear();
+        Ok(Some(true))
     }
 
     pub async fn settings_changes(
@@ -105,20 +121,22 @@ impl Engine {
             .await
     }
 
+    /// Puts `policy` in force. Unwritten "last seen" moves reach the store first: the
+    /// caller drops the cache after.
+    async fn put_in_force(&self, policy: Arc<Policy>) -> CoreResult<()> {
+        self.flush_touches(true).await?;
+        *self.policy.write() = policy;
+        Ok(())
+    }
+
+    /// Puts a saved `policy` in force and ends, now, the sessions it ends.
     async fn install_policy(
         &self,
         policy: Policy,
-        end_now: bool,
         own_session: Option<&str>,
     ) -> CoreResult<Impact> {
-        // Unwritten "last seen" moves must reach the store before the cache is dropped.
-        self.flush_touches(true).await?;
         let policy = Arc::new(policy);
-        *self.policy.write() = policy.clone();
-        if !end_now {
-            self.cache.clear();
-            return Ok(Impact::default());
-        }
+        self.put_in_force(policy.clone()).await?;
         // Judge the sessions before moving expiries: a session past a shortened lifetime
         // is ended here, with its reason, rather than skipped as already expired.
         let now = self.now();

@@ -35,10 +35,39 @@ impl Engine {
 
     /// Applies the change log past what this process has applied: sessions created and
     /// ended by other processes (the CLI, other instances) reach its cache, its chip
-    /// counts and its live channels, in the order they happened. Returns how many
+    /// counts and its live channels, in the order they happened, and settings and
+    /// applications changed elsewhere take effect here. Returns how many session
     /// changes were new here (its own are skipped). A process that serves checks then
-    /// reports how far it has applied the log.
+    /// reports how far it has applied the log, which is what ends, settings saves and
+    /// application changes wait for before they are acknowledged.
     pub async fn apply_logged_changes(&self) -> CoreResult<usize> {
+        // Read before the log: every number up to `heads.seq` has committed by now, so
+        // once the log has been read and the versions followed, this process is
+        // current as of `heads.seq`, including the numbers that log no session.
+        let heads = self.store.log_heads().await?;
+        let (applied, ended) = self.read_logged_sessions().await?;
+        self.end_log_read();
+        let Some(settings_changed) = self.follow_settings_version(heads.settings_version).await?
+        else {
+            // This process is saving settings right now; a later read follows the
+            // version and only then counts this process current.
+            return Ok(applied);
+        };
+        let applications_changed = self.follow_applications_version(heads.applications_version);
+        let moved = self.current_seq.fetch_max(heads.seq, Ordering::SeqCst) < heads.seq;
+        // Creations alone are reported by the next heartbeat, so that sign-ins do not
+        // each cost every instance a write; what is acknowledged only once every
+        // instance has it is reported at once.
+        if moved && (ended || settings_changed || applications_changed) {
+            self.report_applied().await?;
+        }
+        Ok(applied)
+    }
+
+    /// Reads the session entries of the change log past what this process applied and
+    /// publishes them. Returns how many were new here and whether an end was among
+    /// them.
+    async fn read_logged_sessions(&self) -> CoreResult<(usize, bool)> {
         let _one_reader = self.membership.apply_lock.lock().await;
         let mut applied = 0;
         let mut moved = false;
@@ -54,19 +83,12 @@ impl Engine {
                 changes.extend(self.store.changes_at(last).await?);
             }
             let Some(last) = changes.last() else {
-                if moved {
-                    self.report_applied().await?;
-                }
-                self.end_log_read();
-                return Ok(applied);
+                return Ok((applied, moved));
             };
-            // Ends are what the other instances wait for this one to report; a batch of
-            // creations only is reported by the next heartbeat, so that sign-ins do not
-            // each cost every instance a write.
             moved |= changes
                 .iter()
                 .any(|change| change.kind == ChangeKind::Ended);
-            self.applied_end_seq.store(last.seq, Ordering::SeqCst);
+            self.applied_end_seq.fetch_max(last.seq, Ordering::SeqCst);
             for run in changes.chunk_by(|a, b| a.kind == b.kind) {
                 let sessions = run.iter().map(|change| change.session.clone());
                 let fresh = self.own_changes.others(run[0].kind, sessions);

@@ -46,6 +46,9 @@ pub trait SessionStore: Send + Sync {
     async fn changes_at(&self, seq: i64) -> CoreResult<Vec<LoggedChange>>;
     /// The change log's latest sequence number (ends and creations share it).
     async fn latest_end_seq(&self) -> CoreResult<i64>;
+    /// The change log's latest sequence number with the settings' and applications'
+    /// versions, read at one moment.
+    async fn log_heads(&self) -> CoreResult<LogHeads>;
 }
 
 /// People who sign in to the console.

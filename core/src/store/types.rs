@@ -166,6 +166,18 @@ pub struct LoggedChange {
     pub session: Session,
 }
 
+/// Where the change log and the versions other instances follow stood at one read.
+/// Every change that must reach the other instances before it is acknowledged takes a
+/// sequence number: a session's creation or end is logged under it, a settings or
+/// applications change bumps its version in the same transaction. A reader that has
+/// read the log past `seq` and holds these versions is current as of that number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogHeads {
+    pub seq: i64,
+    pub settings_version: i64,
+    pub applications_version: i64,
+}
+
 /// A settings change to save, with what the ledger records as its old value when
 /// nothing was stored before (the catalogue's built-in default, filled by the engine).
 #[derive(Clone, Debug)]

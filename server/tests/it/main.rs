@@ -11,6 +11,7 @@ mod api_http;
 mod api_isolation;
 mod api_keys_http;
 mod cli;
+mod cluster_changes_http;
 mod cluster_http;
 mod compression_http;
 mod console_http;

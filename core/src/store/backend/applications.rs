@@ -56,6 +56,8 @@ macro_rules! impl_application_store {
                     sqlx::query(<$db as ApplicationSql>::BUMP_VERSION)
                         .execute(&mut *tx)
                         .await?;
+                    // Other instances follow the new version when they read past it.
+                    $crate::store::backend::take_change_seq!($db, tx);
                     tx.commit().await?;
                     Ok(Some(row.into()))
                 }
@@ -104,6 +106,8 @@ macro_rules! impl_application_store {
                     sqlx::query(<$db as ApplicationSql>::BUMP_VERSION)
                         .execute(&mut *tx)
                         .await?;
+                    // Other instances follow the new version when they read past it.
+                    $crate::store::backend::take_change_seq!($db, tx);
                     tx.commit().await?;
                     Ok(Some(row.into()))
                 }

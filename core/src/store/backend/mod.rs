@@ -32,3 +32,22 @@ impl WriteTx for sqlx::Sqlite {
 impl WriteTx for sqlx::Postgres {
     const BEGIN_WRITE: &'static str = "BEGIN";
 }
+
+/// Takes the change log's next sequence number in the open write transaction `$tx` (a
+/// `Transaction` of `$db`) and tells listening instances at its commit (a rolled-back
+/// transaction tells nobody and spends no number). The counter row stays locked until
+/// the commit, so numbers commit in order and a reader of the log never skips one.
+/// Evaluates to the number.
+macro_rules! take_change_seq {
+    ($db:ty, $tx:expr) => {{
+        use $crate::store::backend::sessions::SessionSql;
+        let seq: i64 = sqlx::query_scalar(<$db as SessionSql>::NEXT_END_SEQ)
+            .fetch_one(&mut *$tx)
+            .await?;
+        if let Some(announce) = <$db as SessionSql>::ANNOUNCE_END {
+            sqlx::query(announce).bind(seq).execute(&mut *$tx).await?;
+        }
+        seq
+    }};
+}
+pub(crate) use take_change_seq;

@@ -116,6 +116,8 @@ macro_rules! impl_policy_store {
                     sqlx::query(<$db as PolicySql>::BUMP_SETTINGS_VERSION)
                         .execute(&mut *tx)
                         .await?;
+                    // Other instances follow the new version when they read past it.
+                    $crate::store::backend::take_change_seq!($db, tx);
                     tx.commit().await?;
                     Ok(records)
                 }

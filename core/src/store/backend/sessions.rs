@@ -29,6 +29,10 @@ pub trait SessionSql {
     const ANNOUNCE_END: Option<&'static str>;
 }
 
+/// The counters of `LogHeads`, in one statement (the same on every backend).
+pub const LOG_HEADS: &str = "SELECT name, value FROM counters \
+     WHERE name IN ('end_seq', 'settings_version', 'applications_version')";
+
 /// Implements `SessionStore` for `$store` (with a `pool` of `$db`) from `$db`'s `SessionSql`.
 macro_rules! impl_session_store {
     ($store:ty, $db:ty) => {
@@ -36,31 +40,29 @@ macro_rules! impl_session_store {
             use sqlx::QueryBuilder;
             use $crate::error::CoreResult;
             use $crate::model::{ListQuery, Millis, Session, SessionFlag};
-            use $crate::store::backend::sessions::SessionSql;
+            use $crate::store::backend::sessions::{SessionSql, LOG_HEADS};
+            use $crate::store::backend::take_change_seq;
             use $crate::store::paging::LivePlan;
             use $crate::store::query::{push_end_condition, push_live_filter, push_live_page};
             use $crate::store::rows::{
                 self, LoggedChangeRow, LoggedEndRow, SessionRow, SESSION_COLUMNS,
             };
             use $crate::store::{
-                EndRecord, EndSelector, LoggedChange, LoggedEnd, NewSession, Scope, StoredPage,
-                Touch,
+                EndRecord, EndSelector, LogHeads, LoggedChange, LoggedEnd, NewSession, Scope,
+                StoredPage, Touch,
             };
             use $crate::token::TokenHash;
 
             #[async_trait::async_trait]
             impl $crate::store::SessionStore for $store {
                 async fn insert_session(&self, new: NewSession) -> CoreResult<Session> {
-                    // A creation is logged like an end, under the same counter (held
-                    // until the commit, so entries commit in sequence order), for the
+                    // A creation is logged like an end, under the same counter, for the
                     // other instances' consoles and counts.
                     let mut tx = self
                         .pool
                         .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
                         .await?;
-                    let seq: i64 = sqlx::query_scalar(<$db as SessionSql>::NEXT_END_SEQ)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                    let seq = take_change_seq!($db, tx);
                     let row: SessionRow = sqlx::query_as(<$db as SessionSql>::INSERT)
                         .bind(&new.id)
                         .bind(new.token_hash.as_bytes())
@@ -85,9 +87,6 @@ macro_rules! impl_session_store {
                         .bind(seq)
                         .fetch_one(&mut *tx)
                         .await?;
-                    if let Some(announce) = <$db as SessionSql>::ANNOUNCE_END {
-                        sqlx::query(announce).bind(seq).execute(&mut *tx).await?;
-                    }
                     tx.commit().await?;
                     row.try_into()
                 }
@@ -137,11 +136,7 @@ macro_rules! impl_session_store {
                         .pool
                         .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
                         .await?;
-                    // The counter row stays locked until the commit, so ends commit in
-                    // sequence order and a reader of the log never skips one.
-                    let seq: i64 = sqlx::query_scalar(<$db as SessionSql>::NEXT_END_SEQ)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                    let seq = take_change_seq!($db, tx);
                     let mut query = QueryBuilder::<$db>::new("UPDATE sessions SET ended_at = ");
                     query
                         .push_bind(record.at)
@@ -159,9 +154,6 @@ macro_rules! impl_session_store {
                         // Nothing ended: the sequence number is not spent.
                         tx.rollback().await?;
                         return Ok(Vec::new());
-                    }
-                    if let Some(announce) = <$db as SessionSql>::ANNOUNCE_END {
-                        sqlx::query(announce).bind(seq).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
                     rows::sessions(rows)
@@ -233,6 +225,21 @@ macro_rules! impl_session_store {
                     Ok(sqlx::query_scalar(<$db as SessionSql>::LATEST_END_SEQ)
                         .fetch_one(&self.pool)
                         .await?)
+                }
+
+                async fn log_heads(&self) -> CoreResult<LogHeads> {
+                    let counters: Vec<(String, i64)> =
+                        sqlx::query_as(LOG_HEADS).fetch_all(&self.pool).await?;
+                    let mut heads = LogHeads::default();
+                    for (name, value) in counters {
+                        match name.as_str() {
+                            "end_seq" => heads.seq = value,
+                            "settings_version" => heads.settings_version = value,
+                            "applications_version" => heads.applications_version = value,
+                            _ => {}
+                        }
+                    }
+                    Ok(heads)
                 }
             }
         };

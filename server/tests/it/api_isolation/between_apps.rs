@@ -87,10 +87,14 @@ async fn another_applications_key_can_neither_see_nor_touch_a_session() {
 }
 
 #[tokio::test]
-async fn a_revoked_key_stops_working_within_a_second_or_two_and_its_sessions_end() {
+async fn a_revoked_key_stops_working_once_the_revoke_returns_and_its_sessions_end() {
     let server = TestServer::start(&[]);
     let shop = server.api_add_app("shop");
     let blog = server.api_add_app("blog");
+    // The server remembers a key only once it has followed the applications' version
+    // past the key's creation: wait that out, so that the key is in its memory and the
+    // refusal below comes from the server following the revocation.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let (first, first_session) = server.api_create(&shop, "u-1", "203.0.113.1").await;
     let (_, second_session) = server.api_create(&shop, "u-2", "203.0.113.2").await;
     let (blog_token, _) = server.api_create(&blog, "u-1", "203.0.113.3").await;
@@ -99,21 +103,8 @@ async fn a_revoked_key_stops_working_within_a_second_or_two_and_its_sessions_end
         .await
         .expect_json(200);
 
-    let since = Instant::now();
+    // The CLI returns once the running server has followed the revocation.
     cli_ok(&server.database_url, &["app", "revoke", "shop"]);
-    eventually("the revoked key to be refused", || async {
-        server
-            .api(Method::GET, "/sessions", Some(&shop), None)
-            .await
-            .status
-            == 401
-    })
-    .await;
-    assert!(
-        since.elapsed() < Duration::from_secs(2),
-        "refused only after {:?}",
-        since.elapsed()
-    );
     server
         .api(Method::GET, "/sessions", Some(&shop), None)
         .await

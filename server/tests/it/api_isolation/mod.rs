@@ -3,7 +3,7 @@
 //! sessions end, a kill from the console or the CLI reaches the application's next
 //! check, and the session policy applies to API sessions as to console sign-ins.
 
-use crate::support::{cli, cli_json, cli_ok, eventually, TestServer, API_USER_AGENT};
+use crate::support::{cli, cli_json, cli_ok, TestServer, API_USER_AGENT};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
