@@ -108,6 +108,10 @@ pub struct Engine {
     /// Highest change-log sequence number whose session entry this process has
     /// applied: where its next read of the log starts.
     applied_end_seq: AtomicI64,
+    /// The highest sequence number read that an acknowledgement may wait for (an end,
+    /// or a number the log skips: a settings or applications change); reported at once
+    /// once this process is current past it.
+    awaited_seq: AtomicI64,
     /// The sequence number this process is current as of: every session entry up to
     /// it applied and the settings and applications as new as it followed. What it
     /// reports to the instances that wait for it.
@@ -174,6 +178,7 @@ impl Engine {
             },
             applied_end_seq: AtomicI64::new(heads.seq),
             current_seq: AtomicI64::new(heads.seq),
+            awaited_seq: AtomicI64::new(heads.seq),
             own_changes: Default::default(),
             counts,
             membership: agreement::Membership::new(config.staleness_bound),

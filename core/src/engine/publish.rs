@@ -45,32 +45,40 @@ impl Engine {
         // once the log has been read and the versions followed, this process is
         // current as of `heads.seq`, including the numbers that log no session.
         let heads = self.store.log_heads().await?;
-        let (applied, ended) = self.read_logged_sessions().await?;
+        let applied = self.read_logged_sessions().await?;
         self.end_log_read();
-        let Some(settings_changed) = self.follow_settings_version(heads.settings_version).await?
-        else {
+        // Numbers up to the heads with no entry in the log: settings or applications
+        // changes, which someone may be waiting for.
+        if self.applied_end_seq.load(Ordering::SeqCst) < heads.seq {
+            self.awaited_seq.fetch_max(heads.seq, Ordering::SeqCst);
+        }
+        if self
+            .follow_settings_version(heads.settings_version)
+            .await?
+            .is_none()
+        {
             // This process is saving settings right now; a later read follows the
             // version and only then counts this process current.
             return Ok(applied);
-        };
-        let applications_changed = self.follow_applications_version(heads.applications_version);
-        let moved = self.current_seq.fetch_max(heads.seq, Ordering::SeqCst) < heads.seq;
+        }
+        self.follow_applications_version(heads.applications_version);
+        let before = self.current_seq.fetch_max(heads.seq, Ordering::SeqCst);
         // Creations alone are reported by the next heartbeat, so that sign-ins do not
-        // each cost every instance a write; what is acknowledged only once every
-        // instance has it is reported at once.
-        if moved && (ended || settings_changed || applications_changed) {
+        // each cost every instance a write; what an acknowledgement may be waiting for
+        // (an end, a settings or applications change) is reported at once.
+        if before < heads.seq && self.awaited_seq.load(Ordering::SeqCst) > before {
             self.report_applied().await?;
         }
         Ok(applied)
     }
 
     /// Reads the session entries of the change log past what this process applied and
-    /// publishes them. Returns how many were new here and whether an end was among
-    /// them.
-    async fn read_logged_sessions(&self) -> CoreResult<(usize, bool)> {
+    /// publishes them. Returns how many were new here. Notes in `awaited_seq` the
+    /// numbers someone may wait for: ends, and numbers with no entry (a settings or
+    /// applications change; every other number has an entry).
+    async fn read_logged_sessions(&self) -> CoreResult<usize> {
         let _one_reader = self.membership.apply_lock.lock().await;
         let mut applied = 0;
-        let mut moved = false;
         loop {
             let since = self.applied_end_seq.load(Ordering::SeqCst);
             let mut changes = self.store.changes_since(since, LOG_BATCH).await?;
@@ -83,11 +91,12 @@ impl Engine {
                 changes.extend(self.store.changes_at(last).await?);
             }
             let Some(last) = changes.last() else {
-                return Ok((applied, moved));
+                return Ok(applied);
             };
-            moved |= changes
-                .iter()
-                .any(|change| change.kind == ChangeKind::Ended);
+            self.awaited_seq.fetch_max(
+                awaited_in(since, changes.iter().map(|c| (c.seq, c.kind))),
+                Ordering::SeqCst,
+            );
             self.applied_end_seq.fetch_max(last.seq, Ordering::SeqCst);
             for run in changes.chunk_by(|a, b| a.kind == b.kind) {
                 let sessions = run.iter().map(|change| change.session.clone());
@@ -130,5 +139,41 @@ impl Engine {
         self.counts.remove(&sessions);
         self.hub.fire_ends(&sessions);
         self.hub.publish(LiveEvent::Ended { sessions });
+    }
+}
+
+/// The highest number among `changes` (numbers and kinds, read in order after `since`)
+/// that someone may wait for: an end, or a number skipped by the log (a settings or
+/// applications change). `since` when there is none.
+fn awaited_in(since: i64, changes: impl IntoIterator<Item = (i64, ChangeKind)>) -> i64 {
+    let mut awaited = since;
+    let mut previous = since;
+    for (seq, kind) in changes {
+        if seq > previous + 1 {
+            awaited = seq - 1;
+        }
+        if kind == ChangeKind::Ended {
+            awaited = seq;
+        }
+        previous = seq;
+    }
+    awaited
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ChangeKind::{Created, Ended};
+
+    #[test]
+    fn ends_and_skipped_numbers_are_awaited_creations_are_not() {
+        assert_eq!(awaited_in(4, []), 4);
+        assert_eq!(awaited_in(4, [(5, Created), (6, Created)]), 4);
+        assert_eq!(awaited_in(4, [(5, Created), (6, Ended), (7, Created)]), 6);
+        // A bulk end is many entries of one number.
+        assert_eq!(awaited_in(4, [(5, Ended), (5, Ended), (6, Created)]), 5);
+        // 6 has no entry: a settings or applications change.
+        assert_eq!(awaited_in(4, [(5, Created), (7, Created)]), 6);
+        assert_eq!(awaited_in(4, [(6, Created)]), 5);
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::support::pg_cluster;
 
-use crate::support::{cli, json, stderr, TestServer};
+use crate::support::{cli, json, percentile, stderr, TestServer};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -57,13 +57,6 @@ async fn a_kill_through_a_is_refused_on_b() {
         percentile(&mut delays, 0.50),
         percentile(&mut delays, 1.0),
     );
-}
-
-/// The `fraction` percentile of `times`, in milliseconds as printed.
-fn percentile(times: &mut [Duration], fraction: f64) -> String {
-    times.sort_unstable();
-    let rank = ((times.len() as f64 * fraction).ceil() as usize).clamp(1, times.len());
-    format!("{:.1}ms", times[rank - 1].as_secs_f64() * 1e3)
 }
 
 const USERS: &[(&str, &str, &str)] = &[

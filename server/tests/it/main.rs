@@ -13,6 +13,7 @@ mod api_keys_http;
 mod cli;
 mod cluster_changes_http;
 mod cluster_http;
+mod cluster_live_http;
 mod compression_http;
 mod console_http;
 mod demo;

@@ -58,3 +58,10 @@ pub fn refusal_reason(body: &str) -> Option<String> {
         .as_str()
         .map(str::to_owned)
 }
+
+/// The `fraction` percentile of `times`, in milliseconds as printed.
+pub fn percentile(times: &mut [Duration], fraction: f64) -> String {
+    times.sort_unstable();
+    let rank = ((times.len() as f64 * fraction).ceil() as usize).clamp(1, times.len());
+    format!("{:.1}ms", times[rank - 1].as_secs_f64() * 1e3)
+}
