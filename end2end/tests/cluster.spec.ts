@@ -57,6 +57,7 @@ async function startCluster(logPath: string): Promise<Cluster> {
     RUST_LOG: env.RUST_LOG ?? "info",
   });
   log = logPath;
+  fs.mkdirSync(path.dirname(log), { recursive: true });
   const out = fs.openSync(log, "w");
   // In the runner's process group: a Ctrl-C of the run reaches the script, which cleans up.
   child = spawn("bash", [path.join(root, "scripts", "cluster.sh"), bin], {
