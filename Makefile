@@ -70,7 +70,8 @@ check:
 
 # Everything: engine tests, server integration tests (they start the real binary),
 # release build, wasm size budget, schemathesis against the served OpenAPI document,
-# browser tests in Chromium (desktop and phone).
+# browser tests in Chromium (desktop and phone; one of them through scripts/cluster.sh:
+# two instances on a throwaway PostgreSQL behind nginx, both installed by set-up).
 test:
 	@$(call step,set-up,bash scripts/setup.sh --test)
 	@$(call step,check (format and lints),$(MAKE) --no-print-directory check)

@@ -4,7 +4,7 @@
 # to run and stop when we are not root.
 #
 #   bash scripts/setup.sh          # build tools: wasm target, cargo-leptos, wasm-bindgen, wasm-opt
-#   bash scripts/setup.sh --test   # + Chromium, the Playwright runner in end2end/, PostgreSQL
+#   bash scripts/setup.sh --test   # + Chromium, the Playwright runner in end2end/, PostgreSQL, nginx
 #
 # wasm-opt comes from the npm `binaryen` package in .tools/node_modules: Debian's is too
 # old (its release builds never hydrate). Callers put .tools/node_modules/.bin on PATH
@@ -159,6 +159,14 @@ if [ "$WITH_TEST" -eq 1 ]; then
     say "postgresql: present"
   else
     apt_install postgresql openssl
+  fi
+
+  # nginx in front of the browser test's cluster (scripts/cluster.sh starts it with its
+  # own configuration on free ports; the package's service is not used).
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+    say "nginx: present"
+  else
+    apt_install nginx
   fi
 
   # The Playwright runner only: browsers are never downloaded (Debian's Chromium is used).
