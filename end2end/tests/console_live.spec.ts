@@ -67,6 +67,41 @@ test.describe("live console", () => {
     expect(listRequests).toEqual([]);
   });
 
+  test("when the live channel drops and comes back, the console reloads once and keeps working", async ({ page }) => {
+    const failures: string[] = [];
+    page.on("pageerror", (error) => failures.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error" && /panicked/.test(message.text())) failures.push(message.text());
+    });
+    // A handle on the page's sockets, so that the test can drop the live channel as a
+    // server restart or a network change would.
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      const sockets: WebSocket[] = [];
+      (window as unknown as { liveSockets: WebSocket[] }).liveSockets = sockets;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          sockets.push(this);
+        }
+      };
+    });
+    await signIn(page, "admin");
+    const key = await newApplication(page, unique("resync"));
+    const [before] = await createSessions(page, key, ["r1"]);
+    await expect(sessionEntry(page, before)).toBeVisible({ timeout: 3_000 });
+
+    const resync = page.waitForResponse((response) => response.url().includes("/rpc/list_sessions"));
+    await page.evaluate(() => (window as unknown as { liveSockets: WebSocket[] }).liveSockets.at(-1)!.close());
+    await resync;
+    // Past a tick of the page clock, which re-renders every row's times.
+    await page.waitForTimeout(1_500);
+    const [after] = await createSessions(page, key, ["r2"]);
+    await expect(sessionEntry(page, after)).toBeVisible({ timeout: 3_000 });
+    await expect(sessionEntry(page, before)).toBeVisible();
+    expect(failures).toEqual([]);
+  });
+
   test("keyboard only: Kill opens a dialog naming the target, Escape cancels and focus returns", async ({ page }) => {
     await signIn(page, "admin");
     const key = await newApplication(page, unique("keys"));

@@ -27,12 +27,18 @@ pub struct Seen {
     pub flags: Vec<SessionFlag>,
 }
 
+/// A row's moving parts are reference-counted signals, not ones owned by the reactive
+/// scope that made them: rows are made while a page loads (inside the list's
+/// `Suspend`) and by live events, and a reload disposes the scope of the load before
+/// it so much as fetches, while the rows of that load are still shown and still
+/// receive events (a panic, "reactive value already disposed", that stopped the page
+/// after every reconnect). A row's signals live as long as the row or a view of it.
 #[derive(Clone)]
 pub struct Row {
     pub session: Arc<Session>,
-    pub seen: RwSignal<Seen>,
+    pub seen: ArcRwSignal<Seen>,
     /// Set when the session ended while the list was frozen: the row stays until `settle`.
-    pub ended: RwSignal<Option<EndReason>>,
+    pub ended: ArcRwSignal<Option<EndReason>>,
 }
 
 impl Row {
@@ -45,8 +51,8 @@ impl Row {
         };
         Row {
             session: Arc::new(session),
-            seen: RwSignal::new(seen),
-            ended: RwSignal::new(None),
+            seen: ArcRwSignal::new(seen),
+            ended: ArcRwSignal::new(None),
         }
     }
 
@@ -66,6 +72,8 @@ pub struct LiveList {
     pub facets: RwSignal<Option<Facets>>,
     /// Sessions created since the page was loaded that belong to this view, not shown yet.
     pub waiting: RwSignal<Vec<Session>>,
+    /// The cursors of the pages before and after this one, when there are such pages.
+    pub pager: RwSignal<(Option<String>, Option<String>)>,
     query: StoredValue<ListQuery>,
     /// Sessions this console just ended itself: their rows go at once, even when frozen
     /// (the admin asked for exactly that).
@@ -80,6 +88,7 @@ impl Default for LiveList {
             total_change: RwSignal::new(0),
             facets: RwSignal::new(None),
             waiting: RwSignal::new(Vec::new()),
+            pager: RwSignal::new((None, None)),
             query: StoredValue::new(ListQuery::default()),
             own_kills: StoredValue::new(HashSet::new()),
         }
@@ -90,6 +99,7 @@ impl LiveList {
     /// Shows a freshly fetched page.
     pub fn load(&self, page: SessionPage, query: ListQuery) {
         self.query.set_value(query);
+        self.pager.set((page.prev, page.next));
         self.base_total.set(page.total);
         self.total_change.set(0);
         self.waiting.set(Vec::new());

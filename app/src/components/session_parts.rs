@@ -70,14 +70,14 @@ impl SessionParts {
             let id = id.clone();
             Signal::derive(move || state.current.get().as_deref() == Some(id.as_str()))
         };
-        let ended = row.ended;
+        let ended = row.ended.clone();
         let is_ended = Signal::derive(move || ended.get().is_some());
         let name = row_name(&session);
         SessionParts {
             is_current,
             is_ended,
             checkbox: checkbox(&id, &name, state),
-            user: user_cell(&session, is_current, row.seen),
+            user: user_cell(&session, is_current, row.seen.clone()),
             status: status_badge(session.status),
             ip: ip_button(row, state),
             country: country_cell(session.country.as_deref()),
@@ -106,7 +106,7 @@ fn checkbox(id: &str, name: &str, state: ViewState) -> AnyView {
 }
 
 /// The flags come from the moving parts: a live session's move can flag it.
-fn user_cell(session: &Session, is_current: Signal<bool>, seen: RwSignal<Seen>) -> AnyView {
+fn user_cell(session: &Session, is_current: Signal<bool>, seen: ArcRwSignal<Seen>) -> AnyView {
     view! {
         <div class="user-cell">
             <span class="user-name">{display_user(session)}</span>
@@ -130,7 +130,7 @@ fn status_badge(status: SessionStatus) -> AnyView {
 }
 
 fn ip_button(row: &Row, state: ViewState) -> AnyView {
-    let seen = row.seen;
+    let seen = row.seen.clone();
     let (id_shown, id_toggle) = (row.id().to_owned(), row.id().to_owned());
     let shown =
         Signal::derive(move || state.revealed.with(|revealed| revealed.contains(&id_shown)));
@@ -175,22 +175,33 @@ fn device_cell(session: &Session) -> AnyView {
 
 /// Last seen and time left on two short lines; the exact times in the tooltip.
 fn activity_cell(row: &Row, state: ViewState) -> AnyView {
-    let (seen, now) = (row.seen, state.now);
+    let now = state.now;
     let (created, expires_at) = (row.session.created_at, row.session.expires_at);
+    let seen = row.seen.clone();
+    let last_seen = {
+        let seen = seen.clone();
+        move || seen.with(|seen| seen.last_seen_at)
+    };
     let deadline = move || seen.with(|seen| seen.idle_deadline.min(expires_at));
-    let title = move || {
-        let last_seen = seen.with(|seen| seen.last_seen_at);
-        format!(
-            "Signed in {}\nLast seen {}\nEnds {}",
-            utc(created),
-            utc(last_seen),
-            utc(deadline())
-        )
+    let title = {
+        let (last_seen, deadline) = (last_seen.clone(), deadline.clone());
+        move || {
+            format!(
+                "Signed in {}\nLast seen {}\nEnds {}",
+                utc(created),
+                utc(last_seen()),
+                utc(deadline())
+            )
+        }
+    };
+    let soon = {
+        let deadline = deadline.clone();
+        move || deadline() - now.get() < 5 * 60_000
     };
     view! {
         <div class="activity" title=title>
-            <span class="last-seen">{move || format!("seen {}", ago(seen.with(|seen| seen.last_seen_at), now.get()))}</span>
-            <span class="countdown" class:soon=move || deadline() - now.get() < 5 * 60_000>
+            <span class="last-seen">{move || format!("seen {}", ago(last_seen(), now.get()))}</span>
+            <span class="countdown" class:soon=soon>
                 {move || format!("ends in {}", time_left(deadline(), now.get()))}
             </span>
         </div>
@@ -206,7 +217,7 @@ pub const KILL_PAGE: &str = "/admin/sessions/kill";
 fn kill_button(row: &Row, name: &str, state: ViewState) -> AnyView {
     let session = row.session.clone();
     let id = session.id.clone();
-    let ended = row.ended;
+    let (ended, ended_label) = (row.ended.clone(), row.ended.clone());
     view! {
         <form class="kill-form" method="get" action=KILL_PAGE>
             <input type="hidden" name="id" value=id/>
@@ -220,7 +231,7 @@ fn kill_button(row: &Row, name: &str, state: ViewState) -> AnyView {
                     state.on_kill.run((session.clone(), skips_confirmation(&event)))
                 }
             >
-                {move || if ended.get().is_some() { "Ended" } else { "Kill" }}
+                {move || if ended_label.get().is_some() { "Ended" } else { "Kill" }}
             </button>
         </form>
     }

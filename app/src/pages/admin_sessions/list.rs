@@ -15,8 +15,6 @@ pub(super) fn SessionList(
     query: Memo<ListQuery>,
     on_sort: Callback<SortKey>,
     on_page: Callback<PageAt>,
-    prev: Option<String>,
-    next: Option<String>,
 ) -> impl IntoView {
     let empty = move || list.rows.with(Vec::is_empty);
     let sort = Signal::derive(move || query.with(|query| query.sort));
@@ -42,14 +40,20 @@ pub(super) fn SessionList(
         </Show>
         <nav class="pager" aria-label="Pages">
             <span>{shown}</span>
-            <button class="button small" disabled=prev.is_none() on:click={
-                let prev = prev.clone();
-                move |_| if let Some(cursor) = prev.clone() { on_page.run(PageAt::Before(cursor)) }
-            }>"Previous"</button>
-            <button class="button small" disabled=next.is_none() on:click={
-                let next = next.clone();
-                move |_| if let Some(cursor) = next.clone() { on_page.run(PageAt::After(cursor)) }
-            }>"Next"</button>
+            <button
+                class="button small"
+                disabled=move || list.pager.with(|(prev, _)| prev.is_none())
+                on:click=move |_| if let Some(cursor) = list.pager.with_untracked(|(prev, _)| prev.clone()) {
+                    on_page.run(PageAt::Before(cursor))
+                }
+            >"Previous"</button>
+            <button
+                class="button small"
+                disabled=move || list.pager.with(|(_, next)| next.is_none())
+                on:click=move |_| if let Some(cursor) = list.pager.with_untracked(|(_, next)| next.clone()) {
+                    on_page.run(PageAt::After(cursor))
+                }
+            >"Next"</button>
         </nav>
     }
 }

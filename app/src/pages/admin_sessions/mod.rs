@@ -75,17 +75,36 @@ pub fn AdminSessionsPage() -> impl IntoView {
     };
     let refetches = RwSignal::new(0_u32);
     let me = Resource::new(|| (), |_| whoami());
+    // The first page only, rendered on the server and hydrated. Later pages (another
+    // search, filter, sort or page, a reload) are fetched by `follow_query` into `list`
+    // in place: refetching a resource would rebuild the list under its `Transition`
+    // while the old rows, still shown, watch `list` (a panic, "reactive value already
+    // disposed", that stopped the page).
     let sessions = Resource::new(
-        move || (query.get(), refetches.get()),
-        |(query, _)| async move { (query.clone(), list_sessions(query).await) },
+        || (),
+        move |_| {
+            let query = query.get_untracked();
+            async move { (query.clone(), list_sessions(query).await) }
+        },
     );
-    let facets = Resource::new(move || refetches.get(), |_| session_facets());
+    // Loaded once: later the counts move with live events, and a reload refreshes them
+    // in place (`refresh_facets`). Refetching this resource would rebuild the chips
+    // under their `Transition` while the old ones, still shown, watch the counts: a
+    // panic ("reactive value already disposed") that stopped the page.
+    let facets = Resource::new(|| (), |_| session_facets());
     let list = LiveList::default();
+    // Events may have been missed (the channel was down) or held back (the "new
+    // sessions" pill): fetch the page and the counts once.
+    let reload = move || {
+        refetches.update(|n| *n += 1);
+        refresh_facets(list);
+    };
 
     let selected = RwSignal::new(HashSet::<String>::new());
     let revealed = RwSignal::new(HashSet::<String>::new());
     let include_mine = RwSignal::new(false);
     let flash = RwSignal::new(flash_from_form_post());
+    follow_query(query, refetches, list, flash);
     let pending = RwSignal::new(None::<Confirmation>);
     let open_menus = RwSignal::new(0_u32);
     let filters_open = RwSignal::new(false);
@@ -112,8 +131,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
     Effect::new(move |_| {
         let handle = connect(move |signal| match signal {
             LiveSignal::Event(event) => list.apply(&event, frozen.get_untracked()),
-            // Events may have been missed while the channel was down: fetch once.
-            LiveSignal::Resync => refetches.update(|n| *n += 1),
+            LiveSignal::Resync => reload(),
         });
         on_cleanup(move || handle.stop());
     });
@@ -270,9 +288,10 @@ pub fn AdminSessionsPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let base = sessions.await.1.map(|page| page.total).unwrap_or(0);
+                        list.base_total.set(base);
                         view! {
                             <span class="badge active-count" aria-live="polite">
-                                {move || format!("{} Active", base + list.total_change.get())}
+                                {move || format!("{} Active", list.base_total.get() + list.total_change.get())}
                             </span>
                         }
                     })}
@@ -332,7 +351,7 @@ pub fn AdminSessionsPage() -> impl IntoView {
             <div class="notices">
                 <FlashMessage flash/>
                 <Show when=any_waiting>
-                    <button class="new-pill" on:click=move |_| refetches.update(|n| *n += 1)>
+                    <button class="new-pill" on:click=move |_| reload()>
                         {move || match waiting() { 1 => "1 new session — show".to_owned(), n => format!("{n} new sessions — show") }}
                     </button>
                 </Show>
@@ -353,9 +372,8 @@ pub fn AdminSessionsPage() -> impl IntoView {
                         let (loaded_query, page) = sessions.await;
                         match page {
                             Ok(page) => {
-                                let (prev, next) = (page.prev.clone(), page.next.clone());
                                 list.load(page, loaded_query);
-                                view! { <SessionList list state narrow query on_sort on_page prev next/> }.into_any()
+                                view! { <SessionList list state narrow query on_sort on_page/> }.into_any()
                             }
                             Err(err) => {
                                 let text = Flash::from_error(&err).text();
@@ -368,6 +386,52 @@ pub fn AdminSessionsPage() -> impl IntoView {
             <ConfirmDialog pending/>
         </main>
     }
+}
+
+/// After the first page: fetches the page of each new view (the query in the URL
+/// changed) or reload (`refetches` moved) and shows it in `list`, in the browser. Only
+/// the answer to the latest request is shown; a failure is a flash message and the
+/// rows stay.
+fn follow_query(
+    query: Memo<ListQuery>,
+    refetches: RwSignal<u32>,
+    list: LiveList,
+    flash: RwSignal<Option<Flash>>,
+) {
+    let latest = StoredValue::new(0_u64);
+    Effect::watch(
+        move || (query.get(), refetches.get()),
+        move |(query, _), _, _| {
+            latest.update_value(|n| *n += 1);
+            let (ticket, query) = (latest.get_value(), query.clone());
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                let answer = list_sessions(query.clone()).await;
+                if latest.get_value() != ticket {
+                    return;
+                }
+                match answer {
+                    Ok(page) => list.load(page, query),
+                    Err(err) => flash.set(Some(Flash::from_error(&err))),
+                }
+            });
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ticket, query, list, flash);
+        },
+        false,
+    );
+}
+
+/// Fetches the chip counts again and puts them in `list`, in the browser.
+fn refresh_facets(list: LiveList) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        if let Ok(loaded) = session_facets().await {
+            list.load_facets(loaded);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = list;
 }
 
 /// What the console says first when a Kill posted without the WASM brought it here.
