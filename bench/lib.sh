@@ -34,8 +34,8 @@ admin_cookie() {
 
 # insert_live_sessions_pg URL N USERS COUNTRY: the same N live sessions as
 # insert_live_sessions, written into PostgreSQL at URL with psql (PSQL, default `psql`),
-# then ANALYZEd. The server should be stopped (its cache and counts load at start) and
-# have run once, for the tables.
+# then VACUUMed and ANALYZEd (as autovacuum would do soon after). The server should be
+# stopped (its cache and counts load at start) and have run once, for the tables.
 insert_live_sessions_pg() {
   local url=$1 n=$2 users=$3 country=$4 now
   now=$(($(date +%s) * 1000))
@@ -47,6 +47,6 @@ SELECT md5(random()::text || i), decode(md5(i || random()::text), 'hex'), 'app' 
   'bench', 'Chrome', '120', 'Linux', 'desktop', $country, $now - i * 10, $now - i % 600000, $now + 43200000
 FROM generate_series(1, $n) AS i,
   LATERAL (SELECT '10.' || (i % 250) || '.' || (i / 250 % 250) || '.1' AS ip) AS a;
-ANALYZE sessions;
+VACUUM ANALYZE sessions;
 SQL
 }

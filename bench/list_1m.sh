@@ -163,6 +163,46 @@ run_backend() {
   echo
 }
 
+# best_ms_sqlite DB SQL / best_ms_pg URL SQL: the best of 3 runs of one statement, in ms.
+best_ms_sqlite() {
+  printf '.timer on\n%s;\n%s;\n%s;\n' "$2" "$2" "$2" | sqlite3 "$1" |
+    awk '/^Run Time/ {t = $4 * 1000; if (best == "" || t < best) best = t} END {printf "%.1f", best}'
+}
+best_ms_pg() {
+  printf '\\timing on\n%s;\n%s;\n%s;\n' "$2" "$2" "$2" | "$PSQL" "$1" -q |
+    awk '/^Time:/ {t = $2; if (best == "" || t < best) best = t} END {printf "%.1f", best}'
+}
+# search_sql_table BACKEND DB-OR-URL: the search's count statement alone, without the
+# index (the old statement) and with it, for a few terms.
+search_sql_table() {
+  local backend=$1 where=$2 term old new like trigram
+  echo "The search's COUNT statement alone (the page's total), best of 3, through the"
+  echo "$backend client: the old statement (exact test only, a scan) against the new one."
+  echo
+  echo "| term | old (scan) | new (trigram index) |"
+  echo "|---|---|---|"
+  for term in user42 user4242 10.7. nobody; do
+    if [ "$backend" = sqlite3 ]; then
+      like="username LIKE '%$term%' ESCAPE '\\' OR application LIKE '%$term%' ESCAPE '\\'
+        OR last_ip LIKE '%$term%' ESCAPE '\\' OR id LIKE '$term%' ESCAPE '\\'
+        OR (username = '' AND 'guest' LIKE '%$term%' ESCAPE '\\')"
+      trigram="rowid IN (SELECT rowid FROM sessions_search WHERE sessions_search MATCH '\"$term\"')"
+      old=$(best_ms_sqlite "$where" "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL AND +expires_at > $NOW AND ($like)")
+      new=$(best_ms_sqlite "$where" "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL AND +expires_at > $NOW AND $trigram AND ($like)")
+    else
+      like="username ILIKE '%$term%' ESCAPE '\\' OR application ILIKE '%$term%' ESCAPE '\\'
+        OR last_ip ILIKE '%$term%' ESCAPE '\\' OR id ILIKE '$term%' ESCAPE '\\'
+        OR (username = '' AND 'guest' ILIKE '%$term%' ESCAPE '\\')"
+      trigram="(CASE WHEN username = '' THEN 'guest' ELSE username END
+        || ' ' || application || ' ' || last_ip || ' ' || id) ILIKE '%$term%' ESCAPE '\\'"
+      old=$(best_ms_pg "$where" "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL AND expires_at > $NOW AND ($like)")
+      new=$(best_ms_pg "$where" "SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL AND expires_at > $NOW AND $trigram AND ($like)")
+    fi
+    echo "| '$term' | $old ms | $new ms |"
+  done
+  echo
+}
+
 sqlite_insert() { insert_live_sessions "$SQLITE_DB" "$N" 5000 NULL; sqlite3 "$SQLITE_DB" "ANALYZE"; }
 pg_insert() { insert_live_sessions_pg "$PG_URL" "$N" 5000 NULL; }
 
@@ -188,6 +228,7 @@ report() {
         sqlite3 "$SQLITE_DB" "EXPLAIN QUERY PLAN $COUNT_SQLITE" 2>&1 || true
         echo '```'
         echo
+        search_sql_table sqlite3 "$SQLITE_DB"
         rm -f "$SQLITE_DB"*
         ;;
       postgres)
@@ -221,6 +262,7 @@ EXPLAIN (ANALYZE, COSTS OFF) EXECUTE page($NOW, '%user42%', 'user42%');
 SQL
         echo '```'
         echo
+        search_sql_table psql "$PG_URL"
         as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" stop -m fast -w >/dev/null
         PG_STARTED=0
         ;;
