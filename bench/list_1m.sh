@@ -203,7 +203,7 @@ search_sql_table() {
   echo
 }
 
-sqlite_insert() { insert_live_sessions "$SQLITE_DB" "$N" 5000 NULL; sqlite3 "$SQLITE_DB" "ANALYZE"; }
+sqlite_insert() { insert_live_sessions "$SQLITE_DB" "$N" 5000 NULL >/dev/null; sqlite3 "$SQLITE_DB" "ANALYZE"; }
 pg_insert() { insert_live_sessions_pg "$PG_URL" "$N" 5000 NULL; }
 
 # The whole report, on stdout (run in this shell, so that `cleanup` sees the server and
