@@ -19,7 +19,17 @@ pub trait Dialect: Database + Sized {
     fn bind_text(query: &mut QueryBuilder<Self>, value: String);
     /// `column IN (ids…)`, or `NOT IN` with `negate`.
     fn push_in(query: &mut QueryBuilder<Self>, column: &str, ids: &[String], negate: bool);
+    /// ` AND …` narrowing the live sessions to those whose searched text (user name, or
+    /// "guest" for a guest; application; last address; id) may contain `term`, through
+    /// the backend's trigram index. `term` has at least `TRIGRAM_MIN_CHARS` characters.
+    /// It may keep sessions the search does not match (the exact test follows it),
+    /// never drop one it matches.
+    fn push_trigram_filter(query: &mut QueryBuilder<Self>, term: &str);
 }
+
+/// Search terms this long (in characters) or longer go through the trigram index;
+/// shorter ones hold no trigram to look up, and scan.
+pub const TRIGRAM_MIN_CHARS: usize = 3;
 
 /// `text` as a `LIKE` pattern matching itself literally (escape character `\`).
 pub fn escape_like(text: &str) -> String {
@@ -75,6 +85,10 @@ pub fn push_live_filter<D: Dialect>(
         query.push(" AND flags <> '[]'");
     }
     if !search.is_empty() {
+        if search.chars().count() >= TRIGRAM_MIN_CHARS {
+            D::push_trigram_filter(query, search);
+        }
+        // The exact test, the same with or without the index in front of it.
         let escaped = escape_like(search);
         let anywhere = format!("%{escaped}%");
         let like = D::ILIKE;

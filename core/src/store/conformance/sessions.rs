@@ -218,3 +218,130 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
         Err(CoreError::Invalid { .. })
     ));
 }
+
+/// A search of 3 or more characters goes through the trigram index (an FTS5 table on
+/// SQLite, `pg_trgm` on PostgreSQL), a shorter one scans; either way the result is the
+/// exact test's, as `ListQuery::matches` (the browser's rule) states it: user name (or
+/// "guest"), application and last address containing the term, the id starting with
+/// it, ASCII case ignored, `%` and `_` literal, live sessions only.
+pub async fn search_through_the_index_finds_what_the_exact_test_finds(store: SharedStore) {
+    let alice = user(&store, "Alice.Smith", Role::User).await;
+    let sale = user(&store, "50%_off", Role::User).await;
+    let quoted = user(&store, "say\"hi\"", Role::User).await;
+    let carol = user(&store, "carol", Role::Admin).await;
+    let rows: [(Option<&User>, &str, &str); 6] = [
+        (Some(&alice), "10.7.3.1", "Console"),
+        (Some(&alice), "192.168.10.7", "shop"),
+        (Some(&sale), "10.17.0.1", "Billing"),
+        (Some(&quoted), "::1", "console"),
+        (None, "10.70.0.2", "Shop"),
+        (Some(&carol), "172.16.0.9", "console"),
+    ];
+    let mut live = Vec::new();
+    for (at, (who, ip, app)) in (100..).zip(rows) {
+        let new = new_session(who, ip, app, at);
+        live.push(store.insert_session(new).await.expect("insert"));
+    }
+    // An ended session is found neither by its user, its address nor its id.
+    let zed = user(&store, "zed", Role::User).await;
+    let gone = store
+        .insert_session(new_session(Some(&zed), "10.99.99.99", "console", 50))
+        .await
+        .expect("insert");
+    let ids = EndSelector::Ids {
+        ids: vec![gone.id.clone()],
+        scope: Scope::Everyone,
+    };
+    store.end_sessions(&ids, &killed(60)).await.expect("end");
+    // A session whose address moved is found by its new address only.
+    store
+        .touch(&[Touch {
+            id: live[0].id.clone(),
+            user_id: Some(alice.id),
+            role: Role::User,
+            last_seen_at: 150,
+            last_ip: "10.8.8.8".into(),
+            flags: Vec::new(),
+        }])
+        .await
+        .expect("touch");
+
+    let everyone = ListQuery {
+        limit: 200,
+        ..ListQuery::default()
+    };
+    let all = store
+        .list_live(&everyone, Scope::Everyone, 0)
+        .await
+        .expect("list")
+        .sessions;
+    assert_eq!(all.len(), live.len());
+    let id = &live[1].id;
+    let terms = [
+        "ALICE",
+        "e.sm",
+        "50%",
+        "%_o",
+        "%_",
+        "%",
+        "_",
+        "10.7",
+        "10.7.",
+        ".7.",
+        "10.8.8",
+        "10.7.3",
+        "GUEST",
+        "uest",
+        "ue",
+        "Shop",
+        "SOLE",
+        "\"hi\"",
+        "y\"h",
+        "zed",
+        "10.99",
+        "co",
+        "a",
+        &id[..6].to_ascii_uppercase(),
+        &id[..2],
+        &id[4..12],
+        &gone.id[..8],
+    ];
+    for term in terms {
+        let query = ListQuery {
+            search: term.into(),
+            limit: 200,
+            ..ListQuery::default()
+        };
+        let page = store
+            .list_live(&query, Scope::Everyone, 0)
+            .await
+            .expect("search");
+        let mut found: Vec<&str> = page.sessions.iter().map(|s| s.id.as_str()).collect();
+        let mut expected: Vec<&str> = all
+            .iter()
+            .filter(|s| query.matches(s))
+            .map(|s| s.id.as_str())
+            .collect();
+        found.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(found, expected, "search {term:?}");
+        assert_eq!(page.total, expected.len() as i64, "total of {term:?}");
+    }
+    // The rule itself, on a few of those terms, so that the comparison is not empty.
+    let count = |term: &str| {
+        let query = ListQuery {
+            search: term.into(),
+            ..ListQuery::default()
+        };
+        all.iter().filter(|s| query.matches(s)).count()
+    };
+    assert_eq!(count("ALICE"), 2);
+    assert_eq!(count("%_o"), 1);
+    assert_eq!(count("GUEST"), 1);
+    assert_eq!(count("10.7"), 2, "192.168.10.7, 10.70.0.2 (not 10.17.0.1)");
+    assert_eq!(count("10.7.3"), 0, "the address moved");
+    assert_eq!(count("\"hi\""), 1);
+    assert_eq!(count(&id[..6].to_ascii_uppercase()), 1);
+    assert_eq!(count(&id[4..12]), 0, "an id matches from its start only");
+    assert_eq!(count("zed") + count("10.99") + count(&gone.id[..8]), 0);
+}

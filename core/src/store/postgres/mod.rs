@@ -79,6 +79,19 @@ impl Dialect for Postgres {
         query.push_bind(ids.to_vec());
         query.push(")");
     }
+
+    fn push_trigram_filter(query: &mut QueryBuilder<Self>, term: &str) {
+        // The expression of the GIN trigram index `sessions_live_search` (migration
+        // 0007), written exactly as there so that the planner can use it. It contains
+        // every column the search looks at, so `ILIKE '%term%'` over it keeps every
+        // session the search matches.
+        query.push(
+            " AND (CASE WHEN username = '' THEN 'guest' ELSE username END \
+             || ' ' || application || ' ' || last_ip || ' ' || id) ILIKE ",
+        );
+        query.push_bind(format!("%{}%", super::query::escape_like(term)));
+        query.push(" ESCAPE '\\'");
+    }
 }
 
 #[cfg(test)]

@@ -85,6 +85,16 @@ impl Dialect for Sqlite {
         query.push_bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
         query.push("))");
     }
+
+    fn push_trigram_filter(query: &mut QueryBuilder<Self>, term: &str) {
+        // `sessions_search` (migration 0009) holds every live session under its rowid;
+        // a phrase of the trigram tokenizer matches where the term occurs as a
+        // substring, ignoring case. In a query string, a phrase is quoted with `"`,
+        // which doubles inside it; every other character is taken literally.
+        query.push(" AND rowid IN (SELECT rowid FROM sessions_search WHERE sessions_search MATCH ");
+        query.push_bind(format!("\"{}\"", term.replace('"', "\"\"")));
+        query.push(")");
+    }
 }
 
 #[cfg(test)]
