@@ -7,7 +7,7 @@
 
 use crate::support::pg_cluster;
 
-use crate::support::{cli, json, percentile, stderr, TestServer};
+use crate::support::{bench_count, cli, json, percentile, stderr, TestServer};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -21,10 +21,7 @@ async fn a_kill_through_a_is_refused_on_b() {
     let a = TestServer::start_on(&url, &[]);
     let b = TestServer::start_on(&url, &[]);
     let key = a.api_add_app("cluster-test");
-    let kills = std::env::var("SESSIONS_BENCH_KILLS")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(DEFAULT_KILLS);
+    let kills = bench_count("SESSIONS_BENCH_KILLS", DEFAULT_KILLS);
 
     let mut delays = Vec::with_capacity(kills);
     let mut kill_times = Vec::with_capacity(kills);
@@ -65,7 +62,7 @@ const USERS: &[(&str, &str, &str)] = &[
 ];
 
 /// A fresh database on the test cluster with `USERS` in it.
-async fn database_with_users() -> String {
+pub(crate) async fn database_with_users() -> String {
     let url = pg_cluster::fresh_database_url().await;
     for (name, role, password) in USERS {
         let output = cli(

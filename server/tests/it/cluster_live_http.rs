@@ -3,7 +3,7 @@
 //! acknowledged or just after it. `bench/cluster_kill.sh` runs this with many kills
 //! (`SESSIONS_BENCH_CHANNEL_KILLS`) to measure the time from the kill to the close.
 
-use crate::support::{cli, percentile, pg_cluster, stderr, Delivery, TestServer};
+use crate::support::{bench_count, percentile, Delivery, TestServer};
 use std::time::{Duration, Instant};
 
 /// Kills per run in `make test`; `SESSIONS_BENCH_CHANNEL_KILLS` raises it for the bench.
@@ -14,25 +14,12 @@ const WITHIN: Duration = Duration::from_secs(1);
 
 #[tokio::test]
 async fn a_kill_on_a_closes_the_victims_channel_on_b_within_a_second() {
-    let url = pg_cluster::fresh_database_url().await;
-    for (name, role, password) in [
-        ("admin", "admin", "admin-password-1"),
-        ("alice", "user", "alice-password-1"),
-    ] {
-        let added = cli(
-            &url,
-            &["user", "add", name, "--role", role, "--password-stdin"],
-            Some(password),
-        );
-        assert!(added.status.success(), "user add: {}", stderr(&added));
-    }
+    // admin and alice
+    let url = crate::cluster_http::database_with_users().await;
     let a = TestServer::start_on(&url, &[]);
     let b = TestServer::start_on(&url, &[]);
     let admin = a.sign_in("admin", "admin-password-1").await.cookie;
-    let kills = std::env::var("SESSIONS_BENCH_CHANNEL_KILLS")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(DEFAULT_KILLS);
+    let kills = bench_count("SESSIONS_BENCH_CHANNEL_KILLS", DEFAULT_KILLS);
 
     let mut to_close = Vec::with_capacity(kills);
     let mut ack_to_close = Vec::with_capacity(kills);

@@ -65,3 +65,12 @@ pub fn percentile(times: &mut [Duration], fraction: f64) -> String {
     let rank = ((times.len() as f64 * fraction).ceil() as usize).clamp(1, times.len());
     format!("{:.1}ms", times[rank - 1].as_secs_f64() * 1e3)
 }
+
+/// How many rounds a measuring test runs: `var` from the environment (a bench raises
+/// it), else `default`.
+pub fn bench_count(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(default)
+}
