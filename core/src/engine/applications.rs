@@ -53,9 +53,11 @@ impl KeyTable {
         }
     }
 
-    /// Moves the table to applications `version` when that is newer, forgetting every
-    /// key. Under the table's lock, so no read older than `version` lands after it.
-    fn follow(&self, version: i64) -> bool {
+    /// Moves the table to applications `version` when that is newer (an application
+    /// was added or revoked, here or by another process), forgetting every key. Under
+    /// the table's lock, so no read older than `version` lands after it. Returns
+    /// whether it moved.
+    pub(super) fn follow(&self, version: i64) -> bool {
         let mut by_hash = self.by_hash.write();
         if self.version.fetch_max(version, Ordering::SeqCst) >= version {
             return false;
@@ -118,7 +120,7 @@ impl Engine {
                     "An application named {name:?} exists or existed; pick another name."
                 ))
             })?;
-        self.follow_applications_version(self.store.applications_version().await?);
+        self.keys.follow(self.store.applications_version().await?);
         Ok(NewAppKey { application, key })
     }
 
@@ -138,7 +140,7 @@ impl Engine {
             .revoke_application(name.trim(), actor, self.now())
             .await?
             .ok_or_else(|| CoreError::NotFound(Entity::ApiKey(name.trim().to_owned())))?;
-        self.follow_applications_version(self.store.applications_version().await?);
+        self.keys.follow(self.store.applications_version().await?);
         let ended = self
             .end(
                 EndSelector::Application(application.name.clone()),
@@ -191,13 +193,6 @@ impl Engine {
                 Ok(None)
             }
         }
-    }
-
-    /// Drops the key table when the store's applications `version` (read from the
-    /// change log's heads) is newer than the one it was filled at: an application was
-    /// added or revoked, here or by another process. Returns whether it did.
-    pub(super) fn follow_applications_version(&self, version: i64) -> bool {
-        self.keys.follow(version)
     }
 }
 

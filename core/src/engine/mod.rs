@@ -190,7 +190,7 @@ impl Engine {
             #[cfg(test)]
             fill_pause: parking_lot::Mutex::new(None),
         });
-        engine.follow_applications_version(heads.applications_version);
+        engine.keys.follow(heads.applications_version);
         Ok(engine)
     }
 

@@ -87,19 +87,19 @@ impl Engine {
 
     /// Reloads the policy when the store's settings `version` (read from the change
     /// log's heads) is newer than the one this process holds: another process saved a
-    /// change. Returns whether it reloaded, or `None` when a save in this process holds
-    /// the policy (waiting for it could wait for this very call: a save's ends wait
-    /// until this process has read the log).
-    pub(super) async fn follow_settings_version(&self, version: i64) -> CoreResult<Option<bool>> {
+    /// change. Returns whether this process now runs a policy at least that new; `false`
+    /// when a save in this process holds the policy (waiting for it could wait for this
+    /// very call: a save's ends wait until this process has read the log).
+    pub(super) async fn follow_settings_version(&self, version: i64) -> CoreResult<bool> {
         if version <= self.policy_version.load(Ordering::SeqCst) {
-            return Ok(Some(false));
+            return Ok(true);
         }
         let Ok(_one_at_a_time) = self.policy_lock.try_lock() else {
-            return Ok(None);
+            return Ok(false);
         };
         // A save in this process may have installed it since the first look.
         if version <= self.policy_version.load(Ordering::SeqCst) {
-            return Ok(Some(false));
+            return Ok(true);
         }
         // Read after `version`: as new as it, or newer (then a later read follows on).
         let policy = Policy::from_stored(self.store.load_settings().await?);
@@ -108,7 +108,7 @@ impl Engine {
         // and cached expiries may be stale: the next check of each session rereads it.
         self.put_in_force(Arc::new(policy)).await?;
         self.cache.clear();
-        Ok(Some(true))
+        Ok(true)
     }
 
     pub async fn settings_changes(

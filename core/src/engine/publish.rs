@@ -52,16 +52,12 @@ impl Engine {
         if self.applied_end_seq.load(Ordering::SeqCst) < heads.seq {
             self.awaited_seq.fetch_max(heads.seq, Ordering::SeqCst);
         }
-        if self
-            .follow_settings_version(heads.settings_version)
-            .await?
-            .is_none()
-        {
+        if !self.follow_settings_version(heads.settings_version).await? {
             // This process is saving settings right now; a later read follows the
             // version and only then counts this process current.
             return Ok(applied);
         }
-        self.follow_applications_version(heads.applications_version);
+        self.keys.follow(heads.applications_version);
         let before = self.current_seq.fetch_max(heads.seq, Ordering::SeqCst);
         // Creations alone are reported by the next heartbeat, so that sign-ins do not
         // each cost every instance a write; what an acknowledgement may be waiting for

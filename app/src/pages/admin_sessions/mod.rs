@@ -288,6 +288,9 @@ pub fn AdminSessionsPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let base = sessions.await.1.map(|page| page.total).unwrap_or(0);
+                        // The list's Suspend sets it too (`LiveList::load`); the badge
+                        // may render first on the server. Runs once: the resource
+                        // never refetches.
                         list.base_total.set(base);
                         view! {
                             <span class="badge active-count" aria-live="polite">
