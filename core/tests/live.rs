@@ -1,8 +1,8 @@
 //! The live side of the engine: chip counts kept in memory, the non-touching peek,
 //! end watches and batched end messages.
 
-use sessions_core::engine::{ClientInfo, SignedIn};
-use sessions_core::model::{EndReason, Facets, LiveEvent, Role, MINUTE_MS};
+use sessions_core::engine::{Actor, ClientInfo, SignedIn};
+use sessions_core::model::{EndReason, Facets, ListFilter, ListQuery, LiveEvent, Role, MINUTE_MS};
 use sessions_core::store::EndSelector;
 use sessions_core::{CoreError, Engine};
 
@@ -50,6 +50,39 @@ async fn assert_counts_match_store(f: &Fixture, total: i64) {
     assert_eq!(fresh.live_total(), total);
 }
 
+/// A page's total counted in memory (chip filters) must equal what the store counts.
+/// Only where every session was made on `f`'s clock: the store leaves out sessions
+/// past their expiry by that clock, memory keeps them until the sweep.
+async fn assert_page_totals_match_store(f: &Fixture) {
+    for role in [None, Some(Role::User), Some(Role::Admin)] {
+        let chips = ListQuery {
+            filter: ListFilter {
+                role,
+                ..ListFilter::default()
+            },
+            ..ListQuery::default()
+        };
+        // A search is counted by the store; every session here is the console's.
+        let scanned = ListQuery {
+            search: "console".into(),
+            ..chips.clone()
+        };
+        assert_eq!(
+            page_total(&f.engine, &chips).await,
+            page_total(&f.engine, &scanned).await,
+            "total of role {role:?}"
+        );
+    }
+}
+
+async fn page_total(engine: &Engine, query: &ListQuery) -> i64 {
+    engine
+        .list(&Actor::Operator, query)
+        .await
+        .expect("list")
+        .total
+}
+
 async fn counts_follow_sign_ins_ends_and_the_sweep(backend: Backend) {
     let f = fixture(backend).await;
     assert_eq!(f.engine.live_total(), 0);
@@ -62,6 +95,7 @@ async fn counts_follow_sign_ins_ends_and_the_sweep(backend: Backend) {
         "most first, as the store sorts"
     );
     assert_counts_match_store(&f, 3).await;
+    assert_page_totals_match_store(&f).await;
 
     f.engine
         .end(
@@ -75,6 +109,7 @@ async fn counts_follow_sign_ins_ends_and_the_sweep(backend: Backend) {
         .await
         .expect("kill");
     assert_counts_match_store(&f, 2).await;
+    assert_page_totals_match_store(&f).await;
 
     // Keep root's session active, let alice's go idle: the sweep ends and uncounts it.
     f.clock.advance(40 * MINUTE_MS);
@@ -99,6 +134,7 @@ async fn counts_follow_ends_logged_by_another_process_once(backend: Backend) {
     assert_eq!(f.engine.apply_logged_changes().await.expect("poll"), 1);
     assert_eq!(f.engine.apply_logged_changes().await.expect("poll"), 0);
     assert_counts_match_store(&f, 1).await;
+    assert_page_totals_match_store(&f).await;
 }
 
 async fn counts_and_consoles_follow_sessions_created_by_another_process(backend: Backend) {

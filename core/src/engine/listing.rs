@@ -19,18 +19,35 @@ impl Engine {
     /// of its users).
     pub(super) async fn list_in(&self, query: &ListQuery, scope: Scope) -> CoreResult<SessionPage> {
         let now = self.now();
-        let page = self.store.list_live(query, scope, now).await?;
+        let page = self.store.list_live(query, &scope, now).await?;
+        let total = match self.counted_in_memory(query, &scope) {
+            Some(total) => total,
+            None => self.store.count_live(query, &scope, now).await?,
+        };
         let mut sessions = page.sessions;
         for session in &mut sessions {
             self.overlay_memory(session);
         }
         Ok(SessionPage {
             sessions,
-            total: page.total,
+            total,
             next: page.next.map(|cursor| cursor.encode()),
             prev: page.prev.map(|cursor| cursor.encode()),
             now,
         })
+    }
+
+    /// The total of a list over everyone's sessions filtered by chips alone, from the
+    /// counts kept in memory (the badge and the chips agree with it); `None` when only
+    /// a scan can say (a search, the flagged filter, one person's or application's
+    /// sessions). Sessions past their expiry stay counted until the sweep ends them.
+    fn counted_in_memory(&self, query: &ListQuery, scope: &Scope) -> Option<i64> {
+        match scope {
+            Scope::Everyone if query.search.trim().is_empty() => {
+                self.counts.matching(&query.filter)
+            }
+            _ => None,
+        }
     }
 
     /// One live session by its public id, as the console shows it (no activity).

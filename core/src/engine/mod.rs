@@ -159,7 +159,7 @@ impl Engine {
         let policy = Policy::from_stored(store.load_settings().await?);
         // Every session not ended, expired or not: the sweep ends those and uncounts
         // them like any other end.
-        let counts = counts::LiveCounts::new(store.facets(Millis::MIN).await?);
+        let counts = counts::LiveCounts::new(store.live_groups(Millis::MIN).await?);
         let engine = Arc::new(Engine {
             store,
             cache: SessionCache::default(),

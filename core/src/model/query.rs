@@ -179,14 +179,29 @@ impl Facets {
     /// Counts `session` in (`delta` 1) or out (`delta` -1) of every dimension; values
     /// that drop to zero disappear.
     pub fn count(&mut self, session: &Session, delta: i64) {
-        bump(&mut self.applications, &session.application, delta);
-        bump(&mut self.roles, &session.role, delta);
-        bump(&mut self.statuses, &session.status, delta);
-        bump(
-            &mut self.countries,
-            &session.country.clone().unwrap_or_default(),
+        self.add(
+            &session.application,
+            session.role,
+            session.status,
+            session.country.as_deref().unwrap_or_default(),
             delta,
         );
+    }
+
+    /// Adds `n` sessions (negative: takes them away) with these values to every
+    /// dimension; `country` is `""` when unknown.
+    pub fn add(
+        &mut self,
+        application: &str,
+        role: Role,
+        status: SessionStatus,
+        country: &str,
+        n: i64,
+    ) {
+        bump(&mut self.applications, application, n);
+        bump(&mut self.roles, &role, n);
+        bump(&mut self.statuses, &status, n);
+        bump(&mut self.countries, country, n);
     }
 }
 
@@ -204,15 +219,19 @@ fn by_count<T: Ord>(counts: &mut [(T, i64)]) {
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }
 
-fn bump<K: PartialEq + Clone>(counts: &mut Vec<(K, i64)>, key: &K, delta: i64) {
-    match counts.iter().position(|(k, _)| k == key) {
+fn bump<K, Q>(counts: &mut Vec<(K, i64)>, key: &Q, delta: i64)
+where
+    K: std::borrow::Borrow<Q>,
+    Q: PartialEq + ToOwned<Owned = K> + ?Sized,
+{
+    match counts.iter().position(|(k, _)| k.borrow() == key) {
         Some(at) => {
             counts[at].1 += delta;
             if counts[at].1 <= 0 {
                 counts.remove(at);
             }
         }
-        None if delta > 0 => counts.push((key.clone(), delta)),
+        None if delta > 0 => counts.push((key.to_owned(), delta)),
         None => {}
     }
 }

@@ -55,6 +55,7 @@ impl Role {
     Eq,
     PartialOrd,
     Ord,
+    Hash,
     Serialize,
     Deserialize,
     IntoStaticStr,

@@ -60,7 +60,7 @@ impl LivePlan {
         self.limit + 1
     }
 
-    pub fn finish(&self, mut sessions: Vec<Session>, total: i64) -> StoredPage {
+    pub fn finish(&self, mut sessions: Vec<Session>) -> StoredPage {
         let more = sessions.len() as i64 > self.limit;
         sessions.truncate(self.limit as usize);
         if self.backwards {
@@ -82,7 +82,6 @@ impl LivePlan {
         };
         StoredPage {
             sessions,
-            total,
             next,
             prev,
         }

@@ -2,17 +2,15 @@
 //! into the model. Enums are stored as their `as_str` text; a value the model does not
 //! know is an internal error (a newer schema, or a hand edit), never a guess.
 
-use super::types::{ChangeKind, LoggedChange, LoggedEnd, User, UserCredentials};
+use super::types::{ChangeKind, LiveGroup, LoggedChange, LoggedEnd, User, UserCredentials};
 use crate::catalogue::{SettingScope, SettingsChangeRecord};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    AgentInfo, Application, DeviceClass, EndReason, Facets, Role, Session, SessionFlag,
-    SessionStatus,
+    AgentInfo, Application, DeviceClass, EndReason, Role, Session, SessionFlag, SessionStatus,
 };
 use crate::policy::flags::SignInFact;
 use crate::policy::limits::LiveSummary;
 use crate::token::TokenHash;
-use std::collections::HashMap;
 
 /// The columns of `SessionRow`, as a literal for `concat!` in backend SQL.
 macro_rules! session_columns {
@@ -327,7 +325,7 @@ impl TryFrom<SummaryRow> for LiveSummary {
 
 /// One group of live sessions by the four chip dimensions (country `''` if unknown).
 #[derive(sqlx::FromRow)]
-pub struct FacetRow {
+pub struct LiveGroupRow {
     application: String,
     role: String,
     status: String,
@@ -335,28 +333,19 @@ pub struct FacetRow {
     n: i64,
 }
 
-/// Sums the groups into each dimension's chip counts.
-pub fn facets(rows: Vec<FacetRow>) -> CoreResult<Facets> {
-    let mut applications: HashMap<String, i64> = HashMap::new();
-    let mut roles: HashMap<Role, i64> = HashMap::new();
-    let mut statuses: HashMap<&'static str, (SessionStatus, i64)> = HashMap::new();
-    let mut countries: HashMap<String, i64> = HashMap::new();
-    for row in rows {
-        *applications.entry(row.application).or_default() += row.n;
-        *roles.entry(parse_role(&row.role)?).or_default() += row.n;
-        if let Some(status) = SessionStatus::parse(&row.status) {
-            statuses.entry(status.as_str()).or_insert((status, 0)).1 += row.n;
-        }
-        *countries.entry(row.country).or_default() += row.n;
+impl TryFrom<LiveGroupRow> for LiveGroup {
+    type Error = CoreError;
+
+    fn try_from(row: LiveGroupRow) -> CoreResult<LiveGroup> {
+        Ok(LiveGroup {
+            application: row.application,
+            role: parse_role(&row.role)?,
+            status: SessionStatus::parse(&row.status)
+                .ok_or_else(|| unknown("status", &row.status))?,
+            country: row.country,
+            sessions: row.n,
+        })
     }
-    let mut facets = Facets {
-        applications: applications.into_iter().collect(),
-        roles: roles.into_iter().collect(),
-        statuses: statuses.into_values().collect(),
-        countries: countries.into_iter().collect(),
-    };
-    facets.sort();
-    Ok(facets)
 }
 
 /// The stored form of a session's flags.

@@ -6,7 +6,7 @@ use crate::analytics::Rollup;
 use crate::catalogue::{SettingScope, SettingsChangeRecord};
 use crate::error::CoreResult;
 use crate::model::{
-    Application, Facets, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session, SessionFlag,
+    Application, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session, SessionFlag,
 };
 use crate::policy::flags::SignInHistory;
 use crate::policy::limits::LiveSummary;
@@ -24,9 +24,12 @@ pub trait SessionStore: Send + Sync {
     async fn list_live(
         &self,
         query: &ListQuery,
-        scope: Scope,
+        scope: &Scope,
         now: Millis,
     ) -> CoreResult<StoredPage>;
+    /// How many sessions `list_live` pages through, across all pages (a scan: the
+    /// engine answers the common cases from memory).
+    async fn count_live(&self, query: &ListQuery, scope: &Scope, now: Millis) -> CoreResult<i64>;
     /// Ends the live sessions picked by `selector` in one transaction; returns them.
     async fn end_sessions(
         &self,
@@ -113,8 +116,9 @@ pub trait PolicyStore: Send + Sync {
     async fn purge_history(&self, cutoffs: &[(Role, Millis)]) -> CoreResult<u64>;
     /// Ended sessions, newest end first, filtered and paged (the query is validated).
     async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage>;
-    /// Filter chip values of the live list with their counts.
-    async fn facets(&self, now: Millis) -> CoreResult<Facets>;
+    /// The live sessions not past `expires_at` at `now`, counted by every
+    /// combination of the filter-chip dimensions.
+    async fn live_groups(&self, now: Millis) -> CoreResult<Vec<LiveGroup>>;
 }
 
 /// Applications that keep their sessions here through the HTTP API.

@@ -119,9 +119,19 @@ pub struct EndRecord {
 /// One page of sessions straight from the store (idle deadlines not yet filled in).
 pub struct StoredPage {
     pub sessions: Vec<Session>,
-    pub total: i64,
     pub next: Option<Cursor>,
     pub prev: Option<Cursor>,
+}
+
+/// How many live sessions share one value of each filter-chip dimension.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveGroup {
+    pub application: String,
+    pub role: Role,
+    pub status: SessionStatus,
+    /// `""` when unknown.
+    pub country: String,
+    pub sessions: i64,
 }
 
 /// A "last seen" update from the check cache.

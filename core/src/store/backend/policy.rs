@@ -22,8 +22,8 @@ pub trait PolicySql {
     const CAP_EXPIRY: &'static str;
     /// Deletes ended sessions of a role that ended before a cutoff: (cutoff, role).
     const PURGE: &'static str;
-    /// `FacetRow`s of the live sessions at (now).
-    const FACETS: &'static str;
+    /// `LiveGroupRow`s of the live sessions at (now).
+    const LIVE_GROUPS: &'static str;
 }
 
 /// The most recent sessions the flags look at. A month of a busy account fits; an
@@ -38,17 +38,17 @@ macro_rules! impl_policy_store {
             use sqlx::QueryBuilder;
             use $crate::catalogue::{SettingScope, SettingsChangeRecord};
             use $crate::error::CoreResult;
-            use $crate::model::{Facets, HistoryPage, HistoryQuery, Millis, Role};
+            use $crate::model::{HistoryPage, HistoryQuery, Millis, Role};
             use $crate::policy::flags::SignInHistory;
             use $crate::policy::limits::LiveSummary;
             use $crate::store::backend::policy::{PolicySql, MAX_SIGN_IN_FACTS};
             use $crate::store::paging::HistoryPlan;
             use $crate::store::query::{push_history_filter, push_history_page, push_user};
             use $crate::store::rows::{
-                self, ChangeRow, FacetRow, FactRow, SessionRow, SettingRow, SummaryRow,
+                self, ChangeRow, FactRow, LiveGroupRow, SessionRow, SettingRow, SummaryRow,
                 SESSION_COLUMNS, SUMMARY_COLUMNS,
             };
-            use $crate::store::{SettingWrite, UserRef};
+            use $crate::store::{LiveGroup, SettingWrite, UserRef};
 
             #[async_trait::async_trait]
             impl $crate::store::PolicyStore for $store {
@@ -269,12 +269,12 @@ macro_rules! impl_policy_store {
                     Ok(plan.finish(rows::sessions(rows)?, total))
                 }
 
-                async fn facets(&self, now: Millis) -> CoreResult<Facets> {
-                    let rows: Vec<FacetRow> = sqlx::query_as(<$db as PolicySql>::FACETS)
+                async fn live_groups(&self, now: Millis) -> CoreResult<Vec<LiveGroup>> {
+                    let rows: Vec<LiveGroupRow> = sqlx::query_as(<$db as PolicySql>::LIVE_GROUPS)
                         .bind(now)
                         .fetch_all(&self.pool)
                         .await?;
-                    rows::facets(rows)
+                    rows.into_iter().map(LiveGroup::try_from).collect()
                 }
             }
         };

@@ -110,21 +110,28 @@ macro_rules! impl_session_store {
                 async fn list_live(
                     &self,
                     query: &ListQuery,
-                    scope: Scope,
+                    scope: &Scope,
                     now: Millis,
                 ) -> CoreResult<StoredPage> {
                     let plan = LivePlan::new(query)?;
                     let mut select =
                         QueryBuilder::<$db>::new(format!("SELECT {SESSION_COLUMNS} FROM sessions"));
-                    push_live_filter(&mut select, query, &scope, now);
+                    push_live_filter(&mut select, query, scope, now);
                     push_live_page(&mut select, &plan);
                     let rows: Vec<SessionRow> =
                         select.build_query_as().fetch_all(&self.pool).await?;
+                    Ok(plan.finish(rows::sessions(rows)?))
+                }
 
+                async fn count_live(
+                    &self,
+                    query: &ListQuery,
+                    scope: &Scope,
+                    now: Millis,
+                ) -> CoreResult<i64> {
                     let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*) FROM sessions");
-                    push_live_filter(&mut count, query, &scope, now);
-                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-                    Ok(plan.finish(rows::sessions(rows)?, total))
+                    push_live_filter(&mut count, query, scope, now);
+                    Ok(count.build_query_scalar().fetch_one(&self.pool).await?)
                 }
 
                 async fn end_sessions(

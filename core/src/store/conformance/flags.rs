@@ -35,10 +35,17 @@ pub async fn flags_persist_filter_and_reach_history(store: SharedStore) {
         ..ListQuery::default()
     };
     let page = store
-        .list_live(&only_flagged, Scope::Everyone, 300)
+        .list_live(&only_flagged, &Scope::Everyone, 300)
         .await
         .expect("list");
-    assert_eq!(page.total, 1);
+    assert_eq!(page.sessions.len(), 1);
+    assert_eq!(
+        store
+            .count_live(&only_flagged, &Scope::Everyone, 300)
+            .await
+            .expect("count"),
+        1
+    );
     assert_eq!(page.sessions[0].id, flagged.id);
     assert!(only_flagged.matches(&page.sessions[0]));
     assert!(!only_flagged.matches(&plain));

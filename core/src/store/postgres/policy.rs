@@ -31,7 +31,7 @@ impl PolicySql for Postgres {
          WHERE ended_at IS NULL AND role = $2 AND expires_at > created_at + $1";
     const PURGE: &'static str =
         "DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < $1 AND role = $2";
-    const FACETS: &'static str =
+    const LIVE_GROUPS: &'static str =
         "SELECT application, role, status, COALESCE(country, '') AS country, COUNT(*) AS n \
          FROM sessions WHERE ended_at IS NULL AND expires_at > $1 GROUP BY 1, 2, 3, 4";
 }

@@ -33,8 +33,8 @@ impl PolicySql for Sqlite {
          WHERE ended_at IS NULL AND role = ?2 AND expires_at > created_at + ?1";
     const PURGE: &'static str =
         "DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ? AND role = ?";
-    // One scan for all four dimensions; the few combinations are summed up in `rows::facets`.
-    const FACETS: &'static str =
+    // One scan for all four dimensions; the engine keeps the few combinations in memory.
+    const LIVE_GROUPS: &'static str =
         "SELECT application, role, status, COALESCE(country, '') AS country, COUNT(*) AS n \
          FROM sessions WHERE ended_at IS NULL AND +expires_at > ? GROUP BY 1, 2, 3, 4";
 }
