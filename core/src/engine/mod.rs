@@ -260,7 +260,7 @@ impl Engine {
         let _one_reader = self.membership.apply_lock.lock().await;
         let ended = self.store.end_sessions(&selector, &record).await?;
         self.announce_ends(&ended);
-        Ok(ended)
+        Ok(ended.sessions)
     }
 
     /// Writes batched "last seen" updates; with `force`, every pending one.
@@ -317,24 +317,26 @@ impl Engine {
         };
         // See `end_unconfirmed`.
         let one_reader = self.membership.apply_lock.lock().await;
-        let mut ended = self
+        let expired = self
             .store
             .end_sessions(&EndSelector::ExpiredAt(now), &system(EndReason::Expired))
             .await?;
+        self.announce_ends(&expired);
+        let mut ended = expired.sessions.len();
         for (role, before) in idle_before {
             let idle = EndSelector::IdleSince {
                 role,
                 before,
                 keep: keep.clone(),
             };
-            ended.extend(
-                self.store
-                    .end_sessions(&idle, &system(EndReason::Idle))
-                    .await?,
-            );
+            let idled = self
+                .store
+                .end_sessions(&idle, &system(EndReason::Idle))
+                .await?;
+            self.announce_ends(&idled);
+            ended += idled.sessions.len();
         }
         self.cache.drop_expired(now);
-        self.announce_ends(&ended);
         drop(one_reader);
         let cutoffs: Vec<(Role, Millis)> = Role::ALL
             .iter()
@@ -348,7 +350,7 @@ impl Engine {
             );
         }
         self.purge_rollups(now).await?;
-        Ok(ended.len())
+        Ok(ended)
     }
 
     /// The store's "last seen" lags by up to a flush; this process's memory does not.

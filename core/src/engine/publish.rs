@@ -5,7 +5,7 @@
 use super::Engine;
 use crate::error::CoreResult;
 use crate::model::{LiveEvent, Session};
-use crate::store::ChangeKind;
+use crate::store::{ChangeKind, Ended};
 use std::sync::atomic::Ordering;
 
 /// How many change-log entries one read takes (more for a bulk end read whole).
@@ -21,16 +21,16 @@ impl Engine {
     }
 
     /// Publishes ends made by this process (and counts them: ends logged by others are
-    /// counted where they were made); the end-log poller will skip them.
-    pub(crate) fn announce_ends(&self, ended: &[Session]) {
-        self.own_changes.record(
-            ChangeKind::Ended,
-            ended.iter().map(|session| session.id.as_str()),
-        );
+    /// counted where they were made); the change-log reader skips their number.
+    pub(crate) fn announce_ends(&self, ended: &Ended) {
+        if let Some(seq) = ended.seq {
+            self.own_changes.record_end(seq);
+        }
+        let sessions = &ended.sessions;
         self.counters
-            .count_ends(ended.iter().filter_map(|session| session.end_reason));
-        self.tally_ends(ended);
-        self.publish_ends(ended.to_vec());
+            .count_ends(sessions.iter().filter_map(|session| session.end_reason));
+        self.tally_ends(sessions);
+        self.publish_ends(sessions);
     }
 
     /// Applies the change log past what this process has applied: sessions created and
@@ -77,7 +77,11 @@ impl Engine {
         let mut applied = 0;
         loop {
             let since = self.applied_end_seq.load(Ordering::SeqCst);
-            let mut changes = self.store.changes_since(since, LOG_BATCH).await?;
+            let own_ends = self.own_changes.ends_after(since);
+            let mut changes = self
+                .store
+                .changes_since(since, LOG_BATCH, &own_ends)
+                .await?;
             if changes.len() as i64 == LOG_BATCH {
                 // The batch may stop inside one bulk end (one number for all its
                 // sessions): read that number whole, or the next read (after it) would
@@ -96,11 +100,18 @@ impl Engine {
             self.applied_end_seq.fetch_max(last.seq, Ordering::SeqCst);
             for run in changes.chunk_by(|a, b| a.kind == b.kind) {
                 let sessions = run.iter().map(|change| change.session.clone());
-                let fresh = self.own_changes.others(run[0].kind, sessions);
-                applied += fresh.len();
                 match run[0].kind {
-                    ChangeKind::Created => self.publish_logged_created(fresh),
-                    ChangeKind::Ended => self.publish_ends(fresh),
+                    ChangeKind::Created => {
+                        let fresh = self.own_changes.others_created(sessions);
+                        applied += fresh.len();
+                        self.publish_logged_created(fresh);
+                    }
+                    // This process's own ends were left out of the read.
+                    ChangeKind::Ended => {
+                        let ended: Vec<Session> = sessions.collect();
+                        applied += ended.len();
+                        self.publish_ends(&ended);
+                    }
                 }
             }
         }
@@ -123,24 +134,30 @@ impl Engine {
     }
 
     /// One end call or one poll batch: out of the cache and the counts, the ended
-    /// sessions' own channels told first, then one `Ended` message for the rest.
-    fn publish_ends(&self, mut sessions: Vec<Session>) {
+    /// sessions' own channels told first, then one `Ended` message for the rest (a
+    /// copy with idle deadlines, made only when a console is watching).
+    fn publish_ends(&self, sessions: &[Session]) {
         if sessions.is_empty() {
             return;
         }
-        for session in &mut sessions {
+        for session in sessions {
             self.cache.ended(&session.id, session.end_reason);
-            self.fill_idle_deadline(session);
         }
-        self.counts.remove(&sessions);
-        self.hub.fire_ends(&sessions);
-        self.hub.publish(LiveEvent::Ended { sessions });
+        self.counts.remove(sessions);
+        self.hub.fire_ends(sessions);
+        if self.hub.is_watched() {
+            let mut sessions = sessions.to_vec();
+            for session in &mut sessions {
+                self.fill_idle_deadline(session);
+            }
+            self.hub.publish(LiveEvent::Ended { sessions });
+        }
     }
 }
 
 /// The highest number among `changes` (numbers and kinds, read in order after `since`)
-/// that someone may wait for: an end, or a number skipped by the log (a settings or
-/// applications change). `since` when there is none.
+/// that someone may wait for: an end, or a number skipped by the read (a settings or
+/// applications change, or an end of the reader's own). `since` when there is none.
 fn awaited_in(since: i64, changes: impl IntoIterator<Item = (i64, ChangeKind)>) -> i64 {
     let mut awaited = since;
     let mut previous = since;

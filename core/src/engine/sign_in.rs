@@ -12,7 +12,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::model::{EndReason, Role, SessionStatus};
 use crate::policy::limits::{decide, LiveSummary};
 use crate::policy::mode::{Rule, Verdict};
-use crate::store::{ChangeKind, EndSelector, NewSession, Scope, User, UserRef};
+use crate::store::{EndSelector, NewSession, Scope, User, UserRef};
 use crate::throttle::AttemptKeys;
 use crate::token::{new_session_id, Token};
 use std::collections::HashSet;
@@ -245,11 +245,11 @@ impl Engine {
             flags,
         };
         let id = new.id.clone();
-        self.own_changes.record(ChangeKind::Created, [id.as_str()]);
+        self.own_changes.record_created(&id);
         let mut session = match self.store.insert_session(new).await {
             Ok(session) => session,
             Err(err) => {
-                self.own_changes.forget(ChangeKind::Created, &id);
+                self.own_changes.forget_created(&id);
                 return Err(err);
             }
         };

@@ -35,10 +35,15 @@ impl Default for Hub {
 impl Hub {
     pub fn publish(&self, event: LiveEvent) {
         // No subscribers is normal (no console open): then not even serialise.
-        if self.sender.receiver_count() == 0 {
+        if !self.is_watched() {
             return;
         }
         let _ = self.sender.send(Arc::new(Frame::build(event)));
+    }
+
+    /// Whether any console is watching: a message nobody receives need not be built.
+    pub fn is_watched(&self) -> bool {
+        self.sender.receiver_count() > 0
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Frame>> {

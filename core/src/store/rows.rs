@@ -50,7 +50,8 @@ pub(crate) use app_columns;
 pub const SESSION_COLUMNS: &str = session_columns!();
 pub const SUMMARY_COLUMNS: &str = summary_columns!();
 
-#[derive(sqlx::FromRow)]
+/// Also read from a JSON array of the columns in order (`from_json`).
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub struct SessionRow {
     id: String,
     application: String,
@@ -111,6 +112,12 @@ impl TryFrom<SessionRow> for Session {
             ended_by: row.ended_by,
         })
     }
+}
+
+/// Rows given as one JSON array (each row an object or an array of its columns).
+pub fn from_json<Row: serde::de::DeserializeOwned>(json: &str) -> CoreResult<Vec<Row>> {
+    serde_json::from_str(json)
+        .map_err(|err| CoreError::internal(format!("rows read as JSON do not parse: {err}")))
 }
 
 /// Rows of sessions into the model.
@@ -285,7 +292,8 @@ impl TryFrom<ChangeRow> for SettingsChangeRecord {
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// Also read from a JSON array of the columns in order (`from_json`).
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub struct SummaryRow {
     id: String,
     application: String,

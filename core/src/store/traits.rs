@@ -30,12 +30,9 @@ pub trait SessionStore: Send + Sync {
     /// How many sessions `list_live` pages through, across all pages (a scan: the
     /// engine answers the common cases from memory).
     async fn count_live(&self, query: &ListQuery, scope: &Scope, now: Millis) -> CoreResult<i64>;
-    /// Ends the live sessions picked by `selector` in one transaction; returns them.
-    async fn end_sessions(
-        &self,
-        selector: &EndSelector,
-        record: &EndRecord,
-    ) -> CoreResult<Vec<Session>>;
+    /// Ends the live sessions picked by `selector` in one transaction, logged under one
+    /// change-log number; returns them and the number.
+    async fn end_sessions(&self, selector: &EndSelector, record: &EndRecord) -> CoreResult<Ended>;
     /// Applies "last seen" updates in one transaction; ended sessions are left alone.
     async fn touch(&self, touches: &[Touch]) -> CoreResult<()>;
     /// Replaces the flags of a live session; `false` if it is not live (or unknown).
@@ -44,7 +41,13 @@ pub trait SessionStore: Send + Sync {
     async fn ends_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedEnd>>;
     /// The change log after `seq`: creations and ends, in sequence order, at most
     /// `limit` (a bulk end is many entries of one number: `changes_at` reads the rest).
-    async fn changes_since(&self, seq: i64, limit: i64) -> CoreResult<Vec<LoggedChange>>;
+    /// The ends of the numbers in `skip_ends` (the reader's own) are left out.
+    async fn changes_since(
+        &self,
+        seq: i64,
+        limit: i64,
+        skip_ends: &[i64],
+    ) -> CoreResult<Vec<LoggedChange>>;
     /// Every entry of sequence number `seq`.
     async fn changes_at(&self, seq: i64) -> CoreResult<Vec<LoggedChange>>;
     /// The change log's latest sequence number (ends and creations share it).

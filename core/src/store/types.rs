@@ -108,6 +108,14 @@ pub enum EndSelector {
     },
 }
 
+/// What one `end_sessions` call ended, and the change-log number it was logged under
+/// (`None` when it ended nothing: then no number is spent).
+#[derive(Debug, Default)]
+pub struct Ended {
+    pub seq: Option<i64>,
+    pub sessions: Vec<Session>,
+}
+
 /// Who ended a session, as recorded.
 #[derive(Clone, Debug)]
 pub struct EndRecord {

@@ -18,6 +18,12 @@ pub trait PolicySql {
     const CHANGES: &'static str;
     /// Every live `SummaryRow` at (now).
     const LIVE_SUMMARIES: &'static str;
+    /// Where a row at a time is slow to read (sqlx's SQLite worker hands each row
+    /// across threads: most of a preview at 1M sessions), the live `SummaryRow`s in
+    /// chunks instead: one JSON array of rows in `summary_columns!` order and the
+    /// last row's key, for (now, after that key, at most this many). `None` to stream
+    /// `LIVE_SUMMARIES`.
+    const LIVE_SUMMARIES_JSON: Option<&'static str>;
     /// Shortens live sessions of a role to `created_at + lifetime`: (lifetime, role).
     const CAP_EXPIRY: &'static str;
     /// Deletes ended sessions of a role that ended before a cutoff: (cutoff, role).
@@ -25,6 +31,9 @@ pub trait PolicySql {
     /// `LiveGroupRow`s of the live sessions at (now).
     const LIVE_GROUPS: &'static str;
 }
+
+/// Rows per chunk of `LIVE_SUMMARIES_JSON`: about 15 MB of JSON.
+pub const SUMMARY_CHUNK: i64 = 100_000;
 
 /// The most recent sessions the flags look at. A month of a busy account fits; an
 /// account with more (a shared or scripted one) is judged on its newest sessions.
@@ -41,7 +50,7 @@ macro_rules! impl_policy_store {
             use $crate::model::{HistoryPage, HistoryQuery, Millis, Role};
             use $crate::policy::flags::SignInHistory;
             use $crate::policy::limits::LiveSummary;
-            use $crate::store::backend::policy::{PolicySql, MAX_SIGN_IN_FACTS};
+            use $crate::store::backend::policy::{PolicySql, MAX_SIGN_IN_FACTS, SUMMARY_CHUNK};
             use $crate::store::paging::HistoryPlan;
             use $crate::store::query::{push_history_filter, push_history_page, push_user};
             use $crate::store::rows::{
@@ -144,16 +153,38 @@ macro_rules! impl_policy_store {
                 }
 
                 async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>> {
-                    // Streamed: at 100k sessions, holding every raw row as well as every
-                    // summary doubled the peak memory of a preview.
-                    let mut rows =
-                        sqlx::query_as::<_, SummaryRow>(<$db as PolicySql>::LIVE_SUMMARIES)
-                            .bind(now)
-                            .fetch(&self.pool);
+                    // Streamed, or in chunks: at 100k sessions, holding every raw row as
+                    // well as every summary doubled the peak memory of a preview.
                     let mut summaries = Vec::new();
-                    while let Some(row) = rows.try_next().await? {
-                        summaries.push(row.try_into()?);
+                    let Some(chunk) = <$db as PolicySql>::LIVE_SUMMARIES_JSON else {
+                        let mut rows =
+                            sqlx::query_as::<_, SummaryRow>(<$db as PolicySql>::LIVE_SUMMARIES)
+                                .bind(now)
+                                .fetch(&self.pool);
+                        while let Some(row) = rows.try_next().await? {
+                            summaries.push(row.try_into()?);
+                        }
+                        return Ok(summaries);
+                    };
+                    // One read transaction: every chunk sees the same sessions.
+                    let mut tx = self.pool.begin().await?;
+                    let mut after = i64::MIN;
+                    loop {
+                        let (json, last): (String, Option<i64>) = sqlx::query_as(chunk)
+                            .bind(now)
+                            .bind(after)
+                            .bind(SUMMARY_CHUNK)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        let Some(last) = last else {
+                            break;
+                        };
+                        for row in rows::from_json::<SummaryRow>(&json)? {
+                            summaries.push(row.try_into()?);
+                        }
+                        after = last;
                     }
+                    tx.rollback().await?;
                     Ok(summaries)
                 }
 

@@ -18,11 +18,16 @@ pub trait SessionSql {
     /// `LoggedEndRow`s after a sequence number, oldest first: (seq, limit).
     const ENDS_SINCE: &'static str;
     /// `LoggedChangeRow`s (creations and ends) after a sequence number, in sequence
-    /// order: (seq, limit).
+    /// order, but the ends of the numbers in a JSON array: (seq, limit, skipped ends).
     const CHANGES_SINCE: &'static str;
     /// Every `LoggedChangeRow` of one sequence number (one bulk end): (seq).
     const CHANGES_AT: &'static str;
     const LATEST_END_SEQ: &'static str;
+    /// The sessions an end numbered (seq) has just ended, as one JSON array of
+    /// `SessionRow`s in `session_columns!` order; `None` to take them from the end's
+    /// `RETURNING`. sqlx's SQLite worker hands every row of an answer across threads
+    /// on its own: for "kill all" of 100,000 sessions that cost more than the update.
+    const ENDED_AS_JSON: Option<&'static str>;
     /// Run in the transaction of an end or a creation with (seq): tells listening
     /// instances at the commit (see `EndFeedStore`). `None` where the backend has no
     /// notifications.
@@ -38,7 +43,7 @@ macro_rules! impl_session_store {
     ($store:ty, $db:ty) => {
         const _: () = {
             use sqlx::QueryBuilder;
-            use $crate::error::CoreResult;
+            use $crate::error::{CoreError, CoreResult};
             use $crate::model::{ListQuery, Millis, Session, SessionFlag};
             use $crate::store::backend::sessions::{SessionSql, LOG_HEADS};
             use $crate::store::backend::take_change_seq;
@@ -48,8 +53,8 @@ macro_rules! impl_session_store {
                 self, LoggedChangeRow, LoggedEndRow, SessionRow, SESSION_COLUMNS,
             };
             use $crate::store::{
-                EndRecord, EndSelector, LogHeads, LoggedChange, LoggedEnd, NewSession, Scope,
-                StoredPage, Touch,
+                EndRecord, EndSelector, Ended, LogHeads, LoggedChange, LoggedEnd, NewSession,
+                Scope, StoredPage, Touch,
             };
             use $crate::token::TokenHash;
 
@@ -138,7 +143,7 @@ macro_rules! impl_session_store {
                     &self,
                     selector: &EndSelector,
                     record: &EndRecord,
-                ) -> CoreResult<Vec<Session>> {
+                ) -> CoreResult<Ended> {
                     let mut tx = self
                         .pool
                         .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
@@ -155,15 +160,34 @@ macro_rules! impl_session_store {
                         .push_bind(seq)
                         .push(" WHERE ended_at IS NULL AND ");
                     push_end_condition(&mut query, selector);
-                    query.push(" RETURNING ").push(SESSION_COLUMNS);
-                    let rows: Vec<SessionRow> = query.build_query_as().fetch_all(&mut *tx).await?;
+                    let rows: Vec<SessionRow> = match <$db as SessionSql>::ENDED_AS_JSON {
+                        None => {
+                            query.push(" RETURNING ").push(SESSION_COLUMNS);
+                            query.build_query_as().fetch_all(&mut *tx).await?
+                        }
+                        Some(ended) => {
+                            let done = query.build().execute(&mut *tx).await?;
+                            if done.rows_affected() == 0 {
+                                Vec::new()
+                            } else {
+                                let json: String = sqlx::query_scalar(ended)
+                                    .bind(seq)
+                                    .fetch_one(&mut *tx)
+                                    .await?;
+                                rows::from_json(&json)?
+                            }
+                        }
+                    };
                     if rows.is_empty() {
                         // Nothing ended: the sequence number is not spent.
                         tx.rollback().await?;
-                        return Ok(Vec::new());
+                        return Ok(Ended::default());
                     }
                     tx.commit().await?;
-                    rows::sessions(rows)
+                    Ok(Ended {
+                        seq: Some(seq),
+                        sessions: rows::sessions(rows)?,
+                    })
                 }
 
                 async fn touch(&self, touches: &[Touch]) -> CoreResult<()> {
@@ -209,11 +233,16 @@ macro_rules! impl_session_store {
                     &self,
                     seq: i64,
                     limit: i64,
+                    skip_ends: &[i64],
                 ) -> CoreResult<Vec<LoggedChange>> {
+                    // A JSON array: one parameter however many, on every backend.
+                    let skip = serde_json::to_string(skip_ends)
+                        .map_err(|err| CoreError::internal(err.to_string()))?;
                     let rows: Vec<LoggedChangeRow> =
                         sqlx::query_as(<$db as SessionSql>::CHANGES_SINCE)
                             .bind(seq)
                             .bind(limit)
+                            .bind(skip)
                             .fetch_all(&self.pool)
                             .await?;
                     rows.into_iter().map(LoggedChange::try_from).collect()

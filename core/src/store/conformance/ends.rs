@@ -2,8 +2,42 @@
 
 use super::killed;
 use super::{new_session, user};
+use crate::flag::{FlagKind, SessionFlag};
 use crate::model::{EndReason, ListQuery, Millis, Role, SessionStatus, SortDir, SortKey};
 use crate::store::*;
+
+/// What an end returns is each session exactly as the store now holds it, whatever
+/// its values (SQLite reads them back as JSON, PostgreSQL through `RETURNING`).
+pub async fn an_end_returns_the_ended_sessions_as_stored(store: SharedStore) {
+    let zoe = user(&store, "Zoë \"quoted\" \\ ✓", Role::Admin).await;
+    let mut odd = new_session(Some(&zoe), "2001:db8::1", "shop \"ünïcode\"", 5);
+    odd.country = Some("SE".into());
+    odd.user_agent = "Mozilla/5.0 (X11; Linux) \u{1F600}\n\t".into();
+    odd.external_user_id = Some("ext-42".into());
+    odd.flags = vec![SessionFlag::new(FlagKind::NewCountry, "first from \"SE\"")];
+    odd.created_at = 1_700_000_000_123;
+    odd.expires_at = i64::MAX / 2;
+    let odd = store.insert_session(odd).await.expect("insert");
+    let guest = store
+        .insert_session(new_session(None, "10.0.0.9", "console", 6))
+        .await
+        .expect("insert");
+
+    let mut ended = store
+        .end_sessions(&EndSelector::AllExcept(Vec::new()), &killed(10))
+        .await
+        .expect("end")
+        .sessions;
+    ended.sort_by_key(|session| session.created_at);
+    let mut stored = Vec::new();
+    for id in [&guest.id, &odd.id] {
+        stored.push(store.session_by_id(id).await.expect("get").expect("found"));
+    }
+    assert_eq!(ended, stored);
+    assert_eq!(ended[1].flags, odd.flags);
+    assert_eq!(ended[1].username, odd.username);
+    assert_eq!(ended[0].username, None, "a guest");
+}
 
 pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
     let alice = user(&store, "alice", Role::User).await;
@@ -31,6 +65,7 @@ pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
         .end_sessions(&forged, &killed(10))
         .await
         .expect("end")
+        .sessions
         .is_empty());
     assert!(store
         .session_by_id(&b1.id)
@@ -43,7 +78,8 @@ pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
     let ended = store
         .end_sessions(&EndSelector::AllExcept(vec![a1.id.clone()]), &killed(10))
         .await
-        .expect("end");
+        .expect("end")
+        .sessions;
     let mut ids: Vec<_> = ended.iter().map(|s| s.id.clone()).collect();
     ids.sort();
     let mut expected = vec![a2.id.clone(), b1.id.clone()];
@@ -68,6 +104,7 @@ pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
         .end_sessions(&EndSelector::User(bob.id), &killed(11))
         .await
         .expect("end")
+        .sessions
         .is_empty());
     let log = store.ends_since(start, 100).await.expect("log");
     assert_eq!(log.len(), 2);
@@ -83,7 +120,11 @@ pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
         user_id: alice.id,
         keep: a1.id.clone(),
     };
-    let ended = store.end_sessions(&except, &killed(12)).await.expect("end");
+    let ended = store
+        .end_sessions(&except, &killed(12))
+        .await
+        .expect("end")
+        .sessions;
     assert_eq!(
         ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
         vec![a3.id.clone()]
@@ -92,7 +133,8 @@ pub async fn ends_respect_scope_and_are_logged(store: SharedStore) {
     let ended = store
         .end_sessions(&EndSelector::User(alice.id), &killed(12))
         .await
-        .expect("end");
+        .expect("end")
+        .sessions;
     assert_eq!(
         ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
         vec![a1.id.clone()]
@@ -131,7 +173,8 @@ pub async fn expiry_and_idle_selectors_end_what_they_name(store: SharedStore) {
     let mut ended = store
         .end_sessions(&EndSelector::ExpiredAt(1_000), &system(EndReason::Expired))
         .await
-        .expect("expired");
+        .expect("expired")
+        .sessions;
     // Admins idle out only before 0 here, so their session at 0 is kept.
     for (role, before) in [(Role::User, 100), (Role::Admin, -1)] {
         let idle = EndSelector::IdleSince {
@@ -143,7 +186,8 @@ pub async fn expiry_and_idle_selectors_end_what_they_name(store: SharedStore) {
             store
                 .end_sessions(&idle, &system(EndReason::Idle))
                 .await
-                .expect("idle"),
+                .expect("idle")
+                .sessions,
         );
     }
     let reason_of = |id: &str| ended.iter().find(|s| s.id == id).and_then(|s| s.end_reason);
@@ -255,6 +299,7 @@ pub async fn lists_and_ends_of_an_application_stay_in_it(store: SharedStore) {
         .end_sessions(&forged, &killed(5))
         .await
         .expect("end")
+        .sessions
         .is_empty());
 
     let logout_others = EndSelector::ExternalUser {
@@ -265,7 +310,8 @@ pub async fn lists_and_ends_of_an_application_stay_in_it(store: SharedStore) {
     let ended = store
         .end_sessions(&logout_others, &killed(6))
         .await
-        .expect("end");
+        .expect("end")
+        .sessions;
     assert_eq!(
         ended.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
         vec![ada1.id.clone()]
@@ -274,7 +320,8 @@ pub async fn lists_and_ends_of_an_application_stay_in_it(store: SharedStore) {
     let revoked = store
         .end_sessions(&EndSelector::Application("shop".into()), &killed(7))
         .await
-        .expect("end");
+        .expect("end")
+        .sessions;
     let mut revoked: Vec<_> = revoked.into_iter().map(|s| s.id).collect();
     revoked.sort();
     let mut expected = vec![ada2.id.clone(), bob.id.clone()];
@@ -330,13 +377,17 @@ pub async fn creations_and_ends_share_the_change_log(store: SharedStore) {
         ids: vec![a.id.clone()],
         scope: Scope::Everyone,
     };
-    store.end_sessions(&one, &killed(3)).await.expect("end");
+    store
+        .end_sessions(&one, &killed(3))
+        .await
+        .expect("end")
+        .sessions;
     let c = store
         .insert_session(new_session(None, "10.0.0.3", "shop", 4))
         .await
         .expect("insert");
 
-    let log = store.changes_since(start, 100).await.expect("log");
+    let log = store.changes_since(start, 100, &[]).await.expect("log");
     let entries: Vec<(ChangeKind, &str)> = log
         .iter()
         .map(|change| (change.kind, change.session.id.as_str()))
@@ -367,7 +418,7 @@ pub async fn creations_and_ends_share_the_change_log(store: SharedStore) {
     assert_eq!(log[2].session.end_reason, Some(EndReason::Killed));
     assert_eq!(
         store
-            .changes_since(log[1].seq, 100)
+            .changes_since(log[1].seq, 100, &[])
             .await
             .expect("log")
             .len(),
@@ -380,15 +431,28 @@ pub async fn creations_and_ends_share_the_change_log(store: SharedStore) {
         ids: vec![b.id.clone(), c.id.clone()],
         scope: Scope::Everyone,
     };
+    let bulk = store.end_sessions(&both, &killed(5)).await.expect("end");
+    assert_eq!(bulk.sessions.len(), 2);
+    let bulk_seq = bulk.seq.expect("logged under a number");
+    assert!(bulk_seq > log[3].seq);
+    // A reader skips the ends it made itself, without reading them.
+    assert!(store
+        .changes_since(log[3].seq, 100, &[bulk_seq])
+        .await
+        .expect("log")
+        .is_empty());
     assert_eq!(
         store
-            .end_sessions(&both, &killed(5))
+            .changes_since(log[1].seq, 100, &[bulk_seq, log[2].seq])
             .await
-            .expect("end")
-            .len(),
-        2
+            .expect("log")
+            .iter()
+            .map(|change| (change.kind, change.session.id.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(ChangeKind::Created, c.id.as_str())],
+        "creations are never skipped"
     );
-    let cut = store.changes_since(log[3].seq, 1).await.expect("log");
+    let cut = store.changes_since(log[3].seq, 1, &[]).await.expect("log");
     assert_eq!(cut.len(), 1, "at most the limit");
     let whole = store.changes_at(cut[0].seq).await.expect("log");
     let mut ids: Vec<&str> = whole

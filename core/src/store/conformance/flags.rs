@@ -59,7 +59,8 @@ pub async fn flags_persist_filter_and_reach_history(store: SharedStore) {
     let ended = store
         .end_sessions(&one(&flagged.id), &killed(400))
         .await
-        .expect("end");
+        .expect("end")
+        .sessions;
     assert_eq!(
         ended[0].flags, moved,
         "the end returns the row with its flags"
@@ -91,7 +92,8 @@ pub async fn sign_in_history_sees_the_window_and_earlier_sessions(store: SharedS
     store
         .end_sessions(&one(&old.id), &killed(300))
         .await
-        .expect("end");
+        .expect("end")
+        .sessions;
     let bobs = store
         .insert_session(new_session(Some(&bob), "10.0.0.3", "console", 50))
         .await
@@ -99,7 +101,8 @@ pub async fn sign_in_history_sees_the_window_and_earlier_sessions(store: SharedS
     store
         .end_sessions(&one(&bobs.id), &killed(60))
         .await
-        .expect("end");
+        .expect("end")
+        .sessions;
     store
         .insert_session(new_session(None, "10.0.0.4", "console", 70))
         .await

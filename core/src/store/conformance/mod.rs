@@ -81,6 +81,7 @@ macro_rules! backend_suite {
                 sessions::search_through_the_index_finds_what_the_exact_test_finds,
                 ends::lists_and_ends_of_an_application_stay_in_it,
                 ends::ends_respect_scope_and_are_logged,
+                ends::an_end_returns_the_ended_sessions_as_stored,
                 ends::expiry_and_idle_selectors_end_what_they_name,
                 ends::touches_move_last_seen_forward_only,
                 ends::creations_and_ends_share_the_change_log,

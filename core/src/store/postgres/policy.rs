@@ -27,6 +27,8 @@ impl PolicySql for Postgres {
         summary_columns!(),
         " FROM sessions WHERE ended_at IS NULL AND expires_at > $1"
     );
+    /// PostgreSQL streams rows well.
+    const LIVE_SUMMARIES_JSON: Option<&'static str> = None;
     const CAP_EXPIRY: &'static str = "UPDATE sessions SET expires_at = created_at + $1 \
          WHERE ended_at IS NULL AND role = $2 AND expires_at > created_at + $1";
     const PURGE: &'static str =

@@ -39,7 +39,9 @@ impl SessionSql for Postgres {
         session_columns!(),
         " FROM sessions WHERE create_seq > $1 UNION ALL SELECT end_seq, 'ended', token_hash, ",
         session_columns!(),
-        " FROM sessions WHERE end_seq > $1 ORDER BY seq LIMIT $2"
+        " FROM sessions WHERE end_seq > $1 \
+         AND end_seq NOT IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint) \
+         ORDER BY seq LIMIT $2"
     );
     const CHANGES_AT: &'static str = concat!(
         "SELECT create_seq AS seq, 'created' AS kind, token_hash, ",
@@ -49,6 +51,8 @@ impl SessionSql for Postgres {
         " FROM sessions WHERE end_seq = $1"
     );
     const LATEST_END_SEQ: &'static str = "SELECT value FROM counters WHERE name = 'end_seq'";
+    /// PostgreSQL streams `RETURNING` rows well.
+    const ENDED_AS_JSON: Option<&'static str> = None;
     /// Delivered at the commit, on the channel `feed.rs` listens on; the payload is the
     /// sequence number only (a listener re-reads the log from its own last seq anyway).
     const ANNOUNCE_END: Option<&'static str> =

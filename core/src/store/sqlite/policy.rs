@@ -29,6 +29,14 @@ impl PolicySql for Sqlite {
         summary_columns!(),
         " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?"
     );
+    const LIVE_SUMMARIES_JSON: Option<&'static str> = Some(concat!(
+        "SELECT json_group_array(json_array(",
+        summary_columns!(),
+        ")), max(row) FROM (SELECT rowid AS row, ",
+        summary_columns!(),
+        " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?1 AND rowid > ?2 \
+         ORDER BY rowid LIMIT ?3)"
+    ));
     const CAP_EXPIRY: &'static str = "UPDATE sessions SET expires_at = created_at + ?1 \
          WHERE ended_at IS NULL AND role = ?2 AND expires_at > created_at + ?1";
     const PURGE: &'static str =

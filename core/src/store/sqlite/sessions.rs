@@ -34,7 +34,8 @@ impl SessionSql for Sqlite {
         session_columns!(),
         " FROM sessions WHERE create_seq > ?1 UNION ALL SELECT end_seq, 'ended', token_hash, ",
         session_columns!(),
-        " FROM sessions WHERE end_seq > ?1 ORDER BY seq LIMIT ?2"
+        " FROM sessions WHERE end_seq > ?1 AND end_seq NOT IN (SELECT value FROM json_each(?3)) \
+         ORDER BY seq LIMIT ?2"
     );
     const CHANGES_AT: &'static str = concat!(
         "SELECT create_seq AS seq, 'created' AS kind, token_hash, ",
@@ -44,6 +45,11 @@ impl SessionSql for Sqlite {
         " FROM sessions WHERE end_seq = ?1"
     );
     const LATEST_END_SEQ: &'static str = "SELECT value FROM counters WHERE name = 'end_seq'";
+    const ENDED_AS_JSON: Option<&'static str> = Some(concat!(
+        "SELECT json_group_array(json_array(",
+        session_columns!(),
+        ")) FROM sessions WHERE end_seq = ?"
+    ));
     /// SQLite has no notifications: readers poll the end log.
     const ANNOUNCE_END: Option<&'static str> = None;
 }
