@@ -115,7 +115,8 @@ pub trait PolicyStore: Send + Sync {
     async fn sign_in_history(&self, user: UserRef<'_>, since: Millis) -> CoreResult<SignInHistory>;
     /// Shortens live sessions of `role` to `created_at + lifetime`; returns how many moved.
     async fn cap_expiry(&self, role: Role, lifetime: Millis) -> CoreResult<u64>;
-    /// Deletes ended sessions of each role that ended before its cutoff.
+    /// Deletes ended sessions of each role that ended before its cutoff; first does
+    /// the index work ends left for later (SQLite's search index).
     async fn purge_history(&self, cutoffs: &[(Role, Millis)]) -> CoreResult<u64>;
     /// Ended sessions, newest end first, filtered and paged (the query is validated).
     async fn history(&self, query: &HistoryQuery) -> CoreResult<HistoryPage>;

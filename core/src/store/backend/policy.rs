@@ -30,6 +30,9 @@ pub trait PolicySql {
     const PURGE: &'static str;
     /// `LiveGroupRow`s of the live sessions at (now).
     const LIVE_GROUPS: &'static str;
+    /// Statements run in one write transaction before each purge, where ends leave
+    /// some index work for later (SQLite's search index); empty where they do not.
+    const TIDY: &'static [&'static str];
 }
 
 /// Rows per chunk of `LIVE_SUMMARIES_JSON`: about 15 MB of JSON.
@@ -273,6 +276,16 @@ macro_rules! impl_policy_store {
                 }
 
                 async fn purge_history(&self, cutoffs: &[(Role, Millis)]) -> CoreResult<u64> {
+                    if !<$db as PolicySql>::TIDY.is_empty() {
+                        let mut tx = self
+                            .pool
+                            .begin_with(<$db as $crate::store::backend::WriteTx>::BEGIN_WRITE)
+                            .await?;
+                        for statement in <$db as PolicySql>::TIDY {
+                            sqlx::query(*statement).execute(&mut *tx).await?;
+                        }
+                        tx.commit().await?;
+                    }
                     let mut purged = 0;
                     for (role, cutoff) in cutoffs {
                         let done = sqlx::query(<$db as PolicySql>::PURGE)

@@ -61,7 +61,7 @@ async fn user(store: &SharedStore, name: &str, role: Role) -> User {
         .expect("a new name")
 }
 
-fn killed(at: Millis) -> EndRecord {
+pub(crate) fn killed(at: Millis) -> EndRecord {
     EndRecord {
         reason: EndReason::Killed,
         ended_by: "admin".into(),

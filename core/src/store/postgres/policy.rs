@@ -29,6 +29,8 @@ impl PolicySql for Postgres {
     );
     /// PostgreSQL streams rows well.
     const LIVE_SUMMARIES_JSON: Option<&'static str> = None;
+    /// Its indexes are kept by each end.
+    const TIDY: &'static [&'static str] = &[];
     const CAP_EXPIRY: &'static str = "UPDATE sessions SET expires_at = created_at + $1 \
          WHERE ended_at IS NULL AND role = $2 AND expires_at > created_at + $1";
     const PURGE: &'static str =

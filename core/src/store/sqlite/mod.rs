@@ -87,7 +87,8 @@ impl Dialect for Sqlite {
     }
 
     fn push_trigram_filter(query: &mut QueryBuilder<Self>, term: &str) {
-        // `sessions_search` (migration 0009) holds every live session under its rowid;
+        // `sessions_search` (migrations 0009, 0010) holds every live session under its
+        // rowid, and ended ones until the sweep tidies it (the query keeps live rows);
         // a phrase of the trigram tokenizer matches where the term occurs as a
         // substring, ignoring case. In a query string, a phrase is quoted with `"`,
         // which doubles inside it; every other character is taken literally.
@@ -119,5 +120,87 @@ mod connection_tests {
             .expect("synchronous");
         assert_eq!(cache_spill, 0, "cache_spill");
         assert_eq!(synchronous, 2, "synchronous = FULL");
+    }
+
+    /// Ends leave the search index to the tidy before each purge; a session deleted
+    /// before the tidy leaves it through its trigger, and the tidy does not take it
+    /// out a second time (a contentless index must be told each removal once).
+    #[tokio::test]
+    async fn the_search_index_is_tidied_after_ends_once_per_session() {
+        use crate::model::Role;
+        use crate::store::conformance::{killed, new_session};
+        use crate::store::{EndSelector, PolicyStore, Scope, SessionStore};
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = SqliteStore::open(&url, &StoreOptions::default())
+            .await
+            .expect("open");
+        let mut ids = Vec::new();
+        for n in 0..4 {
+            let session = store
+                .insert_session(new_session(None, &format!("10.9.9.{n}"), "console", n))
+                .await
+                .expect("insert");
+            ids.push(session.id);
+        }
+        let indexed = |term: &'static str| {
+            let pool = store.pool.clone();
+            async move {
+                let found: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM sessions_search WHERE sessions_search MATCH ?",
+                )
+                .bind(format!("\"{term}\""))
+                .fetch_one(&pool)
+                .await
+                .expect("match");
+                found
+            }
+        };
+        let end = |ids: Vec<String>| EndSelector::Ids {
+            ids,
+            scope: Scope::Everyone,
+        };
+        store
+            .end_sessions(&end(vec![ids[0].clone(), ids[1].clone()]), &killed(10))
+            .await
+            .expect("end");
+        store
+            .end_sessions(&end(vec![ids[2].clone()]), &killed(11))
+            .await
+            .expect("end");
+        assert_eq!(indexed("10.9.9.").await, 4, "ends leave the index alone");
+        // Deleted before any tidy: its trigger takes it out.
+        sqlx::query("DELETE FROM sessions WHERE id = ?")
+            .bind(&ids[0])
+            .execute(&store.pool)
+            .await
+            .expect("delete");
+        assert_eq!(indexed("10.9.9.").await, 3);
+
+        let nothing_to_purge = [(Role::User, 0), (Role::Admin, 0)];
+        store.purge_history(&nothing_to_purge).await.expect("tidy");
+        assert_eq!(indexed("10.9.9.").await, 1, "only the live one is left");
+        assert_eq!(indexed("10.9.9.3").await, 1);
+        store
+            .purge_history(&nothing_to_purge)
+            .await
+            .expect("tidy again");
+        assert_eq!(
+            indexed("10.9.9.").await,
+            1,
+            "a second tidy takes nothing more"
+        );
+
+        // A tidied ended session is purged without touching the index.
+        store
+            .purge_history(&[(Role::User, 1_000), (Role::Admin, 1_000)])
+            .await
+            .expect("purge");
+        assert_eq!(indexed("10.9.9.").await, 1);
+        sqlx::query("INSERT INTO sessions_search (sessions_search) VALUES ('integrity-check')")
+            .execute(&store.pool)
+            .await
+            .expect("the index is consistent");
     }
 }

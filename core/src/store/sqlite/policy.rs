@@ -29,6 +29,16 @@ impl PolicySql for Sqlite {
         summary_columns!(),
         " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?"
     );
+    /// Sessions ended since the last tidy leave the search index (migration 0010):
+    /// every number up to the counter has committed (SQLite has one writer at a time).
+    const TIDY: &'static [&'static str] = &[
+        "INSERT INTO sessions_search (sessions_search, rowid, who, application, ip, id) \
+         SELECT 'delete', rowid, iif(username = '', 'guest', username), application, last_ip, id \
+         FROM sessions \
+         WHERE end_seq > (SELECT value FROM counters WHERE name = 'search_tidied_seq')",
+        "UPDATE counters SET value = (SELECT value FROM counters WHERE name = 'end_seq') \
+         WHERE name = 'search_tidied_seq'",
+    ];
     const LIVE_SUMMARIES_JSON: Option<&'static str> = Some(concat!(
         "SELECT json_group_array(json_array(",
         summary_columns!(),
