@@ -61,7 +61,9 @@ for run in $(seq "$RUNS"); do
       -H "Cookie: $COOKIE" -d 'include_mine=false' "http://127.0.0.1:$PORT/rpc/kill_all")
     read -r ENDED STATUS TOOK <<<"$ANSWER"
     [ "$STATUS" = 200 ] && [ "$ENDED" = "$N" ] || { echo "kill_all answered $ANSWER"; cat "$WORK/server.log"; exit 1; }
-    ROWS+=("| $run | $label | $ENDED | $(awk -v s="$TOOK" 'BEGIN {printf "%.2f s", s}') | $(live "$backend") |")
+    sleep 1 # the end log is read back after the answer too
+    ERRORS=$(grep -c 'ERROR' "$WORK/server.log" || true)
+    ROWS+=("| $run | $label | $ENDED | $(awk -v s="$TOOK" 'BEGIN {printf "%.2f s", s}') | $(live "$backend") | $ERRORS |")
     stop
   done
 done
@@ -77,9 +79,10 @@ section() {
   echo "written straight into it (lib.sh insert_live_sessions / insert_live_sessions_pg, then the"
   echo "server restarted: none cached), one \`POST /rpc/kill_all\` by the admin (\`include_mine=false\`);"
   echo "the time is curl's, request to answer, over loopback HTTP. The admin's own session stays live."
+  echo "Server log errors: ERROR lines in the server's log, up to 1 s after the answer."
   echo
-  echo "| run | backend | ended | answered in | still live after |"
-  echo "|---|---|---|---|---|"
+  echo "| run | backend | ended | answered in | still live after | server log errors |"
+  echo "|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
   [ -z "${NOTE:-}" ] || { echo "$NOTE"; echo; }

@@ -35,8 +35,8 @@ admin_cookie() {
 }
 
 # insert_live_sessions_pg URL N USERS COUNTRY: the same N live sessions as
-# insert_live_sessions, written into PostgreSQL at URL with psql (PSQL, default `psql`),
-# then VACUUMed and ANALYZEd (as autovacuum would do soon after). The server should be
+# insert_live_sessions (token hashes of 32 bytes: the server refuses to read back
+# others), written into PostgreSQL at URL with psql (PSQL, default `psql`), then VACUUMed and ANALYZEd (as autovacuum would do soon after). The server should be
 # stopped (its cache and counts load at start) and have run once, for the tables.
 insert_live_sessions_pg() {
   local url=$1 n=$2 users=$3 country=$4 now
@@ -44,7 +44,7 @@ insert_live_sessions_pg() {
   "${PSQL:-psql}" "$url" -q -v ON_ERROR_STOP=1 <<SQL
 INSERT INTO sessions (id, token_hash, application, user_id, username, status, role, first_ip, last_ip,
   user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, expires_at)
-SELECT md5(random()::text || i), decode(md5(i || random()::text), 'hex'), 'app' || (i % 7), NULL,
+SELECT md5(random()::text || i), sha256((i || random()::text)::bytea), 'app' || (i % 7), NULL,
   'user' || (i % $users), 'authenticated', 'user', ip, ip,
   'bench', 'Chrome', '120', 'Linux', 'desktop', $country, $now - i * 10, $now - i % 600000, $now + 43200000
 FROM generate_series(1, $n) AS i,
