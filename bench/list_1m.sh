@@ -23,15 +23,9 @@ BACKENDS=${BACKENDS:-sqlite postgres}
 OUT=bench/results-list-1m.md
 WORK=$(mktemp -d)
 PID=
-PG_STARTED=0
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
-PSQL="$PG_BIN/psql"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
-  if [ "$PG_STARTED" -eq 1 ]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" stop -m fast -w >/dev/null 2>&1
-  fi
+  pg_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -232,17 +226,7 @@ report() {
         rm -f "$SQLITE_DB"*
         ;;
       postgres)
-        [ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL is missing (scripts/setup.sh --test installs it)" >&2; exit 1; }
-        mkdir -p "$WORK/pg"
-        if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$WORK/pg"; chmod 755 "$WORK"; fi
-        as_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 >"$WORK/initdb.log" 2>&1 \
-          || { cat "$WORK/initdb.log" >&2; exit 1; }
-        PG_PORT=$(port)
-        as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/postgres.log" -w start \
-          -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $WORK/pg -c fsync=off -c shared_buffers=1GB -c maintenance_work_mem=512MB" >/dev/null
-        PG_STARTED=1
-        "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c "CREATE DATABASE sessions" postgres
-        PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/sessions"
+        pg_start "$WORK/pg" -c fsync=off -c shared_buffers=1GB -c maintenance_work_mem=512MB
         run_backend "PostgreSQL $("$PSQL" --version | awk '{print $3}')" "$PG_URL" pg_insert
         echo "EXPLAIN ANALYZE of the search for 'user42', page then count (literal values),"
         echo "then the page's generic plan (as a prepared statement may run it):"
@@ -263,8 +247,7 @@ SQL
         echo '```'
         echo
         search_sql_table psql "$PG_URL"
-        as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" stop -m fast -w >/dev/null
-        PG_STARTED=0
+        pg_stop
         ;;
       *) echo "unknown backend $backend" >&2; exit 1 ;;
     esac
