@@ -33,16 +33,8 @@ impl GroupKey {
     }
 
     fn matches(&self, filter: &ListFilter) -> bool {
-        filter
-            .application
-            .as_ref()
-            .is_none_or(|application| *application == self.application)
-            && filter.role.is_none_or(|role| role == self.role)
-            && filter.status.is_none_or(|status| status == self.status)
-            && filter
-                .country
-                .as_ref()
-                .is_none_or(|country| *country == self.country)
+        let country = Some(self.country.as_str()).filter(|code| !code.is_empty());
+        filter.picks(&self.application, self.role, self.status, country)
     }
 }
 

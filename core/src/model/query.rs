@@ -84,6 +84,28 @@ impl ListFilter {
     pub fn is_empty(&self) -> bool {
         *self == ListFilter::default()
     }
+
+    /// Whether sessions with these values pass the four chip filters (all but
+    /// `flagged`); `country` is `None` when unknown.
+    pub fn picks(
+        &self,
+        application: &str,
+        role: Role,
+        status: SessionStatus,
+        country: Option<&str>,
+    ) -> bool {
+        let country_ok = match self.country.as_deref() {
+            None => true,
+            Some("") => country.is_none(),
+            Some(code) => country == Some(code),
+        };
+        self.application
+            .as_ref()
+            .is_none_or(|app| app == application)
+            && self.role.is_none_or(|picked| picked == role)
+            && self.status.is_none_or(|picked| picked == status)
+            && country_ok
+    }
 }
 
 /// A request for one page of live sessions.
@@ -118,20 +140,13 @@ impl ListQuery {
     /// IP; prefix of the id), so a page can place a live event without asking.
     pub fn matches(&self, session: &Session) -> bool {
         let filter = &self.filter;
-        let country_ok = match filter.country.as_deref() {
-            None => true,
-            Some("") => session.country.is_none(),
-            Some(code) => session.country.as_deref() == Some(code),
-        };
-        let filter_ok = filter
-            .application
-            .as_ref()
-            .is_none_or(|app| *app == session.application)
-            && filter.role.is_none_or(|role| role == session.role)
-            && filter.status.is_none_or(|status| status == session.status)
-            && country_ok
-            && (!filter.flagged || session.is_flagged());
-        filter_ok && search_matches(self.search.trim(), session)
+        filter.picks(
+            &session.application,
+            session.role,
+            session.status,
+            session.country.as_deref(),
+        ) && (!filter.flagged || session.is_flagged())
+            && search_matches(self.search.trim(), session)
     }
 }
 
