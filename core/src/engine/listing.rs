@@ -6,7 +6,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::model::{
     HistoryPage, HistoryQuery, ListQuery, Session, SessionId, SessionPage, MAX_SEARCH_LEN,
 };
-use crate::store::Scope;
+use crate::store::{LiveAccess, Scope};
 
 impl Engine {
     /// One page of the live sessions within `actor`'s reach. A malformed filter is
@@ -19,7 +19,8 @@ impl Engine {
     /// of its users).
     pub(super) async fn list_in(&self, query: &ListQuery, scope: Scope) -> CoreResult<SessionPage> {
         let now = self.now();
-        let page = self.store.list_live(query, &scope, now).await?;
+        let access = self.live_access(query, &scope);
+        let page = self.store.list_live(query, &scope, now, access).await?;
         let total = match self.counted_in_memory(query, &scope) {
             Some(total) => total,
             None => self.store.count_live(query, &scope, now).await?,
@@ -47,6 +48,20 @@ impl Engine {
                 self.counts.matching(&query.filter)
             }
             _ => None,
+        }
+    }
+
+    /// Along the sort order when the chips keep at least 1 % of everyone's sessions:
+    /// a page is then found within about a hundred pages' worth of rows, where the
+    /// filter's index would gather all that pass (an application's 140,000 at 1M).
+    fn live_access(&self, query: &ListQuery, scope: &Scope) -> LiveAccess {
+        let common = self
+            .counted_in_memory(query, scope)
+            .is_some_and(|passing| passing.saturating_mul(100) >= self.counts.total());
+        if common && !query.filter.is_empty() {
+            LiveAccess::BySortOrder
+        } else {
+            LiveAccess::ByFilter
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::cursor::CursorValue;
 use super::paging::LivePlan;
-use super::types::{EndSelector, Scope, UserRef};
+use super::types::{EndSelector, LiveAccess, Scope, UserRef};
 use crate::model::{HistoryQuery, ListQuery, Millis};
 use sqlx::{Database, QueryBuilder};
 
@@ -38,12 +38,13 @@ pub fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// ` WHERE …` for the live sessions a list shows.
+/// ` WHERE …` for the live sessions a list shows, read as `access` says.
 pub fn push_live_filter<D: Dialect>(
     query: &mut QueryBuilder<D>,
     list: &ListQuery,
     scope: &Scope,
     now: Millis,
+    access: LiveAccess,
 ) {
     let search = list.search.trim();
     // With a search or a filter, a sequential scan beats walking the expiry index row
@@ -59,24 +60,29 @@ pub fn push_live_filter<D: Dialect>(
     D::bind_int(query, now);
     push_scope(query, scope);
     let filter = &list.filter;
+    // Along the sort order, no index of a chip's column may be picked instead.
+    let chip = match access {
+        LiveAccess::ByFilter => "",
+        LiveAccess::BySortOrder => D::NO_INDEX,
+    };
     if let Some(application) = &filter.application {
-        query.push(" AND application = ");
+        query.push(format_args!(" AND {chip}application = "));
         D::bind_text(query, application.clone());
     }
     if let Some(role) = filter.role {
-        query.push(" AND role = ");
+        query.push(format_args!(" AND {chip}role = "));
         D::bind_text(query, role.as_str().to_owned());
     }
     if let Some(status) = filter.status {
-        query.push(" AND status = ");
+        query.push(format_args!(" AND {chip}status = "));
         D::bind_text(query, status.as_str().to_owned());
     }
     match filter.country.as_deref() {
         Some("") => {
-            query.push(" AND country IS NULL");
+            query.push(format_args!(" AND {chip}country IS NULL"));
         }
         Some(country) => {
-            query.push(" AND country = ");
+            query.push(format_args!(" AND {chip}country = "));
             D::bind_text(query, country.to_owned());
         }
         None => {}

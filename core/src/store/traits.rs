@@ -26,6 +26,7 @@ pub trait SessionStore: Send + Sync {
         query: &ListQuery,
         scope: &Scope,
         now: Millis,
+        access: LiveAccess,
     ) -> CoreResult<StoredPage>;
     /// How many sessions `list_live` pages through, across all pages (a scan: the
     /// engine answers the common cases from memory).

@@ -131,6 +131,18 @@ pub struct StoredPage {
     pub prev: Option<Cursor>,
 }
 
+/// How the store best reads a page of live sessions filtered by chips, as the engine
+/// judges from the counts it keeps. Either way the page is the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveAccess {
+    /// Through an index of a chip's column: few sessions pass the filter.
+    ByFilter,
+    /// Along the sort order, passing over what the filter leaves out: many sessions
+    /// pass it, so a page is found within a few thousand rows (SQLite would otherwise
+    /// gather every session of an application and sort them: 94 ms at 1M).
+    BySortOrder,
+}
+
 /// How many live sessions share one value of each filter-chip dimension.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveGroup {

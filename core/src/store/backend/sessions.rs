@@ -53,8 +53,8 @@ macro_rules! impl_session_store {
                 self, LoggedChangeRow, LoggedEndRow, SessionRow, SESSION_COLUMNS,
             };
             use $crate::store::{
-                EndRecord, EndSelector, Ended, LogHeads, LoggedChange, LoggedEnd, NewSession,
-                Scope, StoredPage, Touch,
+                EndRecord, EndSelector, Ended, LiveAccess, LogHeads, LoggedChange, LoggedEnd,
+                NewSession, Scope, StoredPage, Touch,
             };
             use $crate::token::TokenHash;
 
@@ -117,11 +117,12 @@ macro_rules! impl_session_store {
                     query: &ListQuery,
                     scope: &Scope,
                     now: Millis,
+                    access: LiveAccess,
                 ) -> CoreResult<StoredPage> {
                     let plan = LivePlan::new(query)?;
                     let mut select =
                         QueryBuilder::<$db>::new(format!("SELECT {SESSION_COLUMNS} FROM sessions"));
-                    push_live_filter(&mut select, query, scope, now);
+                    push_live_filter(&mut select, query, scope, now, access);
                     push_live_page(&mut select, &plan);
                     let rows: Vec<SessionRow> =
                         select.build_query_as().fetch_all(&self.pool).await?;
@@ -135,7 +136,7 @@ macro_rules! impl_session_store {
                     now: Millis,
                 ) -> CoreResult<i64> {
                     let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*) FROM sessions");
-                    push_live_filter(&mut count, query, scope, now);
+                    push_live_filter(&mut count, query, scope, now, LiveAccess::ByFilter);
                     Ok(count.build_query_scalar().fetch_one(&self.pool).await?)
                 }
 

@@ -274,7 +274,7 @@ pub async fn lists_and_ends_of_an_application_stay_in_it(store: SharedStore) {
         ..ListQuery::default()
     };
     let shop = store
-        .list_live(&by_created, &in_shop(None), 10)
+        .list_live(&by_created, &in_shop(None), 10, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(
@@ -282,7 +282,7 @@ pub async fn lists_and_ends_of_an_application_stay_in_it(store: SharedStore) {
         vec![ada1.id.clone(), ada2.id.clone(), bob.id.clone()]
     );
     let adas = store
-        .list_live(&by_created, &in_shop(Some("ada")), 10)
+        .list_live(&by_created, &in_shop(Some("ada")), 10, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(ids(adas), vec![ada1.id.clone(), ada2.id.clone()]);

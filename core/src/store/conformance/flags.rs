@@ -35,7 +35,7 @@ pub async fn flags_persist_filter_and_reach_history(store: SharedStore) {
         ..ListQuery::default()
     };
     let page = store
-        .list_live(&only_flagged, &Scope::Everyone, 300)
+        .list_live(&only_flagged, &Scope::Everyone, 300, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(page.sessions.len(), 1);

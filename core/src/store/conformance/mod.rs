@@ -78,6 +78,7 @@ macro_rules! backend_suite {
             backend_suite!(@tests $open;
                 sessions::sessions_round_trip_by_token_hash,
                 sessions::list_filters_sorts_and_pages,
+                sessions::a_page_is_the_same_whichever_way_it_is_read,
                 sessions::search_through_the_index_finds_what_the_exact_test_finds,
                 ends::lists_and_ends_of_an_application_stay_in_it,
                 ends::ends_respect_scope_and_are_logged,

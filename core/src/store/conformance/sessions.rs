@@ -3,7 +3,7 @@
 use super::killed;
 use super::{new_session, user};
 use crate::error::CoreError;
-use crate::model::{ListQuery, PageAt, Role, SessionStatus, SortDir, SortKey};
+use crate::model::{ListFilter, ListQuery, PageAt, Role, SessionStatus, SortDir, SortKey};
 use crate::store::*;
 use crate::token::Token;
 
@@ -36,7 +36,7 @@ pub async fn sessions_round_trip_by_token_hash(store: SharedStore) {
         ..ListQuery::default()
     };
     let found = store
-        .list_live(&guests, &Scope::Everyone, 0)
+        .list_live(&guests, &Scope::Everyone, 0, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(
@@ -92,7 +92,7 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
         ..ListQuery::default()
     };
     let first = store
-        .list_live(&query, &Scope::Everyone, 2_000)
+        .list_live(&query, &Scope::Everyone, 2_000, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(
@@ -109,7 +109,7 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
 
     query.page = PageAt::After(first.next.clone().expect("more").encode());
     let second = store
-        .list_live(&query, &Scope::Everyone, 2_000)
+        .list_live(&query, &Scope::Everyone, 2_000, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(
@@ -122,7 +122,7 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
     );
     query.page = PageAt::After(second.next.clone().expect("more").encode());
     let third = store
-        .list_live(&query, &Scope::Everyone, 2_000)
+        .list_live(&query, &Scope::Everyone, 2_000, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(
@@ -137,7 +137,7 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
 
     query.page = PageAt::Before(third.prev.clone().expect("back").encode());
     let back = store
-        .list_live(&query, &Scope::Everyone, 2_000)
+        .list_live(&query, &Scope::Everyone, 2_000, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(back.sessions, second.sessions);
@@ -147,7 +147,7 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
         ..ListQuery::default()
     };
     let bobs = store
-        .list_live(&search, &Scope::Everyone, 2_000)
+        .list_live(&search, &Scope::Everyone, 2_000, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(
@@ -188,7 +188,12 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
     );
 
     let mine = store
-        .list_live(&ListQuery::default(), &Scope::User(alice.id), 2_000)
+        .list_live(
+            &ListQuery::default(),
+            &Scope::User(alice.id),
+            2_000,
+            LiveAccess::ByFilter,
+        )
         .await
         .expect("list");
     assert_eq!(
@@ -206,7 +211,7 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
         ..ListQuery::default()
     };
     let sorted = store
-        .list_live(&by_user, &Scope::Everyone, 2_000)
+        .list_live(&by_user, &Scope::Everyone, 2_000, LiveAccess::ByFilter)
         .await
         .expect("list");
     assert_eq!(
@@ -229,7 +234,9 @@ pub async fn list_filters_sorts_and_pages(store: SharedStore) {
         ..ListQuery::default()
     };
     assert!(matches!(
-        store.list_live(&foreign, &Scope::Everyone, 2_000).await,
+        store
+            .list_live(&foreign, &Scope::Everyone, 2_000, LiveAccess::ByFilter)
+            .await,
         Err(CoreError::Invalid { .. })
     ));
 }
@@ -290,7 +297,7 @@ pub async fn search_through_the_index_finds_what_the_exact_test_finds(store: Sha
         ..ListQuery::default()
     };
     let all = store
-        .list_live(&everyone, &Scope::Everyone, 0)
+        .list_live(&everyone, &Scope::Everyone, 0, LiveAccess::ByFilter)
         .await
         .expect("list")
         .sessions;
@@ -332,7 +339,7 @@ pub async fn search_through_the_index_finds_what_the_exact_test_finds(store: Sha
             ..ListQuery::default()
         };
         let page = store
-            .list_live(&query, &Scope::Everyone, 0)
+            .list_live(&query, &Scope::Everyone, 0, LiveAccess::ByFilter)
             .await
             .expect("search");
         let mut found: Vec<&str> = page.sessions.iter().map(|s| s.id.as_str()).collect();
@@ -367,4 +374,76 @@ pub async fn search_through_the_index_finds_what_the_exact_test_finds(store: Sha
     assert_eq!(count(&id[..6].to_ascii_uppercase()), 1);
     assert_eq!(count(&id[4..12]), 0, "an id matches from its start only");
     assert_eq!(count("zed") + count("10.99") + count(&gone.id[..8]), 0);
+}
+
+/// Reading along the sort order or through a chip's index gives the same pages.
+pub async fn a_page_is_the_same_whichever_way_it_is_read(store: SharedStore) {
+    let alice = user(&store, "alice", Role::User).await;
+    let bob = user(&store, "bob", Role::Admin).await;
+    for n in 0..12 {
+        let who = match n % 3 {
+            0 => Some(&alice),
+            1 => Some(&bob),
+            _ => None,
+        };
+        let app = if n % 2 == 0 { "shop" } else { "console" };
+        let mut new = new_session(who, &format!("10.0.{}.{n}", n % 4), app, 1_000 + n);
+        new.country = (n % 4 == 0).then(|| "SE".to_owned());
+        store.insert_session(new).await.expect("insert");
+    }
+    let filters = [
+        ListFilter {
+            application: Some("shop".into()),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            role: Some(Role::User),
+            country: Some(String::new()),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            status: Some(SessionStatus::Guest),
+            application: Some("console".into()),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            country: Some("SE".into()),
+            ..ListFilter::default()
+        },
+    ];
+    for filter in filters {
+        for (sort, dir) in [
+            (SortKey::Created, SortDir::Desc),
+            (SortKey::User, SortDir::Asc),
+            (SortKey::Ip, SortDir::Desc),
+        ] {
+            let mut query = ListQuery {
+                filter: filter.clone(),
+                sort,
+                dir,
+                limit: 1,
+                ..ListQuery::default()
+            };
+            let mut pages = 0;
+            loop {
+                let read = |access| store.list_live(&query, &Scope::Everyone, 2_000, access);
+                let by_filter = read(LiveAccess::ByFilter).await.expect("list");
+                let by_order = read(LiveAccess::BySortOrder).await.expect("list");
+                let ids = |page: &StoredPage| {
+                    page.sessions
+                        .iter()
+                        .map(|s| s.id.clone())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(ids(&by_filter), ids(&by_order), "{filter:?} {sort:?}");
+                assert!(by_filter.sessions.iter().all(|s| query.matches(s)));
+                pages += 1;
+                match by_filter.next {
+                    Some(next) => query.page = PageAt::After(next.encode()),
+                    None => break,
+                }
+            }
+            assert!(pages >= 2, "{filter:?} pages through");
+        }
+    }
 }
