@@ -33,13 +33,42 @@ impl LiveSummary {
     }
 
     /// Who the per-user limits count this session for; nobody for a guest.
-    fn user_key(&self) -> Option<String> {
+    fn user(&self) -> Option<Who<'_>> {
         match (self.user_id, &self.external_user) {
-            (Some(id), _) => Some(id.to_string()),
-            (None, Some(external)) => Some(format!("app {external}")),
+            (Some(id), _) => Some(Who::Account(id)),
+            (None, Some(external)) => Some(Who::External(external)),
             (None, None) => None,
         }
     }
+}
+
+impl<'a> Group<'a> {
+    /// The session's user's group (within a part); none for a guest.
+    fn of_user(session: &'a LiveSummary, within: Option<&'a str>) -> Option<Group<'a>> {
+        session.user().map(|who| Group {
+            who: Some(who),
+            role: None,
+            within,
+        })
+    }
+}
+
+/// A user as the per-user limits tell them apart, borrowed from a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Who<'a> {
+    Account(i64),
+    /// An application's user: `LiveSummary::external_user_key`.
+    External(&'a str),
+}
+
+/// The group a session falls in for one limit, borrowed from the session: a preview
+/// groups every live session (a million) once per limit, so a key costs no allocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Group<'a> {
+    who: Option<Who<'a>>,
+    role: Option<Role>,
+    /// The address, country or device class the limit counts within.
+    within: Option<&'a str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,19 +102,22 @@ impl LimitKind {
 
     /// The group a session falls in for this limit; `None` when the limit does not
     /// apply to it (guests have no user; an unknown country is no country).
-    fn group(self, session: &LiveSummary) -> Option<String> {
-        let user = session.user_key();
+    fn group(self, session: &LiveSummary) -> Option<Group<'_>> {
+        let ip = Some(session.ip.as_str());
         match self {
-            LimitKind::PerUser => user.map(|user| user.to_string()),
-            LimitKind::PerUserIp => user.map(|user| format!("{user} {}", session.ip)),
-            LimitKind::PerUserCountry => user
-                .zip(session.country.as_deref())
-                .map(|(user, country)| format!("{user} {country}")),
-            LimitKind::PerUserDevice => {
-                user.map(|user| format!("{user} {}", session.device.as_str()))
-            }
+            LimitKind::PerUser => Group::of_user(session, None),
+            LimitKind::PerUserIp => Group::of_user(session, ip),
+            LimitKind::PerUserCountry => session
+                .country
+                .as_deref()
+                .and_then(|country| Group::of_user(session, Some(country))),
+            LimitKind::PerUserDevice => Group::of_user(session, Some(session.device.as_str())),
             // Per address, counted among sessions of the same role.
-            LimitKind::PerIp => Some(format!("{} {}", session.role, session.ip)),
+            LimitKind::PerIp => Some(Group {
+                who: None,
+                role: Some(session.role),
+                within: ip,
+            }),
         }
     }
 
@@ -171,16 +203,17 @@ pub fn decide(
 /// group first, as indexes into `sessions`. Sessions in `skip` (already ending for
 /// another reason) are not counted, nor are those of a role whose limits only observe.
 pub fn excess(policy: &Policy, sessions: &[LiveSummary], skip: &HashSet<usize>) -> Vec<usize> {
-    let mut ended: HashSet<usize> = skip.clone();
+    // Indexed, not hashed: asked once per session and limit.
+    let mut ended = vec![false; sessions.len()];
+    for &index in skip {
+        ended[index] = true;
+    }
     let mut evicted = Vec::new();
     for kind in LimitKind::ALL {
-        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut groups: HashMap<Group<'_>, Vec<usize>> = HashMap::new();
         for (index, session) in sessions.iter().enumerate() {
             let rules = policy.for_role(session.role);
-            if ended.contains(&index)
-                || rules.limits_mode == Mode::Observe
-                || kind.max(&rules.limits) == 0
-            {
+            if ended[index] || rules.limits_mode == Mode::Observe || kind.max(&rules.limits) == 0 {
                 continue;
             }
             if let Some(group) = kind.group(session) {
@@ -198,7 +231,7 @@ pub fn excess(policy: &Policy, sessions: &[LiveSummary], skip: &HashSet<usize>) 
                     .cmp(&(sessions[b].created_at, &sessions[b].id))
             });
             for &index in members.iter().take(over as usize) {
-                ended.insert(index);
+                ended[index] = true;
                 evicted.push(index);
             }
         }

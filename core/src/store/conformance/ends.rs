@@ -377,11 +377,7 @@ pub async fn creations_and_ends_share_the_change_log(store: SharedStore) {
         ids: vec![a.id.clone()],
         scope: Scope::Everyone,
     };
-    store
-        .end_sessions(&one, &killed(3))
-        .await
-        .expect("end")
-        .sessions;
+    store.end_sessions(&one, &killed(3)).await.expect("end");
     let c = store
         .insert_session(new_session(None, "10.0.0.3", "shop", 4))
         .await

@@ -49,8 +49,7 @@ pub async fn a_committed_end_wakes_the_end_feed(store: SharedStore) {
     store
         .end_sessions(&ids, &super::killed(2))
         .await
-        .expect("end")
-        .sessions;
+        .expect("end");
     let woken = tokio::time::timeout(std::time::Duration::from_secs(5), feed.next())
         .await
         .expect("woken within 5 s");

@@ -120,8 +120,7 @@ pub async fn active_users_count_each_user_once(store: SharedStore) {
             &killed(at(-HOUR_MS)),
         )
         .await
-        .expect("end")
-        .sessions;
+        .expect("end");
     let mut shop_user = new_session(None, "10.0.0.4", "shop", at(20));
     shop_user.external_user_id = Some("u-1".into());
     shop_user.username = Some("u-1".into());
