@@ -120,6 +120,20 @@ pub fn from_json<Row: serde::de::DeserializeOwned>(json: &str) -> CoreResult<Vec
         .map_err(|err| CoreError::internal(format!("rows read as JSON do not parse: {err}")))
 }
 
+/// Live summaries from one JSON array of `SummaryRow`s.
+pub fn summaries_from_json(json: &str) -> CoreResult<Vec<LiveSummary>> {
+    from_json::<SummaryRow>(json)?
+        .into_iter()
+        .map(LiveSummary::try_from)
+        .collect()
+}
+
+/// The result of work handed to another thread.
+pub async fn joined<T>(work: tokio::task::JoinHandle<CoreResult<T>>) -> CoreResult<T> {
+    work.await
+        .map_err(|err| CoreError::internal(format!("reading rows stopped: {err}")))?
+}
+
 /// Rows of sessions into the model.
 pub fn sessions(rows: Vec<SessionRow>) -> CoreResult<Vec<Session>> {
     rows.into_iter().map(Session::try_from).collect()
