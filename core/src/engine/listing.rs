@@ -19,9 +19,10 @@ impl Engine {
     /// of its users).
     pub(super) async fn list_in(&self, query: &ListQuery, scope: Scope) -> CoreResult<SessionPage> {
         let now = self.now();
-        let access = self.live_access(query, &scope);
+        let counted = self.counted_in_memory(query, &scope);
+        let access = self.live_access(query, counted);
         let page = self.store.list_live(query, &scope, now, access).await?;
-        let total = match self.counted_in_memory(query, &scope) {
+        let total = match counted {
             Some(total) => total,
             None => self.store.count_live(query, &scope, now).await?,
         };
@@ -51,13 +52,13 @@ impl Engine {
         }
     }
 
-    /// Along the sort order when the chips keep at least 1 % of everyone's sessions:
-    /// a page is then found within about a hundred pages' worth of rows, where the
-    /// filter's index would gather all that pass (an application's 140,000 at 1M).
-    fn live_access(&self, query: &ListQuery, scope: &Scope) -> LiveAccess {
-        let common = self
-            .counted_in_memory(query, scope)
-            .is_some_and(|passing| passing.saturating_mul(100) >= self.counts.total());
+    /// Along the sort order when the chips keep at least 1 % of everyone's sessions
+    /// (`counted` of them, from `counted_in_memory`): a page is then found within
+    /// about a hundred pages' worth of rows, where the filter's index would gather all
+    /// that pass (an application's 140,000 at 1M).
+    fn live_access(&self, query: &ListQuery, counted: Option<i64>) -> LiveAccess {
+        let common =
+            counted.is_some_and(|passing| passing.saturating_mul(100) >= self.counts.total());
         if common && !query.filter.is_empty() {
             LiveAccess::BySortOrder
         } else {
