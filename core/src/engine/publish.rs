@@ -47,10 +47,14 @@ impl Engine {
         let heads = self.store.log_heads().await?;
         let applied = self.read_logged_sessions().await?;
         self.end_log_read();
-        // Numbers up to the heads with no entry in the log: settings or applications
-        // changes, which someone may be waiting for.
+        // Numbers up to the heads with no entry read: settings or applications changes,
+        // which someone may be waiting for, or this process's own ends. All of them
+        // have committed and the log was read to its end, so the reader moves past
+        // them: it would otherwise pass over an own bulk end's rows on every read
+        // until something newer is logged.
         if self.applied_end_seq.load(Ordering::SeqCst) < heads.seq {
             self.awaited_seq.fetch_max(heads.seq, Ordering::SeqCst);
+            self.applied_end_seq.fetch_max(heads.seq, Ordering::SeqCst);
         }
         if !self.follow_settings_version(heads.settings_version).await? {
             // This process is saving settings right now; a later read follows the
