@@ -16,14 +16,8 @@ pub trait PolicySql {
     const SETTINGS_VERSION: &'static str;
     /// `ChangeRow`s newest first: (before or NULL, limit).
     const CHANGES: &'static str;
-    /// Every live `SummaryRow` at (now).
-    const LIVE_SUMMARIES: &'static str;
-    /// Where a row at a time is slow to read (sqlx's SQLite worker hands each row
-    /// across threads: most of a preview at 1M sessions), the live `SummaryRow`s in
-    /// chunks instead: one JSON array of rows in `summary_columns!` order and the
-    /// last row's key, for (now, after that key, at most this many). `None` to stream
-    /// `LIVE_SUMMARIES`.
-    const LIVE_SUMMARIES_JSON: Option<&'static str>;
+    /// Every live `SummaryRow` at (now), and how they are read.
+    const LIVE_SUMMARIES: SummaryRead;
     /// Shortens live sessions of a role to `created_at + lifetime`: (lifetime, role).
     const CAP_EXPIRY: &'static str;
     /// Deletes ended sessions of a role that ended before a cutoff: (cutoff, role).
@@ -35,7 +29,18 @@ pub trait PolicySql {
     const TIDY: &'static [&'static str];
 }
 
-/// Rows per chunk of `LIVE_SUMMARIES_JSON`: about 4 MB of JSON. The conformance
+/// How a backend's live summaries are read.
+pub enum SummaryRead {
+    /// One statement of `SummaryRow`s, streamed: (now).
+    Streamed(&'static str),
+    /// Where a row at a time is slow to read (sqlx's SQLite worker hands each row
+    /// across threads: most of a preview at 1M sessions): chunks of one JSON array of
+    /// rows in `summary_columns!` order and the last row's key, for (now, after that
+    /// key, at most this many).
+    JsonChunks(&'static str),
+}
+
+/// Rows per chunk of `SummaryRead::JsonChunks`: about 4 MB of JSON. The conformance
 /// suite's few sessions span several chunks.
 #[cfg(not(test))]
 pub const SUMMARY_CHUNK: i64 = 25_000;
@@ -57,7 +62,9 @@ macro_rules! impl_policy_store {
             use $crate::model::{HistoryPage, HistoryQuery, Millis, Role};
             use $crate::policy::flags::SignInHistory;
             use $crate::policy::limits::LiveSummary;
-            use $crate::store::backend::policy::{PolicySql, MAX_SIGN_IN_FACTS, SUMMARY_CHUNK};
+            use $crate::store::backend::policy::{
+                PolicySql, SummaryRead, MAX_SIGN_IN_FACTS, SUMMARY_CHUNK,
+            };
             use $crate::store::paging::HistoryPlan;
             use $crate::store::query::{push_history_filter, push_history_page, push_user};
             use $crate::store::rows::{
@@ -163,15 +170,17 @@ macro_rules! impl_policy_store {
                     // Streamed, or in chunks: at 100k sessions, holding every raw row as
                     // well as every summary doubled the peak memory of a preview.
                     let mut summaries = Vec::new();
-                    let Some(chunk) = <$db as PolicySql>::LIVE_SUMMARIES_JSON else {
-                        let mut rows =
-                            sqlx::query_as::<_, SummaryRow>(<$db as PolicySql>::LIVE_SUMMARIES)
+                    let chunk = match <$db as PolicySql>::LIVE_SUMMARIES {
+                        SummaryRead::Streamed(select) => {
+                            let mut rows = sqlx::query_as::<_, SummaryRow>(select)
                                 .bind(now)
                                 .fetch(&self.pool);
-                        while let Some(row) = rows.try_next().await? {
-                            summaries.push(row.try_into()?);
+                            while let Some(row) = rows.try_next().await? {
+                                summaries.push(row.try_into()?);
+                            }
+                            return Ok(summaries);
                         }
-                        return Ok(summaries);
+                        SummaryRead::JsonChunks(chunk) => chunk,
                     };
                     // One read transaction: every chunk sees the same sessions. Each
                     // chunk is parsed on another thread while the database writes the

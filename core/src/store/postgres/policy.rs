@@ -1,7 +1,7 @@
 //! PostgreSQL: the SQL of the session policy, what it judges and the filter chips.
 
 use super::PgStore;
-use crate::store::backend::policy::{impl_policy_store, PolicySql};
+use crate::store::backend::policy::{impl_policy_store, PolicySql, SummaryRead};
 use crate::store::rows::summary_columns;
 use sqlx::Postgres;
 
@@ -22,13 +22,12 @@ impl PolicySql for Postgres {
     const CHANGES: &'static str =
         "SELECT id, at, actor, scope, key, old_value, new_value FROM settings_changes \
          WHERE id < COALESCE($1, 9223372036854775807) ORDER BY id DESC LIMIT $2";
-    const LIVE_SUMMARIES: &'static str = concat!(
+    /// PostgreSQL streams rows well.
+    const LIVE_SUMMARIES: SummaryRead = SummaryRead::Streamed(concat!(
         "SELECT ",
         summary_columns!(),
         " FROM sessions WHERE ended_at IS NULL AND expires_at > $1"
-    );
-    /// PostgreSQL streams rows well.
-    const LIVE_SUMMARIES_JSON: Option<&'static str> = None;
+    ));
     /// Its indexes are kept by each end.
     const TIDY: &'static [&'static str] = &[];
     const CAP_EXPIRY: &'static str = "UPDATE sessions SET expires_at = created_at + $1 \

@@ -1,7 +1,7 @@
 //! SQLite: the SQL of the session policy, what it judges and the filter chips.
 
 use super::SqliteStore;
-use crate::store::backend::policy::{impl_policy_store, PolicySql};
+use crate::store::backend::policy::{impl_policy_store, PolicySql, SummaryRead};
 use crate::store::rows::summary_columns;
 use sqlx::Sqlite;
 
@@ -23,12 +23,6 @@ impl PolicySql for Sqlite {
     const CHANGES: &'static str =
         "SELECT id, at, actor, scope, key, old_value, new_value FROM settings_changes \
          WHERE id < COALESCE(?, 9223372036854775807) ORDER BY id DESC LIMIT ?";
-    // `+expires_at`: a sequential scan (see `store::query::push_live_filter`).
-    const LIVE_SUMMARIES: &'static str = concat!(
-        "SELECT ",
-        summary_columns!(),
-        " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?"
-    );
     /// Sessions ended since the last tidy leave the search index (migration 0010):
     /// every number up to the counter has committed (SQLite has one writer at a time).
     const TIDY: &'static [&'static str] = &[
@@ -39,7 +33,8 @@ impl PolicySql for Sqlite {
         "UPDATE counters SET value = (SELECT value FROM counters WHERE name = 'end_seq') \
          WHERE name = 'search_tidied_seq'",
     ];
-    const LIVE_SUMMARIES_JSON: Option<&'static str> = Some(concat!(
+    // `+expires_at`: a sequential scan (see `store::query::push_live_filter`).
+    const LIVE_SUMMARIES: SummaryRead = SummaryRead::JsonChunks(concat!(
         "SELECT json_group_array(json_array(",
         summary_columns!(),
         ")), max(row) FROM (SELECT rowid AS row, ",
