@@ -6,7 +6,7 @@ use super::limits::{excess, LiveSummary};
 use super::mode::{Mode, Rule};
 use super::Policy;
 use crate::model::{EndReason, Impact, Millis, Role};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The sessions `policy` ends at `now`, each with its reason, in input order.
 pub fn sessions_to_end(
@@ -30,9 +30,12 @@ pub fn sessions_to_end(
             ends.push((index, reason));
         }
     }
-    let already: HashSet<usize> = ends.iter().map(|(index, _)| *index).collect();
+    let mut ending = vec![false; sessions.len()];
+    for &(index, _) in &ends {
+        ending[index] = true;
+    }
     ends.extend(
-        excess(policy, sessions, &already)
+        excess(policy, sessions, &ending)
             .into_iter()
             .map(|index| (index, EndReason::EvictedByLimit)),
     );
@@ -70,18 +73,22 @@ pub fn summarize(
     sessions: &[LiveSummary],
     own_id: Option<&str>,
 ) -> Impact {
-    let mut users: BTreeMap<String, i64> = BTreeMap::new();
+    // Borrowed names: a preview can end half a million sessions of a few thousand users.
+    let mut users: HashMap<&str, i64> = HashMap::new();
     let mut reasons: BTreeMap<&'static str, (EndReason, i64)> = BTreeMap::new();
     let mut includes_own = false;
     for &(index, reason) in ends {
         let session = &sessions[index];
         *users
-            .entry(session.username.clone().unwrap_or_else(|| "guest".into()))
+            .entry(session.username.as_deref().unwrap_or("guest"))
             .or_default() += 1;
         reasons.entry(reason.as_str()).or_insert((reason, 0)).1 += 1;
         includes_own |= own_id == Some(session.id.as_str());
     }
-    let mut users: Vec<(String, i64)> = users.into_iter().collect();
+    let mut users: Vec<(String, i64)> = users
+        .into_iter()
+        .map(|(name, count)| (name.to_owned(), count))
+        .collect();
     users.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut reasons: Vec<(EndReason, i64)> = reasons.into_values().collect();
     reasons.sort_by_key(|reason| std::cmp::Reverse(reason.1));

@@ -97,8 +97,10 @@ pub trait PolicyStore: Send + Sync {
         limit: i64,
         before: Option<i64>,
     ) -> CoreResult<Vec<SettingsChangeRecord>>;
-    /// Every live session, in the shape the policy judges.
-    async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>>;
+    /// Every live session, in the shape the policy judges. `expected` is about how many
+    /// there are (the engine counts them), so the result is sized once: a million
+    /// summaries regrown by doubling spent a fifth of a preview copying and zeroing pages.
+    async fn live_summaries(&self, now: Millis, expected: usize) -> CoreResult<Vec<LiveSummary>>;
     /// The live sessions a new sign-in of `user` from `ip` shares a limit with:
     /// the user's own and those of `role` from the same address.
     /// Guests (`user` none) share only the per-address limit.

@@ -200,16 +200,24 @@ pub fn decide(
 }
 
 /// The live sessions that exceed their role's limits under `policy`, oldest of each
-/// group first, as indexes into `sessions`. Sessions in `skip` (already ending for
-/// another reason) are not counted, nor are those of a role whose limits only observe.
-pub fn excess(policy: &Policy, sessions: &[LiveSummary], skip: &HashSet<usize>) -> Vec<usize> {
+/// group first, as indexes into `sessions`. Sessions marked in `ending` (already ending
+/// for another reason; indexed like `sessions`) are not counted, nor are those of a
+/// role whose limits only observe.
+pub fn excess(policy: &Policy, sessions: &[LiveSummary], ending: &[bool]) -> Vec<usize> {
     // Indexed, not hashed: asked once per session and limit.
-    let mut ended = vec![false; sessions.len()];
-    for &index in skip {
-        ended[index] = true;
-    }
+    let mut ended = ending.to_vec();
+    ended.resize(sessions.len(), false);
     let mut evicted = Vec::new();
     for kind in LimitKind::ALL {
+        // Most policies set few limits: a preview need not walk a million sessions for
+        // each limit no role has.
+        let set = |role: &Role| {
+            let rules = policy.for_role(*role);
+            rules.limits_mode != Mode::Observe && kind.max(&rules.limits) > 0
+        };
+        if !Role::ALL.iter().any(set) {
+            continue;
+        }
         let mut groups: HashMap<Group<'_>, Vec<usize>> = HashMap::new();
         for (index, session) in sessions.iter().enumerate() {
             let rules = policy.for_role(session.role);

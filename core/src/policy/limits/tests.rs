@@ -238,9 +238,9 @@ fn excess_keeps_the_newest_of_each_group() {
         },
     ]);
     // User 1 has s1..s4: s1 and s2 go. User 2 has one. Admins have no limit.
-    assert_eq!(excess(&policy, &sessions, &HashSet::new()), vec![0, 1]);
+    assert_eq!(excess(&policy, &sessions, &[]), vec![0, 1]);
     // Sessions already ending for another reason do not count.
-    assert_eq!(excess(&policy, &sessions, &[0].into()), vec![1]);
+    assert_eq!(excess(&policy, &sessions, &[true]), vec![1]);
     // Limits that only observe end nothing.
     let (observing, _) = policy
         .with_changes(&[SettingChange {
@@ -249,5 +249,5 @@ fn excess_keeps_the_newest_of_each_group() {
             value: Some("observe".into()),
         }])
         .expect("valid");
-    assert!(excess(&observing, &sessions, &HashSet::new()).is_empty());
+    assert!(excess(&observing, &sessions, &[]).is_empty());
 }

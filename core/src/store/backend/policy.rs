@@ -34,11 +34,21 @@ pub enum SummaryRead {
     /// One statement of `SummaryRow`s, streamed: (now).
     Streamed(&'static str),
     /// Where a row at a time is slow to read (sqlx's SQLite worker hands each row
-    /// across threads: most of a preview at 1M sessions): chunks of one JSON array of
-    /// rows in `summary_columns!` order and the last row's key, for (now, after that
-    /// key, at most this many).
-    JsonChunks(&'static str),
+    /// across threads: most of a preview at 1M sessions): the table read in
+    /// `SUMMARY_PARTS` key ranges at once, each in chunks.
+    JsonChunks {
+        /// The lowest and highest key of the table.
+        bounds: &'static str,
+        /// One JSON array of rows in `summary_columns!` order and the last row's key,
+        /// for (now, after that key, up to this key, at most this many).
+        chunk: &'static str,
+    },
 }
+
+/// Key ranges of `SummaryRead::JsonChunks` read at once, each on its own connection:
+/// building the JSON is most of SQLite's share of a preview, and one connection uses
+/// one core.
+pub const SUMMARY_PARTS: i64 = 2;
 
 /// Rows per chunk of `SummaryRead::JsonChunks`: about 4 MB of JSON. The conformance
 /// suite's few sessions span several chunks.
@@ -63,7 +73,7 @@ macro_rules! impl_policy_store {
             use $crate::policy::flags::SignInHistory;
             use $crate::policy::limits::LiveSummary;
             use $crate::store::backend::policy::{
-                PolicySql, SummaryRead, MAX_SIGN_IN_FACTS, SUMMARY_CHUNK,
+                PolicySql, SummaryRead, MAX_SIGN_IN_FACTS, SUMMARY_CHUNK, SUMMARY_PARTS,
             };
             use $crate::store::paging::HistoryPlan;
             use $crate::store::query::{push_history_filter, push_history_page, push_user};
@@ -166,11 +176,15 @@ macro_rules! impl_policy_store {
                         .collect()
                 }
 
-                async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>> {
+                async fn live_summaries(
+                    &self,
+                    now: Millis,
+                    expected: usize,
+                ) -> CoreResult<Vec<LiveSummary>> {
                     // Streamed, or in chunks: at 100k sessions, holding every raw row as
                     // well as every summary doubled the peak memory of a preview.
-                    let mut summaries = Vec::new();
-                    let chunk = match <$db as PolicySql>::LIVE_SUMMARIES {
+                    let mut summaries = Vec::with_capacity(expected);
+                    let (bounds, chunk) = match <$db as PolicySql>::LIVE_SUMMARIES {
                         SummaryRead::Streamed(select) => {
                             let mut rows = sqlx::query_as::<_, SummaryRow>(select)
                                 .bind(now)
@@ -180,33 +194,37 @@ macro_rules! impl_policy_store {
                             }
                             return Ok(summaries);
                         }
-                        SummaryRead::JsonChunks(chunk) => chunk,
+                        SummaryRead::JsonChunks { bounds, chunk } => (bounds, chunk),
                     };
-                    // One read transaction: every chunk sees the same sessions. Each
-                    // chunk is parsed on another thread while the database writes the
-                    // next one.
-                    let mut tx = self.pool.begin().await?;
-                    let mut after = i64::MIN;
-                    let mut parsing = None;
-                    loop {
-                        let (json, last): (String, Option<i64>) = sqlx::query_as(chunk)
-                            .bind(now)
-                            .bind(after)
-                            .bind(SUMMARY_CHUNK)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        if let Some(parsed) = parsing.take() {
-                            summaries.extend(rows::joined(parsed).await?);
-                        }
-                        let Some(last) = last else {
-                            break;
+                    let (first, last): (Option<i64>, Option<i64>) =
+                        sqlx::query_as(bounds).fetch_one(&self.pool).await?;
+                    let (Some(first), Some(last)) = (first, last) else {
+                        return Ok(summaries);
+                    };
+                    // Even key ranges, read at once. Each range is one read transaction;
+                    // they begin together, so a session that starts or ends between
+                    // their first reads is judged as of either moment, as a preview a
+                    // moment later would judge it.
+                    let span = (last - first) / SUMMARY_PARTS + 1;
+                    let parts = (0..SUMMARY_PARTS).map(|part| {
+                        let after = first - 1 + part * span;
+                        let upto = if part + 1 == SUMMARY_PARTS {
+                            last
+                        } else {
+                            after + span
                         };
-                        parsing = Some(tokio::task::spawn_blocking(move || {
-                            rows::summaries_from_json(&json)
-                        }));
-                        after = last;
+                        let into = if part == 0 {
+                            std::mem::take(&mut summaries)
+                        } else {
+                            Vec::with_capacity(expected / SUMMARY_PARTS as usize)
+                        };
+                        read_summary_range(&self.pool, chunk, now, after, upto, into)
+                    });
+                    let mut parts = futures_util::future::try_join_all(parts).await?.into_iter();
+                    let mut summaries = parts.next().unwrap_or_default();
+                    for part in parts {
+                        summaries.extend(part);
                     }
-                    tx.rollback().await?;
                     Ok(summaries)
                 }
 
@@ -339,6 +357,42 @@ macro_rules! impl_policy_store {
                         .await?;
                     rows.into_iter().map(LiveGroup::try_from).collect()
                 }
+            }
+
+            /// The live summaries with keys in (after, upto], in chunks of one read
+            /// transaction, appended to `into`. Each chunk is parsed on another thread
+            /// while the database writes the next one.
+            async fn read_summary_range(
+                pool: &sqlx::Pool<$db>,
+                chunk: &'static str,
+                now: Millis,
+                mut after: i64,
+                upto: i64,
+                mut into: Vec<LiveSummary>,
+            ) -> CoreResult<Vec<LiveSummary>> {
+                let mut tx = pool.begin().await?;
+                let mut parsing = None;
+                loop {
+                    let (json, last): (String, Option<i64>) = sqlx::query_as(chunk)
+                        .bind(now)
+                        .bind(after)
+                        .bind(upto)
+                        .bind(SUMMARY_CHUNK)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if let Some(parsed) = parsing.take() {
+                        into.extend(rows::joined(parsed).await?);
+                    }
+                    let Some(last) = last else {
+                        break;
+                    };
+                    parsing = Some(tokio::task::spawn_blocking(move || {
+                        rows::summaries_from_json(&json)
+                    }));
+                    after = last;
+                }
+                tx.rollback().await?;
+                Ok(into)
             }
         };
     };

@@ -4,7 +4,9 @@ use super::killed;
 use super::{new_session, user};
 use crate::catalogue::{SettingChange, SettingScope};
 use crate::error::CoreError;
-use crate::model::{EndReason, HistoryQuery, ListFilter, ListQuery, Role, SessionStatus};
+use crate::model::{
+    DeviceClass, EndReason, HistoryQuery, ListFilter, ListQuery, Role, SessionStatus,
+};
 use crate::store::*;
 
 pub async fn settings_are_saved_with_a_ledger(store: SharedStore) {
@@ -106,7 +108,10 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
     let alice = user(&store, "alice", Role::User).await;
     let bob = user(&store, "bob", Role::User).await;
     let a1 = store
-        .insert_session(new_session(Some(&alice), "10.0.0.1", "console", 10))
+        .insert_session(NewSession {
+            country: Some("SE".into()),
+            ..new_session(Some(&alice), "10.0.0.1", "console", 10)
+        })
         .await
         .expect("insert");
     let a2 = store
@@ -132,13 +137,35 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
         .await
         .expect("end");
 
-    let mut live: Vec<String> = store
-        .live_summaries(100)
-        .await
-        .expect("live")
-        .into_iter()
-        .map(|summary| summary.id)
-        .collect();
+    let summaries = store.live_summaries(100, 1).await.expect("live");
+    let first = summaries
+        .iter()
+        .find(|summary| summary.id == a1.id)
+        .expect("a1 is live");
+    // Read by position: every field in its place.
+    assert_eq!(
+        (
+            first.user_id,
+            first.external_user.as_deref(),
+            first.username.as_deref(),
+            first.role,
+            first.ip.as_str(),
+            first.country.as_deref(),
+            first.device,
+            (first.created_at, first.last_seen_at, first.expires_at),
+        ),
+        (
+            Some(alice.id),
+            None,
+            Some("alice"),
+            Role::User,
+            "10.0.0.1",
+            Some("SE"),
+            DeviceClass::Desktop,
+            (10, a1.last_seen_at, a1.expires_at),
+        )
+    );
+    let mut live: Vec<String> = summaries.into_iter().map(|summary| summary.id).collect();
     live.sort();
     let mut expected = vec![a1.id.clone(), b1.id.clone(), b2.id.clone()];
     expected.sort();
@@ -193,17 +220,16 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
     );
     assert_eq!(store.cap_expiry(Role::Admin, 100).await.expect("cap"), 0);
 
-    let groups = store.live_groups(50).await.expect("groups");
-    assert_eq!(
-        groups,
-        vec![LiveGroup {
-            application: "console".into(),
-            role: Role::User,
-            status: SessionStatus::Authenticated,
-            country: String::new(),
-            sessions: 3,
-        }]
-    );
+    let mut groups = store.live_groups(50).await.expect("groups");
+    groups.sort_by(|a, b| a.country.cmp(&b.country));
+    let group = |country: &str, sessions| LiveGroup {
+        application: "console".into(),
+        role: Role::User,
+        status: SessionStatus::Authenticated,
+        country: country.into(),
+        sessions,
+    };
+    assert_eq!(groups, vec![group("", 2), group("SE", 1)]);
     let filtered = ListQuery {
         filter: ListFilter {
             country: Some(String::new()),
@@ -217,7 +243,8 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
             .count_live(&filtered, &Scope::Everyone, 50)
             .await
             .expect("count"),
-        3
+        2,
+        "the unknown-country chip leaves out a1 (SE)"
     );
     let none = ListQuery {
         filter: ListFilter {

@@ -34,14 +34,17 @@ impl PolicySql for Sqlite {
          WHERE name = 'search_tidied_seq'",
     ];
     // `+expires_at`: a sequential scan (see `store::query::push_live_filter`).
-    const LIVE_SUMMARIES: SummaryRead = SummaryRead::JsonChunks(concat!(
-        "SELECT json_group_array(json_array(",
-        summary_columns!(),
-        ")), max(row) FROM (SELECT rowid AS row, ",
-        summary_columns!(),
-        " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?1 AND rowid > ?2 \
-         ORDER BY rowid LIMIT ?3)"
-    ));
+    const LIVE_SUMMARIES: SummaryRead = SummaryRead::JsonChunks {
+        bounds: "SELECT min(rowid), max(rowid) FROM sessions",
+        chunk: concat!(
+            "SELECT json_group_array(json_array(",
+            summary_columns!(),
+            ")), max(row) FROM (SELECT rowid AS row, ",
+            summary_columns!(),
+            " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?1 \
+             AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid LIMIT ?4)"
+        ),
+    };
     const CAP_EXPIRY: &'static str = "UPDATE sessions SET expires_at = created_at + ?1 \
          WHERE ended_at IS NULL AND role = ?2 AND expires_at > created_at + ?1";
     const PURGE: &'static str =
