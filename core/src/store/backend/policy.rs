@@ -29,13 +29,18 @@ pub trait PolicySql {
     const TIDY: &'static [&'static str];
 }
 
-/// How a backend's live summaries are read.
+/// How a backend's live summaries are read: in `SUMMARY_PARTS` parts at once, each on
+/// its own connection and task, since one connection's rows are built and decoded on
+/// one core (most of a preview at 1M sessions). Parts split the sessions by a key no
+/// update moves (SQLite's rowid, the session's id), so each session is in one part
+/// only; the parts' read transactions begin a moment apart, so a session that starts
+/// or ends in between is judged as of either moment, as a preview a moment later
+/// would judge it.
 pub enum SummaryRead {
-    /// One statement of `SummaryRow`s, streamed: (now).
+    /// One part's `SummaryRow`s, streamed: (now, part, parts).
     Streamed(&'static str),
     /// Where a row at a time is slow to read (sqlx's SQLite worker hands each row
-    /// across threads: most of a preview at 1M sessions): the table read in
-    /// `SUMMARY_PARTS` key ranges at once, each in chunks.
+    /// across threads): parts are even key ranges, each read in chunks.
     JsonChunks {
         /// The lowest and highest key of the table.
         bounds: &'static str,
@@ -45,9 +50,7 @@ pub enum SummaryRead {
     },
 }
 
-/// Key ranges of `SummaryRead::JsonChunks` read at once, each on its own connection:
-/// building the JSON is most of SQLite's share of a preview, and one connection uses
-/// one core.
+/// Parts of `SummaryRead` read at once.
 pub const SUMMARY_PARTS: i64 = 2;
 
 /// Rows per chunk of `SummaryRead::JsonChunks`: about 4 MB of JSON. The conformance
@@ -181,49 +184,57 @@ macro_rules! impl_policy_store {
                     now: Millis,
                     expected: usize,
                 ) -> CoreResult<Vec<LiveSummary>> {
-                    // Streamed, or in chunks: at 100k sessions, holding every raw row as
-                    // well as every summary doubled the peak memory of a preview.
-                    let mut summaries = Vec::with_capacity(expected);
-                    let (bounds, chunk) = match <$db as PolicySql>::LIVE_SUMMARIES {
-                        SummaryRead::Streamed(select) => {
-                            let mut rows = sqlx::query_as::<_, SummaryRow>(select)
-                                .bind(now)
-                                .fetch(&self.pool);
-                            while let Some(row) = rows.try_next().await? {
-                                summaries.push(row.try_into()?);
-                            }
-                            return Ok(summaries);
+                    // Each part into a vector sized for it; the first part's is sized
+                    // for all and takes the others in.
+                    let sized = |part: i64| {
+                        Vec::with_capacity(if part == 0 {
+                            expected
+                        } else {
+                            expected / SUMMARY_PARTS as usize
+                        })
+                    };
+                    let parts: Vec<_> = match <$db as PolicySql>::LIVE_SUMMARIES {
+                        SummaryRead::Streamed(select) => (0..SUMMARY_PARTS)
+                            .map(|part| {
+                                let pool = self.pool.clone();
+                                tokio::spawn(stream_summaries(pool, select, now, part, sized(part)))
+                            })
+                            .collect(),
+                        SummaryRead::JsonChunks { bounds, chunk } => {
+                            let (first, last): (Option<i64>, Option<i64>) =
+                                sqlx::query_as(bounds).fetch_one(&self.pool).await?;
+                            let (Some(first), Some(last)) = (first, last) else {
+                                return Ok(Vec::new());
+                            };
+                            let span = (last - first) / SUMMARY_PARTS + 1;
+                            (0..SUMMARY_PARTS)
+                                .map(|part| {
+                                    let after = first - 1 + part * span;
+                                    let upto = if part + 1 == SUMMARY_PARTS {
+                                        last
+                                    } else {
+                                        after + span
+                                    };
+                                    let pool = self.pool.clone();
+                                    tokio::spawn(read_summary_range(
+                                        pool,
+                                        chunk,
+                                        now,
+                                        (after, upto),
+                                        sized(part),
+                                    ))
+                                })
+                                .collect()
                         }
-                        SummaryRead::JsonChunks { bounds, chunk } => (bounds, chunk),
                     };
-                    let (first, last): (Option<i64>, Option<i64>) =
-                        sqlx::query_as(bounds).fetch_one(&self.pool).await?;
-                    let (Some(first), Some(last)) = (first, last) else {
-                        return Ok(summaries);
-                    };
-                    // Even key ranges, read at once. Each range is one read transaction;
-                    // they begin together, so a session that starts or ends between
-                    // their first reads is judged as of either moment, as a preview a
-                    // moment later would judge it.
-                    let span = (last - first) / SUMMARY_PARTS + 1;
-                    let parts = (0..SUMMARY_PARTS).map(|part| {
-                        let after = first - 1 + part * span;
-                        let upto = if part + 1 == SUMMARY_PARTS {
-                            last
+                    let mut summaries = Vec::new();
+                    for (index, part) in parts.into_iter().enumerate() {
+                        let part = rows::joined(part).await?;
+                        if index == 0 {
+                            summaries = part;
                         } else {
-                            after + span
-                        };
-                        let into = if part == 0 {
-                            std::mem::take(&mut summaries)
-                        } else {
-                            Vec::with_capacity(expected / SUMMARY_PARTS as usize)
-                        };
-                        read_summary_range(&self.pool, chunk, now, after, upto, into)
-                    });
-                    let mut parts = futures_util::future::try_join_all(parts).await?.into_iter();
-                    let mut summaries = parts.next().unwrap_or_default();
-                    for part in parts {
-                        summaries.extend(part);
+                            summaries.extend(part);
+                        }
                     }
                     Ok(summaries)
                 }
@@ -359,15 +370,34 @@ macro_rules! impl_policy_store {
                 }
             }
 
+            /// One part of the live summaries (`SummaryRead::Streamed`), appended to
+            /// `into`.
+            async fn stream_summaries(
+                pool: sqlx::Pool<$db>,
+                select: &'static str,
+                now: Millis,
+                part: i64,
+                mut into: Vec<LiveSummary>,
+            ) -> CoreResult<Vec<LiveSummary>> {
+                let mut rows = sqlx::query_as::<_, SummaryRow>(select)
+                    .bind(now)
+                    .bind(part)
+                    .bind(SUMMARY_PARTS)
+                    .fetch(&pool);
+                while let Some(row) = rows.try_next().await? {
+                    into.push(row.try_into()?);
+                }
+                Ok(into)
+            }
+
             /// The live summaries with keys in (after, upto], in chunks of one read
             /// transaction, appended to `into`. Each chunk is parsed on another thread
             /// while the database writes the next one.
             async fn read_summary_range(
-                pool: &sqlx::Pool<$db>,
+                pool: sqlx::Pool<$db>,
                 chunk: &'static str,
                 now: Millis,
-                mut after: i64,
-                upto: i64,
+                (mut after, upto): (i64, i64),
                 mut into: Vec<LiveSummary>,
             ) -> CoreResult<Vec<LiveSummary>> {
                 let mut tx = pool.begin().await?;
