@@ -7,10 +7,10 @@ use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::CoreResult;
 use crate::model::MAX_PAGE_SIZE;
 use crate::model::{EndReason, Impact, Millis, Role};
-use crate::policy::impact::{observing, sessions_to_end, summarize};
+use crate::policy::impact::{may_end, observing, sessions_to_end, summarize};
 use crate::policy::limits::LiveSummary;
 use crate::policy::Policy;
-use crate::store::{EndSelector, Scope, SettingWrite};
+use crate::store::{EndSelector, KeepSummary, Scope, SettingWrite};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -31,8 +31,9 @@ impl Engine {
         own_session: Option<&str>,
     ) -> CoreResult<Impact> {
         let (policy, _) = self.policy().with_changes(changes)?;
+        let policy = Arc::new(policy);
         let now = self.now();
-        let mut sessions = self.live_summaries(now).await?;
+        let mut sessions = self.live_summaries(&policy, now).await?;
         for session in &mut sessions {
             self.overlay_summary(session);
         }
@@ -142,7 +143,7 @@ impl Engine {
         // Judge the sessions before moving expiries: a session past a shortened lifetime
         // is ended here, with its reason, rather than skipped as already expired.
         let now = self.now();
-        let sessions = self.live_summaries(now).await?;
+        let sessions = self.live_summaries(&policy, now).await?;
         let ends = sessions_to_end(&policy, &sessions, now);
         let mut by_reason: BTreeMap<&'static str, (EndReason, Vec<String>)> = BTreeMap::new();
         for &(index, reason) in &ends {
@@ -176,12 +177,19 @@ impl Engine {
         })
     }
 
-    /// Every live session as the policy judges it, read into a vector sized once from
-    /// the live count (with room for sign-ins during the read).
-    async fn live_summaries(&self, now: Millis) -> CoreResult<Vec<LiveSummary>> {
+    /// The live sessions `policy` may end at `now` (`may_end`), as it judges them, read
+    /// into a vector sized for every live session (with room for sign-ins during the
+    /// read): pages of it that nothing is kept in are never touched.
+    async fn live_summaries(
+        &self,
+        policy: &Arc<Policy>,
+        now: Millis,
+    ) -> CoreResult<Vec<LiveSummary>> {
         let expected = usize::try_from(self.counts.total()).unwrap_or(0);
+        let policy = policy.clone();
+        let keep: KeepSummary = Arc::new(move |session| may_end(&policy, session, now));
         self.store
-            .live_summaries(now, expected + expected / 64)
+            .live_summaries(now, expected + expected / 64, keep)
             .await
     }
 

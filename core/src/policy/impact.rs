@@ -2,9 +2,9 @@
 //! function. The settings page previews a change with it, and saving applies exactly
 //! what it returns.
 
-use super::limits::{excess, LiveSummary};
+use super::limits::{excess, limits_can_end, LiveSummary};
 use super::mode::{Mode, Rule};
-use super::Policy;
+use super::{Policy, RolePolicy};
 use crate::model::{EndReason, Impact, Millis, Role};
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,17 +16,7 @@ pub fn sessions_to_end(
 ) -> Vec<(usize, EndReason)> {
     let mut ends: Vec<(usize, EndReason)> = Vec::new();
     for (index, session) in sessions.iter().enumerate() {
-        let rules = policy.for_role(session.role);
-        let reason = if session.created_at + rules.lifetime_ms <= now || session.expires_at <= now {
-            Some(EndReason::Expired)
-        } else if session.last_seen_at + rules.idle_timeout_ms <= now {
-            Some(EndReason::Idle)
-        } else if rules.network_refuses(&session.ip) {
-            Some(EndReason::IpRule)
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
+        if let Some(reason) = ends_alone(policy.for_role(session.role), session, now) {
             ends.push((index, reason));
         }
     }
@@ -41,6 +31,33 @@ pub fn sessions_to_end(
     );
     ends.sort_unstable_by_key(|(index, _)| *index);
     ends
+}
+
+/// Why `rules` end `session` at `now` on its own merits (its times and address), if
+/// they do; limits weigh it against other sessions (`excess`).
+fn ends_alone(rules: &RolePolicy, session: &LiveSummary, now: Millis) -> Option<EndReason> {
+    if session.created_at + rules.lifetime_ms <= now || session.expires_at <= now {
+        Some(EndReason::Expired)
+    } else if session.last_seen_at + rules.idle_timeout_ms <= now {
+        Some(EndReason::Idle)
+    } else if rules.network_refuses(&session.ip) {
+        Some(EndReason::IpRule)
+    } else {
+        None
+    }
+}
+
+/// Whether `policy` may end `session` at `now`, judged on the store's copy: true for
+/// every session `sessions_to_end` can end once this process's newer "last seen" and
+/// address are laid over it (a later "last seen" ends nothing more), and for every
+/// session of a role with network rules (its address may have moved) or limits (other
+/// sessions decide). A preview or a save then holds these, not every live session:
+/// a million of them, read and freed, was most of a preview.
+pub fn may_end(policy: &Policy, session: &LiveSummary, now: Millis) -> bool {
+    let rules = policy.for_role(session.role);
+    !rules.ip_rules.is_unrestricted()
+        || limits_can_end(rules)
+        || ends_alone(rules, session, now).is_some()
 }
 
 /// What the rules in observe mode under `policy` leave undone, one sentence per role
@@ -266,6 +283,54 @@ mod tests {
             vec!["Network rules of role user only observe: they refuse and end nothing. Sign-ins and \
                   address moves they would have refused are flagged and counted."
                 .to_owned()]
+        );
+    }
+
+    /// The ids `policy` ends among `sessions`.
+    fn ended_ids(policy: &Policy, sessions: &[LiveSummary]) -> Vec<(String, EndReason)> {
+        sessions_to_end(policy, sessions, NOW)
+            .into_iter()
+            .map(|(index, reason)| (sessions[index].id.clone(), reason))
+            .collect()
+    }
+
+    #[test]
+    fn judging_only_the_sessions_that_may_end_ends_the_same() {
+        let policies = [
+            Policy::default(),
+            with(&[(SettingScope::Default, "idle_timeout_minutes", "10")]),
+            with(&[(SettingScope::Role(Role::Admin), "lifetime_minutes", "5")]),
+            with(&[(SettingScope::Default, "ip_deny", "198.51.100.0/24")]),
+            with(&[(SettingScope::Default, "max_sessions_per_user", "1")]),
+            with(&[
+                (SettingScope::Role(Role::User), "max_sessions_per_ip", "1"),
+                (SettingScope::Default, "idle_timeout_minutes", "20"),
+            ]),
+        ];
+        for policy in &policies {
+            let all = sample();
+            let kept: Vec<LiveSummary> = sample()
+                .into_iter()
+                .filter(|session| may_end(policy, session, NOW))
+                .collect();
+            assert_eq!(ended_ids(policy, &kept), ended_ids(policy, &all));
+        }
+        // Only what a change can end is kept where no rule weighs sessions together.
+        let idle = &policies[1];
+        let kept: Vec<String> = sample()
+            .into_iter()
+            .filter(|session| may_end(idle, session, NOW))
+            .map(|session| session.id)
+            .collect();
+        assert_eq!(kept, vec!["b1", "c1"]);
+        // A limit keeps every session of its role: the others decide which ends.
+        let limit = &policies[4];
+        assert_eq!(
+            sample()
+                .iter()
+                .filter(|session| may_end(limit, session, NOW))
+                .count(),
+            4
         );
     }
 }

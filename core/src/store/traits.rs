@@ -97,10 +97,16 @@ pub trait PolicyStore: Send + Sync {
         limit: i64,
         before: Option<i64>,
     ) -> CoreResult<Vec<SettingsChangeRecord>>;
-    /// Every live session, in the shape the policy judges. `expected` is about how many
-    /// there are (the engine counts them), so the result is sized once: a million
-    /// summaries regrown by doubling spent a fifth of a preview copying and zeroing pages.
-    async fn live_summaries(&self, now: Millis, expected: usize) -> CoreResult<Vec<LiveSummary>>;
+    /// The live sessions `keep` keeps, in the shape the policy judges. `expected` is
+    /// about how many there are (the engine counts them), so the result is sized once:
+    /// a million summaries regrown by doubling spent a fifth of a preview copying and
+    /// zeroing pages.
+    async fn live_summaries(
+        &self,
+        now: Millis,
+        expected: usize,
+        keep: KeepSummary,
+    ) -> CoreResult<Vec<LiveSummary>>;
     /// The live sessions a new sign-in of `user` from `ip` shares a limit with:
     /// the user's own and those of `role` from the same address.
     /// Guests (`user` none) share only the per-address limit.
@@ -216,6 +222,10 @@ pub trait EndFeedStore: Send + Sync {
 }
 
 /// See `EndFeedStore::end_feed`.
+/// Which live sessions `PolicyStore::live_summaries` keeps: asked once per live session
+/// as it is read, on the threads that read them.
+pub type KeepSummary = std::sync::Arc<dyn Fn(&LiveSummary) -> bool + Send + Sync>;
+
 pub type EndFeed = futures_util::stream::BoxStream<'static, CoreResult<()>>;
 
 pub trait Store:

@@ -4,7 +4,7 @@
 //! always end the oldest sessions of a group first.
 
 use super::mode::{Decision, Mode};
-use super::{LimitAction, Limits, Policy};
+use super::{LimitAction, Limits, Policy, RolePolicy};
 use crate::model::{DeviceClass, Millis, Role};
 use std::collections::{HashMap, HashSet};
 
@@ -98,6 +98,11 @@ impl LimitKind {
             LimitKind::PerUserDevice => limits.per_user_device,
             LimitKind::PerIp => limits.per_ip,
         }
+    }
+
+    /// Whether this limit ends live sessions under `rules`: set, and enforced.
+    fn ends_under(self, rules: &RolePolicy) -> bool {
+        rules.limits_mode != Mode::Observe && self.max(&rules.limits) > 0
     }
 
     /// The group a session falls in for this limit; `None` when the limit does not
@@ -199,6 +204,11 @@ pub fn decide(
     Decision::Allow { evict }
 }
 
+/// Whether any limit of a role with `rules` ends live sessions.
+pub fn limits_can_end(rules: &RolePolicy) -> bool {
+    LimitKind::ALL.iter().any(|kind| kind.ends_under(rules))
+}
+
 /// The live sessions that exceed their role's limits under `policy`, oldest of each
 /// group first, as indexes into `sessions`. Sessions marked in `ending` (already ending
 /// for another reason; indexed like `sessions`) are not counted, nor are those of a
@@ -211,17 +221,15 @@ pub fn excess(policy: &Policy, sessions: &[LiveSummary], ending: &[bool]) -> Vec
     for kind in LimitKind::ALL {
         // Most policies set few limits: a preview need not walk a million sessions for
         // each limit no role has.
-        let set = |role: &Role| {
-            let rules = policy.for_role(*role);
-            rules.limits_mode != Mode::Observe && kind.max(&rules.limits) > 0
-        };
-        if !Role::ALL.iter().any(set) {
+        if !Role::ALL
+            .iter()
+            .any(|role| kind.ends_under(policy.for_role(*role)))
+        {
             continue;
         }
         let mut groups: HashMap<Group<'_>, Vec<usize>> = HashMap::new();
         for (index, session) in sessions.iter().enumerate() {
-            let rules = policy.for_role(session.role);
-            if ended[index] || rules.limits_mode == Mode::Observe || kind.max(&rules.limits) == 0 {
+            if ended[index] || !kind.ends_under(policy.for_role(session.role)) {
                 continue;
             }
             if let Some(group) = kind.group(session) {

@@ -84,6 +84,7 @@ macro_rules! impl_policy_store {
                 self, ChangeRow, FactRow, LiveGroupRow, SessionRow, SettingRow, SummaryRow,
                 SESSION_COLUMNS, SUMMARY_COLUMNS,
             };
+            use $crate::store::KeepSummary;
             use $crate::store::{LiveGroup, SettingWrite, UserRef};
 
             #[async_trait::async_trait]
@@ -183,6 +184,7 @@ macro_rules! impl_policy_store {
                     &self,
                     now: Millis,
                     expected: usize,
+                    keep: KeepSummary,
                 ) -> CoreResult<Vec<LiveSummary>> {
                     // Each part into a vector sized for it; the first part's is sized
                     // for all and takes the others in.
@@ -196,8 +198,14 @@ macro_rules! impl_policy_store {
                     let parts: Vec<_> = match <$db as PolicySql>::LIVE_SUMMARIES {
                         SummaryRead::Streamed(select) => (0..SUMMARY_PARTS)
                             .map(|part| {
-                                let pool = self.pool.clone();
-                                tokio::spawn(stream_summaries(pool, select, now, part, sized(part)))
+                                let (pool, keep) = (self.pool.clone(), keep.clone());
+                                tokio::spawn(stream_summaries(
+                                    pool,
+                                    select,
+                                    (now, part),
+                                    keep,
+                                    sized(part),
+                                ))
                             })
                             .collect(),
                         SummaryRead::JsonChunks { bounds, chunk } => {
@@ -215,12 +223,12 @@ macro_rules! impl_policy_store {
                                     } else {
                                         after + span
                                     };
-                                    let pool = self.pool.clone();
+                                    let (pool, keep) = (self.pool.clone(), keep.clone());
                                     tokio::spawn(read_summary_range(
                                         pool,
                                         chunk,
-                                        now,
-                                        (after, upto),
+                                        (now, after, upto),
+                                        keep,
                                         sized(part),
                                     ))
                                 })
@@ -370,13 +378,13 @@ macro_rules! impl_policy_store {
                 }
             }
 
-            /// One part of the live summaries (`SummaryRead::Streamed`), appended to
-            /// `into`.
+            /// One part of the live summaries (`SummaryRead::Streamed`) that `keep`
+            /// keeps, appended to `into`.
             async fn stream_summaries(
                 pool: sqlx::Pool<$db>,
                 select: &'static str,
-                now: Millis,
-                part: i64,
+                (now, part): (Millis, i64),
+                keep: KeepSummary,
                 mut into: Vec<LiveSummary>,
             ) -> CoreResult<Vec<LiveSummary>> {
                 let mut rows = sqlx::query_as::<_, SummaryRow>(select)
@@ -385,19 +393,22 @@ macro_rules! impl_policy_store {
                     .bind(SUMMARY_PARTS)
                     .fetch(&pool);
                 while let Some(row) = rows.try_next().await? {
-                    into.push(row.try_into()?);
+                    let summary = row.try_into()?;
+                    if keep(&summary) {
+                        into.push(summary);
+                    }
                 }
                 Ok(into)
             }
 
-            /// The live summaries with keys in (after, upto], in chunks of one read
-            /// transaction, appended to `into`. Each chunk is parsed on another thread
-            /// while the database writes the next one.
+            /// The live summaries with keys in (after, upto] that `keep` keeps, in
+            /// chunks of one read transaction, appended to `into`. Each chunk is parsed
+            /// (and judged) on another thread while the database writes the next one.
             async fn read_summary_range(
                 pool: sqlx::Pool<$db>,
                 chunk: &'static str,
-                now: Millis,
-                (mut after, upto): (i64, i64),
+                (now, mut after, upto): (Millis, i64, i64),
+                keep: KeepSummary,
                 mut into: Vec<LiveSummary>,
             ) -> CoreResult<Vec<LiveSummary>> {
                 let mut tx = pool.begin().await?;
@@ -416,8 +427,9 @@ macro_rules! impl_policy_store {
                     let Some(last) = last else {
                         break;
                     };
+                    let keep = keep.clone();
                     parsing = Some(tokio::task::spawn_blocking(move || {
-                        rows::summaries_from_json(&json)
+                        rows::summaries_from_json(&json, &*keep)
                     }));
                     after = last;
                 }

@@ -137,7 +137,10 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
         .await
         .expect("end");
 
-    let summaries = store.live_summaries(100, 1).await.expect("live");
+    let summaries = store
+        .live_summaries(100, 1, std::sync::Arc::new(|_| true))
+        .await
+        .expect("live");
     let first = summaries
         .iter()
         .find(|summary| summary.id == a1.id)
@@ -165,6 +168,16 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
             (10, a1.last_seen_at, a1.expires_at),
         )
     );
+    let only = a1.id.clone();
+    let kept = store
+        .live_summaries(
+            100,
+            1,
+            std::sync::Arc::new(move |summary| summary.id == only),
+        )
+        .await
+        .expect("live");
+    assert_eq!(kept.len(), 1, "only what `keep` keeps");
     let mut live: Vec<String> = summaries.into_iter().map(|summary| summary.id).collect();
     live.sort();
     let mut expected = vec![a1.id.clone(), b1.id.clone(), b2.id.clone()];
