@@ -7,10 +7,10 @@ use crate::catalogue::{SettingChange, SettingScope, SettingsChangeRecord};
 use crate::error::CoreResult;
 use crate::model::MAX_PAGE_SIZE;
 use crate::model::{EndReason, Impact, Millis, Role};
-use crate::policy::impact::{may_end, observing, sessions_to_end, summarize};
+use crate::policy::impact::{observing, sessions_to_end, summarize, MayEnd};
 use crate::policy::limits::LiveSummary;
 use crate::policy::Policy;
-use crate::store::{EndSelector, KeepSummary, Scope, SettingWrite};
+use crate::store::{EndSelector, Scope, SettingWrite};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -31,7 +31,6 @@ impl Engine {
         own_session: Option<&str>,
     ) -> CoreResult<Impact> {
         let (policy, _) = self.policy().with_changes(changes)?;
-        let policy = Arc::new(policy);
         let now = self.now();
         let mut sessions = self.live_summaries(&policy, now).await?;
         for session in &mut sessions {
@@ -177,19 +176,13 @@ impl Engine {
         })
     }
 
-    /// The live sessions `policy` may end at `now` (`may_end`), as it judges them, read
+    /// The live sessions `policy` may end at `now` (`MayEnd`), as it judges them, read
     /// into a vector sized for every live session (with room for sign-ins during the
-    /// read): pages of it that nothing is kept in are never touched.
-    async fn live_summaries(
-        &self,
-        policy: &Arc<Policy>,
-        now: Millis,
-    ) -> CoreResult<Vec<LiveSummary>> {
+    /// read): pages of it that nothing is read into are never touched.
+    async fn live_summaries(&self, policy: &Policy, now: Millis) -> CoreResult<Vec<LiveSummary>> {
         let expected = usize::try_from(self.counts.total()).unwrap_or(0);
-        let policy = policy.clone();
-        let keep: KeepSummary = Arc::new(move |session| may_end(&policy, session, now));
         self.store
-            .live_summaries(now, expected + expected / 64, keep)
+            .live_summaries(now, expected + expected / 64, MayEnd::under(policy, now))
             .await
     }
 

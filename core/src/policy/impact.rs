@@ -47,17 +47,62 @@ fn ends_alone(rules: &RolePolicy, session: &LiveSummary, now: Millis) -> Option<
     }
 }
 
-/// Whether `policy` may end `session` at `now`, judged on the store's copy: true for
-/// every session `sessions_to_end` can end once this process's newer "last seen" and
-/// address are laid over it (a later "last seen" ends nothing more), and for every
-/// session of a role with network rules (its address may have moved) or limits (other
-/// sessions decide). A preview or a save then holds these, not every live session:
-/// a million of them, read and freed, was most of a preview.
-pub fn may_end(policy: &Policy, session: &LiveSummary, now: Millis) -> bool {
-    let rules = policy.for_role(session.role);
-    !rules.ip_rules.is_unrestricted()
-        || limits_can_end(rules)
-        || ends_alone(rules, session, now).is_some()
+/// The live sessions a policy may end at a moment, per role (`MayEnd::under`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MayEnd {
+    pub admin: RoleCut,
+    pub user: RoleCut,
+}
+
+/// A role's sessions created at or before `created_by` or last seen at or before
+/// `seen_by` (both `Millis::MAX`: every one of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoleCut {
+    pub created_by: Millis,
+    pub seen_by: Millis,
+}
+
+impl MayEnd {
+    /// The live sessions `policy` may end at `now`, judged on the store's copy: every
+    /// session `sessions_to_end` can end once this process's newer "last seen" and
+    /// address are laid over it (a later "last seen" ends nothing more), and every
+    /// session of a role with network rules (its address may have moved) or limits
+    /// (other sessions decide). The store reads only these for a preview or a save:
+    /// reading a million live sessions was most of a preview.
+    pub fn under(policy: &Policy, now: Millis) -> MayEnd {
+        MayEnd {
+            admin: RoleCut::under(policy.for_role(Role::Admin), now),
+            user: RoleCut::under(policy.for_role(Role::User), now),
+        }
+    }
+
+    pub fn for_role(&self, role: Role) -> RoleCut {
+        match role {
+            Role::Admin => self.admin,
+            Role::User => self.user,
+        }
+    }
+
+    /// Whether a live `session` is among them: what the store asks in SQL.
+    pub fn includes(&self, session: &LiveSummary) -> bool {
+        let cut = self.for_role(session.role);
+        session.created_at <= cut.created_by || session.last_seen_at <= cut.seen_by
+    }
+}
+
+impl RoleCut {
+    fn under(rules: &RolePolicy, now: Millis) -> RoleCut {
+        if !rules.ip_rules.is_unrestricted() || limits_can_end(rules) {
+            return RoleCut {
+                created_by: Millis::MAX,
+                seen_by: Millis::MAX,
+            };
+        }
+        RoleCut {
+            created_by: now - rules.lifetime_ms,
+            seen_by: now - rules.idle_timeout_ms,
+        }
+    }
 }
 
 /// What the rules in observe mode under `policy` leave undone, one sentence per role
@@ -311,7 +356,7 @@ mod tests {
             let all = sample();
             let kept: Vec<LiveSummary> = sample()
                 .into_iter()
-                .filter(|session| may_end(policy, session, NOW))
+                .filter(|session| MayEnd::under(policy, NOW).includes(session))
                 .collect();
             assert_eq!(ended_ids(policy, &kept), ended_ids(policy, &all));
         }
@@ -319,7 +364,7 @@ mod tests {
         let idle = &policies[1];
         let kept: Vec<String> = sample()
             .into_iter()
-            .filter(|session| may_end(idle, session, NOW))
+            .filter(|session| MayEnd::under(idle, NOW).includes(session))
             .map(|session| session.id)
             .collect();
         assert_eq!(kept, vec!["b1", "c1"]);
@@ -328,7 +373,7 @@ mod tests {
         assert_eq!(
             sample()
                 .iter()
-                .filter(|session| may_end(limit, session, NOW))
+                .filter(|session| MayEnd::under(limit, NOW).includes(session))
                 .count(),
             4
         );

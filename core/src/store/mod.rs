@@ -25,8 +25,8 @@ pub use options::{redact_password, StoreOptions};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, ApplicationStore, EndFeed, EndFeedStore, InstanceStore, KeepSummary, LeaderStore,
-    PolicyStore, RollupStore, SessionStore, Store,
+    AccountStore, ApplicationStore, EndFeed, EndFeedStore, InstanceStore, LeaderStore, PolicyStore,
+    RollupStore, SessionStore, Store,
 };
 pub use types::*;
 

@@ -120,19 +120,12 @@ pub fn from_json<Row: serde::de::DeserializeOwned>(json: &str) -> CoreResult<Vec
         .map_err(|err| CoreError::internal(format!("rows read as JSON do not parse: {err}")))
 }
 
-/// The live summaries `keep` keeps from one JSON array of `SummaryRow`s.
-pub fn summaries_from_json(
-    json: &str,
-    keep: &(dyn Fn(&LiveSummary) -> bool + Send + Sync),
-) -> CoreResult<Vec<LiveSummary>> {
-    let mut kept = Vec::new();
-    for row in from_json::<SummaryRow>(json)? {
-        let summary = LiveSummary::try_from(row)?;
-        if keep(&summary) {
-            kept.push(summary);
-        }
-    }
-    Ok(kept)
+/// Live summaries from one JSON array of `SummaryRow`s.
+pub fn summaries_from_json(json: &str) -> CoreResult<Vec<LiveSummary>> {
+    from_json::<SummaryRow>(json)?
+        .into_iter()
+        .map(LiveSummary::try_from)
+        .collect()
 }
 
 /// The result of work handed to another thread.

@@ -9,6 +9,7 @@ use crate::model::{
     Application, HistoryPage, HistoryQuery, ListQuery, Millis, Role, Session, SessionFlag,
 };
 use crate::policy::flags::SignInHistory;
+use crate::policy::impact::MayEnd;
 use crate::policy::limits::LiveSummary;
 use crate::token::TokenHash;
 use async_trait::async_trait;
@@ -97,15 +98,15 @@ pub trait PolicyStore: Send + Sync {
         limit: i64,
         before: Option<i64>,
     ) -> CoreResult<Vec<SettingsChangeRecord>>;
-    /// The live sessions `keep` keeps, in the shape the policy judges. `expected` is
-    /// about how many there are (the engine counts them), so the result is sized once:
-    /// a million summaries regrown by doubling spent a fifth of a preview copying and
-    /// zeroing pages.
+    /// The live sessions in `may_end`, in the shape the policy judges. `expected` is
+    /// about how many there are at most (the engine counts them), so the result is
+    /// sized once: a million summaries regrown by doubling spent a fifth of a preview
+    /// copying and zeroing pages.
     async fn live_summaries(
         &self,
         now: Millis,
         expected: usize,
-        keep: KeepSummary,
+        may_end: MayEnd,
     ) -> CoreResult<Vec<LiveSummary>>;
     /// The live sessions a new sign-in of `user` from `ip` shares a limit with:
     /// the user's own and those of `role` from the same address.
@@ -222,10 +223,6 @@ pub trait EndFeedStore: Send + Sync {
 }
 
 /// See `EndFeedStore::end_feed`.
-/// Which live sessions `PolicyStore::live_summaries` keeps: asked once per live session
-/// as it is read, on the threads that read them.
-pub type KeepSummary = std::sync::Arc<dyn Fn(&LiveSummary) -> bool + Send + Sync>;
-
 pub type EndFeed = futures_util::stream::BoxStream<'static, CoreResult<()>>;
 
 pub trait Store:

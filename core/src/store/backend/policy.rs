@@ -37,15 +37,17 @@ pub trait PolicySql {
 /// or ends in between is judged as of either moment, as a preview a moment later
 /// would judge it.
 pub enum SummaryRead {
-    /// One part's `SummaryRow`s, streamed: (now, part, parts).
+    /// One part's `SummaryRow`s in `MayEnd`, streamed: (now, part, parts, then each
+    /// `RoleCut`'s `created_by` and `seen_by`, admin then user).
     Streamed(&'static str),
     /// Where a row at a time is slow to read (sqlx's SQLite worker hands each row
     /// across threads): parts are even key ranges, each read in chunks.
     JsonChunks {
         /// The lowest and highest key of the table.
         bounds: &'static str,
-        /// One JSON array of rows in `summary_columns!` order and the last row's key,
-        /// for (now, after that key, up to this key, at most this many).
+        /// One JSON array of rows in `MayEnd`, in `summary_columns!` order, and the
+        /// last row's key, for (now, after that key, up to this key, at most this
+        /// many, then each `RoleCut`'s `created_by` and `seen_by`, admin then user).
         chunk: &'static str,
     },
 }
@@ -74,6 +76,7 @@ macro_rules! impl_policy_store {
             use $crate::error::CoreResult;
             use $crate::model::{HistoryPage, HistoryQuery, Millis, Role};
             use $crate::policy::flags::SignInHistory;
+            use $crate::policy::impact::MayEnd;
             use $crate::policy::limits::LiveSummary;
             use $crate::store::backend::policy::{
                 PolicySql, SummaryRead, MAX_SIGN_IN_FACTS, SUMMARY_CHUNK, SUMMARY_PARTS,
@@ -84,7 +87,6 @@ macro_rules! impl_policy_store {
                 self, ChangeRow, FactRow, LiveGroupRow, SessionRow, SettingRow, SummaryRow,
                 SESSION_COLUMNS, SUMMARY_COLUMNS,
             };
-            use $crate::store::KeepSummary;
             use $crate::store::{LiveGroup, SettingWrite, UserRef};
 
             #[async_trait::async_trait]
@@ -184,7 +186,7 @@ macro_rules! impl_policy_store {
                     &self,
                     now: Millis,
                     expected: usize,
-                    keep: KeepSummary,
+                    may_end: MayEnd,
                 ) -> CoreResult<Vec<LiveSummary>> {
                     // Each part into a vector sized for it; the first part's is sized
                     // for all and takes the others in.
@@ -198,12 +200,11 @@ macro_rules! impl_policy_store {
                     let parts: Vec<_> = match <$db as PolicySql>::LIVE_SUMMARIES {
                         SummaryRead::Streamed(select) => (0..SUMMARY_PARTS)
                             .map(|part| {
-                                let (pool, keep) = (self.pool.clone(), keep.clone());
                                 tokio::spawn(stream_summaries(
-                                    pool,
+                                    self.pool.clone(),
                                     select,
                                     (now, part),
-                                    keep,
+                                    may_end,
                                     sized(part),
                                 ))
                             })
@@ -223,12 +224,11 @@ macro_rules! impl_policy_store {
                                     } else {
                                         after + span
                                     };
-                                    let (pool, keep) = (self.pool.clone(), keep.clone());
                                     tokio::spawn(read_summary_range(
-                                        pool,
+                                        self.pool.clone(),
                                         chunk,
                                         (now, after, upto),
-                                        keep,
+                                        may_end,
                                         sized(part),
                                     ))
                                 })
@@ -378,37 +378,38 @@ macro_rules! impl_policy_store {
                 }
             }
 
-            /// One part of the live summaries (`SummaryRead::Streamed`) that `keep`
-            /// keeps, appended to `into`.
+            /// One part of the live summaries in `may_end` (`SummaryRead::Streamed`),
+            /// appended to `into`.
             async fn stream_summaries(
                 pool: sqlx::Pool<$db>,
                 select: &'static str,
                 (now, part): (Millis, i64),
-                keep: KeepSummary,
+                may_end: MayEnd,
                 mut into: Vec<LiveSummary>,
             ) -> CoreResult<Vec<LiveSummary>> {
                 let mut rows = sqlx::query_as::<_, SummaryRow>(select)
                     .bind(now)
                     .bind(part)
                     .bind(SUMMARY_PARTS)
+                    .bind(may_end.admin.created_by)
+                    .bind(may_end.admin.seen_by)
+                    .bind(may_end.user.created_by)
+                    .bind(may_end.user.seen_by)
                     .fetch(&pool);
                 while let Some(row) = rows.try_next().await? {
-                    let summary = row.try_into()?;
-                    if keep(&summary) {
-                        into.push(summary);
-                    }
+                    into.push(row.try_into()?);
                 }
                 Ok(into)
             }
 
-            /// The live summaries with keys in (after, upto] that `keep` keeps, in
-            /// chunks of one read transaction, appended to `into`. Each chunk is parsed
-            /// (and judged) on another thread while the database writes the next one.
+            /// The live summaries in `may_end` with keys in (after, upto], in chunks of
+            /// one read transaction, appended to `into`. Each chunk is parsed on another
+            /// thread while the database writes the next one.
             async fn read_summary_range(
                 pool: sqlx::Pool<$db>,
                 chunk: &'static str,
                 (now, mut after, upto): (Millis, i64, i64),
-                keep: KeepSummary,
+                may_end: MayEnd,
                 mut into: Vec<LiveSummary>,
             ) -> CoreResult<Vec<LiveSummary>> {
                 let mut tx = pool.begin().await?;
@@ -419,6 +420,10 @@ macro_rules! impl_policy_store {
                         .bind(after)
                         .bind(upto)
                         .bind(SUMMARY_CHUNK)
+                        .bind(may_end.admin.created_by)
+                        .bind(may_end.admin.seen_by)
+                        .bind(may_end.user.created_by)
+                        .bind(may_end.user.seen_by)
                         .fetch_one(&mut *tx)
                         .await?;
                     if let Some(parsed) = parsing.take() {
@@ -427,9 +432,8 @@ macro_rules! impl_policy_store {
                     let Some(last) = last else {
                         break;
                     };
-                    let keep = keep.clone();
                     parsing = Some(tokio::task::spawn_blocking(move || {
-                        rows::summaries_from_json(&json, &*keep)
+                        rows::summaries_from_json(&json)
                     }));
                     after = last;
                 }

@@ -5,8 +5,9 @@ use super::{new_session, user};
 use crate::catalogue::{SettingChange, SettingScope};
 use crate::error::CoreError;
 use crate::model::{
-    DeviceClass, EndReason, HistoryQuery, ListFilter, ListQuery, Role, SessionStatus,
+    DeviceClass, EndReason, HistoryQuery, ListFilter, ListQuery, Millis, Role, SessionStatus,
 };
+use crate::policy::impact::{MayEnd, RoleCut};
 use crate::store::*;
 
 pub async fn settings_are_saved_with_a_ledger(store: SharedStore) {
@@ -137,8 +138,19 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
         .await
         .expect("end");
 
+    let every = RoleCut {
+        created_by: Millis::MAX,
+        seen_by: Millis::MAX,
+    };
     let summaries = store
-        .live_summaries(100, 1, std::sync::Arc::new(|_| true))
+        .live_summaries(
+            100,
+            1,
+            MayEnd {
+                admin: every,
+                user: every,
+            },
+        )
         .await
         .expect("live");
     let first = summaries
@@ -168,16 +180,40 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
             (10, a1.last_seen_at, a1.expires_at),
         )
     );
-    let only = a1.id.clone();
-    let kept = store
-        .live_summaries(
-            100,
-            1,
-            std::sync::Arc::new(move |summary| summary.id == only),
-        )
-        .await
-        .expect("live");
-    assert_eq!(kept.len(), 1, "only what `keep` keeps");
+    // The store reads what `MayEnd::includes` includes, by creation and by last seen.
+    let none = RoleCut {
+        created_by: Millis::MIN,
+        seen_by: Millis::MIN,
+    };
+    let cuts = [
+        RoleCut {
+            created_by: 30,
+            ..none
+        },
+        RoleCut {
+            seen_by: a1.last_seen_at,
+            ..none
+        },
+        none,
+    ];
+    for user in cuts {
+        let may_end = MayEnd { admin: none, user };
+        let mut read: Vec<String> = store
+            .live_summaries(100, 1, may_end)
+            .await
+            .expect("live")
+            .into_iter()
+            .map(|summary| summary.id)
+            .collect();
+        read.sort();
+        let mut included: Vec<String> = summaries
+            .iter()
+            .filter(|summary| may_end.includes(summary))
+            .map(|summary| summary.id.clone())
+            .collect();
+        included.sort();
+        assert_eq!(read, included, "{user:?}");
+    }
     let mut live: Vec<String> = summaries.into_iter().map(|summary| summary.id).collect();
     live.sort();
     let mut expected = vec![a1.id.clone(), b1.id.clone(), b2.id.clone()];

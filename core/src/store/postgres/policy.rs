@@ -28,7 +28,9 @@ impl PolicySql for Postgres {
         "SELECT ",
         summary_columns!(),
         " FROM sessions WHERE ended_at IS NULL AND expires_at > $1 \
-         AND (hashtext(id)::BIGINT & 2147483647) % $3 = $2"
+         AND (hashtext(id)::BIGINT & 2147483647) % $3 = $2 \
+         AND (role = 'admin' AND (created_at <= $4 OR last_seen_at <= $5) \
+           OR role = 'user' AND (created_at <= $6 OR last_seen_at <= $7))"
     ));
     /// Its indexes are kept by each end.
     const TIDY: &'static [&'static str] = &[];

@@ -42,7 +42,10 @@ impl PolicySql for Sqlite {
             ")), max(row) FROM (SELECT rowid AS row, ",
             summary_columns!(),
             " FROM sessions WHERE ended_at IS NULL AND +expires_at > ?1 \
-             AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid LIMIT ?4)"
+             AND rowid > ?2 AND rowid <= ?3 \
+             AND (role = 'admin' AND (created_at <= ?5 OR last_seen_at <= ?6) \
+               OR role = 'user' AND (created_at <= ?7 OR last_seen_at <= ?8)) \
+             ORDER BY rowid LIMIT ?4)"
         ),
     };
     const CAP_EXPIRY: &'static str = "UPDATE sessions SET expires_at = created_at + ?1 \
