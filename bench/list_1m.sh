@@ -79,6 +79,9 @@ measure_all() {
   measure "$tsv" "chip counts (session_facets)" "{}" session_facets application/json
   measure "$tsv" "settings preview: idle 5 min" \
     '{"changes":[{"scope":"default","key":"idle_timeout_minutes","value":"5"}]}' preview_settings application/json
+  # A limit weighs every session of its role against the others: all of them are read.
+  measure "$tsv" "settings preview: at most 100 sessions per user" \
+    '{"changes":[{"scope":"default","key":"max_sessions_per_user","value":"100"}]}' preview_settings application/json
 }
 
 # table TSV [OLD_TSV]: the markdown table of one run, or of two side by side.

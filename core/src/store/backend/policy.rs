@@ -29,19 +29,19 @@ pub trait PolicySql {
     const TIDY: &'static [&'static str];
 }
 
-/// How a backend's live summaries are read: in `SUMMARY_PARTS` parts at once, each on
-/// its own connection and task, since one connection's rows are built and decoded on
-/// one core (most of a preview at 1M sessions). Parts split the sessions by a key no
-/// update moves (SQLite's rowid, the session's id), so each session is in one part
-/// only; the parts' read transactions begin a moment apart, so a session that starts
-/// or ends in between is judged as of either moment, as a preview a moment later
-/// would judge it.
+/// How a backend's live summaries are read.
 pub enum SummaryRead {
-    /// One part's `SummaryRow`s in `MayEnd`, streamed: (now, part, parts, then each
-    /// `RoleCut`'s `created_by` and `seen_by`, admin then user).
+    /// `SummaryRow`s in `MayEnd`, streamed: (now, then each `RoleCut`'s `created_by`
+    /// and `seen_by`, admin then user). PostgreSQL builds rows on its own server
+    /// process while this one decodes them; split into parts by a hash of the id,
+    /// each part's scan read every row, and a preview of every session got slower.
     Streamed(&'static str),
     /// Where a row at a time is slow to read (sqlx's SQLite worker hands each row
-    /// across threads): parts are even key ranges, each read in chunks.
+    /// across threads) and one connection builds rows on one core: `SUMMARY_PARTS`
+    /// even ranges of a key no update moves (the rowid) read at once, each on its own
+    /// connection and in chunks. The parts' read transactions begin a moment apart, so
+    /// a session that starts or ends in between is judged as of either moment, as a
+    /// preview a moment later would judge it.
     JsonChunks {
         /// The lowest and highest key of the table.
         bounds: &'static str,
@@ -52,7 +52,7 @@ pub enum SummaryRead {
     },
 }
 
-/// Parts of `SummaryRead` read at once.
+/// Parts of `SummaryRead::JsonChunks` read at once.
 pub const SUMMARY_PARTS: i64 = 2;
 
 /// Rows per chunk of `SummaryRead::JsonChunks`: about 4 MB of JSON. The conformance
@@ -198,17 +198,10 @@ macro_rules! impl_policy_store {
                         })
                     };
                     let parts: Vec<_> = match <$db as PolicySql>::LIVE_SUMMARIES {
-                        SummaryRead::Streamed(select) => (0..SUMMARY_PARTS)
-                            .map(|part| {
-                                tokio::spawn(stream_summaries(
-                                    self.pool.clone(),
-                                    select,
-                                    (now, part),
-                                    may_end,
-                                    sized(part),
-                                ))
-                            })
-                            .collect(),
+                        SummaryRead::Streamed(select) => {
+                            return stream_summaries(&self.pool, select, now, may_end, sized(0))
+                                .await;
+                        }
                         SummaryRead::JsonChunks { bounds, chunk } => {
                             let (first, last): (Option<i64>, Option<i64>) =
                                 sqlx::query_as(bounds).fetch_one(&self.pool).await?;
@@ -378,24 +371,22 @@ macro_rules! impl_policy_store {
                 }
             }
 
-            /// One part of the live summaries in `may_end` (`SummaryRead::Streamed`),
-            /// appended to `into`.
+            /// The live summaries in `may_end` (`SummaryRead::Streamed`), appended to
+            /// `into`.
             async fn stream_summaries(
-                pool: sqlx::Pool<$db>,
+                pool: &sqlx::Pool<$db>,
                 select: &'static str,
-                (now, part): (Millis, i64),
+                now: Millis,
                 may_end: MayEnd,
                 mut into: Vec<LiveSummary>,
             ) -> CoreResult<Vec<LiveSummary>> {
                 let mut rows = sqlx::query_as::<_, SummaryRow>(select)
                     .bind(now)
-                    .bind(part)
-                    .bind(SUMMARY_PARTS)
                     .bind(may_end.admin.created_by)
                     .bind(may_end.admin.seen_by)
                     .bind(may_end.user.created_by)
                     .bind(may_end.user.seen_by)
-                    .fetch(&pool);
+                    .fetch(pool);
                 while let Some(row) = rows.try_next().await? {
                     into.push(row.try_into()?);
                 }
