@@ -48,6 +48,7 @@ fn ends_alone(rules: &RolePolicy, session: &LiveSummary, now: Millis) -> Option<
 }
 
 /// The live sessions a policy may end at a moment, per role (`MayEnd::under`).
+/// Each backend's `LIVE_SUMMARIES` statement names the roles too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MayEnd {
     pub admin: RoleCut,
@@ -61,6 +62,14 @@ pub struct RoleCut {
     pub created_by: Millis,
     pub seen_by: Millis,
 }
+
+// A new role needs its cut here and its clause in both backends' `LIVE_SUMMARIES`
+// (store/sqlite/policy.rs, store/postgres/policy.rs): without one, a preview or a save
+// would not read that role's sessions at all.
+const _: () = assert!(
+    Role::ALL.len() == 2,
+    "add the new role to MayEnd and to both backends' LIVE_SUMMARIES"
+);
 
 impl MayEnd {
     /// The live sessions `policy` may end at `now`, judged on the store's copy: every

@@ -185,19 +185,29 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
         created_by: Millis::MIN,
         seen_by: Millis::MIN,
     };
+    // (admin's cut, user's cut); every session here is a user's, so an admin cut that
+    // takes everything must take none of them (a role's cut bound to the other role's
+    // placeholders would).
     let cuts = [
-        RoleCut {
-            created_by: 30,
-            ..none
-        },
-        RoleCut {
-            seen_by: a1.last_seen_at,
-            ..none
-        },
-        none,
+        (
+            none,
+            RoleCut {
+                created_by: 30,
+                ..none
+            },
+        ),
+        (
+            none,
+            RoleCut {
+                seen_by: a1.last_seen_at,
+                ..none
+            },
+        ),
+        (none, none),
+        (every, none),
     ];
-    for user in cuts {
-        let may_end = MayEnd { admin: none, user };
+    for (admin, user) in cuts {
+        let may_end = MayEnd { admin, user };
         let mut read: Vec<String> = store
             .live_summaries(100, 1, may_end)
             .await
@@ -212,7 +222,7 @@ pub async fn policy_queries_see_the_right_sessions(store: SharedStore) {
             .map(|summary| summary.id.clone())
             .collect();
         included.sort();
-        assert_eq!(read, included, "{user:?}");
+        assert_eq!(read, included, "{may_end:?}");
     }
     let mut live: Vec<String> = summaries.into_iter().map(|summary| summary.id).collect();
     live.sort();
