@@ -76,6 +76,9 @@ test:
 	@$(call step,set-up,bash scripts/setup.sh --test)
 	@$(call step,check (format and lints),$(MAKE) --no-print-directory check)
 	@$(call step,engine and server tests,cargo test $(TEST_PACKAGES))
+	@# CI only (PRUNE_DEBUG=1, set by .ci/run): the debug build is not used past this step,
+	@# and the release build needs the disk it held.
+	@if [ "$${PRUNE_DEBUG:-}" = 1 ]; then du -sh target/debug; rm -rf target/debug; fi
 	@$(call step,release build,$(TEST_RELEASE_PROFILE) cargo leptos build --release --precompress --split)
 	@$(call step,wasm size,bash scripts/wasm-size.sh)
 	@$(call step,API fuzzing,bash scripts/schemathesis.sh target/release/sessions)
