@@ -40,7 +40,8 @@ admin_cookie() {
 # stopped (its cache and counts load at start) and have run once, for the tables.
 insert_live_sessions_pg() {
   local url=$1 n=$2 users=$3 country=$4 now
-  now=$(($(date +%s) * 1000))
+  # AGO_MS=… writes them as of that long ago (seen then, expiring 12 h after).
+  now=$(($(date +%s) * 1000 - ${AGO_MS:-0}))
   "${PSQL:-psql}" "$url" -q -v ON_ERROR_STOP=1 <<SQL
 INSERT INTO sessions (id, token_hash, application, user_id, username, status, role, first_ip, last_ip,
   user_agent, browser, browser_version, os, device, country, created_at, last_seen_at, expires_at)

@@ -9,10 +9,16 @@ pub fn after(ms: u32, work: impl FnOnce() + 'static) {
     let _ = (ms, work);
 }
 
-/// Runs `work` every `ms` milliseconds for the life of the page.
-pub fn every(ms: u32, work: impl FnMut() + 'static) {
+/// Runs `work` every `ms` milliseconds until the reactive owner it was started under
+/// is cleaned up (the page's component leaves on a client-side navigation): a page left
+/// behind must not keep a timer writing to its disposed signals.
+pub fn every(ms: u32, work: impl Fn() + 'static) {
     #[cfg(feature = "hydrate")]
-    gloo_timers::callback::Interval::new(ms, work).forget();
+    if let Ok(interval) =
+        leptos::prelude::set_interval_with_handle(work, std::time::Duration::from_millis(ms.into()))
+    {
+        leptos::prelude::on_cleanup(move || interval.clear());
+    }
     #[cfg(not(feature = "hydrate"))]
     let _ = (ms, work);
 }

@@ -11,6 +11,7 @@ pub mod console_api;
 pub mod credentials;
 pub mod error;
 pub mod format;
+pub mod hydration;
 pub mod live;
 pub mod pages;
 pub mod policy_api;
@@ -40,7 +41,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // `hash-files`) so they can be cached for good; these two read the names.
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // Instead of Leptos' <HydrationScripts>: the wasm is fetched after the
+                // first paint, not preloaded before it (hydration.rs).
+                <hydration::HydrateAfterPaint options/>
                 <MetaTags/>
             </head>
             <body>

@@ -145,7 +145,7 @@ test.describe("live console", () => {
     await adminChip.click();
     await expect(page).toHaveURL(/[?&]role=admin/);
     // An id prefix matches only this session, however many admin sessions earlier
-    // tests left live (a phone page holds 20).
+    // tests left live (a phone page holds 10).
     const prefix = mine.slice(0, 12);
     await page.getByLabel("Search").pressSequentially(prefix);
     await expect(page).toHaveURL(new RegExp(`[?&]q=${prefix}`));

@@ -61,6 +61,11 @@ pub use crate::model::CONSOLE_APP;
 pub const SYSTEM_ACTOR: &str = "system";
 /// Most sessions one call may name.
 const MAX_IDS_PER_CALL: usize = 1000;
+/// Most sessions one sweep transaction ends. A transaction holds the change log's
+/// counter until it commits, and meanwhile no instance can confirm it is current: one
+/// sweep of a million expired sessions (after an outage, say) held it for 32 s, and
+/// every instance failed closed for that long. Ten thousand end in well under a second.
+const SWEEP_BATCH: i64 = 10_000;
 
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
@@ -310,34 +315,23 @@ impl Engine {
         let keep = self
             .cache
             .active(now, |role| policy.for_role(role).idle_timeout_ms);
-        let system = |reason| EndRecord {
-            reason,
-            ended_by: SYSTEM_ACTOR.into(),
-            at: now,
-        };
-        // See `end_unconfirmed`.
-        let one_reader = self.membership.apply_lock.lock().await;
-        let expired = self
-            .store
-            .end_sessions(&EndSelector::ExpiredAt(now), &system(EndReason::Expired))
+        let mut ended = self
+            .end_in_batches(EndReason::Expired, now, |limit| EndSelector::ExpiredAt {
+                at: now,
+                limit,
+            })
             .await?;
-        self.announce_ends(&expired);
-        let mut ended = expired.sessions.len();
         for (role, before) in idle_before {
-            let idle = EndSelector::IdleSince {
-                role,
-                before,
-                keep: keep.clone(),
-            };
-            let idled = self
-                .store
-                .end_sessions(&idle, &system(EndReason::Idle))
+            ended += self
+                .end_in_batches(EndReason::Idle, now, |limit| EndSelector::IdleSince {
+                    role,
+                    before,
+                    keep: keep.clone(),
+                    limit,
+                })
                 .await?;
-            self.announce_ends(&idled);
-            ended += idled.sessions.len();
         }
         self.cache.drop_expired(now);
-        drop(one_reader);
         let cutoffs: Vec<(Role, Millis)> = Role::ALL
             .iter()
             .map(|&role| (role, now - policy.for_role(role).history_retention_ms))
@@ -351,6 +345,35 @@ impl Engine {
         }
         self.purge_rollups(now).await?;
         Ok(ended)
+    }
+
+    /// Ends what `selector` picks, `SWEEP_BATCH` sessions per transaction, announcing
+    /// each batch as it commits; returns how many ended. Other instances apply each
+    /// batch between two (see `SWEEP_BATCH`).
+    async fn end_in_batches(
+        &self,
+        reason: EndReason,
+        now: Millis,
+        selector: impl Fn(i64) -> EndSelector,
+    ) -> CoreResult<usize> {
+        let record = EndRecord {
+            reason,
+            ended_by: SYSTEM_ACTOR.into(),
+            at: now,
+        };
+        let selector = selector(SWEEP_BATCH);
+        let mut ended = 0;
+        loop {
+            // See `end_unconfirmed`.
+            let one_reader = self.membership.apply_lock.lock().await;
+            let batch = self.store.end_sessions(&selector, &record).await?;
+            self.announce_ends(&batch);
+            drop(one_reader);
+            ended += batch.sessions.len();
+            if batch.sessions.len() < SWEEP_BATCH as usize {
+                return Ok(ended);
+            }
+        }
     }
 
     /// The store's "last seen" lags by up to a flush; this process's memory does not.

@@ -193,19 +193,37 @@ pub fn push_end_condition<D: Dialect>(query: &mut QueryBuilder<D>, selector: &En
             query.push("application = ");
             D::bind_text(query, application.clone());
         }
-        EndSelector::ExpiredAt(at) => {
-            query.push("expires_at <= ");
+        // The sweep's two selectors end a bounded batch per statement: one transaction
+        // that ends a million sessions holds the change-log counter for as long as it
+        // runs, and every other instance, unable to confirm it is current, fails closed.
+        EndSelector::ExpiredAt { at, limit } => {
+            query.push("id IN (SELECT id FROM sessions WHERE ended_at IS NULL AND expires_at <= ");
             D::bind_int(query, *at);
+            push_limit(query, *limit);
         }
-        EndSelector::IdleSince { role, before, keep } => {
-            query.push("last_seen_at <= ");
+        EndSelector::IdleSince {
+            role,
+            before,
+            keep,
+            limit,
+        } => {
+            query
+                .push("id IN (SELECT id FROM sessions WHERE ended_at IS NULL AND last_seen_at <= ");
             D::bind_int(query, *before);
             query.push(" AND role = ");
             D::bind_text(query, role.as_str().to_owned());
             query.push(" AND ");
             D::push_in(query, "id", keep, true);
+            push_limit(query, *limit);
         }
     }
+}
+
+/// ` LIMIT n)`: closes the batch subquery of a sweep selector.
+fn push_limit<D: Dialect>(query: &mut QueryBuilder<D>, limit: i64) {
+    query.push(" LIMIT ");
+    D::bind_int(query, limit);
+    query.push(")");
 }
 
 /// `user_id = …`, or the application and its own id of the user for API sessions.

@@ -97,14 +97,18 @@ pub enum EndSelector {
     },
     /// Every session of an application (its key was revoked).
     Application(String),
-    /// Sessions whose absolute expiry is at or before this time.
-    ExpiredAt(Millis),
-    /// Sessions of `role` last seen at or before `before`, but the ids in `keep`
-    /// (known to be active in memory).
+    /// At most `limit` sessions whose absolute expiry is at or before `at`.
+    ExpiredAt {
+        at: Millis,
+        limit: i64,
+    },
+    /// At most `limit` sessions of `role` last seen at or before `before`, but the ids
+    /// in `keep` (known to be active in memory).
     IdleSince {
         role: Role,
         before: Millis,
         keep: Vec<String>,
+        limit: i64,
     },
 }
 

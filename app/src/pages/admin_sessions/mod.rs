@@ -30,8 +30,10 @@ use list::{SessionList, SortPicker};
 use sessions_core::model::{ListFilter, ListQuery, PageAt, SortDir, SortKey, DEFAULT_PAGE_SIZE};
 use std::collections::HashSet;
 
-/// Cards are taller than rows: a phone gets fewer per page.
-const PHONE_PAGE_SIZE: u32 = 20;
+/// Cards are taller than rows: a phone gets fewer per page. Ten compact cards are about
+/// two screens; every card is hydrated on load, and at 20 the cards' hydration was the
+/// longest task of the page on Lighthouse's mobile preset (bench/results-lighthouse.md).
+const PHONE_PAGE_SIZE: u32 = 10;
 /// The element whose `data-layout` tells hydration which layout the server rendered.
 const LIST_ID: &str = "session-list";
 

@@ -171,7 +171,13 @@ pub async fn expiry_and_idle_selectors_end_what_they_name(store: SharedStore) {
         at: 1_000,
     };
     let mut ended = store
-        .end_sessions(&EndSelector::ExpiredAt(1_000), &system(EndReason::Expired))
+        .end_sessions(
+            &EndSelector::ExpiredAt {
+                at: 1_000,
+                limit: 100,
+            },
+            &system(EndReason::Expired),
+        )
         .await
         .expect("expired")
         .sessions;
@@ -181,6 +187,7 @@ pub async fn expiry_and_idle_selectors_end_what_they_name(store: SharedStore) {
             role,
             before,
             keep: vec![kept.id.clone()],
+            limit: 100,
         };
         ended.extend(
             store
@@ -203,6 +210,71 @@ pub async fn expiry_and_idle_selectors_end_what_they_name(store: SharedStore) {
     assert!(ended
         .iter()
         .all(|s| s.ended_by.as_deref() == Some("system")));
+}
+
+/// The sweep ends in batches: each call ends at most `limit` sessions under one change
+/// number, and the next call the rest.
+pub async fn sweep_selectors_end_at_most_their_limit_per_call(store: SharedStore) {
+    let alice = user(&store, "alice", Role::User).await;
+    let mut expiring = Vec::new();
+    for _ in 0..3 {
+        let mut session = new_session(Some(&alice), "10.0.0.1", "console", 0);
+        session.expires_at = 500;
+        expiring.push(store.insert_session(session).await.expect("insert").id);
+    }
+    let record = EndRecord {
+        reason: EndReason::Expired,
+        ended_by: "system".into(),
+        at: 1_000,
+    };
+    let expired = EndSelector::ExpiredAt {
+        at: 1_000,
+        limit: 2,
+    };
+    let first = store.end_sessions(&expired, &record).await.expect("first");
+    let second = store.end_sessions(&expired, &record).await.expect("second");
+    let third = store.end_sessions(&expired, &record).await.expect("third");
+    assert_eq!((first.sessions.len(), second.sessions.len()), (2, 1));
+    assert!(third.sessions.is_empty() && third.seq.is_none());
+    assert!(first.seq < second.seq, "each batch is its own change");
+    let mut ended: Vec<String> = first
+        .sessions
+        .iter()
+        .chain(&second.sessions)
+        .map(|s| s.id.clone())
+        .collect();
+    ended.sort();
+    expiring.sort();
+    assert_eq!(ended, expiring);
+
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        let session = new_session(Some(&alice), "10.0.0.1", "console", 0);
+        idle.push(store.insert_session(session).await.expect("insert").id);
+    }
+    let selector = EndSelector::IdleSince {
+        role: Role::User,
+        before: 100,
+        keep: vec![idle[0].clone()],
+        limit: 1,
+    };
+    let record = EndRecord {
+        reason: EndReason::Idle,
+        ..record
+    };
+    let mut ended = Vec::new();
+    for _ in 0..3 {
+        let batch = store.end_sessions(&selector, &record).await.expect("idle");
+        assert!(batch.sessions.len() <= 1);
+        ended.extend(batch.sessions.into_iter().map(|s| s.id));
+    }
+    ended.sort();
+    let mut want = vec![idle[1].clone(), idle[2].clone()];
+    want.sort();
+    assert_eq!(
+        ended, want,
+        "the kept session stays, the others end one per call"
+    );
 }
 
 pub async fn touches_move_last_seen_forward_only(store: SharedStore) {

@@ -84,6 +84,7 @@ macro_rules! backend_suite {
                 ends::ends_respect_scope_and_are_logged,
                 ends::an_end_returns_the_ended_sessions_as_stored,
                 ends::expiry_and_idle_selectors_end_what_they_name,
+                ends::sweep_selectors_end_at_most_their_limit_per_call,
                 ends::touches_move_last_seen_forward_only,
                 ends::creations_and_ends_share_the_change_log,
                 flags::flags_persist_filter_and_reach_history,
