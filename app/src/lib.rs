@@ -3,6 +3,7 @@
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod analytics_api;
+pub mod any_view;
 pub mod apps_api;
 pub mod browser;
 pub mod components;

@@ -2,6 +2,7 @@
 //! reasons in words (never colour alone), on console rows and cards and in history;
 //! and the warning My sessions gives the person whose session it is.
 
+use crate::any_view::IntoViewAny;
 use crate::format::flag_reasons;
 use leptos::prelude::*;
 use sessions_core::model::{Session, SessionFlag};
@@ -9,7 +10,7 @@ use sessions_core::model::{Session, SessionFlag};
 /// The badge and reasons, or nothing for a session that is not flagged.
 pub fn flag_note(flags: &[SessionFlag]) -> AnyView {
     if flags.is_empty() {
-        return ().into_any();
+        return ().into_view_any();
     }
     view! {
         <span class="flag-note">
@@ -18,7 +19,7 @@ pub fn flag_note(flags: &[SessionFlag]) -> AnyView {
             <span class="flag-reason">{flag_reasons(flags)}</span>
         </span>
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// "New sign-in from SE on Firefox / Windows": what the owner of a flagged session is

@@ -4,6 +4,7 @@
 //! The name comes from the button's own (partly hidden) text, not an `aria-label`: a
 //! label that leaves out the visible text fails WCAG 2.5.3 "label in name".
 
+use crate::any_view::IntoViewAny;
 use crate::format::mask_ip;
 use leptos::prelude::*;
 
@@ -34,13 +35,13 @@ pub fn IpToggle(ip: Signal<String>, shown: Signal<bool>, toggle: Callback<()>) -
             on:click=move |_| toggle.run(())
         >
             {move || if shown.get() {
-                ip.get().into_any()
+                ip.get().into_view_any()
             } else {
                 view! {
                     <span class="sr-only">"Show IP address"</span>
                     <span aria-hidden="true">{ip.with(|ip| mask_ip(ip))}</span>
                 }
-                .into_any()
+                .into_view_any()
             }}
         </button>
     }

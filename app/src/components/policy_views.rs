@@ -1,5 +1,6 @@
 //! Read-only views of the policy: what a change would end, and the ledger of changes.
 
+use crate::any_view::IntoViewAny;
 use crate::components::setting_row::display;
 use crate::components::settings_draft::Preview;
 use crate::error::AppError;
@@ -13,12 +14,12 @@ const USERS_SHOWN: usize = 10;
 #[component]
 pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
     move || match preview.get() {
-        Preview::Idle => view! { <p class="impact">"No unsaved changes."</p> }.into_any(),
+        Preview::Idle => view! { <p class="impact">"No unsaved changes."</p> }.into_view_any(),
         Preview::Checking => {
-            view! { <p class="impact">"Checking what saving would do…"</p> }.into_any()
+            view! { <p class="impact">"Checking what saving would do…"</p> }.into_view_any()
         }
         Preview::Invalid(message) => {
-            view! { <p class="impact invalid" role="alert">{message}</p> }.into_any()
+            view! { <p class="impact invalid" role="alert">{message}</p> }.into_view_any()
         }
         Preview::Ready(impact) if impact.sessions == 0 => view! {
             <div class="impact" data-ended="0">
@@ -26,7 +27,7 @@ pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
                 <ObservingNotes impact/>
             </div>
         }
-        .into_any(),
+        .into_view_any(),
         Preview::Ready(impact) => {
             let count = impact.sessions;
             let headline = if count == 1 {
@@ -50,9 +51,9 @@ pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join(", ");
             let own = if impact.includes_own {
-                view! { <strong class="own-affected">"Your own session is among them: you will be signed out."</strong> }.into_any()
+                view! { <strong class="own-affected">"Your own session is among them: you will be signed out."</strong> }.into_view_any()
             } else {
-                view! { <span>"Your own session is not affected."</span> }.into_any()
+                view! { <span>"Your own session is not affected."</span> }.into_view_any()
             };
             view! {
                 <div class="impact warning" role="status" data-ended=count.to_string()>
@@ -62,7 +63,7 @@ pub fn ImpactPanel(preview: RwSignal<Preview>) -> impl IntoView {
                     <ObservingNotes impact/>
                 </div>
             }
-            .into_any()
+            .into_view_any()
         }
     }
 }
@@ -90,8 +91,8 @@ pub fn SettingsChangesSection(
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match ledger.await {
-                        Ok(records) => view! { <SettingsChangeList records/> }.into_any(),
-                        Err(err) => view! { <p class="flash failure">{err.to_string()}</p> }.into_any(),
+                        Ok(records) => view! { <SettingsChangeList records/> }.into_view_any(),
+                        Err(err) => view! { <p class="flash failure">{err.to_string()}</p> }.into_view_any(),
                     }
                 })}
             </Transition>
@@ -102,7 +103,7 @@ pub fn SettingsChangesSection(
 #[component]
 pub fn SettingsChangeList(records: Vec<SettingsChangeRecord>) -> impl IntoView {
     if records.is_empty() {
-        return view! { <p class="empty">"No setting has been changed yet."</p> }.into_any();
+        return view! { <p class="empty">"No setting has been changed yet."</p> }.into_view_any();
     }
     view! {
         <ul class="change-list">
@@ -128,5 +129,5 @@ pub fn SettingsChangeList(records: Vec<SettingsChangeRecord>) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
-    .into_any()
+    .into_view_any()
 }

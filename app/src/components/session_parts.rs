@@ -2,6 +2,7 @@
 //! `session_views`). The moving parts (last seen, address, countdown, "ended") read the
 //! row's own signals, so a live event changes one cell, never the order of rows.
 
+use crate::any_view::IntoViewAny;
 use crate::components::confirm::skips_confirmation;
 use crate::components::flag_note::flag_note;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
@@ -102,7 +103,7 @@ fn checkbox(id: &str, name: &str, state: ViewState) -> AnyView {
             })
         />
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// The flags come from the moving parts: a live session's move can flag it.
@@ -121,12 +122,12 @@ fn user_cell(session: &Session, is_current: Signal<bool>, seen: ArcRwSignal<Seen
             {move || seen.with(|seen| flag_note(&seen.flags))}
         </div>
     }
-    .into_any()
+    .into_view_any()
 }
 
 fn status_badge(status: SessionStatus) -> AnyView {
     view! { <span class=format!("badge status-{}", status.as_str())>{status.label()}</span> }
-        .into_any()
+        .into_view_any()
 }
 
 fn ip_button(row: &Row, state: ViewState) -> AnyView {
@@ -142,7 +143,7 @@ fn ip_button(row: &Row, state: ViewState) -> AnyView {
         })
     });
     let ip = Signal::derive(move || seen.with(|seen| seen.last_ip.clone()));
-    view! { <IpToggle ip shown toggle/> }.into_any()
+    view! { <IpToggle ip shown toggle/> }.into_view_any()
 }
 
 /// The two-letter code (emoji flags are empty boxes on Linux and letters on Windows).
@@ -152,7 +153,7 @@ fn country_cell(code: Option<&str>) -> AnyView {
         .filter(|code| code.len() == 2)
         .map(str::to_ascii_uppercase)
         .unwrap_or_else(|| "—".into());
-    view! { <span class="country-code" title=title>{text}</span> }.into_any()
+    view! { <span class="country-code" title=title>{text}</span> }.into_view_any()
 }
 
 fn device_cell(session: &Session) -> AnyView {
@@ -170,7 +171,7 @@ fn device_cell(session: &Session) -> AnyView {
             <span class="sr-only">{summary}</span>
         </span>
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// Last seen and time left on two short lines; the exact times in the tooltip.
@@ -206,7 +207,7 @@ fn activity_cell(row: &Row, state: ViewState) -> AnyView {
             </span>
         </div>
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// The page that asks to confirm a Kill without the WASM (`pages::kill_confirm`).
@@ -235,7 +236,7 @@ fn kill_button(row: &Row, name: &str, state: ViewState) -> AnyView {
             </button>
         </form>
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// Guests have no user to end everything of: their menu has nothing and is left out,
@@ -243,7 +244,7 @@ fn kill_button(row: &Row, name: &str, state: ViewState) -> AnyView {
 fn row_menu(session: &Session, name: &str, state: ViewState) -> AnyView {
     let Some((target, user)) = UserTarget::of(session).zip(session.username.clone()) else {
         // The same box as "⋯", unseen, so the spacer can never drift from its width.
-        return view! { <span class="button small icon-button menu-spacer" aria-hidden="true">"⋯"</span> }.into_any();
+        return view! { <span class="button small icon-button menu-spacer" aria-hidden="true">"⋯"</span> }.into_view_any();
     };
     let label = format!("Kill all sessions of {user}");
     let on_choose = Callback::new(move |event: leptos::ev::MouseEvent| {
@@ -258,5 +259,5 @@ fn row_menu(session: &Session, name: &str, state: ViewState) -> AnyView {
             open_menus=state.open_menus
         />
     }
-    .into_any()
+    .into_view_any()
 }

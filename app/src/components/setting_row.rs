@@ -1,6 +1,7 @@
 //! One setting on the settings page: label, help and the control for its kind. In a
 //! role scope it shows the inherited default until the role overrides it.
 
+use crate::any_view::IntoViewAny;
 use crate::components::settings_draft::Drafts;
 use leptos::prelude::*;
 use sessions_core::catalogue::{SettingKey, SettingKind, SettingScope, SettingSpec, SettingValues};
@@ -119,7 +120,7 @@ fn control(
                 <span class="unit">{unit}</span>
             </span>
         }
-        .into_any(),
+        .into_view_any(),
         SettingKind::Limit { max } => view! {
             <span class="number-input">
                 <input id=id type="number" inputmode="numeric" min="0" max=max step="1" prop:value=move || shown.get()
@@ -127,12 +128,12 @@ fn control(
                 <span class="unit">"0 = no limit"</span>
             </span>
         }
-        .into_any(),
+        .into_view_any(),
         SettingKind::Toggle => view! {
             <input id=id type="checkbox" class="toggle" prop:checked=move || shown.get() == "true"
                 on:change=move |event| set(event_target_checked(&event).to_string())/>
         }
-        .into_any(),
+        .into_view_any(),
         SettingKind::Choice(choices) => view! {
             <select id=id prop:value=move || shown.get() on:change=move |event| set(event_target_value(&event))>
                 {choices.iter().map(|(stored, label)| view! {
@@ -140,12 +141,12 @@ fn control(
                 }).collect_view()}
             </select>
         }
-        .into_any(),
+        .into_view_any(),
         SettingKind::Ranges => view! {
             <textarea id=id rows="2" placeholder="e.g. 203.0.113.0/24, 2001:db8::/32" prop:value=move || shown.get()
                 on:input=move |event| set(event_target_value(&event))></textarea>
         }
-        .into_any(),
+        .into_view_any(),
     }
 }
 

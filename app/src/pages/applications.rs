@@ -2,6 +2,7 @@
 //! the API. Adding one shows its key once; revoking one stops its key and ends its
 //! live sessions.
 
+use crate::any_view::IntoViewAny;
 use crate::apps_api::{add_application, list_applications, revoke_application, AddedApplication};
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
@@ -81,10 +82,10 @@ pub fn ApplicationsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let _ = me.await;
                     match apps.await {
-                        Ok(list) => view! { <AppList apps=list on_revoke/> }.into_any(),
+                        Ok(list) => view! { <AppList apps=list on_revoke/> }.into_view_any(),
                         Err(err) => {
                             let text = Flash::from_error(&err).text();
-                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                            view! { <div class="flash failure" role="alert">{text}</div> }.into_view_any()
                         }
                     }
                 })}
@@ -174,7 +175,7 @@ fn NewKeyPanel(new_key: RwSignal<Option<AddedApplication>>) -> impl IntoView {
 fn AppList(apps: Vec<Application>, on_revoke: OnRevoke) -> impl IntoView {
     if apps.is_empty() {
         return view! { <p class="empty">"No application yet. Add one to get its API key."</p> }
-            .into_any();
+            .into_view_any();
     }
     let rows = apps
         .iter()
@@ -223,7 +224,7 @@ fn AppList(apps: Vec<Application>, on_revoke: OnRevoke) -> impl IntoView {
         </div>
         <ul class="session-cards">{cards}</ul>
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// The live count, linking to the console filtered by this application.
@@ -270,7 +271,9 @@ impl Facts {
 
     fn status(&self) -> AnyView {
         match self.revoked_at {
-            None => view! { <span class="badge status-authenticated">"Active"</span> }.into_any(),
+            None => {
+                view! { <span class="badge status-authenticated">"Active"</span> }.into_view_any()
+            }
             Some(at) => {
                 let by = self
                     .revoked_by
@@ -278,7 +281,7 @@ impl Facts {
                     .map(|by| format!(" by {by}"))
                     .unwrap_or_default();
                 let title = format!("{}{by}", utc(at));
-                view! { <span class="badge status-guest" title=title>{format!("Revoked {}", &utc(at)[..10])}</span> }.into_any()
+                view! { <span class="badge status-guest" title=title>{format!("Revoked {}", &utc(at)[..10])}</span> }.into_view_any()
             }
         }
     }
@@ -294,7 +297,7 @@ impl Facts {
                 on:click=move |event| on_revoke.run((name.clone(), live, skips_confirmation(&event)))>
                 "Revoke"
             </button>
-        }.into_any())
+        }.into_view_any())
     }
 }
 

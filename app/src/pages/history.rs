@@ -1,6 +1,7 @@
 //! `/admin/history`: every ended session (who ended it and why) and every settings
 //! change, newest first, with filters and pages.
 
+use crate::any_view::IntoViewAny;
 use crate::browser::{after, local_datetime_ms};
 use crate::components::flag_note::flag_note;
 use crate::components::flash::Flash;
@@ -91,10 +92,10 @@ pub fn HistoryPage() -> impl IntoView {
                         && from.get_untracked().is_empty()
                         && until.get_untracked().is_empty());
                     match history.await {
-                        Ok(page) => view! { <HistoryList page cursors now filtered/> }.into_any(),
+                        Ok(page) => view! { <HistoryList page cursors now filtered/> }.into_view_any(),
                         Err(err) => {
                             let text = Flash::from_error(&err).text();
-                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                            view! { <div class="flash failure" role="alert">{text}</div> }.into_view_any()
                         }
                     }
                 })}
@@ -128,7 +129,7 @@ fn HistoryList(
             "No ended sessions yet."
         };
         return view! { <p class="history-total">{heading}</p><p class="empty">{empty}</p> }
-            .into_any();
+            .into_view_any();
     }
     let rows = sessions
         .iter()
@@ -196,7 +197,7 @@ fn HistoryList(
             }>"Next page"</button>
         </nav>
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// The end of one session, as text.

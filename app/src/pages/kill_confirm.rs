@@ -2,6 +2,7 @@
 //! is a small form that lands here when the console's WASM has not loaded yet (a slow
 //! phone) or JavaScript is off; with the WASM, Kill opens the dialog instead.
 
+use crate::any_view::IntoViewAny;
 use crate::components::flash::Flash;
 use crate::components::form_feedback::form_error;
 use crate::components::kill_text::{kill_detail, kill_title};
@@ -44,13 +45,13 @@ pub fn KillConfirmPage() -> impl IntoView {
                                     </form>
                                 </section>
                             }
-                            .into_any()
+                            .into_view_any()
                         }
                         Err(err) => view! {
                             <div class="flash failure" role="alert">{Flash::from_error(&err).text()}</div>
                             <a class="button" href="/admin/sessions">"Back to all sessions"</a>
                         }
-                        .into_any(),
+                        .into_view_any(),
                     }
                 })}
             </Suspense>

@@ -1,5 +1,6 @@
 //! `/account/sessions`: the signed-in person's own devices, live.
 
+use crate::any_view::IntoViewAny;
 use crate::browser::after;
 use crate::components::confirm::{skips_confirmation, ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::confirm_password_form::ConfirmPasswordForm;
@@ -145,11 +146,11 @@ pub fn MySessionsPage() -> impl IntoView {
                             .into_iter()
                             .map(|session| view! { <DeviceCard session now current on_sign_out/> })
                             .collect_view()
-                            .into_any(),
+                            .into_view_any(),
                         Err(err) => {
                             let text = err.to_string();
                             let _ = Flash::from_error(&err);
-                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                            view! { <div class="flash failure" role="alert">{text}</div> }.into_view_any()
                         }
                     }
                 })}
@@ -206,7 +207,7 @@ fn DeviceCard(
             </div>
             <div class="device-action">
                 {move || if is_current.get() {
-                    view! { <span class="badge this-device">"This device"</span> }.into_any()
+                    view! { <span class="badge this-device">"This device"</span> }.into_view_any()
                 } else {
                     let id = id.clone();
                     // A form for pages without their WASM; with it, the dialog asks first.
@@ -220,7 +221,7 @@ fn DeviceCard(
                                 "Sign out"
                             </button>
                         </form>
-                    }.into_any()
+                    }.into_view_any()
                 }}
             </div>
         </article>

@@ -6,6 +6,7 @@
 //! A route's `data()` runs before its chunk arrives; our pages start their own
 //! resources, whose data the server already sent with the page, so it has nothing to do.
 
+use crate::any_view::IntoViewAny;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
@@ -34,7 +35,7 @@ macro_rules! lazy_page {
                 // The page is ready once its own chunk has run and hydrated: the App's
                 // effects run before that, while the chunk is still on its way.
                 Effect::new(|_| crate::browser::mark_hydrated());
-                view! { <$page/> }.into_any()
+                view! { <$page/> }.into_view_any()
             }
         }
     };

@@ -2,6 +2,7 @@
 //! would end. Edits are drafts until "Save" sends them all in one call, which the
 //! server applies all or nothing.
 
+use crate::any_view::IntoViewAny;
 use crate::browser::after;
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::flash::{Flash, FlashMessage};
@@ -165,11 +166,11 @@ pub fn SettingsPage() -> impl IntoView {
                                         </section>
                                     }).collect_view()
                                 }}
-                            }.into_any()
+                            }.into_view_any()
                         }
                         Err(err) => {
                             let text = Flash::from_error(&err).text();
-                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                            view! { <div class="flash failure" role="alert">{text}</div> }.into_view_any()
                         }
                     }
                 })}

@@ -1,6 +1,7 @@
 //! The console's list under its toolbar: the rows as a table or as cards (never both),
 //! the pager, and the sort picker the cards use in place of column headers.
 
+use crate::any_view::IntoViewAny;
 use crate::components::live_list::LiveList;
 use crate::components::session_parts::ViewState;
 use crate::components::session_views::{SessionCards, SessionTable};
@@ -33,9 +34,9 @@ pub(super) fn SessionList(
             fallback=|| view! { <p class="empty">"No live session matches."</p> }
         >
             {move || if narrow.get() {
-                view! { <SessionCards rows state/> }.into_any()
+                view! { <SessionCards rows state/> }.into_view_any()
             } else {
-                view! { <SessionTable rows state sort dir on_sort/> }.into_any()
+                view! { <SessionTable rows state sort dir on_sort/> }.into_view_any()
             }}
         </Show>
         <nav class="pager" aria-label="Pages">

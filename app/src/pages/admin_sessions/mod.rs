@@ -5,6 +5,7 @@
 mod actions;
 mod list;
 
+use crate::any_view::IntoViewAny;
 use crate::browser::{after, focus_leaves, viewport_is_narrow};
 use crate::components::confirm::{ActionGuard, ConfirmDialog, Confirmation};
 use crate::components::console_url::{default_dir, query_from_params, query_to_search};
@@ -378,11 +379,11 @@ pub fn AdminSessionsPage() -> impl IntoView {
                         match page {
                             Ok(page) => {
                                 list.load(page, loaded_query);
-                                view! { <SessionList list state narrow query on_sort on_page/> }.into_any()
+                                view! { <SessionList list state narrow query on_sort on_page/> }.into_view_any()
                             }
                             Err(err) => {
                                 let text = Flash::from_error(&err).text();
-                                view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                                view! { <div class="flash failure" role="alert">{text}</div> }.into_view_any()
                             }
                         }
                     })}

@@ -5,6 +5,7 @@
 //! has its own; lines also differ by dash, for eyes that do not tell the colours apart.
 
 use super::svg::{line_path, lone_points, nice_max, tick_label, ticks, Scale};
+use crate::any_view::IntoViewAny;
 use leptos::prelude::*;
 use sessions_core::model::Millis;
 
@@ -127,7 +128,7 @@ pub fn LineChart(
     }
     // Erased: the typed view of a chart is deep enough to overflow the compiler's
     // query depth once several are nested in the page.
-    .into_any()
+    .into_view_any()
 }
 
 /// The name of a chart's table box: it scrolls, so it takes keyboard focus (arrow
@@ -207,7 +208,7 @@ pub fn BarChart(
                 <p class="empty">"Nothing in this period."</p>
             </figure>
         }
-        .into_any();
+        .into_view_any();
     }
     let shown = top_bars(&entries);
     let max = shown.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1) as f64;
@@ -258,7 +259,7 @@ pub fn BarChart(
             </details>
         </figure>
     }
-    .into_any()
+    .into_view_any()
 }
 
 /// The largest `MAX_BARS - 1` and the rest as "Other" when there are too many.

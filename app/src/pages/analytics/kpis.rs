@@ -3,6 +3,7 @@
 //! hover text. Numbers are written as `sessions analytics` prints them (`KpiName::format_value`), and carried
 //! exactly in `data-*` attributes for tests and scripts.
 
+use crate::any_view::IntoViewAny;
 use leptos::prelude::*;
 use sessions_core::analytics::{format_change, Kpi};
 
@@ -31,7 +32,7 @@ pub fn KpiCards(kpis: Vec<Kpi>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <ul class="kpis">{cards}</ul> }.into_any()
+    view! { <ul class="kpis">{cards}</ul> }.into_view_any()
 }
 
 fn trend_class(change: Option<f64>) -> &'static str {

@@ -14,6 +14,7 @@ pub mod query;
 pub mod svg;
 
 use crate::analytics_api::{analytics_report, AnalyticsView};
+use crate::any_view::IntoViewAny;
 use crate::apps_api::list_applications;
 use crate::components::flash::Flash;
 use crate::pages::{page_title, PageHeading, TopBar};
@@ -80,10 +81,10 @@ pub fn AnalyticsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let _ = me.await;
                     match data.await {
-                        Ok(view) => view! { <Dashboard view/> }.into_any(),
+                        Ok(view) => view! { <Dashboard view/> }.into_view_any(),
                         Err(err) => {
                             let text = Flash::from_error(&err).text();
-                            view! { <div class="flash failure" role="alert">{text}</div> }.into_any()
+                            view! { <div class="flash failure" role="alert">{text}</div> }.into_view_any()
                         }
                     }
                 })}
