@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::pages::analytics::query::AnalyticsQuery;
+use crate::wire::JsonAnswer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
@@ -22,7 +23,7 @@ pub struct AnalyticsView {
 
 /// The report asked for. A read the page makes by itself (on load, on a live
 /// change): it never counts as the admin's activity.
-#[server(prefix = "/rpc", endpoint = "analytics_report", input = Json)]
+#[server(prefix = "/rpc", endpoint = "analytics_report", output = JsonAnswer, input = Json)]
 pub async fn analytics_report(query: AnalyticsQuery) -> Result<AnalyticsView, AppError> {
     require_admin_viewing().await?;
     let engine = engine()?;

@@ -3,6 +3,7 @@
 //! `policy_api`. A new key leaves the server once, in the answer to `add_application`.
 
 use crate::error::AppError;
+use crate::wire::JsonAnswer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
@@ -21,14 +22,14 @@ pub struct AddedApplication {
 }
 
 /// Every application, revoked ones included, with its live sessions.
-#[server(prefix = "/rpc", endpoint = "list_applications", input = Json)]
+#[server(prefix = "/rpc", endpoint = "list_applications", output = JsonAnswer, input = Json)]
 pub async fn list_applications() -> Result<Vec<Application>, AppError> {
     require_admin_viewing().await?;
     Ok(engine()?.list_applications().await?)
 }
 
 /// Adds an application; a bad or taken name is refused with the engine's message.
-#[server(prefix = "/rpc", endpoint = "add_application", input = Json)]
+#[server(prefix = "/rpc", endpoint = "add_application", output = JsonAnswer, input = Json)]
 pub async fn add_application(name: String) -> Result<AddedApplication, AppError> {
     let admin = require_admin().await?;
     let created = engine()?
@@ -41,7 +42,7 @@ pub async fn add_application(name: String) -> Result<AddedApplication, AppError>
 }
 
 /// Revokes an application's key and ends its live sessions; returns how many ended.
-#[server(prefix = "/rpc", endpoint = "revoke_application", input = Json)]
+#[server(prefix = "/rpc", endpoint = "revoke_application", output = JsonAnswer, input = Json)]
 pub async fn revoke_application(name: String) -> Result<u32, AppError> {
     let admin = require_admin().await?;
     let (_, ended) = engine()?

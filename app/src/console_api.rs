@@ -3,6 +3,7 @@
 //! on the server and trusts nothing the browser says about whose sessions it may touch.
 
 use crate::error::AppError;
+use crate::wire::JsonAnswer;
 use leptos::prelude::*;
 use sessions_core::model::{Facets, Session};
 
@@ -19,7 +20,7 @@ use sessions_core::{
 
 /// The values of the console's filter chips, each with its count of live sessions
 /// (admins only). `""` in `countries` stands for "unknown".
-#[server(prefix = "/rpc", endpoint = "session_facets")]
+#[server(prefix = "/rpc", endpoint = "session_facets", output = JsonAnswer)]
 pub async fn session_facets() -> Result<Facets, AppError> {
     require_admin_viewing().await?;
     Ok(engine()?.facets().await?)
@@ -27,7 +28,7 @@ pub async fn session_facets() -> Result<Facets, AppError> {
 
 /// One live session by its id (admins only): the one a Kill without JavaScript asks
 /// to confirm.
-#[server(prefix = "/rpc", endpoint = "live_session")]
+#[server(prefix = "/rpc", endpoint = "live_session", output = JsonAnswer)]
 pub async fn live_session(id: String) -> Result<Session, AppError> {
     require_admin_viewing().await?;
     let gone = || AppError::NotFound("This session has ended or does not exist.".into());
@@ -38,7 +39,7 @@ pub async fn live_session(id: String) -> Result<Session, AppError> {
 
 /// Ends every live session of one user (admins only) and returns how many ended. The
 /// calling admin's own current session survives unless `include_mine`, as for Kill all.
-#[server(prefix = "/rpc", endpoint = "kill_user_sessions")]
+#[server(prefix = "/rpc", endpoint = "kill_user_sessions", output = JsonAnswer)]
 pub async fn kill_user_sessions(user_id: i64, include_mine: bool) -> Result<u32, AppError> {
     let admin = Actor::admin(&*require_admin().await?)?;
     let engine = engine()?;
@@ -77,7 +78,7 @@ impl UserTarget {
 
 /// Ends every live session of one user of an application (admins only) and returns how
 /// many ended. The admin's own console session is never among them.
-#[server(prefix = "/rpc", endpoint = "kill_app_user_sessions")]
+#[server(prefix = "/rpc", endpoint = "kill_app_user_sessions", output = JsonAnswer)]
 pub async fn kill_app_user_sessions(application: String, user_id: String) -> Result<u32, AppError> {
     let admin = require_admin().await?;
     let engine = engine()?;
@@ -99,7 +100,7 @@ pub async fn kill_app_user_sessions(application: String, user_id: String) -> Res
 /// ended: all of them with `sign_out_others`, none without. The current session always
 /// stays. `repeat` is checked here too, not only in the form, so a script gets the same
 /// answer as the page.
-#[server(prefix = "/rpc", endpoint = "change_password")]
+#[server(prefix = "/rpc", endpoint = "change_password", output = JsonAnswer)]
 pub async fn change_password(
     current: String,
     new: String,

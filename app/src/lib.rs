@@ -19,6 +19,7 @@ pub mod policy_api;
 #[cfg(feature = "ssr")]
 pub mod server_ctx;
 pub mod sessions_api;
+pub mod wire;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};

@@ -4,6 +4,7 @@
 //! `console_api`.)
 
 use crate::error::AppError;
+use crate::wire::JsonAnswer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
@@ -34,7 +35,7 @@ pub struct SaveOutcome {
 #[cfg(feature = "ssr")]
 const SETTINGS_CHANGES_PAGE: i64 = 50;
 
-#[server(prefix = "/rpc", endpoint = "get_settings", input = Json)]
+#[server(prefix = "/rpc", endpoint = "get_settings", output = JsonAnswer, input = Json)]
 pub async fn get_settings() -> Result<SettingsView, AppError> {
     require_admin_viewing().await?;
     let engine = engine()?;
@@ -45,7 +46,7 @@ pub async fn get_settings() -> Result<SettingsView, AppError> {
 }
 
 /// What saving `changes` would end now; refuses invalid values exactly as saving would.
-#[server(prefix = "/rpc", endpoint = "preview_settings", input = Json)]
+#[server(prefix = "/rpc", endpoint = "preview_settings", output = JsonAnswer, input = Json)]
 pub async fn preview_settings(changes: Vec<SettingChange>) -> Result<Impact, AppError> {
     let admin = require_admin().await?;
     Ok(engine()?
@@ -55,7 +56,7 @@ pub async fn preview_settings(changes: Vec<SettingChange>) -> Result<Impact, App
 
 /// Saves every change or none, and applies it at once. A change that ends sessions
 /// needs the password entered recently (`password` when it was not).
-#[server(prefix = "/rpc", endpoint = "save_settings", input = Json)]
+#[server(prefix = "/rpc", endpoint = "save_settings", output = JsonAnswer, input = Json)]
 pub async fn save_settings(
     changes: Vec<SettingChange>,
     #[server(default)] password: String,
@@ -84,14 +85,14 @@ pub async fn save_settings(
 }
 
 /// Ended sessions, newest first.
-#[server(prefix = "/rpc", endpoint = "session_history", input = Json)]
+#[server(prefix = "/rpc", endpoint = "session_history", output = JsonAnswer, input = Json)]
 pub async fn session_history(query: HistoryQuery) -> Result<HistoryPage, AppError> {
     require_admin_viewing().await?;
     Ok(engine()?.history(&query).await?)
 }
 
 /// The ledger of settings changes, newest first.
-#[server(prefix = "/rpc", endpoint = "settings_changes", input = Json)]
+#[server(prefix = "/rpc", endpoint = "settings_changes", output = JsonAnswer, input = Json)]
 pub async fn settings_changes() -> Result<Vec<SettingsChangeRecord>, AppError> {
     require_admin_viewing().await?;
     Ok(engine()?

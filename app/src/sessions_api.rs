@@ -3,6 +3,7 @@
 //! sends is never trusted to say whose sessions it may touch.
 
 use crate::error::AppError;
+use crate::wire::JsonAnswer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sessions_core::model::{ListQuery, Role, SessionPage};
@@ -38,7 +39,7 @@ pub fn landing_path(role: Role) -> &'static str {
 /// Signs in; a session the browser still holds ends, and a form sent again with its
 /// used `nonce` opens nothing (see `Engine::sign_in_form`). Without a nonce (a
 /// script), every call is a new sign-in.
-#[server(prefix = "/rpc", endpoint = "sign_in")]
+#[server(prefix = "/rpc", endpoint = "sign_in", output = JsonAnswer)]
 pub async fn sign_in(
     username: String,
     password: String,
@@ -59,7 +60,7 @@ pub async fn sign_in(
     Ok(target.to_owned())
 }
 
-#[server(prefix = "/rpc", endpoint = "sign_out")]
+#[server(prefix = "/rpc", endpoint = "sign_out", output = JsonAnswer)]
 pub async fn sign_out() -> Result<(), AppError> {
     let engine = engine()?;
     set_cookie(&engine.cookies().clear());
@@ -73,7 +74,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/rpc", endpoint = "whoami")]
+#[server(prefix = "/rpc", endpoint = "whoami", output = JsonAnswer)]
 pub async fn whoami() -> Result<Me, AppError> {
     let session = viewing_session().await?;
     Ok(Me {
@@ -84,14 +85,14 @@ pub async fn whoami() -> Result<Me, AppError> {
 }
 
 /// One page of every live session (admins only).
-#[server(prefix = "/rpc", endpoint = "list_sessions")]
+#[server(prefix = "/rpc", endpoint = "list_sessions", output = JsonAnswer)]
 pub async fn list_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
     let admin = Actor::admin(&*require_admin_viewing().await?)?;
     Ok(engine()?.list(&admin, &query).await?)
 }
 
 /// Ends the given sessions (admins only). Returns how many were live and ended.
-#[server(prefix = "/rpc", endpoint = "kill_sessions")]
+#[server(prefix = "/rpc", endpoint = "kill_sessions", output = JsonAnswer)]
 pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
     let admin = Actor::admin(&*require_admin().await?)?;
     if ids.is_empty() {
@@ -107,7 +108,7 @@ pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
 }
 
 /// Ends every live session; the caller's own survives unless `include_mine`.
-#[server(prefix = "/rpc", endpoint = "kill_all")]
+#[server(prefix = "/rpc", endpoint = "kill_all", output = JsonAnswer)]
 pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
     let admin = Actor::admin(&*require_admin().await?)?;
     let ended = engine()?
@@ -117,7 +118,7 @@ pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
 }
 
 /// The caller's own live sessions.
-#[server(prefix = "/rpc", endpoint = "my_sessions")]
+#[server(prefix = "/rpc", endpoint = "my_sessions", output = JsonAnswer)]
 pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
     let me = Actor::account(&*viewing_session().await?)?;
     Ok(engine()?.list(&me, &query).await?)
@@ -126,7 +127,7 @@ pub async fn my_sessions(query: ListQuery) -> Result<SessionPage, AppError> {
 /// Signs out some of the caller's own sessions. Ids of anyone else's sessions are
 /// outside the caller's reach, so they are neither ended nor revealed. Needs the
 /// password entered recently (`password` when it was not).
-#[server(prefix = "/rpc", endpoint = "sign_out_sessions")]
+#[server(prefix = "/rpc", endpoint = "sign_out_sessions", output = JsonAnswer)]
 pub async fn sign_out_sessions(
     ids: Vec<String>,
     #[server(default)] password: String,
@@ -153,7 +154,7 @@ pub async fn sign_out_sessions(
 
 /// Signs out every session of the caller's except the current one. Needs the password
 /// entered recently (`password` when it was not).
-#[server(prefix = "/rpc", endpoint = "sign_out_others")]
+#[server(prefix = "/rpc", endpoint = "sign_out_others", output = JsonAnswer)]
 pub async fn sign_out_others(#[server(default)] password: String) -> Result<u32, AppError> {
     let session = current_session().await?;
     let me = Actor::account(&session)?;
@@ -168,7 +169,7 @@ pub async fn sign_out_others(#[server(default)] password: String) -> Result<u32,
 /// Confirms the caller's password, whether or not it was entered recently: the way a
 /// page without its WASM answers "enter your password" before sending a sign-out
 /// again (with the WASM, the dialog sends the password along with the action).
-#[server(prefix = "/rpc", endpoint = "confirm_password")]
+#[server(prefix = "/rpc", endpoint = "confirm_password", output = JsonAnswer)]
 pub async fn confirm_password(password: String) -> Result<(), AppError> {
     let session = current_session().await?;
     engine()?
@@ -216,7 +217,7 @@ pub fn my_sessions_done(what: &str, count: u32) -> String {
 /// counts as their activity, so reading and working on an open page keeps the
 /// session alive while an untouched tab still goes idle. Pages send it at most once a
 /// minute.
-#[server(prefix = "/rpc", endpoint = "still_here")]
+#[server(prefix = "/rpc", endpoint = "still_here", output = JsonAnswer)]
 pub async fn still_here() -> Result<(), AppError> {
     current_session().await?;
     Ok(())
