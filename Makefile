@@ -58,14 +58,15 @@ TEST_PACKAGES := -p sessions-core -p app -p server --features app/ssr
 TEST_RELEASE_PROFILE := CARGO_PROFILE_RELEASE_LTO=thin CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
 # Formatting, no modules importing each other in a circle, lints (server side and
-# browser side), and the unit tests (the app crate's included). Clippy's browser pass
-# uses its own target dir (as cargo-leptos does) so the two feature sets of `app` never
-# share build artefacts.
+# browser side), and the unit tests (the app crate's included). `app` is named in both
+# clippy passes: clippy lints only the packages it is given, and clippy.toml's rule is
+# about the app's code. Clippy's browser pass uses its own target dir (as cargo-leptos
+# does) so the two feature sets of `app` never share build artefacts.
 check:
 	cargo fmt --all --check
 	python3 scripts/import_circles.py app/src core/src server/src frontend/src
-	cargo clippy -p sessions-core -p server --all-targets -- -D warnings
-	cargo clippy -p frontend --lib --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
+	cargo clippy $(TEST_PACKAGES) --all-targets -- -D warnings
+	cargo clippy -p frontend -p app --lib --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 	cargo test $(TEST_PACKAGES) --lib
 
 # Everything: engine tests, server integration tests (they start the real binary),

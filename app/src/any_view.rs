@@ -23,6 +23,8 @@ pub trait IntoViewAny {
 }
 
 impl<V: RenderHtml + 'static> IntoViewAny for V {
+    // The one place `.into_any()` is meant (clippy.toml disallows it elsewhere).
+    #[allow(clippy::disallowed_methods)]
     fn into_view_any(self) -> AnyView {
         SyncHydrated(self).into_any()
     }
