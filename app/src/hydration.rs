@@ -54,14 +54,34 @@ fn built_file_names(options: &LeptosOptions) -> (String, String) {
                 .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
                 .unwrap_or_else(|| options.hash_file.as_ref().into());
             let hashes = std::fs::read_to_string(hash_file).unwrap_or_default();
-            let hashed = |kind: &str| {
-                hashes
-                    .lines()
-                    .find_map(|line| line.trim().strip_prefix(kind))
-                    .map(|hash| format!("{name}.{}", hash.trim()))
-                    .unwrap_or_else(|| name.clone())
+            let hashed = |kind: &str| match hash_of(&hashes, kind) {
+                Some(hash) => format!("{name}.{hash}"),
+                None => name.clone(),
             };
-            (hashed("js:"), hashed("wasm:"))
+            (hashed("js"), hashed("wasm"))
         })
         .clone()
+}
+
+/// The hash cargo-leptos wrote for one kind of built file (`js`, `wasm`, `css`…) in
+/// the text of its hash file, whose lines read `KIND: HASH`.
+pub fn hash_of<'a>(hashes: &'a str, kind: &str) -> Option<&'a str> {
+    hashes.lines().find_map(|line| {
+        let (found, hash) = line.split_once(':')?;
+        (found.trim() == kind).then(|| hash.trim())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hash_of;
+
+    #[test]
+    fn reads_each_kind_of_the_hash_file() {
+        let hashes = "js: abc\nwasm: def\n css:ghi \n";
+        assert_eq!(hash_of(hashes, "js"), Some("abc"));
+        assert_eq!(hash_of(hashes, "wasm"), Some("def"));
+        assert_eq!(hash_of(hashes, "css"), Some("ghi"));
+        assert_eq!(hash_of(hashes, "split"), None);
+    }
 }

@@ -77,10 +77,7 @@ fn check_hashed_files(hash_file: Option<&Path>, pkg: &Path) {
         return;
     };
     let text = std::fs::read_to_string(hash_file).unwrap_or_default();
-    let wasm_hash = text
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("wasm:"))
-        .map(str::trim);
+    let wasm_hash = app::hydration::hash_of(&text, "wasm");
     let found = wasm_hash.is_some_and(|hash| {
         std::fs::read_dir(pkg)
             .into_iter()
