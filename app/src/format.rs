@@ -146,19 +146,9 @@ pub fn display_user(session: &Session) -> String {
     session.username.clone().unwrap_or_else(|| "Guest".into())
 }
 
-/// A country code with its flag ("🇳🇱 NL"), or "—" when unknown.
+/// A country's two-letter code ("NL"), or "—" when unknown.
 pub fn country(code: Option<&str>) -> String {
-    match code.and_then(country_code) {
-        Some(code) => {
-            // Regional indicator symbols: 'A' → U+1F1E6, and so on; a pair shows as a flag.
-            let flag: String = code
-                .chars()
-                .filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32)))
-                .collect();
-            format!("{flag} {code}")
-        }
-        None => "—".into(),
-    }
+    code.and_then(country_code).unwrap_or_else(|| "—".into())
 }
 
 /// The tooltip of a country cell: the code, or "Unknown".
@@ -217,13 +207,9 @@ mod tests {
     }
 
     #[test]
-    fn countries_with_flags() {
-        assert_eq!(country(Some("NL")), "\u{1F1F3}\u{1F1F1} NL");
-        assert_eq!(
-            country(Some("de")),
-            "\u{1F1E9}\u{1F1EA} DE",
-            "lower case is read as the code"
-        );
+    fn countries_as_codes() {
+        assert_eq!(country(Some("NL")), "NL");
+        assert_eq!(country(Some("de")), "DE", "lower case is read as the code");
         assert_eq!(country_title(Some("NL")), "NL");
         for unknown in [None, Some(""), Some("NLD"), Some("1A")] {
             assert_eq!(country(unknown), "—", "{unknown:?}");

@@ -25,6 +25,7 @@ test.describe("suspicious-session flags", () => {
     const flagged = sessionEntry(page, away.id);
     await expect(flagged.locator(".badge.flagged")).toHaveText("Flagged");
     await expect(flagged).toContainText("First sign-in from SE in 30 days");
+    await expect(flagged.locator(".country-code")).toHaveText("SE");
     await expect(sessionEntry(page, home.id)).toBeVisible();
     await expect(sessionEntry(page, home.id).locator(".badge.flagged")).toHaveCount(0);
 
@@ -56,6 +57,10 @@ test.describe("suspicious-session flags", () => {
     const past = page.locator(`[data-session-id="${away.id}"]:visible`);
     await expect(past.locator(".badge.flagged")).toHaveText("Flagged");
     await expect(past).toContainText("First sign-in from SE in 30 days");
+    // The country reads as in the console: the code, not an emoji flag (empty boxes on
+    // Linux, letters on Windows).
+    await expect(past.locator(".country-code")).toHaveText("SE");
+    await expect(past.locator(".country-code")).toHaveAttribute("title", "SE");
   });
 
   test("My sessions warns about a flagged sign-in on another device", async ({ page, baseURL }) => {

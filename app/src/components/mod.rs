@@ -1,6 +1,7 @@
 pub mod confirm;
 pub mod confirm_password_form;
 pub mod console_url;
+pub mod country_code;
 pub mod filter_chips;
 pub mod flag_note;
 pub mod flash;

@@ -4,13 +4,14 @@
 
 use crate::any_view::IntoViewAny;
 use crate::components::confirm::skips_confirmation;
+use crate::components::country_code::CountryCode;
 use crate::components::flag_note::flag_note;
 use crate::components::icons::{BrowserIcon, DeviceIcon, OsIcon};
 use crate::components::ip_address::IpToggle;
 use crate::components::live_list::{Row, Seen};
 use crate::components::row_menu::{MenuItem, RowMenu};
 use crate::console_api::UserTarget;
-use crate::format::{agent_summary, ago, country_title, display_user, time_left, utc};
+use crate::format::{agent_summary, ago, display_user, time_left, utc};
 use leptos::prelude::*;
 use sessions_core::model::{Session, SessionStatus};
 use std::collections::HashSet;
@@ -81,7 +82,7 @@ impl SessionParts {
             user: user_cell(&session, is_current, row.seen.clone()),
             status: status_badge(session.status),
             ip: ip_button(row, state),
-            country: country_cell(session.country.as_deref()),
+            country: view! { <CountryCode code=session.country.clone()/> }.into_view_any(),
             device: device_cell(&session),
             activity: activity_cell(row, state),
             kill: kill_button(row, &name, state),
@@ -144,16 +145,6 @@ fn ip_button(row: &Row, state: ViewState) -> AnyView {
     });
     let ip = Signal::derive(move || seen.with(|seen| seen.last_ip.clone()));
     view! { <IpToggle ip shown toggle/> }.into_view_any()
-}
-
-/// The two-letter code (emoji flags are empty boxes on Linux and letters on Windows).
-fn country_cell(code: Option<&str>) -> AnyView {
-    let title = country_title(code);
-    let text = code
-        .filter(|code| code.len() == 2)
-        .map(str::to_ascii_uppercase)
-        .unwrap_or_else(|| "—".into());
-    view! { <span class="country-code" title=title>{text}</span> }.into_view_any()
 }
 
 fn device_cell(session: &Session) -> AnyView {

@@ -3,11 +3,12 @@
 
 use crate::any_view::IntoViewAny;
 use crate::browser::{after, local_datetime_ms};
+use crate::components::country_code::CountryCode;
 use crate::components::flag_note::flag_note;
 use crate::components::flash::Flash;
 use crate::components::ip_address::IpAddress;
 use crate::components::policy_views::SettingsChangesSection;
-use crate::format::{agent_summary, ago, country, display_user, utc};
+use crate::format::{agent_summary, ago, display_user, utc};
 use crate::pages::{page_title, ticking_now, PageHeading, TopBar};
 use crate::policy_api::{session_history, settings_changes};
 use crate::sessions_api::whoami;
@@ -148,7 +149,7 @@ fn HistoryList(
                     <td class="reason">{facts.reason}</td>
                     <td>{facts.ended_by.clone()}</td>
                     <td class="ip"><IpAddress ip=session.last_ip.clone()/></td>
-                    <td>{country(session.country.as_deref())}</td>
+                    <td><CountryCode code=session.country.clone()/></td>
                     <td class="agent-text">{agent_summary(session)}</td>
                 </tr>
             }
@@ -170,7 +171,7 @@ fn HistoryList(
                 <dl class="card-facts">
                     <dt>"Ended"</dt><dd title=facts.ended_exact.clone()>{ended}</dd>
                     <dt>"Ended by"</dt><dd>{facts.ended_by}</dd>
-                    <dt>"IP"</dt><dd><IpAddress ip=session.last_ip.clone()/>" "{country(session.country.as_deref())}</dd>
+                    <dt>"IP"</dt><dd><IpAddress ip=session.last_ip.clone()/>" "<CountryCode code=session.country.clone()/></dd>
                     <dt>"Device"</dt><dd>{agent_summary(session)}</dd>
                 </dl>
             </li>

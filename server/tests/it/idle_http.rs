@@ -3,7 +3,7 @@
 //! may keep its session from going idle. What the person does (a page load, an action,
 //! the page's "still here" after a click) does.
 
-use crate::support::{cli_ok, refusal_reason, TestServer};
+use crate::support::{cli_ok, json, refusal_reason, Delivery, TestServer};
 use std::time::{Duration, Instant};
 
 const USERS: &[(&str, &str, &str)] = &[("admin", "admin", "admin-password-1")];
@@ -36,7 +36,7 @@ async fn an_untouched_console_tab_goes_idle_on_time_whatever_it_refreshes() {
     );
     let watcher = server.sign_in("admin", "admin-password-1").await.cookie;
     let signed_in = Instant::now();
-    let _live = server
+    let mut live = server
         .live(Some(&watcher))
         .await
         .expect("live channel opens");
@@ -68,6 +68,16 @@ async fn an_untouched_console_tab_goes_idle_on_time_whatever_it_refreshes() {
     assert!(
         after >= IDLE,
         "ended after {after:?}, before its idle timeout"
+    );
+    // The channel that was open all along is told why, as for a kill, then closed.
+    let events = live.until(|event| event["type"] == "signed_out").await;
+    assert_eq!(
+        events.last(),
+        Some(&json(r#"{"type":"signed_out","reason":"idle"}"#))
+    );
+    assert!(
+        matches!(live.next().await, Delivery::Closed(_)),
+        "the server closes the channel"
     );
     // The working admin, whose clicks counted, is still signed in.
     assert_eq!(server.call("whoami", Some(&worker), "").await.0, 200);

@@ -50,6 +50,166 @@ async fn only_admins_list_or_kill_and_users_cannot_reach_others() {
     );
 }
 
+/// How a server function takes its arguments: a form like the pages' plain forms, or
+/// JSON (the functions declared `input = Json`).
+enum Args {
+    Form(String),
+    Json(serde_json::Value),
+}
+
+async fn call_with(
+    server: &TestServer,
+    name: &str,
+    cookie: Option<&str>,
+    args: &Args,
+) -> (u16, String) {
+    match args {
+        Args::Form(form) => server.call(name, cookie, form).await,
+        Args::Json(body) => server.call_json(name, cookie, body).await,
+    }
+}
+
+/// Fetches `name` as the admin (200 asserted).
+async fn as_admin(
+    server: &TestServer,
+    admin: &str,
+    name: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let (status, text) = server.call_json(name, Some(admin), &body).await;
+    assert_eq!(status, 200, "{name}: {text}");
+    json(&text)
+}
+
+/// Every ended session, newest first.
+fn history_query() -> serde_json::Value {
+    serde_json::json!({ "query":
+        { "user": "", "reason": null, "from": null, "until": null, "after": null, "limit": 50 } })
+}
+
+#[tokio::test]
+async fn every_admin_function_refuses_users_and_visitors() {
+    use serde_json::json as value;
+    let server = TestServer::start(USERS);
+    let admin = server.sign_in("admin", "admin-password-1").await.cookie;
+    let alice = server.sign_in("alice", "alice-password-1").await.cookie;
+    // A browser of bob's own, so a leak of his session would be recognisable.
+    let bob_agent = "Mozilla/5.0 (X11; Linux x86_64) BobsOwnBrowser/7.7";
+    let bob = server
+        .sign_in_from("bob", "bob-password-1", bob_agent)
+        .await
+        .cookie;
+    let bob_id = server.session_id(&bob).await;
+    let (status, page) = server.call("list_sessions", Some(&admin), LIST).await;
+    assert_eq!(status, 200, "{page}");
+    let page = json(&page);
+    let bobs = page["sessions"]
+        .as_array()
+        .and_then(|sessions| sessions.iter().find(|s| s["id"] == bob_id.as_str()))
+        .unwrap_or_else(|| panic!("bob's session is not listed: {page}"))
+        .clone();
+    let bob_user_id = bobs["user_id"].as_i64().expect("bob's user id");
+    // Real targets: an application the admin added, with a live session of one of its
+    // users, and a setting that differs from its current value.
+    let shop = as_admin(
+        &server,
+        &admin,
+        "add_application",
+        value!({ "name": "shop" }),
+    )
+    .await;
+    let shop_key = shop["key"].as_str().expect("a key").to_owned();
+    let (shop_token, _) = server.api_create(&shop_key, "u-42", "203.0.113.7").await;
+    let settings = as_admin(&server, &admin, "get_settings", value!({})).await;
+    assert_eq!(settings["values"]["defaults"]["idle_timeout_minutes"], "30");
+    let changes = value!({ "changes": [
+        { "scope": "default", "key": "idle_timeout_minutes", "value": "5" }
+    ] });
+    let report = value!({ "query": { "range": "Day", "since": "", "until": "", "app": "" } });
+    let kill_bob = format!("ids[0]={bob_id}");
+    let kill_bobs_account = format!("user_id={bob_user_id}&include_mine=true");
+
+    // Every `#[server]` function that calls `require_admin` or `require_admin_viewing`
+    // (app/src/*_api.rs), each aimed at something real: a new one is one line here.
+    let calls = [
+        ("analytics_report", Args::Json(report)),
+        ("list_applications", Args::Json(value!({}))),
+        (
+            "add_application",
+            Args::Json(value!({ "name": "intruder" })),
+        ),
+        ("revoke_application", Args::Json(value!({ "name": "shop" }))),
+        ("session_facets", Args::Form(String::new())),
+        ("live_session", Args::Form(format!("id={bob_id}"))),
+        ("list_sessions", Args::Form(LIST.into())),
+        ("kill_sessions", Args::Form(kill_bob)),
+        ("kill_all", Args::Form("include_mine=true".into())),
+        ("kill_user_sessions", Args::Form(kill_bobs_account)),
+        (
+            "kill_app_user_sessions",
+            Args::Form("application=shop&user_id=u-42".into()),
+        ),
+        ("get_settings", Args::Json(value!({}))),
+        ("preview_settings", Args::Json(changes.clone())),
+        ("save_settings", Args::Json(changes)),
+        ("session_history", Args::Json(history_query())),
+        ("settings_changes", Args::Json(value!({}))),
+    ];
+    // What of bob's session a leaking refusal would show.
+    let bobs_data = [
+        bob_id.as_str(),
+        "\"bob\"",
+        bob_agent,
+        "BobsOwnBrowser",
+        bobs["last_ip"].as_str().expect("bob's address"),
+    ];
+    for (name, args) in &calls {
+        let (status, body) = call_with(&server, name, None, args).await;
+        assert_eq!(status, 401, "{name} signed out: {body}");
+        let (status, body) = call_with(&server, name, Some(&alice), args).await;
+        assert_eq!(status, 403, "{name} as a user: {body}");
+        assert_eq!(json(&body), value!("Forbidden"), "{name} as a user");
+        for data in bobs_data {
+            assert!(!body.contains(data), "{name} showed alice {data}: {body}");
+        }
+    }
+
+    // Nothing changed: no session ended, the application is as the admin left it, the
+    // settings and their ledger are untouched.
+    assert_eq!(
+        server.call("whoami", Some(&bob), "").await.0,
+        200,
+        "bob's session survived"
+    );
+    assert_eq!(
+        server.call("whoami", Some(&alice), "").await.0,
+        200,
+        "alice's too"
+    );
+    server
+        .api_check(&shop_key, &shop_token, "203.0.113.7")
+        .await
+        .expect_json(200);
+    let history = as_admin(&server, &admin, "session_history", history_query()).await;
+    assert_eq!(history["total"], 0, "a session ended: {history}");
+    let applications = as_admin(&server, &admin, "list_applications", value!({})).await;
+    let listed: Vec<_> = applications
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|app| (app["name"].clone(), app["revoked_at"].clone()))
+        .collect();
+    assert_eq!(listed, [(value!("shop"), value!(null))], "{applications}");
+    assert_eq!(
+        as_admin(&server, &admin, "get_settings", value!({})).await,
+        settings
+    );
+    assert_eq!(
+        as_admin(&server, &admin, "settings_changes", value!({})).await,
+        value!([])
+    );
+}
+
 #[tokio::test]
 async fn users_sign_out_their_own_sessions() {
     let server = TestServer::start(USERS);
