@@ -111,10 +111,12 @@ pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
 #[server(prefix = "/rpc", endpoint = "kill_all", output = JsonAnswer)]
 pub async fn kill_all(include_mine: bool) -> Result<u32, AppError> {
     let admin = Actor::admin(&*require_admin().await?)?;
-    let ended = engine()?
+    let count = engine()?
         .end_all(&admin, !include_mine, EndReason::Killed)
-        .await?;
-    Ok(ended.len() as u32)
+        .await?
+        .len() as u32;
+    redirect_plain_form(&console_done(KILLED, count));
+    Ok(count)
 }
 
 /// The caller's own live sessions.

@@ -125,4 +125,56 @@ test.describe("without JavaScript", () => {
     expect(before).toBeGreaterThanOrEqual(1);
     await carolContext.close();
   });
+  test("console: Kill selected and Kill all ask on the confirm page, then end the sessions", async ({ page, browser }) => {
+    test.slow(); // three browsers sign in
+    const devices = [];
+    for (const userAgent of OTHER_DEVICES) {
+      const context = await browser.newContext({ userAgent, javaScriptEnabled: false });
+      await signInWithoutScripts(await context.newPage(), "carol");
+      devices.push(context);
+    }
+    const erin = await browser.newContext({ javaScriptEnabled: false });
+    await signInWithoutScripts(await erin.newPage(), "erin");
+    await signInWithoutScripts(page, "admin");
+
+    // Kill selected: the ticked rows reach the confirm page, which names how many.
+    await page.goto("/admin/sessions?q=carol");
+    const ticks = page.getByRole("checkbox", { name: /^Select session of carol/ });
+    // Earlier tests may have left carol signed in elsewhere too: all of hers are ticked.
+    await expect(ticks.nth(1)).toBeVisible();
+    const ticked = await ticks.count();
+    for (const tick of await ticks.all()) await tick.check();
+    await page.getByRole("button", { name: /^Kill selected/ }).click();
+    await expect(page).toHaveURL(/\/admin\/sessions\/kill\?.*id=.*&id=/);
+    await expect(page.getByText(`Kill ${ticked} sessions selected?`)).toBeVisible();
+    await page.getByRole("button", { name: "Kill", exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/sessions\\?done=killed&count=${ticked}$`));
+    await expect(page.getByRole("status")).toContainText(`${ticked} sessions ended.`);
+    for (const context of devices) {
+      const gone = await context.newPage();
+      await gone.goto("/account/sessions");
+      await expect(gone, "carol's devices are signed out").toHaveURL(/\/login/);
+    }
+
+    // Nothing ticked: the page says so and kills nothing.
+    await page.getByRole("button", { name: /^Kill selected/ }).click();
+    await expect(page.getByRole("alert")).toHaveText("No session was selected.");
+    await expect(page.getByRole("button", { name: "Kill", exact: true })).toHaveCount(0);
+
+    // Kill all, counted, sparing the admin's own session.
+    await page.goto("/admin/sessions");
+    await page.getByRole("button", { name: "Kill all" }).click();
+    await expect(page).toHaveURL(/\/admin\/sessions\/kill\?.*all=1/);
+    const question = page.getByText(/^Kill all \d+ sessions? except yours\?$/);
+    await expect(question).toBeVisible();
+    const counted = Number((await question.textContent())!.match(/\d+/)![0]);
+    expect(counted).toBeGreaterThanOrEqual(1);
+    await page.getByRole("button", { name: "Kill", exact: true }).click();
+    await expect(page).toHaveURL(/\/admin\/sessions\?done=killed&count=\d+$/);
+    await expect(page.getByRole("heading", { name: "Sessions", exact: true })).toBeVisible();
+    const erinPage = await erin.newPage();
+    await erinPage.goto("/account/sessions");
+    await expect(erinPage, "erin is signed out").toHaveURL(/\/login/);
+    for (const context of [...devices, erin]) await context.close();
+  });
 });

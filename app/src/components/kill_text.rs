@@ -2,7 +2,7 @@
 //! on the confirm page that a Kill posted without the WASM leads to.
 
 use crate::components::session_parts::application_label;
-use crate::format::agent_summary;
+use crate::format::{agent_summary, sessions_count};
 use sessions_core::model::Session;
 
 /// What killing one session does, for the admin asked to confirm it.
@@ -31,3 +31,30 @@ pub fn kill_title(session: &Session) -> String {
         agent_summary(session)
     )
 }
+
+/// "Kill 3 sessions selected?"
+pub fn kill_selected_title(count: usize) -> String {
+    format!("Kill {} selected?", sessions_count(count as u32))
+}
+
+/// What selected sessions' kill does, for the admin asked to confirm it.
+pub const KILL_SELECTED_DETAIL: &str = "They will be signed out at once.";
+
+/// "Kill all 55 sessions except yours?" (`live` counts the admin's own session too), or
+/// "Kill all 56 sessions, yours included?"
+pub fn kill_all_title(live: i64, include_mine: bool) -> String {
+    if include_mine {
+        format!(
+            "Kill all {}, yours included?",
+            sessions_count(live.max(0) as u32)
+        )
+    } else {
+        format!(
+            "Kill all {} except yours?",
+            sessions_count((live - 1).max(0) as u32)
+        )
+    }
+}
+
+/// What Kill all does, for the admin asked to confirm it.
+pub const KILL_ALL_DETAIL: &str = "Everyone affected is signed out at once.";

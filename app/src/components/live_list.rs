@@ -253,10 +253,7 @@ impl LiveList {
 
     /// Every live session, from the chip counts (each session has exactly one status).
     pub fn live_total(&self) -> Option<i64> {
-        self.facets.with(|facets| {
-            facets
-                .as_ref()
-                .map(|facets| facets.statuses.iter().map(|(_, n)| n).sum())
-        })
+        self.facets
+            .with(|facets| facets.as_ref().map(Facets::total))
     }
 }

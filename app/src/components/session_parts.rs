@@ -97,6 +97,9 @@ fn checkbox(id: &str, name: &str, state: ViewState) -> AnyView {
         <input
             type="checkbox"
             class="row-check"
+            form=KILL_MANY_FORM
+            name="id"
+            value=id.to_owned()
             aria-label=format!("Select session of {name}")
             prop:checked=move || state.selected.with(|selected| selected.contains(&id_checked))
             on:change=move |_| state.selected.update(|selected| {
@@ -203,6 +206,10 @@ fn activity_cell(row: &Row, state: ViewState) -> AnyView {
 
 /// The page that asks to confirm a Kill without the WASM (`pages::kill_confirm`).
 pub const KILL_PAGE: &str = "/admin/sessions/kill";
+
+/// The console toolbar's form (Kill selected, Kill all) to the confirm page; the rows'
+/// checkboxes belong to it, so the selection reaches the page without the WASM.
+pub const KILL_MANY_FORM: &str = "kill-many";
 
 /// Kill is a form that opens the confirm page, so it works before the WASM has loaded;
 /// with the WASM, the click opens the dialog instead.

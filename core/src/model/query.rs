@@ -191,6 +191,11 @@ pub struct Facets {
 }
 
 impl Facets {
+    /// Every live session counted: each has exactly one status.
+    pub fn total(&self) -> i64 {
+        self.statuses.iter().map(|(_, n)| n).sum()
+    }
+
     /// Counts `session` in (`delta` 1) or out (`delta` -1) of every dimension; values
     /// that drop to zero disappear.
     pub fn count(&mut self, session: &Session, delta: i64) {

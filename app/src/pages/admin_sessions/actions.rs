@@ -4,7 +4,10 @@
 //! counted twice when their "ended" events arrive) and reports what ended.
 
 use crate::components::confirm::{skips_confirmation, ActionGuard};
-use crate::components::kill_text::{kill_detail, kill_title};
+use crate::components::kill_text::{
+    kill_all_title, kill_detail, kill_selected_title, kill_title, KILL_ALL_DETAIL,
+    KILL_SELECTED_DETAIL,
+};
 use crate::components::live_list::LiveList;
 use crate::console_api::{kill_app_user_sessions, kill_user_sessions, UserTarget};
 use crate::error::AppError;
@@ -89,13 +92,15 @@ impl KillActions {
     }
 
     pub fn selected(self, event: leptos::ev::MouseEvent) {
+        // Without the WASM, the button submits the toolbar's form to the confirm page.
+        event.prevent_default();
         let ids: Vec<String> = self.selected.get_untracked().into_iter().collect();
-        let title = format!("Kill {} selected?", sessions_count(ids.len() as u32));
+        let title = kill_selected_title(ids.len());
         let list = self.list;
         self.guard.ask(
             skips_confirmation(&event),
             title,
-            "They will be signed out at once.".into(),
+            KILL_SELECTED_DETAIL.into(),
             move || {
                 let ids = ids.clone();
                 list.expect_kills(ids.clone());
@@ -109,18 +114,11 @@ impl KillActions {
     }
 
     pub fn everything(self, event: leptos::ev::MouseEvent) {
+        event.prevent_default();
         let mine = self.include_mine.get_untracked();
         let list = self.list;
-        let live = list.live_total().unwrap_or(0);
-        let title = if mine {
-            format!("Kill all {}, yours included?", sessions_count(live as u32))
-        } else {
-            format!(
-                "Kill all {} except yours?",
-                sessions_count((live - 1).max(0) as u32)
-            )
-        };
-        let detail = "Everyone affected is signed out at once.".to_owned();
+        let title = kill_all_title(list.live_total().unwrap_or(0), mine);
+        let detail = KILL_ALL_DETAIL.to_owned();
         self.guard
             .ask(skips_confirmation(&event), title, detail, move || {
                 let ids: Vec<String> = list

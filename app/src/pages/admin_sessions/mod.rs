@@ -13,7 +13,7 @@ use crate::components::filter_chips::FilterChips;
 use crate::components::flash::{Flash, FlashMessage};
 use crate::components::form_feedback::form_done;
 use crate::components::live_list::LiveList;
-use crate::components::session_parts::ViewState;
+use crate::components::session_parts::{ViewState, KILL_MANY_FORM, KILL_PAGE};
 use crate::console_api::session_facets;
 use crate::format::sessions_count;
 use crate::live::{connect, LiveSignal};
@@ -203,6 +203,9 @@ pub fn AdminSessionsPage() -> impl IntoView {
     let on_kill_user =
         Callback::new(move |(target, name, skip)| kills.all_of_user(target, name, skip));
     let kill_selected = move |event| kills.selected(event);
+    // Effects run only in the browser: true once the WASM has taken over the page.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
     let kill_everything = move |event| kills.everything(event);
 
     // Search as you type, sent after a pause; the URL keeps one entry per search.
@@ -329,17 +332,22 @@ pub fn AdminSessionsPage() -> impl IntoView {
                 >
                     {move || match filter_count() { 0 => "Filters".to_owned(), n => format!("Filters ({n})") }}
                 </button>
-                <div class="toolbar-actions">
-                    <button class="button danger" disabled=move || selected.with(HashSet::is_empty) on:click=kill_selected>
+                // A form to the confirm page, so both kills work before the WASM has
+                // loaded (the rows' checkboxes belong to it); with it, they open the dialog.
+                <form id=KILL_MANY_FORM class="toolbar-actions" method="get" action=KILL_PAGE>
+                    // Enabled as served: without the WASM nothing would ever enable it.
+                    <button class="button danger" type="submit"
+                        disabled=move || hydrated.get() && selected.with(HashSet::is_empty) on:click=kill_selected>
                         "Kill selected"
                         {move || selected.with(|s| if s.is_empty() { String::new() } else { format!(" ({})", s.len()) })}
                     </button>
                     <label class="include-mine">
-                        <input type="checkbox" prop:checked=move || include_mine.get() on:change=move |_| include_mine.update(|v| *v = !*v)/>
+                        <input type="checkbox" name="include_mine" value="true"
+                            prop:checked=move || include_mine.get() on:change=move |_| include_mine.update(|v| *v = !*v)/>
                         "Include my session"
                     </label>
-                    <button class="button danger" on:click=kill_everything>"Kill all"</button>
-                </div>
+                    <button class="button danger" type="submit" name="all" value="1" on:click=kill_everything>"Kill all"</button>
+                </form>
             </div>
             <div id="filters" class="filters" class:open=move || filters_open.get()>
                 <Transition fallback=|| ()>
