@@ -67,6 +67,37 @@ test.describe("live console", () => {
     expect(listRequests).toEqual([]);
   });
 
+  test("a keyboard-focused Kill keeps its session and its place while others come and go", async ({ page }) => {
+    await signIn(page, "admin");
+    const key = await newApplication(page, unique("focus"));
+    const first = await createSessions(page, key, ["f1", "f2", "f3", "f4", "f5"]);
+    for (const id of first) await expect(sessionEntry(page, id)).toBeVisible({ timeout: 3_000 });
+
+    // The pointer is off the list (signIn leaves it in the corner); only focus holds it.
+    const kill = killButton(sessionEntry(page, first[2]));
+    await kill.focus();
+    const y = (await kill.boundingBox())!.y;
+    const focusedRow = () =>
+      page.evaluate(() => document.activeElement?.closest("[data-session-id]")?.getAttribute("data-session-id") ?? null);
+
+    const later = await createSessions(page, key, ["g1", "g2", "g3"]);
+    await endSession(page, key, first[4]);
+    await endSession(page, key, first[3]);
+    await expect(page.getByRole("button", { name: "3 new sessions — show" })).toBeVisible({ timeout: 3_000 });
+    await expect(sessionEntry(page, first[4])).toHaveClass(/ended/);
+    for (let sample = 0; sample < 5; sample++) {
+      expect(await focusedRow()).toBe(first[2]);
+      expect((await kill.boundingBox())!.y).toBe(y);
+      await page.waitForTimeout(200);
+    }
+
+    // Focus leaves the list: the waiting changes are applied.
+    await page.getByRole("searchbox", { name: "Search" }).focus();
+    await expect(sessionEntry(page, first[4])).toHaveCount(0);
+    await expect(sessionEntry(page, first[3])).toHaveCount(0);
+    for (const id of later) await expect(sessionEntry(page, id)).toBeVisible();
+  });
+
   test("when the live channel drops and comes back, the console reloads once and keeps working", async ({ page }) => {
     const failures: string[] = [];
     page.on("pageerror", (error) => failures.push(error.message));
