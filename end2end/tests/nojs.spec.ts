@@ -123,6 +123,21 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("alert")).toHaveText("This session has ended or does not exist.");
     await expect(page.getByRole("button", { name: "Kill", exact: true })).toHaveCount(0);
     expect(before).toBeGreaterThanOrEqual(1);
+
+    // A kill confirmed after the session ended elsewhere: one clear error, not "0 ended".
+    await signInWithoutScripts(await carolContext.newPage(), "carol");
+    await page.goto("/admin/sessions?q=carol");
+    await page.getByRole("button", { name: /^Kill session of carol/ }).first().click();
+    const late = new URL(page.url()).searchParams.get("id")!;
+    const elsewhere = await page.request.post("/rpc/kill_sessions", {
+      headers: { Origin: new URL(page.url()).origin, "Content-Type": "application/x-www-form-urlencoded" },
+      data: `ids[0]=${late}`,
+      maxRedirects: 0,
+    });
+    expect(elsewhere.status()).toBeLessThan(400);
+    await page.getByRole("button", { name: "Kill", exact: true }).click();
+    await expect(page.getByRole("alert")).toHaveText("This session has ended or does not exist.");
+    await expect(page.locator("body")).not.toContainText("NotFound");
     await carolContext.close();
   });
   test("console: Kill selected and Kill all ask on the confirm page, then end the sessions", async ({ page, browser }) => {

@@ -48,12 +48,13 @@ impl Asked {
 pub fn KillConfirmPage() -> impl IntoView {
     let asked = use_query_map().with_untracked(Asked::from_query);
     let me = Resource::new(|| (), |_| whoami());
-    // A kill that failed comes back here with its error.
+    // A kill that failed comes back here with its error, shown above the question
+    // asked again (a refusal to ask says why by itself).
     let failed = form_error(KillSessions::PATH)
         .or_else(|| form_error(KillAll::PATH))
         .map(|err| err.to_string());
     let question = match asked {
-        Asked::One(id) => view! { <KillOne id me/> }.into_view_any(),
+        Asked::One(id) => view! { <KillOne id me failed/> }.into_view_any(),
         Asked::Selected(ids) if ids.is_empty() => {
             refusal(&AppError::BadRequest("No session was selected.".into()))
         }
@@ -64,16 +65,22 @@ pub fn KillConfirmPage() -> impl IntoView {
                 .enumerate()
                 .map(|(index, id)| (format!("ids[{index}]"), id))
                 .collect();
-            confirm_box(title, KILL_SELECTED_DETAIL, KillSessions::PATH, fields)
+            let question = Question {
+                title,
+                detail: KILL_SELECTED_DETAIL,
+                failed,
+            };
+            confirm_box(question, KillSessions::PATH, fields)
         }
-        Asked::All { include_mine } => view! { <KillAllQuestion include_mine/> }.into_view_any(),
+        Asked::All { include_mine } => {
+            view! { <KillAllQuestion include_mine failed/> }.into_view_any()
+        }
     };
     view! {
         <Title text=page_title("Kill sessions")/>
         <TopBar me/>
         <main class="console kill-confirm" id="main" tabindex="-1">
             <h1>"Kill sessions"</h1>
-            {failed.map(|text| view! { <div class="flash failure" role="alert">{text}</div> })}
             {question}
         </main>
     }
@@ -81,59 +88,77 @@ pub fn KillConfirmPage() -> impl IntoView {
 
 /// One session, named: whose, which application, which device.
 #[component]
-fn KillOne(id: String, me: Resource<Result<Me, AppError>>) -> impl IntoView {
+fn KillOne(
+    id: String,
+    me: Resource<Result<Me, AppError>>,
+    failed: Option<String>,
+) -> impl IntoView {
     let session = Resource::new(move || id.clone(), live_session);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let failed = failed.clone();
+                Suspend::new(async move {
                 let mine = me.await.ok().map(|me| me.session_id);
                 match session.await {
                     Ok(session) => {
                         let detail = kill_detail(mine.as_deref() == Some(session.id.as_str()));
                         let fields = vec![("ids[0]".to_owned(), session.id.clone())];
-                        confirm_box(kill_title(&session), detail, KillSessions::PATH, fields)
+                        let question = Question { title: kill_title(&session), detail, failed };
+                        confirm_box(question, KillSessions::PATH, fields)
                     }
                     Err(err) => refusal(&err),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
 
 /// Every live session, counted as the console's badge counts them.
 #[component]
-fn KillAllQuestion(include_mine: bool) -> impl IntoView {
+fn KillAllQuestion(include_mine: bool, failed: Option<String>) -> impl IntoView {
     let facets = Resource::new(|| (), |_| session_facets());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let failed = failed.clone();
+                Suspend::new(async move {
                 match facets.await {
                     Ok(facets) => {
                         let fields = vec![("include_mine".to_owned(), include_mine.to_string())];
                         let title = kill_all_title(facets.total(), include_mine);
-                        confirm_box(title, KILL_ALL_DETAIL, KillAll::PATH, fields)
+                        let question = Question { title, detail: KILL_ALL_DETAIL, failed };
+                        confirm_box(question, KillAll::PATH, fields)
                     }
                     Err(err) => refusal(&err),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
 
-/// The question, and a form that posts the kill to `action` with `fields`.
-fn confirm_box(
-    question: String,
+/// What the admin is asked, and why the last try failed, if it did.
+struct Question {
+    title: String,
     detail: &'static str,
-    action: &'static str,
-    fields: Vec<(String, String)>,
-) -> AnyView {
+    failed: Option<String>,
+}
+
+/// The question, and a form that posts the kill to `action` with `fields`.
+fn confirm_box(question: Question, action: &'static str, fields: Vec<(String, String)>) -> AnyView {
+    let Question {
+        title,
+        detail,
+        failed,
+    } = question;
     let fields = fields
         .into_iter()
         .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
         .collect_view();
     view! {
+        {failed.map(|text| view! { <div class="flash failure" role="alert">{text}</div> })}
         <section class="confirm-box">
-            <p class="confirm-question">{question}</p>
+            <p class="confirm-question">{title}</p>
             <p>{detail}</p>
             <form method="post" action=action class="dialog-actions">
                 {fields}
