@@ -152,8 +152,13 @@ test.describe("without JavaScript", () => {
     await signInWithoutScripts(await erin.newPage(), "erin");
     await signInWithoutScripts(page, "admin");
 
+    // Search: Enter loads the console filtered.
+    await page.getByRole("searchbox", { name: "Search" }).fill("carol");
+    await page.getByRole("searchbox", { name: "Search" }).press("Enter");
+    await expect(page).toHaveURL(/\/admin\/sessions\?q=carol$/);
+    await expect(page.locator("[data-session-id]:visible").filter({ hasNotText: "carol" })).toHaveCount(0);
+
     // Kill selected: the ticked rows reach the confirm page, which names how many.
-    await page.goto("/admin/sessions?q=carol");
     const ticks = page.getByRole("checkbox", { name: /^Select session of carol/ });
     // Earlier tests may have left carol signed in elsewhere too: all of hers are ticked.
     await expect(ticks.nth(1)).toBeVisible();

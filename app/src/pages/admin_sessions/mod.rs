@@ -307,16 +307,22 @@ pub fn AdminSessionsPage() -> impl IntoView {
                 </Transition>
             </PageHeading>
             <div class="toolbar">
-                <input
-                    node_ref=search_box
-                    class="search"
-                    type="search"
-                    aria-label="Search"
-                    aria-keyshortcuts="/"
-                    placeholder="Search user, IP, application or id  ( / )"
-                    prop:value=move || typed.get()
-                    on:input=on_search
-                />
+                // A form so that Enter searches before the WASM has loaded (this page,
+                // served with `?q=`); with it, the list follows the typing instead.
+                <form class="search-form" role="search" method="get" action="/admin/sessions"
+                    on:submit=|event| event.prevent_default()>
+                    <input
+                        node_ref=search_box
+                        class="search"
+                        type="search"
+                        name="q"
+                        aria-label="Search"
+                        aria-keyshortcuts="/"
+                        placeholder="Search user, IP, application or id  ( / )"
+                        prop:value=move || typed.get()
+                        on:input=on_search
+                    />
+                </form>
                 <SortPicker query on_pick=Callback::new(move |(key, dir): (SortKey, SortDir)| {
                     let mut next = query.get_untracked();
                     next.sort = key;

@@ -34,6 +34,8 @@ const CLOSE_LAGGED: u16 = 4002;
 /// The client sent more than a page ever does.
 const CLOSE_POLICY: u16 = 1008;
 const PING_EVERY: Duration = Duration::from_secs(30);
+/// How long a closing channel waits for the viewer's close frame (a page answers at once).
+const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
 
 pub async fn run(
     mut socket: WebSocket,
@@ -93,10 +95,24 @@ async fn signed_out(mut socket: WebSocket, reason: EndReason) {
     close(socket, CLOSE_SESSION_ENDED, reason.as_str()).await;
 }
 
+/// Sends the close frame, then waits (briefly) for the viewer's answering one before the
+/// connection is dropped: dropping it at once can reset it under frames the viewer has
+/// not read yet (a reply it was sending, such as a late pong, meets a closed socket),
+/// and the last of those says why it was closed.
 async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
     let frame = CloseFrame {
         code,
         reason: reason.into(),
     };
-    let _ = socket.send(Message::Close(Some(frame))).await;
+    if socket.send(Message::Close(Some(frame))).await.is_err() {
+        return;
+    }
+    let answered = async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLOSE_HANDSHAKE, answered).await;
 }
