@@ -3,8 +3,8 @@
 //! channel whenever it drops; none of that may keep its session from going idle. What
 //! the person does (a page load, an action, the page's "still here" after a click) does.
 
-use crate::support::{cli_ok, json, refusal_reason, Delivery, Live, TestServer};
-use serde_json::{json as value, Value};
+use crate::support::{cli_ok, json, refusal_reason, Args, Delivery, Live, TestServer};
+use serde_json::json as value;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Error;
 
@@ -16,12 +16,6 @@ const LIST: &str =
     "query[search]=&query[sort]=created&query[dir]=desc&query[page]=first&query[limit]=50";
 const IDLE: Duration = Duration::from_secs(60);
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
-
-/// A server function's arguments as its page sends them.
-enum Args {
-    Form(String),
-    Json(Value),
-}
 
 /// An open tab nobody touches: the reads its page makes by itself, all of which must
 /// succeed while the session is live, and its live channel.
@@ -77,10 +71,7 @@ impl<'a> Tab<'a> {
     async fn refresh(&mut self) -> Result<(), String> {
         for (name, args) in &self.reads {
             let cookie = Some(self.cookie.as_str());
-            let (status, body) = match args {
-                Args::Form(form) => self.server.call(name, cookie, form).await,
-                Args::Json(body) => self.server.call_json(name, cookie, body).await,
-            };
+            let (status, body) = self.server.call_args(name, cookie, args).await;
             if status == 401 {
                 return Err(refusal_reason(&body).unwrap_or_default());
             }

@@ -2,6 +2,7 @@
 //! send visitors where they belong.
 
 use super::*;
+use crate::support::Args;
 
 // ---- authorisation -----------------------------------------------------------------
 
@@ -48,25 +49,6 @@ async fn only_admins_list_or_kill_and_users_cannot_reach_others() {
         200,
         "bob's session survived"
     );
-}
-
-/// How a server function takes its arguments: a form like the pages' plain forms, or
-/// JSON (the functions declared `input = Json`).
-enum Args {
-    Form(String),
-    Json(serde_json::Value),
-}
-
-async fn call_with(
-    server: &TestServer,
-    name: &str,
-    cookie: Option<&str>,
-    args: &Args,
-) -> (u16, String) {
-    match args {
-        Args::Form(form) => server.call(name, cookie, form).await,
-        Args::Json(body) => server.call_json(name, cookie, body).await,
-    }
 }
 
 /// Fetches `name` as the admin (200 asserted).
@@ -164,9 +146,9 @@ async fn every_admin_function_refuses_users_and_visitors() {
         bobs["last_ip"].as_str().expect("bob's address"),
     ];
     for (name, args) in &calls {
-        let (status, body) = call_with(&server, name, None, args).await;
+        let (status, body) = server.call_args(name, None, args).await;
         assert_eq!(status, 401, "{name} signed out: {body}");
-        let (status, body) = call_with(&server, name, Some(&alice), args).await;
+        let (status, body) = server.call_args(name, Some(&alice), args).await;
         assert_eq!(status, 403, "{name} as a user: {body}");
         assert_eq!(json(&body), value!("Forbidden"), "{name} as a user");
         for data in bobs_data {

@@ -19,6 +19,7 @@ pub use api::*;
 pub use cli::*;
 pub use live::*;
 pub use process::*;
+pub use rpc::Args;
 
 use std::time::{Duration, Instant};
 

@@ -78,6 +78,14 @@ impl TestServer {
         })
     }
 
+    /// Calls a server function with its arguments in the encoding it takes.
+    pub async fn call_args(&self, name: &str, cookie: Option<&str>, args: &Args) -> (u16, String) {
+        match args {
+            Args::Form(form) => self.call(name, cookie, form).await,
+            Args::Json(body) => self.call_json(name, cookie, body).await,
+        }
+    }
+
     /// Calls a server function that takes JSON (same-origin proof included).
     pub async fn call_json(
         &self,
@@ -144,4 +152,11 @@ impl TestServer {
         }
         None
     }
+}
+
+/// How a server function takes its arguments: a form like the pages' plain forms, or
+/// JSON (the functions declared `input = Json`).
+pub enum Args {
+    Form(String),
+    Json(serde_json::Value),
 }
