@@ -64,12 +64,26 @@ test.describe("admin console", () => {
     await alice.context.close();
   });
 
-  test("Ctrl-click on Kill selected skips the confirmation", async ({ page, browser }) => {
+  test("Kill selected asks first, naming how many; Ctrl-click skips the confirmation", async ({ page, browser }) => {
     const bob = await signedInBrowser(browser, "bob");
     await signIn(page, "admin");
+    const killSelected = page.getByRole("button", { name: /Kill selected/ });
+    // Served enabled (it works without the WASM); the WASM disables it until a row is ticked.
+    await expect(killSelected).toBeDisabled();
     const entry = sessionEntry(page, bob.sessionId);
     await entry.getByRole("checkbox").check();
-    await page.getByRole("button", { name: /Kill selected/ }).click({ modifiers: ["Control"] });
+    await expect(killSelected).toHaveText("Kill selected (1)");
+
+    // A plain click asks; Escape cancels and nothing ends.
+    await killSelected.click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("Kill 1 session selected?");
+    await page.keyboard.press("Escape");
+    await expect(dialog).toHaveCount(0);
+    await expect(entry).toBeVisible();
+    expect(await bob.page.evaluate(async () => (await fetch("/rpc/whoami", { method: "POST" })).status)).toBe(200);
+
+    await killSelected.click({ modifiers: ["ControlOrMeta"] });
     await expect(page.getByRole("dialog")).toHaveCount(0);
     await expect(page.getByRole("status")).toContainText("1 session ended.");
     await bob.page.waitForURL("**/login?ended=killed", { timeout: 2_000 });
