@@ -28,6 +28,7 @@ mod metrics_http;
 mod observe_http;
 mod policy_http;
 mod security_headers_http;
+mod serve_options_http;
 mod settings_http;
 mod sign_in_http;
 mod store_failure_http;

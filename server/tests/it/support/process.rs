@@ -39,19 +39,30 @@ impl TestServer {
     /// `start` with `env` set for the server.
     pub fn start_with_env(users: &[(&str, &str, &str)], env: &[(&str, &str)]) -> TestServer {
         let (dir, database_url) = database();
-        for (name, role, password) in users {
-            let output = cli(
-                &database_url,
-                &["user", "add", name, "--role", role, "--password-stdin"],
-                Some(password),
-            );
-            assert!(
-                output.status.success(),
-                "user add {name}: {}",
-                stderr(&output)
-            );
-        }
+        add_users(&database_url, users);
         Self::spawn(dir, env)
+    }
+
+    /// Creates `users`, then starts `sessions serve ARGS…` with `env`: ARGS stand in for
+    /// `--addr 127.0.0.1:0`, so they must say where to listen unless `env` does. Also
+    /// returns what the server logs on stderr (the other starts throw it away).
+    pub fn start_serve(
+        users: &[(&str, &str, &str)],
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> (TestServer, ServerLog) {
+        let (dir, database_url) = database();
+        add_users(&database_url, users);
+        let spawned = spawn_serve(dir.path(), &database_url, args, env, Stdio::piped());
+        let server = TestServer {
+            base: spawned.base,
+            database_url,
+            child: spawned.child,
+            dir,
+            printed: spawned.printed,
+            tls: None,
+        };
+        (server, ServerLog(spawned.log.expect("stderr is piped")))
     }
 
     /// Starts on an empty database with `SESSIONS_ADMIN_PASSWORD` set.
@@ -189,6 +200,53 @@ impl Drop for TestServer {
     }
 }
 
+/// What a server started by `start_serve` logs on stderr, line by line.
+pub struct ServerLog(mpsc::Receiver<String>);
+
+impl ServerLog {
+    /// Everything it logged, once it has exited (kill it first): stderr is drained to
+    /// its end, so nothing logged is missed, however late.
+    pub fn after_exit(self) -> String {
+        let mut logged = String::new();
+        loop {
+            match self.0.recv_timeout(START_TIMEOUT) {
+                Ok(line) => {
+                    logged.push_str(&line);
+                    logged.push('\n');
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return logged,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("stderr stayed open: has the server exited? Logged so far:\n{logged}")
+                }
+            }
+        }
+    }
+}
+
+/// A port nothing listens on right now, picked by the OS (another process could take it
+/// before the server binds it; rare enough on a test machine).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn add_users(database_url: &str, users: &[(&str, &str, &str)]) {
+    for (name, role, password) in users {
+        let output = cli(
+            database_url,
+            &["user", "add", name, "--role", role, "--password-stdin"],
+            Some(password),
+        );
+        assert!(
+            output.status.success(),
+            "user add {name}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 /// Starts `sessions serve` on a free port; returns the child and its base URL once it
 /// has said where it listens, and what it prints next. Its stdout keeps being drained so
 /// it never blocks.
@@ -197,31 +255,44 @@ fn spawn_server(
     database_url: &str,
     env: &[(&str, &str)],
 ) -> (Child, String, mpsc::Receiver<String>) {
+    let addr = ["--addr", "127.0.0.1:0"];
+    let spawned = spawn_serve(dir, database_url, &addr, env, Stdio::null());
+    (spawned.child, spawned.base, spawned.printed)
+}
+
+/// A server `spawn_serve` started, once it has said where it listens.
+struct Spawned {
+    child: Child,
+    base: String,
+    /// What it prints on stdout after the listening line.
+    printed: mpsc::Receiver<String>,
+    /// What it logs on stderr, when that is a pipe.
+    log: Option<mpsc::Receiver<String>>,
+}
+
+/// `spawn_server` with `args` for `--addr 127.0.0.1:0` and its stderr going to `log`
+/// (a pipe is drained into `Spawned::log`).
+fn spawn_serve(
+    dir: &Path,
+    database_url: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    log: Stdio,
+) -> Spawned {
     let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--database-url",
-            database_url,
-        ])
+        .args(["serve", "--database-url", database_url])
+        .args(args)
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .env("RUST_LOG", "info")
         .env_remove("SESSIONS_ADMIN_PASSWORD")
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("start server");
-    let stdout = child.stdout.take().expect("stdout");
-    let (lines, first) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let _ = lines.send(line);
-        }
-    });
-    let line = first
+    let printed = drain(child.stdout.take().expect("stdout"));
+    let log = child.stderr.take().map(drain);
+    let line = printed
         .recv_timeout(START_TIMEOUT)
         .expect("the server says where it listens");
     let base = line
@@ -232,5 +303,22 @@ fn spawn_server(
         base.starts_with("http://127.0.0.1:") || base.starts_with("https://127.0.0.1:"),
         "unexpected first line {line:?}"
     );
-    (child, base, first)
+    Spawned {
+        child,
+        base,
+        printed,
+        log,
+    }
+}
+
+/// Reads `pipe` line by line on a thread of its own, so the child never blocks on it.
+fn drain(pipe: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (lines, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            let _ = lines.send(line);
+        }
+    });
+    receiver
 }
