@@ -2,7 +2,7 @@
 
 use sessions_core::engine::{Actor, SignInForm};
 use sessions_core::model::{EndReason, ListQuery, LiveEvent, Role, SessionId, MINUTE_MS};
-use sessions_core::store::{EndSelector, Scope};
+use sessions_core::store::{EndSelector, Scope, SharedStore};
 use sessions_core::{CoreError, Engine};
 
 mod support;
@@ -243,18 +243,51 @@ async fn sweeping_ends_idle_sessions_but_not_recently_active_ones(backend: Backe
     );
 }
 
+/// "Last seen" as stored, read through a second store on the fixture's database: what
+/// the database holds, not the engine's memory (which `list` overlays).
+async fn stored_last_seen(store: &SharedStore, id: &str) -> i64 {
+    store
+        .session_by_id(id)
+        .await
+        .expect("read the session")
+        .expect("the session is stored")
+        .last_seen_at
+}
+
 async fn last_seen_is_batched_in_memory_and_shown_in_lists(backend: Backend) {
     let f = fixture(backend).await;
-    let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
-    f.clock.advance(10_000);
-    f.engine
-        .check(&signed.token, &client("10.0.0.1"))
+    let database = sessions_core::store::open(&f.url, &Default::default())
         .await
-        .expect("check");
+        .expect("a second store on the same database");
+    let signed = sign_in(&f.engine, "alice", "10.0.0.1").await;
+    let id = signed.session.id.clone();
+    assert_eq!(
+        stored_last_seen(&database, &id).await,
+        START,
+        "the sign-in stores last seen"
+    );
+    // Five checks, ten seconds apart: all within the write granularity (a minute).
+    for _ in 0..5 {
+        f.clock.advance(10_000);
+        f.engine
+            .check(&signed.token, &client("10.0.0.1"))
+            .await
+            .expect("check");
+        assert_eq!(
+            stored_last_seen(&database, &id).await,
+            START,
+            "a check wrote last seen to the database"
+        );
+    }
     assert_eq!(
         f.engine.flush_touches(false).await.expect("flush"),
         0,
-        "10 s is under the write granularity"
+        "50 s is under the write granularity"
+    );
+    assert_eq!(
+        stored_last_seen(&database, &id).await,
+        START,
+        "a flush within the granularity wrote last seen"
     );
     let listed = f
         .engine
@@ -263,7 +296,7 @@ async fn last_seen_is_batched_in_memory_and_shown_in_lists(backend: Backend) {
         .expect("list");
     assert_eq!(
         listed.sessions[0].last_seen_at,
-        START + 10_000,
+        START + 50_000,
         "the list shows memory's last seen"
     );
     f.clock.advance(2 * MINUTE_MS);
@@ -272,6 +305,11 @@ async fn last_seen_is_batched_in_memory_and_shown_in_lists(backend: Backend) {
         .await
         .expect("check");
     assert_eq!(f.engine.flush_touches(false).await.expect("flush"), 1);
+    assert_eq!(
+        stored_last_seen(&database, &id).await,
+        START + 50_000 + 2 * MINUTE_MS,
+        "past the granularity the batch writes the latest last seen"
+    );
 }
 
 async fn malformed_and_foreign_ids_change_nothing(backend: Backend) {
