@@ -31,7 +31,7 @@ pub async fn session_facets() -> Result<Facets, AppError> {
 #[server(prefix = "/rpc", endpoint = "live_session", output = JsonAnswer)]
 pub async fn live_session(id: String) -> Result<Session, AppError> {
     require_admin_viewing().await?;
-    let gone = || AppError::NotFound("This session has ended or does not exist.".into());
+    let gone = || AppError::sessions_gone(1);
     // A malformed id names no session: the same answer as an ended one.
     let id = sessions_core::model::SessionId::parse(&id).map_err(|_| gone())?;
     engine()?.live_session(&id).await?.ok_or_else(gone)

@@ -72,6 +72,16 @@ impl AppError {
         }
     }
 
+    /// None of the `asked` sessions is live: ended meanwhile, or never there. One
+    /// answer for both, so an id says nothing about sessions the caller cannot see.
+    pub fn sessions_gone(asked: usize) -> AppError {
+        AppError::NotFound(if asked == 1 {
+            "This session has ended or does not exist.".into()
+        } else {
+            "These sessions have ended or do not exist.".into()
+        })
+    }
+
     pub fn unauthenticated(reason: Option<EndReason>) -> AppError {
         let message = reason
             .map(EndReason::explanation)

@@ -107,11 +107,7 @@ pub async fn kill_sessions(ids: Vec<String>) -> Result<u32, AppError> {
     if count == 0 {
         // None was live: unknown ids, or sessions that ended meanwhile. A clear 404, as
         // the application API answers, rather than "0 ended" as if something was done.
-        return Err(AppError::NotFound(if asked == 1 {
-            "This session has ended or does not exist.".into()
-        } else {
-            "These sessions have ended or do not exist.".into()
-        }));
+        return Err(AppError::sessions_gone(asked));
     }
     redirect_plain_form(&console_done(KILLED, count));
     Ok(count)

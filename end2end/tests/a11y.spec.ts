@@ -13,6 +13,7 @@ const PAGES: { path: string; as: "admin" | "alice" | null; ready: string }[] = [
   { path: "/admin/settings", as: "admin", ready: "Settings" },
   { path: "/admin/applications", as: "admin", ready: "Applications" },
   { path: "/admin/analytics", as: "admin", ready: "Analytics" },
+  { path: "/admin/sessions/kill?all=1", as: "admin", ready: "Kill sessions" },
 ];
 
 /** Per page, a click whose effect only the WASM produces (the page hydrated for real). */
@@ -53,6 +54,14 @@ const WASM_ONLY: Record<string, (page: Page) => Promise<void>> = {
     await page.getByRole("combobox", { name: "Period" }).selectOption("7d");
     await expect(page).toHaveURL(/\/admin\/analytics\?range=7d$/);
     await expect(page.locator(".period")).toContainText("(7 days)");
+  },
+  "/admin/sessions/kill?all=1": async (page) => {
+    // Cancel is a link the router follows in the page: no new document is loaded.
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await expect(page).toHaveURL(/\/admin\/sessions$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Sessions" })).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   },
 };
 

@@ -318,7 +318,9 @@ fn make_certificate(as_root: bool, dir: &Path) -> bool {
     .is_ok()
 }
 
-fn free_port() -> u16 {
+/// A port nothing listens on right now, picked by the OS (another process could take it
+/// before it is bound; rare enough on a test machine).
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())

@@ -7,7 +7,7 @@
 
 use crate::support::pg_cluster;
 
-use crate::support::{bench_count, cli, json, percentile, stderr, TestServer};
+use crate::support::{add_users, bench_count, json, percentile, TestServer};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -64,18 +64,7 @@ const USERS: &[(&str, &str, &str)] = &[
 /// A fresh database on the test cluster with `USERS` in it.
 pub(crate) async fn database_with_users() -> String {
     let url = pg_cluster::fresh_database_url().await;
-    for (name, role, password) in USERS {
-        let output = cli(
-            &url,
-            &["user", "add", name, "--role", role, "--password-stdin"],
-            Some(password),
-        );
-        assert!(
-            output.status.success(),
-            "user add {name}: {}",
-            stderr(&output)
-        );
-    }
+    add_users(&url, USERS);
     url
 }
 

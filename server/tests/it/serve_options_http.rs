@@ -2,7 +2,8 @@
 //! (`--addr`, else `SESSIONS_ADDR`) and the plain-http cookie opt-out
 //! (`--insecure-cookies`), which must say loudly that it is on.
 
-use crate::support::{free_port, TestServer};
+use crate::support::pg_cluster::free_port;
+use crate::support::TestServer;
 
 const USERS: &[(&str, &str, &str)] = &[("alice", "user", "alice-password-1")];
 const WARNING: &str = "INSECURE COOKIES: --insecure-cookies is on.";

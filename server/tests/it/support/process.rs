@@ -223,16 +223,8 @@ impl ServerLog {
     }
 }
 
-/// A port nothing listens on right now, picked by the OS (another process could take it
-/// before the server binds it; rare enough on a test machine).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-fn add_users(database_url: &str, users: &[(&str, &str, &str)]) {
+/// Creates `users` (name, role, password) in the database at `database_url`.
+pub fn add_users(database_url: &str, users: &[(&str, &str, &str)]) {
     for (name, role, password) in users {
         let output = cli(
             database_url,
